@@ -1,0 +1,3 @@
+import type { RegisterCommands } from '../command-module.js';
+
+export const register: RegisterCommands = (_program) => {};

@@ -1,0 +1,79 @@
+// The one module that owns calendar days and time zones (contract §4 "What expired means"). Nothing else
+// decides what "today" is: callers pass `now` in, so tests can pin it and clients can use another zone.
+
+/** A calendar day as `YYYY-MM-DD`. */
+export type CalendarDay = string;
+
+const DAY_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DAY_MS = 86_400_000;
+
+export function isValidTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The calendar day of an instant in a time zone (default UTC). */
+export function dayOf(instant: Date | number, timeZone = 'UTC'): CalendarDay {
+  const date = typeof instant === 'number' ? new Date(instant) : instant;
+  if (timeZone === 'UTC') return date.toISOString().slice(0, 10);
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).formatToParts(date);
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('year')}-${part('month')}-${part('day')}`;
+}
+
+/** Parses `YYYY-MM-DD` strictly (real calendar days only); undefined otherwise. */
+export function parseDay(text: string): CalendarDay | undefined {
+  const match = DAY_PATTERN.exec(text);
+  if (!match) return undefined;
+  const ms = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
+  return Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== text ? undefined : text;
+}
+
+/** Milliseconds since the epoch of the UTC midnight that starts a day. */
+export function dayStartUtc(day: CalendarDay): number {
+  return Date.parse(`${day}T00:00:00.000Z`);
+}
+
+export function addDays(day: CalendarDay, days: number): CalendarDay {
+  return new Date(dayStartUtc(day) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** Whole days from `from` to `to` (negative when `to` is earlier). */
+export function daysBetween(from: CalendarDay, to: CalendarDay): number {
+  return Math.round((dayStartUtc(to) - dayStartUtc(from)) / DAY_MS);
+}
+
+// An ISO-8601 date-time with a zone (Z or ±hh:mm / ±hhmm); date-times without one are ambiguous.
+const INSTANT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i;
+
+/** Parses an ISO-8601 date-time with a zone to epoch milliseconds; undefined otherwise. */
+export function parseInstant(text: string): number | undefined {
+  if (!INSTANT_PATTERN.test(text)) return undefined;
+  if (parseDay(text.slice(0, 10)) === undefined) return undefined;
+  const ms = Date.parse(text.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/**
+ * contract §4: a licence is expired on day D when the calendar day of its renewal date is before D.
+ * `renewalDay` is the UTC calendar day of licenseEndDate; null (open-ended) is never expired.
+ */
+export function isExpiredOn(renewalDay: CalendarDay | null, day: CalendarDay): boolean {
+  return renewalDay !== null && renewalDay < day;
+}
+
+/** contract §4: the renewal date's calendar day is the UTC day of licenseEndDate, whatever offset it came with. */
+export function renewalDayOf(licenseEndDate: string | null): CalendarDay | null {
+  if (licenseEndDate === null) return null;
+  const ms = parseInstant(licenseEndDate) ?? Date.parse(`${licenseEndDate.slice(0, 10)}T00:00:00Z`);
+  return Number.isNaN(ms) ? null : dayOf(ms);
+}

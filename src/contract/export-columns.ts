@@ -1,0 +1,50 @@
+// contract §5: the export's columns, in order, and how each is read from a SearchCompanyDto.
+import type { SearchCompanyDto } from './company-dto.js';
+
+export type ExportCellKind = 'text' | 'number' | 'date' | 'boolean';
+
+export interface ExportColumn {
+  header: string;
+  kind: ExportCellKind;
+  /** The cell's value: text, a number, a `YYYY-MM-DD` day, a boolean, or null for an empty cell. */
+  value(company: SearchCompanyDto): string | number | boolean | null;
+}
+
+const day = (iso: string | null) => (iso === null ? null : iso.slice(0, 10));
+
+export const EXPORT_COLUMNS: readonly ExportColumn[] = [
+  { header: 'Company Name', kind: 'text', value: (c) => c.companyName },
+  { header: 'Company ID', kind: 'text', value: (c) => c.companyResourceId },
+  { header: 'Reseller Name', kind: 'text', value: (c) => c.resellerName },
+  { header: 'Industry', kind: 'text', value: (c) => c.industryName },
+  { header: 'License Type', kind: 'text', value: (c) => c.licenseTypeName },
+  { header: 'Target Users', kind: 'number', value: (c) => c.targetUserCount },
+  { header: 'Inactive Users', kind: 'number', value: (c) => c.inactiveTargetUserCount },
+  { header: 'Deleted Users', kind: 'number', value: (c) => c.deletedTargetUserCount },
+  { header: 'Monthly Users', kind: 'number', value: (c) => c.monthlyActiveUserCount },
+  {
+    header: 'License Limit',
+    kind: 'number',
+    // A number when limited, the text "Unlimited" otherwise: serialisers write strings as text cells.
+    value: (c) => (c.isNumberOfUsersLimited ? Number(c.numberOfUsers) : 'Unlimited'),
+  },
+  { header: 'Tags', kind: 'text', value: (c) => c.tags.join(', ') },
+  { header: 'Renewal Date', kind: 'date', value: (c) => day(c.licenseEndDate) },
+  { header: 'Date Created', kind: 'date', value: (c) => day(c.createTime) },
+  { header: 'License Expired', kind: 'boolean', value: (c) => c.licenceExpired },
+];
+
+export const EXPORT_CONTENT_TYPES = {
+  CSV: 'text/csv; charset=utf-8',
+  Excel: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+} as const;
+
+export const EXPORT_FILE_NAMES = { CSV: 'Companies.csv', Excel: 'Companies.xlsx' } as const;
+
+/** contract §5: text cells starting with one of these are prefixed with `'` so no spreadsheet runs them. */
+export function neutraliseFormula(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+}
+
+/** contract §5: past this many data rows an Excel export continues on the next sheet. */
+export const EXCEL_MAX_DATA_ROWS = 1_048_575;

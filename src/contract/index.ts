@@ -1,0 +1,11 @@
+// The wire contract (shared/api-contract.md) as schemas, types and constants, shared by server, client and web.
+export * from './calendar-day.js';
+export * from './company-dto.js';
+export * from './envelope.js';
+export * from './export-columns.js';
+export * from './filter-language.js';
+export * from './order-by.js';
+export * from './property-names.js';
+export * from './roles.js';
+export * from './search-body.js';
+export * from './token.js';

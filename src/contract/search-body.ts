@@ -1,0 +1,86 @@
+// contract §4 and §5: the search and export request bodies. These schemas validate requests, type them and
+// document them in /openapi.json. Semantic checks (known fields, operators, date values) live in the filter
+// compiler, which names the same JSON paths.
+import { type Static, type TSchema, Type } from '@sinclair/typebox';
+import { FILTER_LIMITS } from './filter-language.js';
+
+export const MAX_PAGE_SIZE = 1000;
+const MAX_INT32 = 2_147_483_647;
+
+const ConditionSchema = Type.String({ pattern: '^([Aa][Nn][Dd]|[Oo][Rr])$', description: '"AND" or "OR"' });
+
+export const FilterItemSchema = Type.Object(
+  {
+    FieldName: Type.String({ minLength: 1, maxLength: 64 }),
+    Operator: Type.String({ minLength: 1, maxLength: 16 }),
+    Value: Type.String({ maxLength: 16_384 }),
+  },
+  { additionalProperties: false },
+);
+
+/** Groups nest at most FILTER_LIMITS.maxDepth deep; unrolled so validation never recurses past that. */
+function filterGroupSchema(depth: number): TSchema {
+  const nested =
+    depth < FILTER_LIMITS.maxDepth
+      ? Type.Array(filterGroupSchema(depth + 1), { maxItems: FILTER_LIMITS.maxItems })
+      : Type.Array(Type.Never(), {
+          maxItems: 0,
+          description: `groups nest at most ${FILTER_LIMITS.maxDepth} deep`,
+        });
+  return Type.Object(
+    {
+      Condition: Type.Optional(ConditionSchema),
+      FilterItems: Type.Optional(Type.Array(FilterItemSchema, { maxItems: FILTER_LIMITS.maxItems })),
+      FilterGroups: Type.Optional(nested),
+    },
+    { additionalProperties: false },
+  );
+}
+
+export const FilterSchema = Type.Object(
+  {
+    Condition: Type.Optional(ConditionSchema),
+    SearchInputTextValue: Type.Optional(Type.Union([Type.String({ maxLength: 256 }), Type.Null()])),
+    FilterGroups: Type.Optional(Type.Array(filterGroupSchema(1), { maxItems: FILTER_LIMITS.maxItems })),
+  },
+  { additionalProperties: false },
+);
+
+const searchFields = {
+  pageNumber: Type.Integer({ minimum: 1, maximum: MAX_INT32 }),
+  pageSize: Type.Integer({ minimum: 1, maximum: MAX_PAGE_SIZE }),
+  orderBy: Type.String({
+    minLength: 1,
+    maxLength: 64,
+    description: 'case-insensitive; one of CompanyName, ResellerName, IndustryName, LicenseTypeName, ' +
+      'TargetUserCount, NumberOfUsers, MonthlyActiveUserCount, LicenseEndDate (alias RenewalDate), CreateTime',
+  }),
+  ascending: Type.Boolean(),
+  filter: Type.Optional(Type.Union([FilterSchema, Type.Null()])),
+  isTargetUserCountExceededLimit: Type.Optional(Type.Union([Type.Boolean(), Type.Null()])),
+  isClustered: Type.Optional(Type.Union([Type.Boolean(), Type.Null()])),
+};
+
+export const SearchBodySchema = Type.Object(searchFields, { additionalProperties: false, $id: 'SearchBody' });
+export type SearchBody = Static<typeof SearchBodySchema>;
+
+export const EXPORT_TYPES = ['CSV', 'Excel'] as const;
+export type ExportType = (typeof EXPORT_TYPES)[number];
+
+export const ExportBodySchema = Type.Object(
+  {
+    ...searchFields,
+    exportType: Type.String({ minLength: 1, maxLength: 16, description: 'CSV or Excel (case-insensitive; Csv, XLSX too)' }),
+    reportAllPages: Type.Optional(Type.Union([Type.Boolean(), Type.Null()])),
+  },
+  { additionalProperties: false, $id: 'ExportBody' },
+);
+export type ExportBody = Static<typeof ExportBodySchema>;
+
+/** contract §5: "CSV or Excel, case-insensitive; Csv, XLSX accepted". */
+export function canonicalExportType(value: string): ExportType | undefined {
+  const lower = value.toLowerCase();
+  if (lower === 'csv') return 'CSV';
+  if (lower === 'excel' || lower === 'xlsx') return 'Excel';
+  return undefined;
+}

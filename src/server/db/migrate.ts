@@ -1,0 +1,15 @@
+// Schema migrations, applied at start-up on either database.
+import { type Kysely, type Migration, Migrator } from 'kysely';
+import type { DialectTraits } from './dialect.js';
+import * as initial from './migrations/001-initial.js';
+
+const MIGRATIONS = { '001-initial': initial };
+
+export async function migrateToLatest(db: Kysely<unknown>, traits: DialectTraits): Promise<void> {
+  const migrations: Record<string, Migration> = Object.fromEntries(
+    Object.entries(MIGRATIONS).map(([name, module]) => [name, { up: (db: Kysely<unknown>) => module.up(db, traits) }]),
+  );
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const { error } = await migrator.migrateToLatest();
+  if (error) throw error;
+}

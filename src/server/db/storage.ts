@@ -1,0 +1,47 @@
+// Storage: a migrated database and the two ways the server reads it (a short snapshot, a long stream).
+import { type Kysely, sql } from 'kysely';
+import { connectDialect, type DialectName, type PoolOptions } from './dialect.js';
+import { migrateToLatest } from './migrate.js';
+import type { LapseDatabase } from './schema.js';
+
+export type Db = Kysely<LapseDatabase>;
+
+export interface Storage {
+  db: Db;
+  dialect: DialectName;
+  /** Runs `read` in one snapshot, so a count and the rows it counts agree. */
+  readSnapshot<T>(read: (db: Db) => Promise<T>): Promise<T>;
+  /**
+   * Like readSnapshot, on a connection of its own: for long reads (exports) that must not hold up other requests.
+   * On PostgreSQL the snapshot is REPEATABLE READ; on SQLite a read transaction in WAL mode.
+   */
+  longReadSnapshot<T>(read: (db: Db) => Promise<T>): Promise<T>;
+  /** Throws when the database cannot be reached. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function openStorage(location: string, options: PoolOptions = { maxConnections: 10 }): Promise<Storage> {
+  const connection = connectDialect(location, options);
+  await migrateToLatest(connection.db as Kysely<unknown>, connection.traits);
+  const snapshot = <T>(db: Db, read: (db: Db) => Promise<T>) =>
+    db.transaction().setIsolationLevel(connection.traits.name === 'postgres' ? 'repeatable read' : 'serializable')
+      .execute(read);
+  return {
+    db: connection.db,
+    dialect: connection.traits.name,
+    readSnapshot: (read) => snapshot(connection.db, read),
+    async longReadSnapshot(read) {
+      const reader = await connection.openReader();
+      try {
+        return await snapshot(reader.db, read);
+      } finally {
+        await reader.release();
+      }
+    },
+    async ping() {
+      await sql`select 1`.execute(connection.db);
+    },
+    close: () => connection.close(),
+  };
+}
