@@ -59,14 +59,20 @@ function normaliseGroup(group: unknown, depth: number): unknown {
 
 export function normaliseFilterKeys(filter: unknown): unknown {
   const out = renameKeys(filter, filterKeys);
+  if (isPlainObject(out) && out.SearchInputTextValue === null) delete out.SearchInputTextValue;
   if (isPlainObject(out) && 'FilterGroups' in out) {
     out.FilterGroups = mapArray(out.FilterGroups, (group) => normaliseGroup(group, 1));
   }
   return out;
 }
 
+const NULL_MEANS_ABSENT = ['filter', 'isTargetUserCountExceededLimit', 'isClustered', 'reportAllPages'];
+
+/** Canonical key spelling, and optional fields sent as null removed (null means absent). */
 export function normaliseBodyKeys(body: unknown): unknown {
   const out = renameKeys(body, bodyKeys);
-  if (isPlainObject(out) && 'filter' in out) out.filter = normaliseFilterKeys(out.filter);
+  if (!isPlainObject(out)) return out;
+  for (const key of NULL_MEANS_ABSENT) if (out[key] === null) delete out[key];
+  if ('filter' in out) out.filter = normaliseFilterKeys(out.filter);
   return out;
 }

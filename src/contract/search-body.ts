@@ -1,8 +1,9 @@
 // contract §4 and §5: the search and export request bodies. These schemas validate requests, type them and
 // document them in /openapi.json. Semantic checks (known fields, operators, date values) live in the filter
-// compiler, which names the same JSON paths.
+// compiler, which names the same JSON paths. Optional fields sent as null mean "absent" (contract §4: a null
+// filter is no filter); normaliseBodyKeys drops them before validation, so the schemas need no null unions.
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
-import { FILTER_LIMITS } from './filter-language.js';
+import { FILTER_LIMITS, type Filter } from './filter-language.js';
 
 export const MAX_PAGE_SIZE = 1000;
 const MAX_INT32 = 2_147_483_647;
@@ -40,7 +41,7 @@ function filterGroupSchema(depth: number): TSchema {
 export const FilterSchema = Type.Object(
   {
     Condition: Type.Optional(ConditionSchema),
-    SearchInputTextValue: Type.Optional(Type.Union([Type.String({ maxLength: 256 }), Type.Null()])),
+    SearchInputTextValue: Type.Optional(Type.String({ maxLength: 256 })),
     FilterGroups: Type.Optional(Type.Array(filterGroupSchema(1), { maxItems: FILTER_LIMITS.maxItems })),
   },
   { additionalProperties: false },
@@ -52,17 +53,20 @@ const searchFields = {
   orderBy: Type.String({
     minLength: 1,
     maxLength: 64,
-    description: 'case-insensitive; one of CompanyName, ResellerName, IndustryName, LicenseTypeName, ' +
+    description:
+      'case-insensitive; one of CompanyName, ResellerName, IndustryName, LicenseTypeName, ' +
       'TargetUserCount, NumberOfUsers, MonthlyActiveUserCount, LicenseEndDate (alias RenewalDate), CreateTime',
   }),
   ascending: Type.Boolean(),
-  filter: Type.Optional(Type.Union([FilterSchema, Type.Null()])),
-  isTargetUserCountExceededLimit: Type.Optional(Type.Union([Type.Boolean(), Type.Null()])),
-  isClustered: Type.Optional(Type.Union([Type.Boolean(), Type.Null()])),
+  filter: Type.Optional(FilterSchema),
+  isTargetUserCountExceededLimit: Type.Optional(Type.Boolean()),
+  isClustered: Type.Optional(Type.Boolean()),
 };
 
-export const SearchBodySchema = Type.Object(searchFields, { additionalProperties: false, $id: 'SearchBody' });
-export type SearchBody = Static<typeof SearchBodySchema>;
+export const SearchBodySchema = Type.Object(searchFields, { additionalProperties: false });
+/** The body as callers build it: the filter typed as a tree (the schema unrolls it), null allowed where absent is. */
+type Nullable<T> = { [K in keyof T]: undefined extends T[K] ? T[K] | null : T[K] };
+export type SearchBody = Nullable<Omit<Static<typeof SearchBodySchema>, 'filter'> & { filter?: Filter }>;
 
 export const EXPORT_TYPES = ['CSV', 'Excel'] as const;
 export type ExportType = (typeof EXPORT_TYPES)[number];
@@ -70,12 +74,16 @@ export type ExportType = (typeof EXPORT_TYPES)[number];
 export const ExportBodySchema = Type.Object(
   {
     ...searchFields,
-    exportType: Type.String({ minLength: 1, maxLength: 16, description: 'CSV or Excel (case-insensitive; Csv, XLSX too)' }),
-    reportAllPages: Type.Optional(Type.Union([Type.Boolean(), Type.Null()])),
+    exportType: Type.String({
+      minLength: 1,
+      maxLength: 16,
+      description: 'CSV or Excel (case-insensitive; Csv, XLSX too)',
+    }),
+    reportAllPages: Type.Optional(Type.Boolean()),
   },
-  { additionalProperties: false, $id: 'ExportBody' },
+  { additionalProperties: false },
 );
-export type ExportBody = Static<typeof ExportBodySchema>;
+export type ExportBody = Nullable<Omit<Static<typeof ExportBodySchema>, 'filter'> & { filter?: Filter }>;
 
 /** contract §5: "CSV or Excel, case-insensitive; Csv, XLSX accepted". */
 export function canonicalExportType(value: string): ExportType | undefined {

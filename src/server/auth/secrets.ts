@@ -26,7 +26,14 @@ export async function verifySecret(secret: string, stored: string | undefined): 
   const [scheme, n, r, p, salt, expected] = (stored ?? (await decoyHash)).split('$');
   if (scheme !== 'scrypt' || !salt || !expected) return false;
   const expectedKey = Buffer.from(expected, 'base64url');
-  const key = await scryptAsync(secret, Buffer.from(salt, 'base64url'), Number(n), Number(r), Number(p), expectedKey.length);
+  const key = await scryptAsync(
+    secret,
+    Buffer.from(salt, 'base64url'),
+    Number(n),
+    Number(r),
+    Number(p),
+    expectedKey.length,
+  );
   return timingSafeEqual(key, expectedKey) && stored !== undefined;
 }
 

@@ -1,0 +1,72 @@
+// buildApp(config) -> a Fastify instance with every route, not listening: what `lapse serve` and tests start.
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { createKeyRing } from './auth/signing-keys.js';
+import { tokenRoutes } from './auth/token-route.js';
+import { companyRoutes } from './companies/routes.js';
+import type { ServerConfig } from './config.js';
+import { openStorage, type Storage } from './db/storage.js';
+import { healthRoutes } from './health-routes.js';
+import { registerBodyParsers } from './http/body-parsers.js';
+import { registerErrorHandler } from './http/error-handler.js';
+import { requestIdOf } from './http/request-id.js';
+import { registerResponseHeaders } from './http/response-headers.js';
+import { createMemoryRateLimitStore, type RateLimitStore } from './rate-limit/token-bucket.js';
+import type { ServerContext } from './server-context.js';
+
+export interface AppParts {
+  /** An open storage to use (and leave open); otherwise the app opens config.database and closes it. */
+  storage?: Storage;
+  rateLimits?: RateLimitStore;
+}
+
+/** contract §2: request bodies over 64 KiB are refused with 413. */
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
+// Never log a secret or a token: no bodies, no query strings of token requests, no authorization headers.
+const LOG_REDACTIONS = ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization'];
+
+function loggerOptions(config: ServerConfig) {
+  if (config.logger === false) return { logger: false };
+  if (config.logger === true) return { logger: { level: 'info', redact: LOG_REDACTIONS } };
+  return { loggerInstance: config.logger };
+}
+
+export async function buildApp(config: ServerConfig, parts: AppParts = {}): Promise<FastifyInstance> {
+  const storage = parts.storage ?? (await openStorage(config.database, { maxConnections: config.databasePoolSize }));
+  const context: ServerContext = {
+    config,
+    storage,
+    keyRing: createKeyRing(storage, config.issuer),
+    rateLimits: parts.rateLimits ?? createMemoryRateLimitStore(),
+  };
+  const app = Fastify({
+    ...loggerOptions(config),
+    bodyLimit: BODY_LIMIT_BYTES,
+    genReqId: requestIdOf,
+    requestIdHeader: false,
+    return503OnClosing: true,
+    ajv: { customOptions: { allErrors: true, coerceTypes: false, removeAdditional: false, useDefaults: false } },
+  }) as unknown as FastifyInstance; // the logger option's union widens the instance type; routes need the base one
+  app.decorateRequest('caller', null);
+  if (!parts.storage) app.addHook('onClose', () => storage.close());
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'lapse Company API',
+        version: '1.0.0',
+        description: 'The Keepnet Labs reseller Company API shape, as implemented by lapse.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    },
+  });
+  registerBodyParsers(app);
+  registerErrorHandler(app);
+  registerResponseHeaders(app, config.corsOrigins);
+  await tokenRoutes(app, context);
+  await companyRoutes(app, context);
+  await healthRoutes(app, context);
+  return app;
+}

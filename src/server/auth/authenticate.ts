@@ -1,0 +1,63 @@
+// The /api/* guard: a valid bearer token of an enabled credential, the role's permission, the rate limit.
+import type { FastifyRequest } from 'fastify';
+import { type Permission, ROLE_PERMISSIONS } from '../../contract/index.js';
+import { ApiError } from '../errors.js';
+import type { ServerContext } from '../server-context.js';
+import { type Caller, findCredential } from './caller.js';
+
+const BEARER = /^Bearer\s+([A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]*\.[A-Za-z0-9\-_]*)\s*$/i;
+
+async function verifiedClientId(context: ServerContext, authorization: string | undefined): Promise<string> {
+  const token = BEARER.exec(authorization ?? '')?.[1];
+  if (!token) throw ApiError.unauthorized('A bearer token is required (POST /connect/token).');
+  try {
+    const payload = await context.keyRing.verify(token, Math.floor(context.config.now() / 1000));
+    if (typeof payload.client_id !== 'string' || payload.client_id !== payload.sub) throw new Error('bad subject');
+    return payload.client_id;
+  } catch {
+    // One message whatever failed (signature, algorithm, expiry, issuer): the details only help an attacker.
+    throw ApiError.unauthorized('The access token is invalid or expired.');
+  }
+}
+
+export async function authenticate(
+  context: ServerContext,
+  request: FastifyRequest,
+  permission: Permission,
+): Promise<Caller> {
+  const clientId = await verifiedClientId(context, request.headers.authorization);
+  const credential = await findCredential(context.storage.db, clientId);
+  if (!credential || credential.isDisabled) throw ApiError.unauthorized('The client is unknown or disabled.');
+  const { config, rateLimits } = context;
+  const decision = await rateLimits.take(`client:${clientId}`, config.rateLimitPerMinute, config.now());
+  if (!decision.isAllowed) throw ApiError.rateLimited(decision.retryAfterSeconds);
+  if (!ROLE_PERMISSIONS[credential.role].includes(permission)) {
+    throw ApiError.forbidden(
+      `Client Role "${credential.role}" may not call ${permission.replace('|', ' ')}; ` +
+        'use a credential with Client Role = Reseller.',
+    );
+  }
+  return { clientId: credential.clientId, role: credential.role, company: credential.company };
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    caller: Caller | null;
+  }
+}
+
+/**
+ * An onRequest hook: authentication runs before the body is read or validated, so an anonymous caller learns
+ * nothing about bodies and costs no parsing.
+ */
+export function guard(context: ServerContext, permission: Permission) {
+  return async (request: FastifyRequest): Promise<void> => {
+    request.caller = await authenticate(context, request, permission);
+  };
+}
+
+/** The caller a guarded route's hook established. */
+export function callerOf(request: FastifyRequest): Caller {
+  if (!request.caller) throw new Error('route is missing its guard');
+  return request.caller;
+}

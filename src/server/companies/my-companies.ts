@@ -1,0 +1,68 @@
+// contract §6: GET /api/companies/my (the managed tree) and GET /api/companies/{id} (one company).
+import type { CompanyDto, MyCompanyNode } from '../../contract/index.js';
+import type { Caller } from '../auth/caller.js';
+import type { Db } from '../db/storage.js';
+import { ApiError } from '../errors.js';
+import { toCompanyDto } from './company-dto.js';
+import { isInScope, scopeCondition, visibleScope } from './scope.js';
+
+const isExpired = (licenseEndAt: number | null, todayStartMs: number) =>
+  licenseEndAt !== null && licenseEndAt < todayStartMs;
+
+/** A Reseller (or Root) gets the tree below its company; a Company Admin its own company. */
+export async function myCompanies(db: Db, caller: Caller, todayStartMs: number): Promise<MyCompanyNode[]> {
+  if (caller.role === 'Company Admin') {
+    const own = await db
+      .selectFrom('companies')
+      .select(['name', 'resource_id', 'license_end_at'])
+      .where('id', '=', caller.company.id)
+      .executeTakeFirstOrThrow();
+    return [
+      {
+        name: own.name,
+        resourceId: own.resource_id,
+        licenceExpired: isExpired(own.license_end_at, todayStartMs),
+        children: [],
+      },
+    ];
+  }
+  const rows = await db
+    .selectFrom('companies')
+    .select(['id', 'parent_id', 'name', 'resource_id', 'license_end_at'])
+    .where(scopeCondition({ path: caller.company.path, includesRoot: false }))
+    .orderBy('name_folded')
+    .orderBy('resource_id')
+    .execute();
+  const nodes = new Map<number, MyCompanyNode>();
+  for (const row of rows) {
+    const node = {
+      name: row.name,
+      resourceId: row.resource_id,
+      licenceExpired: isExpired(row.license_end_at, todayStartMs),
+      children: [],
+    };
+    nodes.set(row.id, node);
+  }
+  const roots: MyCompanyNode[] = [];
+  for (const row of rows) {
+    const node = nodes.get(row.id) as MyCompanyNode;
+    const parent = row.parent_id === null ? undefined : nodes.get(row.parent_id);
+    (parent ? parent.children : roots).push(node);
+  }
+  return roots;
+}
+
+export async function companyById(db: Db, caller: Caller, resourceId: string): Promise<CompanyDto> {
+  const row = await db
+    .selectFrom('companies')
+    .leftJoin('companies as parent', 'parent.id', 'companies.parent_id')
+    .selectAll('companies')
+    .select('parent.resource_id as parent_resource_id')
+    .where('companies.resource_id', '=', resourceId)
+    .executeTakeFirst();
+  if (!row) throw ApiError.notFound(`Company ${JSON.stringify(resourceId.slice(0, 64))} was not found.`);
+  const isAllowed =
+    caller.role === 'Company Admin' ? row.id === caller.company.id : isInScope(visibleScope(caller), row.path);
+  if (!isAllowed) throw ApiError.forbidden(`Company ${JSON.stringify(resourceId)} is not managed by this client.`);
+  return toCompanyDto(row, row.parent_resource_id);
+}

@@ -1,0 +1,111 @@
+// contract §4–§6: the /api/companies routes. Each declares its TypeBox schema (validation, types, OpenAPI).
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import {
+  COMPANY_SCOPE_QUERY,
+  CompanyDtoSchema,
+  dayOf,
+  dayStartUtc,
+  ErrorResultSchema,
+  HEADERS,
+  normaliseBodyKeys,
+  PERMISSION,
+  type SearchBody,
+  SearchBodySchema,
+  SearchPageSchema,
+  ServiceResultSchema,
+  success,
+} from '../../contract/index.js';
+import { callerOf, guard } from '../auth/authenticate.js';
+import type { Caller } from '../auth/caller.js';
+import { requireJsonBody } from '../http/body-parsers.js';
+import type { ServerContext } from '../server-context.js';
+import { companyById, myCompanies } from './my-companies.js';
+import { resolveScope, type Scope } from './scope.js';
+import { searchPage } from './search-page.js';
+import { parseCompanyQuery } from './search-query.js';
+
+const errors = { '4xx': ErrorResultSchema, '5xx': ErrorResultSchema };
+const security = [{ bearer: [] }];
+
+export const ScopeHeadersSchema = Type.Object({
+  [HEADERS.companyScope]: Type.Optional(
+    Type.String({ description: 'Restrict to this company and the companies below it (contract §3).' }),
+  ),
+});
+export const ScopeQuerySchema = Type.Object({ [COMPANY_SCOPE_QUERY]: Type.Optional(Type.String()) });
+
+/** Rewrites camelCase/PascalCase keys before validation (contract §4). */
+export async function normaliseJsonBody(request: FastifyRequest): Promise<void> {
+  requireJsonBody(request.body);
+  request.body = normaliseBodyKeys(request.body);
+}
+
+export function todayStartMs(context: ServerContext): number {
+  return dayStartUtc(dayOf(context.config.now()));
+}
+
+/** The caller's scope, narrowed by X-KEEPNET-Company-Id or ?companyId= (the header wins). */
+export function requestScope(context: ServerContext, request: FastifyRequest, caller: Caller): Promise<Scope> {
+  const header = request.headers[HEADERS.companyScope];
+  const fromQuery = (request.query as Record<string, string | undefined>)[COMPANY_SCOPE_QUERY];
+  const companyId = (Array.isArray(header) ? header[0] : header) ?? fromQuery;
+  return resolveScope(context.storage.db, caller, companyId?.trim());
+}
+
+export async function companyRoutes(app: FastifyInstance, context: ServerContext): Promise<void> {
+  app.post(
+    '/api/companies/search',
+    {
+      schema: {
+        summary: 'Search the companies this client manages',
+        tags: ['companies'],
+        security,
+        body: SearchBodySchema,
+        headers: ScopeHeadersSchema,
+        querystring: ScopeQuerySchema,
+        response: { 200: ServiceResultSchema(SearchPageSchema), ...errors },
+      },
+      onRequest: guard(context, PERMISSION.search),
+      preValidation: normaliseJsonBody,
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      const scope = await requestScope(context, request, caller);
+      const body = request.body as SearchBody;
+      const query = parseCompanyQuery(body, scope, todayStartMs(context));
+      return success(await searchPage(context.storage, query, body, body.isClustered === true));
+    },
+  );
+
+  app.get(
+    '/api/companies/my',
+    {
+      schema: { summary: 'The companies this client manages, as a tree', tags: ['companies'], security },
+      onRequest: guard(context, PERMISSION.my),
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      return success(await myCompanies(context.storage.db, caller, todayStartMs(context)));
+    },
+  );
+
+  app.get(
+    '/api/companies/:resourceId',
+    {
+      schema: {
+        summary: 'One company',
+        tags: ['companies'],
+        security,
+        params: Type.Object({ resourceId: Type.String({ maxLength: 64 }) }),
+        response: { 200: ServiceResultSchema(CompanyDtoSchema), ...errors },
+      },
+      onRequest: guard(context, PERMISSION.get),
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      const { resourceId } = request.params as { resourceId: string };
+      return success(await companyById(context.storage.db, caller, resourceId));
+    },
+  );
+}

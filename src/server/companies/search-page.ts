@@ -1,0 +1,86 @@
+// contract §4: one page of search results, flat or clustered by reseller, counted in the same snapshot.
+import type { SearchPage } from '../../contract/index.js';
+import type { Db, Storage } from '../db/storage.js';
+import { toSearchCompanyDto } from './company-dto.js';
+import { type CompanyQuery, countMatching, selectMatching, selectOrderedRows } from './search-query.js';
+
+export interface PageRequest {
+  pageNumber: number;
+  pageSize: number;
+}
+
+function offsetOf(page: PageRequest): number {
+  return (page.pageNumber - 1) * page.pageSize;
+}
+
+function pageOf(page: PageRequest, total: number, exceeded: number, results: SearchPage['results']): SearchPage {
+  return {
+    pageNumber: page.pageNumber,
+    pageSize: page.pageSize,
+    totalNumberOfRecords: total,
+    totalNumberOfPages: Math.ceil(total / page.pageSize),
+    limitExceededCompanyCount: exceeded,
+    results,
+  };
+}
+
+async function flatPage(db: Db, query: CompanyQuery, page: PageRequest): Promise<SearchPage> {
+  const { total, exceeded } = await countMatching(db, query);
+  const rows =
+    offsetOf(page) >= total
+      ? []
+      : await selectOrderedRows(db, query).limit(page.pageSize).offset(offsetOf(page)).execute();
+  return pageOf(
+    page,
+    total,
+    exceeded,
+    rows.map((row) => toSearchCompanyDto(row, query.todayStartMs)),
+  );
+}
+
+/**
+ * Decision (contract §4 isClustered): groups are the matching companies' resellers (their parents), ordered by
+ * reseller name ascending then resource id; paging counts groups; each group's children are all its matching
+ * companies in the requested order. Companies without a parent (the platform itself) are not grouped.
+ */
+async function clusteredPage(db: Db, query: CompanyQuery, page: PageRequest): Promise<SearchPage> {
+  const matching = () => selectMatching(db, query).where('companies.parent_id', 'is not', null);
+  const { exceeded } = await countMatching(db, query);
+  const totalRow = await matching()
+    .select((eb) => eb.fn.count<number>('companies.parent_id').distinct().as('groups'))
+    .executeTakeFirstOrThrow();
+  const total = Number(totalRow.groups);
+  const groups = await db
+    .selectFrom('companies as reseller')
+    .selectAll('reseller')
+    .where('reseller.id', 'in', matching().select('companies.parent_id'))
+    .orderBy('reseller.name_folded')
+    .orderBy('reseller.resource_id')
+    .limit(page.pageSize)
+    .offset(offsetOf(page))
+    .execute();
+  const children = groups.length
+    ? await selectOrderedRows(db, query)
+        .where(
+          'companies.parent_id',
+          'in',
+          groups.map((g) => g.id),
+        )
+        .execute()
+    : [];
+  const childrenByParent = new Map<number | null, typeof children>();
+  for (const child of children) {
+    const siblings = childrenByParent.get(child.parent_id);
+    if (siblings) siblings.push(child);
+    else childrenByParent.set(child.parent_id, [child]);
+  }
+  const results = groups.map((group) => ({
+    ...toSearchCompanyDto(group, query.todayStartMs),
+    children: (childrenByParent.get(group.id) ?? []).map((child) => toSearchCompanyDto(child, query.todayStartMs)),
+  }));
+  return pageOf(page, total, exceeded, results);
+}
+
+export function searchPage(storage: Storage, query: CompanyQuery, page: PageRequest, isClustered: boolean) {
+  return storage.readSnapshot((db) => (isClustered ? clusteredPage : flatPage)(db, query, page));
+}

@@ -1,0 +1,99 @@
+// One search body -> one Kysely query over `companies`, shared by search (a page) and export (a page, or every
+// row). Both therefore return exactly the same rows in the same order for the same body, scope and day.
+import type { ExpressionBuilder, Selectable, SelectQueryBuilder } from 'kysely';
+import { canonicalOrderBy, ORDER_BY_ACCEPTED, type OrderBy, type SearchBody } from '../../contract/index.js';
+import type { CompaniesTable, LapseDatabase } from '../db/schema.js';
+import type { Db } from '../db/storage.js';
+import { ApiError } from '../errors.js';
+import { compilePredicate } from './filter/compile-predicate.js';
+import { type Predicate, parseFilter } from './filter/parse-filter.js';
+import { type Scope, scopeCondition } from './scope.js';
+
+export type CompanyRow = Selectable<CompaniesTable>;
+type Eb = ExpressionBuilder<LapseDatabase, 'companies'>;
+type Query = SelectQueryBuilder<LapseDatabase, 'companies', object>;
+
+export interface CompanyQuery {
+  scope: Scope;
+  predicate: Predicate | null;
+  isExceededOnly: boolean;
+  orderBy: OrderBy;
+  ascending: boolean;
+  /** Start (UTC midnight, epoch ms) of the day that decides "expired" (contract §4: today in UTC). */
+  todayStartMs: number;
+}
+
+const ORDER_COLUMNS: Record<OrderBy, { column: keyof CompaniesTable & string; isNullable: boolean }> = {
+  CompanyName: { column: 'name_folded', isNullable: false },
+  ResellerName: { column: 'reseller_name_folded', isNullable: true },
+  IndustryName: { column: 'industry_name_folded', isNullable: true },
+  LicenseTypeName: { column: 'license_type_name_folded', isNullable: true },
+  TargetUserCount: { column: 'target_user_count', isNullable: false },
+  NumberOfUsers: { column: 'number_of_users', isNullable: false },
+  MonthlyActiveUserCount: { column: 'monthly_active_user_count', isNullable: false },
+  LicenseEndDate: { column: 'license_end_at', isNullable: true },
+  CreateTime: { column: 'created_at', isNullable: false },
+};
+
+/** Reads the query parts of a (schema-valid) body; every semantic problem becomes one 400 naming its path. */
+export function parseCompanyQuery(body: SearchBody, scope: Scope, todayStartMs: number): CompanyQuery {
+  const problems: string[] = [];
+  const orderBy = canonicalOrderBy(body.orderBy.trim());
+  if (!orderBy) problems.push(`orderBy: ${JSON.stringify(body.orderBy)} is not one of ${ORDER_BY_ACCEPTED.join(', ')}`);
+  const { predicate, problems: filterProblems } = parseFilter(body.filter);
+  problems.push(...filterProblems);
+  if (problems.length > 0 || !orderBy) throw ApiError.invalidRequest(problems);
+  return {
+    scope,
+    predicate,
+    isExceededOnly: body.isTargetUserCountExceededLimit === true,
+    orderBy,
+    ascending: body.ascending,
+    todayStartMs,
+  };
+}
+
+/** contract §4: over the licence limit = limited and more target users than the limit. */
+export function exceedsLimit(eb: Eb) {
+  return eb.and([
+    eb('companies.is_number_of_users_limited', '=', 1),
+    eb('companies.target_user_count', '>', eb.ref('companies.number_of_users')),
+  ]);
+}
+
+/** The companies matching the query, as a FROM + WHERE to select from. */
+export function selectMatching(db: Db, query: CompanyQuery): Query {
+  let select: Query = db.selectFrom('companies').where(scopeCondition(query.scope));
+  if (query.predicate) select = select.where(compilePredicate(query.predicate, query.todayStartMs));
+  if (query.isExceededOnly) select = select.where(exceedsLimit);
+  return select;
+}
+
+/** contract §4: total order; nulls first ascending, last descending; companyResourceId breaks ties. */
+export function orderRows<Q extends SelectQueryBuilder<LapseDatabase, 'companies', object>>(
+  select: Q,
+  orderBy: OrderBy,
+  ascending: boolean,
+): Q {
+  const { column, isNullable } = ORDER_COLUMNS[orderBy];
+  const direction = ascending ? 'asc' : 'desc';
+  const ordered = isNullable
+    ? select.orderBy(`companies.${column}`, (ob) => (ascending ? ob.asc().nullsFirst() : ob.desc().nullsLast()))
+    : select.orderBy(`companies.${column}`, direction);
+  return ordered.orderBy('companies.resource_id', direction) as Q;
+}
+
+/** Every matching row, ordered; callers add a page (limit/offset) or stream it all. */
+export function selectOrderedRows(db: Db, query: CompanyQuery) {
+  return orderRows(selectMatching(db, query).selectAll('companies'), query.orderBy, query.ascending);
+}
+
+export async function countMatching(db: Db, query: CompanyQuery): Promise<{ total: number; exceeded: number }> {
+  const row = await selectMatching(db, query)
+    .select((eb) => [
+      eb.fn.countAll<number>().as('total'),
+      eb.fn.sum<number>(eb.case().when(exceedsLimit(eb)).then(1).else(0).end()).as('exceeded'),
+    ])
+    .executeTakeFirstOrThrow();
+  return { total: Number(row.total), exceeded: Number(row.exceeded ?? 0) };
+}

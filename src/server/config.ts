@@ -1,0 +1,45 @@
+// The server's configuration, parsed once at the edge (flags, env) and passed down.
+import type { Logger } from 'pino';
+
+export interface ServerConfig {
+  /** SQLite file path (or `:memory:`) or a postgres:// URL. */
+  database: string;
+  host: string;
+  port: number;
+  /** Token issuer (`iss`); defaults to the server's own URL. */
+  issuer: string;
+  /** Requests per minute per client id (contract §7 default 600). */
+  rateLimitPerMinute: number;
+  /** Failed token requests per minute, per client id and per address. */
+  failedTokenLimitPerMinute: number;
+  /** PostgreSQL connections per instance. */
+  databasePoolSize: number;
+  /** Origins allowed for CORS; empty = no CORS headers at all. */
+  corsOrigins: string[];
+  /** How long SIGTERM waits for in-flight requests. */
+  shutdownGraceMs: number;
+  /** The clock: what "now" is (tests pin it). */
+  now: () => number;
+  /** Log sink; defaults to pino on stdout at `info`. false = silent. */
+  logger: Logger | boolean;
+  /** contract §5: rows per Excel sheet before the next sheet starts (lowered only by tests). */
+  excelRowsPerSheet?: number;
+}
+
+export const DEFAULT_CONFIG: Omit<ServerConfig, 'database'> = {
+  host: '127.0.0.1',
+  port: 8080,
+  issuer: '',
+  rateLimitPerMinute: 600,
+  failedTokenLimitPerMinute: 10,
+  databasePoolSize: 10,
+  corsOrigins: [],
+  shutdownGraceMs: 10_000,
+  now: Date.now,
+  logger: true,
+};
+
+export function serverConfig(overrides: Partial<ServerConfig> & { database: string }): ServerConfig {
+  const config = { ...DEFAULT_CONFIG, ...overrides };
+  return { ...config, issuer: config.issuer || `http://${config.host}:${config.port}` };
+}

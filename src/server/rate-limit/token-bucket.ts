@@ -1,0 +1,58 @@
+// contract §7: token buckets per key (client id, or address for failed token requests). The store is an
+// interface so several server instances can share buckets in PostgreSQL; one process keeps them in memory.
+
+export interface RateDecision {
+  isAllowed: boolean;
+  /** Whole seconds until one more request would be allowed (≥ 1 when refused). */
+  retryAfterSeconds: number;
+}
+
+export interface RateLimitStore {
+  /** Takes one token from `key`'s bucket of `perMinute` capacity, refilled continuously. */
+  take(key: string, perMinute: number, nowMs: number): Promise<RateDecision>;
+  /** Looks without taking: would `take` be allowed? */
+  peek(key: string, perMinute: number, nowMs: number): Promise<RateDecision>;
+}
+
+export interface Bucket {
+  tokens: number;
+  updatedAt: number;
+}
+
+/** The refill arithmetic, shared by every store. */
+export function refill(bucket: Bucket | undefined, perMinute: number, nowMs: number): Bucket {
+  if (!bucket) return { tokens: perMinute, updatedAt: nowMs };
+  const elapsed = Math.max(0, nowMs - bucket.updatedAt);
+  return { tokens: Math.min(perMinute, bucket.tokens + (elapsed * perMinute) / 60_000), updatedAt: nowMs };
+}
+
+export function decide(bucket: Bucket, perMinute: number): RateDecision {
+  if (bucket.tokens >= 1) return { isAllowed: true, retryAfterSeconds: 0 };
+  const secondsPerToken = 60 / perMinute;
+  return { isAllowed: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.tokens) * secondsPerToken)) };
+}
+
+const MAX_MEMORY_BUCKETS = 100_000;
+
+export function createMemoryRateLimitStore(): RateLimitStore {
+  const buckets = new Map<string, Bucket>();
+  return {
+    async take(key, perMinute, nowMs) {
+      const bucket = refill(buckets.get(key), perMinute, nowMs);
+      const decision = decide(bucket, perMinute);
+      if (decision.isAllowed) bucket.tokens -= 1;
+      // Re-insert so the Map's order is least-recently-used first; evict the oldest when an attacker
+      // sprays keys (addresses, client ids), so memory stays bounded.
+      buckets.delete(key);
+      buckets.set(key, bucket);
+      if (buckets.size > MAX_MEMORY_BUCKETS) {
+        const oldest = buckets.keys().next().value;
+        if (oldest !== undefined) buckets.delete(oldest);
+      }
+      return decision;
+    },
+    async peek(key, perMinute, nowMs) {
+      return decide(refill(buckets.get(key), perMinute, nowMs), perMinute);
+    },
+  };
+}

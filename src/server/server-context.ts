@@ -1,0 +1,12 @@
+// What every route needs, built once in buildApp and passed down (no globals, no process.env).
+import type { KeyRing } from './auth/signing-keys.js';
+import type { ServerConfig } from './config.js';
+import type { Storage } from './db/storage.js';
+import type { RateLimitStore } from './rate-limit/token-bucket.js';
+
+export interface ServerContext {
+  config: ServerConfig;
+  storage: Storage;
+  keyRing: KeyRing;
+  rateLimits: RateLimitStore;
+}
