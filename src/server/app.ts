@@ -3,6 +3,7 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { createKeyRing } from './auth/signing-keys.js';
 import { tokenRoutes } from './auth/token-route.js';
+import { exportRoutes } from './companies/export-route.js';
 import { companyRoutes } from './companies/routes.js';
 import type { ServerConfig } from './config.js';
 import { openStorage, type Storage } from './db/storage.js';
@@ -67,6 +68,7 @@ export async function buildApp(config: ServerConfig, parts: AppParts = {}): Prom
   registerResponseHeaders(app, config.corsOrigins);
   await tokenRoutes(app, context);
   await companyRoutes(app, context);
+  await exportRoutes(app, context);
   await healthRoutes(app, context);
   return app;
 }

@@ -1,0 +1,120 @@
+// contract §5: POST /api/companies/search/export. The rows are exactly those that paging through search with the
+// same body would give (one shared query builder), counted and read in one snapshot, streamed with backpressure
+// from the database cursor to the socket.
+import { pipeline } from 'node:stream/promises';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import {
+  canonicalExportType,
+  ErrorResultSchema,
+  EXPORT_CONTENT_TYPES,
+  EXPORT_FILE_NAMES,
+  type ExportBody,
+  ExportBodySchema,
+  type ExportType,
+  HEADERS,
+  PERMISSION,
+  type SearchCompanyDto,
+} from '../../contract/index.js';
+import { callerOf, guard } from '../auth/authenticate.js';
+import type { Db } from '../db/storage.js';
+import { ApiError } from '../errors.js';
+import { streamCsv, streamXlsx } from '../export/index.js';
+import type { ServerContext } from '../server-context.js';
+import { toSearchCompanyDto } from './company-dto.js';
+import { normaliseJsonBody, requestScope, ScopeHeadersSchema, ScopeQuerySchema, todayStartMs } from './routes.js';
+import { type CompanyQuery, countMatching, parseCompanyQuery, selectOrderedRows } from './search-query.js';
+
+/** Rows per database round trip (SQLite iterates row by row anyway; for a PostgreSQL cursor this is the fetch size). */
+const CURSOR_CHUNK_ROWS = 1000;
+
+interface ExportSlice {
+  offset: number;
+  limit: number | undefined;
+  rowCount: number;
+}
+
+function sliceOf(body: ExportBody, total: number): ExportSlice {
+  if (body.reportAllPages === true) return { offset: 0, limit: undefined, rowCount: total };
+  const offset = (body.pageNumber - 1) * body.pageSize;
+  return { offset, limit: body.pageSize, rowCount: Math.max(0, Math.min(body.pageSize, total - offset)) };
+}
+
+async function* companyRows(db: Db, query: CompanyQuery, slice: ExportSlice): AsyncGenerator<SearchCompanyDto> {
+  let select = selectOrderedRows(db, query);
+  if (slice.limit !== undefined) select = select.limit(slice.limit).offset(slice.offset);
+  for await (const row of select.stream(CURSOR_CHUNK_ROWS)) yield toSearchCompanyDto(row, query.todayStartMs);
+}
+
+/**
+ * Reads the first row before anything is sent, so a failing query is still a JSON error; after that, a failure
+ * destroys the connection (pipeline destroys every stream in it) and no client can take a cut file for a whole one.
+ */
+async function sendExport(
+  reply: FastifyReply,
+  exportType: ExportType,
+  rows: AsyncGenerator<SearchCompanyDto>,
+  rowCount: number,
+  excelRowsPerSheet: number | undefined,
+): Promise<void> {
+  const first = await rows.next();
+  async function* all(): AsyncGenerator<SearchCompanyDto> {
+    if (first.done) return;
+    yield first.value;
+    yield* rows;
+  }
+  const body = exportType === 'CSV' ? streamCsv(all()) : streamXlsx(all(), { maxDataRowsPerSheet: excelRowsPerSheet });
+  reply.hijack();
+  reply.raw.writeHead(200, {
+    ...(reply.getHeaders() as Record<string, string>),
+    'content-type': EXPORT_CONTENT_TYPES[exportType],
+    'content-disposition': `attachment; filename="${EXPORT_FILE_NAMES[exportType]}"`,
+    [HEADERS.totalCount]: String(rowCount),
+  });
+  try {
+    await pipeline(body, reply.raw);
+  } catch (error) {
+    reply.raw.destroy();
+    // The client went away, or the read failed mid-stream: either way the response is already cut.
+    reply.log.warn({ err: error }, 'export stream ended early');
+  }
+}
+
+export async function exportRoutes(app: FastifyInstance, context: ServerContext): Promise<void> {
+  app.post(
+    '/api/companies/search/export',
+    {
+      schema: {
+        summary: 'Export the companies of a search as CSV or Excel',
+        tags: ['companies'],
+        security: [{ bearer: [] }],
+        body: ExportBodySchema,
+        headers: ScopeHeadersSchema,
+        querystring: ScopeQuerySchema,
+        produces: Object.values(EXPORT_CONTENT_TYPES),
+        response: { '4xx': ErrorResultSchema, '5xx': ErrorResultSchema },
+      },
+      onRequest: guard(context, PERMISSION.export),
+      preValidation: normaliseJsonBody,
+    },
+    async (request, reply) => {
+      const body = request.body as ExportBody;
+      const exportType = canonicalExportType(body.exportType.trim());
+      if (!exportType) {
+        throw ApiError.invalidRequest([`exportType: ${JSON.stringify(body.exportType)} is not CSV or Excel`]);
+      }
+      const scope = await requestScope(context, request, callerOf(request));
+      const query = parseCompanyQuery(body, scope, todayStartMs(context));
+      await context.storage.longReadSnapshot(async (db) => {
+        const slice = sliceOf(body, (await countMatching(db, query)).total);
+        await sendExport(
+          reply,
+          exportType,
+          companyRows(db, query, slice),
+          slice.rowCount,
+          context.config.excelRowsPerSheet,
+        );
+      });
+      return reply;
+    },
+  );
+}
