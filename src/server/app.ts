@@ -12,6 +12,8 @@ import { registerBodyParsers } from './http/body-parsers.js';
 import { registerErrorHandler } from './http/error-handler.js';
 import { requestIdOf } from './http/request-id.js';
 import { registerResponseHeaders } from './http/response-headers.js';
+import { serverLogger } from './logger.js';
+import { createDatabaseRateLimitStore } from './rate-limit/database-store.js';
 import { createMemoryRateLimitStore, type RateLimitStore } from './rate-limit/token-bucket.js';
 import type { ServerContext } from './server-context.js';
 
@@ -24,12 +26,9 @@ export interface AppParts {
 /** contract §2: request bodies over 64 KiB are refused with 413. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
-// Never log a secret or a token: no bodies, no query strings of token requests, no authorization headers.
-const LOG_REDACTIONS = ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization'];
-
 function loggerOptions(config: ServerConfig) {
   if (config.logger === false) return { logger: false };
-  if (config.logger === true) return { logger: { level: 'info', redact: LOG_REDACTIONS } };
+  if (config.logger === true) return { loggerInstance: serverLogger('info') };
   return { loggerInstance: config.logger };
 }
 
@@ -39,7 +38,10 @@ export async function buildApp(config: ServerConfig, parts: AppParts = {}): Prom
     config,
     storage,
     keyRing: createKeyRing(storage, config.issuer),
-    rateLimits: parts.rateLimits ?? createMemoryRateLimitStore(),
+    // One process on SQLite keeps buckets in memory; instances sharing PostgreSQL share them there (contract §7).
+    rateLimits:
+      parts.rateLimits ??
+      (storage.dialect === 'postgres' ? createDatabaseRateLimitStore(storage.db) : createMemoryRateLimitStore()),
   };
   const app = Fastify({
     ...loggerOptions(config),

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { buildApp } from '../../server/app.js';
 import { DEFAULT_CONFIG, serverConfig } from '../../server/config.js';
+import { serverLogger } from '../../server/logger.js';
 import type { RegisterCommands } from '../command-module.js';
 
 interface ServeOptions {
@@ -11,6 +12,12 @@ interface ServeOptions {
   rateLimit: string;
   issuer?: string;
   cors?: string;
+  logLevel: string;
+}
+
+/** A postgres URL without its password, for logs. */
+function redactDatabaseUrl(database: string): string {
+  return database.replace(/\/\/([^:@/]*):[^@]*@/, '//$1:***@');
 }
 
 function positiveInteger(name: string, value: string): number {
@@ -46,6 +53,11 @@ export const register: RegisterCommands = (program: Command) => {
       'comma-separated origins allowed by CORS; none by default (LAPSE_CORS_ORIGINS)',
       env.LAPSE_CORS_ORIGINS,
     )
+    .option(
+      '--log-level <level>',
+      'trace, debug, info, warn, error or silent (LAPSE_LOG_LEVEL)',
+      env.LAPSE_LOG_LEVEL ?? 'info',
+    )
     .action(async (options: ServeOptions) => {
       let config: ReturnType<typeof serverConfig>;
       try {
@@ -68,7 +80,9 @@ export const register: RegisterCommands = (program: Command) => {
       }
       const app = await buildApp(config);
       const address = await app.listen({ host: config.host, port: config.port });
-      app.log.info({ address, database: config.database.replace(/\/\/[^@]*@/, '//***@') }, 'lapse API listening');
+      app.log.info({ address, database: redactDatabaseUrl(config.database) }, 'lapse API listening');
+      // One plain line for people and scripts, whatever the log level (logs go to stdout as JSON).
+      process.stderr.write(`lapse API listening on ${address} (database ${redactDatabaseUrl(config.database)})\n`);
       // Graceful shutdown: stop accepting, let in-flight requests finish, close the database, exit 0.
       let isClosing = false;
       const shutdown = (signal: string) => {

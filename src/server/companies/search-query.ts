@@ -53,12 +53,9 @@ export function parseCompanyQuery(body: SearchBody, scope: Scope, todayStartMs: 
   };
 }
 
-/** contract §4: over the licence limit = limited and more target users than the limit. */
+/** contract §4: over the licence limit = limited and more target users than the limit (a generated column). */
 export function exceedsLimit(eb: Eb) {
-  return eb.and([
-    eb('companies.is_number_of_users_limited', '=', 1),
-    eb('companies.target_user_count', '>', eb.ref('companies.number_of_users')),
-  ]);
+  return eb('companies.is_over_limit', '=', 1);
 }
 
 /** The companies matching the query, as a FROM + WHERE to select from. */
@@ -88,12 +85,15 @@ export function selectOrderedRows(db: Db, query: CompanyQuery) {
   return orderRows(selectMatching(db, query).selectAll('companies'), query.orderBy, query.ascending);
 }
 
+/** How many rows match, and how many of those are over their licence limit: one statement. */
+export function countQuery(db: Db, query: CompanyQuery) {
+  return selectMatching(db, query).select((eb) => [
+    eb.fn.countAll<number>().as('total'),
+    eb.fn.sum<number>('companies.is_over_limit').as('exceeded'),
+  ]);
+}
+
 export async function countMatching(db: Db, query: CompanyQuery): Promise<{ total: number; exceeded: number }> {
-  const row = await selectMatching(db, query)
-    .select((eb) => [
-      eb.fn.countAll<number>().as('total'),
-      eb.fn.sum<number>(eb.case().when(exceedsLimit(eb)).then(1).else(0).end()).as('exceeded'),
-    ])
-    .executeTakeFirstOrThrow();
+  const row = await countQuery(db, query).executeTakeFirstOrThrow();
   return { total: Number(row.total), exceeded: Number(row.exceeded ?? 0) };
 }

@@ -44,6 +44,16 @@ export async function up(db: Kysely<unknown>, traits: DialectTraits): Promise<vo
     .addColumn('tags_folded', text, (c) => c.notNull())
     .addColumn('privacy_duration_id', 'integer', (c) => c.notNull())
     .addColumn('time_zone_id', text)
+    // contract §4 "over the licence limit", derived by the database so no writer can get it wrong; stored so
+    // the renewal-date index can carry it and count the over-limit companies without reading the rows.
+    .addColumn('is_over_limit', 'integer', (c) =>
+      c
+        .notNull()
+        .generatedAlwaysAs(
+          sql`case when is_number_of_users_limited = 1 and target_user_count > number_of_users then 1 else 0 end`,
+        )
+        .stored(),
+    )
     .execute();
 
   await db.schema
@@ -86,7 +96,7 @@ export const SEARCH_INDEXES: Record<string, string[]> = {
   companies_order_target_users: ['target_user_count', 'resource_id'],
   companies_order_number_of_users: ['number_of_users', 'resource_id'],
   companies_order_monthly_users: ['monthly_active_user_count', 'resource_id'],
-  companies_order_license_end: ['license_end_at*', 'resource_id'],
+  companies_order_license_end: ['license_end_at*', 'resource_id', 'is_over_limit'],
   companies_order_created: ['created_at', 'resource_id'],
 };
 

@@ -1,0 +1,156 @@
+// Shared benchmark fixtures: a seeded database kept between runs (seeding 1,000,000 companies takes a while),
+// credentials for it, and a `lapse serve` child process, so the server never shares an event loop with the
+// load generator.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { dayOf } from '../src/contract/index.js';
+import { hashSecret } from '../src/server/auth/secrets.js';
+import { openStorage } from '../src/server/db/storage.js';
+import { type SeedSummary, seedCompanies } from '../src/server/seed/index.js';
+
+export const ROOT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
+const CACHE_DIR = process.env.LAPSE_BENCH_DIR ?? join(tmpdir(), 'lapse-bench');
+
+export interface BenchCredential {
+  clientId: string;
+  clientSecret: string;
+  companyResourceId: string;
+}
+
+export interface BenchDatabase {
+  file: string;
+  today: string;
+  seed: SeedSummary;
+  root: BenchCredential;
+  /** A reseller with about 1,000 companies below it. */
+  reseller: BenchCredential;
+}
+
+async function addCredential(file: string, companyResourceId: string, role: string): Promise<BenchCredential> {
+  const storage = await openStorage(file);
+  try {
+    const clientId = `bench_${randomBytes(8).toString('hex')}`;
+    const clientSecret = randomBytes(24).toString('base64url');
+    const company = await storage.db
+      .selectFrom('companies')
+      .select('id')
+      .where('resource_id', '=', companyResourceId)
+      .executeTakeFirstOrThrow();
+    await storage.db
+      .insertInto('credentials')
+      .values({
+        client_id: clientId,
+        secret_hash: await hashSecret(clientSecret),
+        role,
+        company_id: company.id,
+        is_disabled: 0,
+        created_at: Date.now(),
+        description: 'benchmark',
+      })
+      .execute();
+    return { clientId, clientSecret, companyResourceId };
+  } finally {
+    await storage.close();
+  }
+}
+
+/** A seeded SQLite database of `companies` (seed 1, today's UTC day), reused while today is the same day. */
+export async function benchDatabase(companies: number): Promise<BenchDatabase> {
+  await mkdir(CACHE_DIR, { recursive: true });
+  const today = dayOf(Date.now());
+  const file = join(CACHE_DIR, `companies-${companies}-${today}.db`);
+  const meta = `${file}.json`;
+  if (existsSync(file) && existsSync(meta)) return JSON.parse(await readFile(meta, 'utf8')) as BenchDatabase;
+  process.stderr.write(`seeding ${companies} companies into ${file}…\n`);
+  const started = performance.now();
+  const seed = await seedCompanies(file, { companies, seed: 1, today, reset: true });
+  process.stderr.write(`seeded in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+  const reseller = [...seed.resellers].sort(
+    (a, b) => Math.abs(a.descendantCount - 1000) - Math.abs(b.descendantCount - 1000),
+  )[0];
+  if (!reseller) throw new Error('no reseller in the seeded tree');
+  const database: BenchDatabase = {
+    file,
+    today,
+    seed,
+    root: await addCredential(file, seed.rootResourceId, 'Root'),
+    reseller: await addCredential(file, reseller.resourceId, 'Reseller'),
+  };
+  await writeFile(meta, JSON.stringify(database));
+  return database;
+}
+
+export interface ServerProcess {
+  baseUrl: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/** Starts a node process; resolves with the first loopback URL it prints on stderr (`lapse serve` prints one). */
+export async function startProcess(args: string[], env: Record<string, string> = {}): Promise<ServerProcess> {
+  const child: ChildProcess = spawn(process.execPath, args, {
+    cwd: ROOT_DIR,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'pipe'],
+  });
+  const baseUrl = await new Promise<string>((resolve, reject) => {
+    let buffered = '';
+    const onData = (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const match = /(http:\/\/127\.0\.0\.1:\d+)/.exec(buffered);
+      if (match?.[1]) {
+        child.stderr?.off('data', onData);
+        child.stderr?.pipe(process.stderr);
+        resolve(match[1]);
+      }
+    };
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`process exited with ${code} before listening`)));
+  });
+  return {
+    baseUrl,
+    pid: child.pid ?? 0,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** `lapse serve` on a free port over `database`, logging off (the log would be measured too). */
+export function startLapseServer(database: string, extraArgs: string[] = []): Promise<ServerProcess> {
+  return startProcess(
+    [
+      join(ROOT_DIR, 'bin', 'lapse.js'),
+      'serve',
+      '--port',
+      '0',
+      '--database',
+      database,
+      '--rate-limit',
+      '100000000',
+      ...extraArgs,
+    ],
+    { LAPSE_LOG_LEVEL: 'warn' },
+  );
+}
+
+export async function fetchToken(baseUrl: string, credential: BenchCredential): Promise<string> {
+  const response = await fetch(`${baseUrl}/connect/token`, {
+    method: 'POST',
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: credential.clientId,
+      client_secret: credential.clientSecret,
+    }),
+  });
+  const body = (await response.json()) as { access_token: string };
+  return body.access_token;
+}
