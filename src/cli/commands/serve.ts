@@ -73,6 +73,7 @@ export const register: RegisterCommands = (program: Command) => {
                 .map((o) => o.trim())
                 .filter(Boolean)
             : [],
+          logger: serverLogger(options.logLevel),
         });
       } catch (error) {
         process.stderr.write(`lapse serve: ${(error as Error).message}\n`);
