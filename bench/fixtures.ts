@@ -4,7 +4,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -153,4 +153,32 @@ export async function fetchToken(baseUrl: string, credential: BenchCredential): 
   });
   const body = (await response.json()) as { access_token: string };
   return body.access_token;
+}
+
+/**
+ * Runs `use` with a throwaway PostgreSQL cluster holding a copy of `bench`'s database (what `lapse migrate`
+ * does); the cluster is removed afterwards. Returns `use`'s result and the copy's duration.
+ */
+export async function withPostgresCopy<T>(
+  bench: BenchDatabase,
+  use: (url: string, clusterName: string) => Promise<T>,
+): Promise<{ result: T; copySeconds: number }> {
+  const { createPostgresCluster, destroyPostgresCluster } = await import('../test/support/postgres-cluster.js');
+  const { copyDatabase } = await import('../src/server/db/copy-database.js');
+  const pg = (await import('pg')).default;
+  const dir = await mkdtemp(join(tmpdir(), 'lapse-bench-pg-'));
+  const cluster = await createPostgresCluster(dir);
+  try {
+    const started = performance.now();
+    await copyDatabase(bench.file, cluster.adminUrl);
+    const copySeconds = (performance.now() - started) / 1000;
+    const client = new pg.Client({ connectionString: cluster.adminUrl });
+    await client.connect();
+    await client.query('analyze');
+    await client.end();
+    return { result: await use(cluster.adminUrl, `PostgreSQL ${cluster.binDir.split('/').at(-2) ?? ''}`), copySeconds };
+  } finally {
+    await destroyPostgresCluster(cluster);
+    await rm(dir, { recursive: true, force: true });
+  }
 }

@@ -2,6 +2,9 @@
 // docs/benchmarks.md. Benchmarks, not tests: they measure, print and record; targets are marked ✅/❌.
 const BENCHMARKS: Record<string, () => Promise<{ main: () => Promise<void> }>> = {
   search: () => import('./search.js'),
+  export: () => import('./export.js'),
+  pg: () => import('./pg.js'),
+  soak: () => import('./soak.js'),
 };
 
 const names = process.argv.slice(2);

@@ -1,0 +1,175 @@
+// `npm run bench -- pg`: the 1,000,000-company tree copied into a throwaway PostgreSQL cluster (`lapse migrate`'s
+// copy), then a search page over HTTP next to the same SQL through `pg`, and a full CSV export over HTTP next to
+// `psql -c "COPY (…) TO STDOUT CSV"` on the same rows.
+import { spawn } from 'node:child_process';
+import pg from 'pg';
+import { dayStartUtc } from '../src/contract/index.js';
+import type { Caller } from '../src/server/auth/caller.js';
+import { resolveScope } from '../src/server/companies/scope.js';
+import { countQuery, parseCompanyQuery, selectOrderedRows } from '../src/server/companies/search-query.js';
+import { openStorage, type Storage } from '../src/server/db/storage.js';
+import {
+  type BenchCredential,
+  type BenchDatabase,
+  benchDatabase,
+  fetchToken,
+  startLapseServer,
+  withPostgresCopy,
+} from './fixtures.js';
+import { measureLatency, postOnce } from './http-timing.js';
+import { fmt, markdownTable, writeSection } from './report.js';
+import { timedDownload } from './server-rss.js';
+
+const COMPANIES = Number(process.env.LAPSE_BENCH_COMPANIES ?? 1_000_000);
+const SAMPLES = 200;
+
+function expiredPageBody(today: string) {
+  return {
+    pageNumber: 1,
+    pageSize: 100,
+    orderBy: 'RenewalDate',
+    ascending: true,
+    filter: { FilterGroups: [{ FilterItems: [{ FieldName: 'LicenseEndDate', Operator: '<', Value: today }] }] },
+  };
+}
+
+const EXPORT_BODY = { pageNumber: 1, pageSize: 1000, orderBy: 'CompanyName', ascending: true, reportAllPages: true };
+
+async function callerFor(storage: Storage, credential: BenchCredential, role: 'Root' | 'Reseller'): Promise<Caller> {
+  const company = await storage.db
+    .selectFrom('companies')
+    .select(['id', 'resource_id', 'name', 'path'])
+    .where('resource_id', '=', credential.companyResourceId)
+    .executeTakeFirstOrThrow();
+  return {
+    clientId: credential.clientId,
+    role,
+    company: {
+      id: company.id,
+      resourceId: company.resource_id,
+      name: company.name,
+      path: company.path,
+      parentResourceId: null,
+      parentName: null,
+    },
+  };
+}
+
+/** A statement with its $n parameters inlined, for psql. */
+function inline(sqlText: string, parameters: readonly unknown[]): string {
+  return sqlText.replace(/\$(\d+)/g, (_m, n: string) => {
+    const value = parameters[Number(n) - 1];
+    return typeof value === 'number' ? String(value) : `'${String(value).replace(/'/g, "''")}'`;
+  });
+}
+
+function timePsqlCopy(url: string, statement: string): Promise<{ seconds: number; bytes: number }> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn('psql', [url, '-X', '-q', '-c', `copy (${statement}) to stdout csv`], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let bytes = 0;
+    child.stdout.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
+    });
+    child.once('error', reject);
+    child.once('exit', (code) =>
+      code === 0
+        ? resolve({ seconds: (performance.now() - started) / 1000, bytes })
+        : reject(new Error(`psql exited ${code}`)),
+    );
+  });
+}
+
+async function measure(bench: BenchDatabase, url: string) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const storage = await openStorage(url);
+  const server = await startLapseServer(url);
+  try {
+    const rows: (string | number)[][] = [];
+    const body = JSON.stringify(expiredPageBody(bench.today));
+    for (const [label, credential, role] of [
+      ['platform root (Root)', bench.root, 'Root'],
+      ['reseller with ~1,000 companies', bench.reseller, 'Reseller'],
+    ] as const) {
+      const token = await fetchToken(server.baseUrl, credential);
+      const headers = { authorization: `Bearer ${token}` };
+      const searchUrl = `${server.baseUrl}/api/companies/search`;
+      const first = await postOnce(searchUrl, body, headers);
+      if (first.status !== 200) throw new Error(`search answered ${first.status}`);
+      const http = await measureLatency(() => postOnce(searchUrl, body, headers), SAMPLES);
+      const scope = await resolveScope(storage.db, await callerFor(storage, credential, role), undefined);
+      const query = parseCompanyQuery(expiredPageBody(bench.today), scope, dayStartUtc(bench.today));
+      const count = countQuery(storage.db, query).compile();
+      const page = selectOrderedRows(storage.db, query).limit(100).offset(0).compile();
+      const direct = await measureLatency(async () => {
+        await client.query(count.sql, count.parameters as unknown[]);
+        await client.query(page.sql, page.parameters as unknown[]);
+      }, SAMPLES);
+      const target = 3 * direct.p50 + 1;
+      rows.push([
+        label,
+        fmt(http.p50),
+        fmt(http.p99),
+        fmt(direct.p50),
+        fmt(direct.p99),
+        `${fmt(target)} ${http.p50 <= target ? '✅' : '❌'}`,
+      ]);
+    }
+    const rootToken = await fetchToken(server.baseUrl, bench.root);
+    const exported = await timedDownload(
+      `${server.baseUrl}/api/companies/search/export`,
+      { ...EXPORT_BODY, exportType: 'CSV' },
+      rootToken,
+    );
+    const exportQuery = parseCompanyQuery(EXPORT_BODY, { path: null, includesRoot: true }, dayStartUtc(bench.today));
+    const compiled = selectOrderedRows(storage.db, exportQuery).compile();
+    const copied = await timePsqlCopy(url, inline(compiled.sql, compiled.parameters));
+    return { rows, exported, copied };
+  } finally {
+    await client.end();
+    await server.stop();
+    await storage.close();
+  }
+}
+
+export async function main(): Promise<void> {
+  const bench = await benchDatabase(COMPANIES);
+  let clusterName = '';
+  const { result, copySeconds } = await withPostgresCopy(bench, (url, name) => {
+    clusterName = name;
+    return measure(bench, url);
+  });
+  const { rows, exported, copied } = result;
+  const exportRate = exported.totalCount / exported.seconds;
+  const copyRate = COMPANIES / copied.seconds;
+  const exportRatio = exportRate / copyRate;
+  const body = [
+    `${COMPANIES.toLocaleString('en-US')} companies copied from the seeded SQLite file into a throwaway ${clusterName} cluster (the settings of test/support/postgres-cluster.ts) in ${fmt(copySeconds, 1)} s (${fmt(COMPANIES / copySeconds, 0)} rows/s, verified by counts and checksums).`,
+    '',
+    `Search: a page of 100 expired companies ordered by renewal date; ${SAMPLES} sequential requests after 20 warm-up; "pg" runs the server's own count + page SQL on one connection.`,
+    '',
+    markdownTable(['caller', 'HTTP p50 ms', 'HTTP p99 ms', 'pg p50 ms', 'pg p99 ms', 'target p50 ≤ 3×pg+1 ms'], rows),
+    '',
+    'Full CSV export of every company, ordered by name:',
+    '',
+    markdownTable(
+      ['export', 'rows', 'seconds', 'rows/s'],
+      [
+        [
+          'lapse export CSV (HTTP, cursor in REPEATABLE READ)',
+          exported.totalCount,
+          fmt(exported.seconds),
+          fmt(exportRate, 0),
+        ],
+        ['psql COPY (same SQL) TO STDOUT CSV', COMPANIES, fmt(copied.seconds), fmt(copyRate, 0)],
+      ],
+    ),
+    '',
+    `Export rate: ${fmt(exportRatio * 100, 1)}% of psql COPY (target ≥ 50%) ${exportRatio >= 0.5 ? '✅' : '❌'}`,
+  ].join('\n');
+  process.stdout.write(`${body}\n`);
+  await writeSection('pg', 'npm run bench -- pg', body);
+}

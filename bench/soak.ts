@@ -1,0 +1,94 @@
+// `npm run bench -- soak`: 60 s of mixed token, search and export traffic at 50 connections on 1,000,000
+// companies, on SQLite and on PostgreSQL. Requests/s, p50/p99, errors, and the server's RSS at start (after a
+// warm-up) and at the end. Targets: zero 5xx, zero failed requests, RSS growth ≤ 10%.
+import { runSoak, type SoakResult } from '../test/support/soak-traffic.js';
+import { type BenchDatabase, benchDatabase, fetchToken, startLapseServer, withPostgresCopy } from './fixtures.js';
+import { fmt, markdownTable, writeSection } from './report.js';
+import { currentRssMb } from './server-rss.js';
+
+const COMPANIES = Number(process.env.LAPSE_BENCH_COMPANIES ?? 1_000_000);
+const SECONDS = Number(process.env.LAPSE_SOAK_SECONDS ?? 60);
+const WARMUP_SECONDS = 5;
+const CONNECTIONS = 50;
+
+interface SoakRun {
+  database: string;
+  result: SoakResult;
+  rssStartMb: number;
+  rssEndMb: number;
+}
+
+async function soak(bench: BenchDatabase, database: string, label: string): Promise<SoakRun> {
+  const server = await startLapseServer(database);
+  try {
+    const token = await fetchToken(server.baseUrl, bench.reseller);
+    const options = {
+      baseUrl: server.baseUrl,
+      credential: bench.reseller,
+      token,
+      today: bench.today,
+      connections: CONNECTIONS,
+    };
+    await runSoak({ ...options, seconds: WARMUP_SECONDS });
+    const rssStartMb = await currentRssMb(server.pid);
+    const result = await runSoak({ ...options, seconds: SECONDS });
+    const rssEndMb = await currentRssMb(server.pid);
+    return { database: label, result, rssStartMb, rssEndMb };
+  } finally {
+    await server.stop();
+  }
+}
+
+function row(run: SoakRun): (string | number)[] {
+  const { result } = run;
+  const fiveHundreds = Object.entries(result.statusCounts)
+    .filter(([status]) => Number(status) >= 500)
+    .reduce((sum, [, count]) => sum + count, 0);
+  const growth = (run.rssEndMb - run.rssStartMb) / run.rssStartMb;
+  const isOk =
+    fiveHundreds === 0 && result.errors === 0 && result.timeouts === 0 && result.non2xx === 0 && growth <= 0.1;
+  return [
+    run.database,
+    result.requests,
+    fmt(result.requestsPerSecond, 0),
+    result.p50,
+    result.p99,
+    fiveHundreds,
+    result.non2xx,
+    result.errors + result.timeouts,
+    fmt(run.rssStartMb, 0),
+    fmt(run.rssEndMb, 0),
+    `${fmt(growth * 100, 1)}%`,
+    isOk ? '✅' : '❌',
+  ];
+}
+
+export async function main(): Promise<void> {
+  const bench = await benchDatabase(COMPANIES);
+  const runs = [await soak(bench, bench.file, 'SQLite')];
+  const { result: pgRun } = await withPostgresCopy(bench, (url, name) => soak(bench, url, name));
+  runs.push(pgRun);
+  const body = [
+    `${SECONDS} s after a ${WARMUP_SECONDS} s warm-up, ${CONNECTIONS} connections (autocannon), ${COMPANIES.toLocaleString('en-US')} companies; each connection cycles through ten requests: one token request, then expired pages of 100 by renewal date, text-search pages and CSV exports of 500 expired companies — as a reseller with ~1,000 companies. The server runs in its own process; RSS read from /proc.`,
+    '',
+    markdownTable(
+      [
+        'database',
+        'requests',
+        'req/s',
+        'p50 ms',
+        'p99 ms',
+        '5xx',
+        'non-2xx',
+        'errors',
+        'RSS start MiB',
+        'RSS end MiB',
+        'RSS growth',
+        'targets',
+      ],
+      runs.map(row),
+    ),
+  ].join('\n');
+  process.stdout.write(`${body}\n`);
+  await writeSection('soak', 'npm run bench -- soak', body);
+}
