@@ -1,3 +1,82 @@
+// `lapse migrate`: copy a whole lapse database between SQLite and PostgreSQL, then prove the copy table by table.
+import { InvalidArgumentError } from 'commander';
+import { isDatabaseUnavailable } from '../../server/db/availability.js';
+import { CopyRefusedError, type CopyReport, copyDatabase } from '../../server/db/copy-database.js';
 import type { RegisterCommands } from '../command-module.js';
+import { EXIT_CODES } from '../exit-codes.js';
 
-export const register: RegisterCommands = (_program) => {};
+interface MigrateFlags {
+  from: string;
+  to: string;
+  json?: boolean;
+  batchSize: number;
+}
+
+function parseBatchSize(value: string): number {
+  const size = Number(value);
+  if (!Number.isInteger(size) || size < 1 || size > 100_000) {
+    throw new InvalidArgumentError('must be a whole number from 1 to 100000');
+  }
+  return size;
+}
+
+function formatSummary(report: CopyReport): string {
+  const header = ['table', 'source rows', 'target rows', 'source checksum', 'target checksum', 'result'];
+  const lines = report.tables.map((table) => [
+    table.table,
+    String(table.sourceRows),
+    String(table.targetRows),
+    table.sourceChecksum,
+    table.targetChecksum,
+    table.matches ? 'ok' : 'MISMATCH',
+  ]);
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...lines.map((line) => line[column]?.length ?? 0)),
+  );
+  const format = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ');
+  return [format(header), ...lines.map(format)].join('\n');
+}
+
+/** A refused copy is fixed by the caller (another target, the right source); an unreachable database by waiting. */
+function exitCodeFor(error: unknown): number {
+  if (error instanceof CopyRefusedError) return EXIT_CODES.usage;
+  return isDatabaseUnavailable(error) ? EXIT_CODES.unavailable : EXIT_CODES.failure;
+}
+
+/** Progress on an interactive terminal only, so redirected output and scripts see just the summary. */
+function showProgress(table: string, copiedRows: number): void {
+  if (process.stderr.isTTY) process.stderr.write(`\rcopying ${table}: ${copiedRows} rows\u001b[K`);
+}
+
+async function migrate(flags: MigrateFlags): Promise<void> {
+  let report: CopyReport;
+  try {
+    report = await copyDatabase(flags.from, flags.to, { batchSize: flags.batchSize, onProgress: showProgress });
+  } catch (error) {
+    if (process.stderr.isTTY) process.stderr.write('\n');
+    process.stderr.write(`lapse migrate: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = exitCodeFor(error);
+    return;
+  }
+  if (process.stderr.isTTY) process.stderr.write('\r\u001b[K');
+  process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatSummary(report)}\n`);
+  if (!report.matches) {
+    const failed = report.tables.filter((table) => !table.matches).map((table) => table.table);
+    process.stderr.write(`lapse migrate: the copy does not match the source in: ${failed.join(', ')}\n`);
+    process.exitCode = EXIT_CODES.failure;
+  }
+}
+
+export const register: RegisterCommands = (program) => {
+  program
+    .command('migrate')
+    .description(
+      'Copy a whole lapse database to another one (SQLite file or postgres:// URL) and verify every table. ' +
+        'The target is created or migrated, and must hold no rows.',
+    )
+    .requiredOption('--from <file.db|url>', 'the database to copy from (only read)')
+    .requiredOption('--to <file.db|url>', 'the empty database to copy into')
+    .option('--batch-size <rows>', 'rows per read and write', parseBatchSize, 1000)
+    .option('--json', 'print the per-table report as JSON')
+    .action((flags: MigrateFlags) => migrate(flags));
+};

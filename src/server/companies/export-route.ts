@@ -18,7 +18,7 @@ import {
 import { callerOf, guard } from '../auth/authenticate.js';
 import type { Db } from '../db/storage.js';
 import { ApiError } from '../errors.js';
-import { streamCsv, streamXlsx } from '../export/index.js';
+import { awaitFirstByte, streamCsv, streamXlsx } from '../export/index.js';
 import type { ServerContext } from '../server-context.js';
 import { toSearchCompanyDto } from './company-dto.js';
 import { normaliseJsonBody, requestScope, ScopeHeadersSchema, ScopeQuerySchema, todayStartMs } from './routes.js';
@@ -46,8 +46,9 @@ async function* companyRows(db: Db, query: CompanyQuery, slice: ExportSlice): As
 }
 
 /**
- * Reads the first row before anything is sent, so a failing query is still a JSON error; after that, a failure
- * destroys the connection (pipeline destroys every stream in it) and no client can take a cut file for a whole one.
+ * Waits for the export's first bytes before anything is sent, so a failing query is still a JSON error; after
+ * that, a failure destroys the connection (pipeline destroys every stream in it) and no client can take a cut
+ * file for a whole one.
  */
 async function sendExport(
   reply: FastifyReply,
@@ -56,13 +57,9 @@ async function sendExport(
   rowCount: number,
   excelRowsPerSheet: number | undefined,
 ): Promise<void> {
-  const first = await rows.next();
-  async function* all(): AsyncGenerator<SearchCompanyDto> {
-    if (first.done) return;
-    yield first.value;
-    yield* rows;
-  }
-  const body = exportType === 'CSV' ? streamCsv(all()) : streamXlsx(all(), { maxDataRowsPerSheet: excelRowsPerSheet });
+  const body = await awaitFirstByte(
+    exportType === 'CSV' ? streamCsv(rows) : streamXlsx(rows, { maxDataRowsPerSheet: excelRowsPerSheet }),
+  );
   reply.hijack();
   reply.raw.writeHead(200, {
     ...(reply.getHeaders() as Record<string, string>),

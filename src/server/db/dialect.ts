@@ -91,6 +91,10 @@ function connectPostgres(url: string, options: PoolOptions): DialectConnection {
     allowExitOnIdle: false,
   });
   pool.on('error', () => {});
+  // A connection lost while checked out (the database stopped mid-export) fails the query that was using it; pg
+  // also emits the loss on the client, where the pool listens only while the client is idle: without this
+  // listener that event would crash the process.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<LapseDatabase>({ dialect: new PostgresDialect({ pool, cursor: Cursor }) });
   return {
     traits: postgresTraits,

@@ -25,7 +25,9 @@ export async function openStorage(location: string, options: PoolOptions = { max
   const connection = connectDialect(location, options);
   await migrateToLatest(connection.db as Kysely<unknown>, connection.traits);
   const snapshot = <T>(db: Db, read: (db: Db) => Promise<T>) =>
-    db.transaction().setIsolationLevel(connection.traits.name === 'postgres' ? 'repeatable read' : 'serializable')
+    db
+      .transaction()
+      .setIsolationLevel(connection.traits.name === 'postgres' ? 'repeatable read' : 'serializable')
       .execute(read);
   return {
     db: connection.db,

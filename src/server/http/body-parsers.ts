@@ -8,7 +8,7 @@ export class UnsupportedBody {
   constructor(readonly contentType: string | undefined) {}
 }
 
-const JSON_TYPES = /^(application\/([\w.+-]+\+)?json|text\/json)$/i;
+const JSON_TYPES = /^(application\/([\w.+-]+\+)?json|text\/json)(\s*;.*)?$/i; // parameters (charset) allowed
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 export function registerBodyParsers(app: FastifyInstance): void {

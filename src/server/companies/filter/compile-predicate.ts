@@ -23,7 +23,8 @@ function compileText(eb: Eb, column: Column, operator: string, folded: string, i
   if (isTags) {
     // Tags: Contains = some tag contains the text; = / != = some tag / no tag equals it.
     if (folded.includes(TAG_SEPARATOR)) return eb.lit(operator === '!=');
-    if (operator === 'Contains') return like(eb, column, folded);
+    // An empty text is in every tag, but a company without tags has no tag to contain it.
+    if (operator === 'Contains') return folded === '' ? eb(ref, '<>', '') : like(eb, column, folded);
     const hasTag = like(eb, column, `${TAG_SEPARATOR}${folded}${TAG_SEPARATOR}`);
     return operator === '=' ? hasTag : eb.not(hasTag);
   }

@@ -1,0 +1,171 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, insertCompanies, type TestDatabase } from '../../../test/support/databases.js';
+import { CopyRefusedError, copyDatabase } from './copy-database.js';
+import { SEARCH_INDEXES } from './migrations/001-initial.js';
+import { type Db, openStorage } from './storage.js';
+
+/** A little of everything the copy must carry unchanged: nulls, accents, quotes, line breaks, fractions. */
+async function fillSource(db: Db): Promise<void> {
+  await db
+    .insertInto('industries')
+    .values([
+      { resource_id: 'ind000000001', name: 'Énergie & "Utilities"' },
+      { resource_id: 'ind000000002', name: 'Retail\nwholesale' },
+    ])
+    .execute();
+  await db.insertInto('license_types').values({ resource_id: 'lic000000001', name: 'Enterprise' }).execute();
+  const companies = Array.from({ length: 40 }, (_, index) => ({
+    resourceId: `cust${String(index).padStart(8, '0')}`,
+    parentResourceId: index < 4 ? 'reseller0001' : `cust${String(index % 4).padStart(8, '0')}`,
+    name: index % 3 === 0 ? `Ünïcode ${index} 🚀` : `Customer ${index}`,
+    industry_resource_id: index % 2 === 0 ? 'ind000000001' : null,
+    industry_name: index % 2 === 0 ? 'Énergie & "Utilities"' : null,
+    license_end_at: index % 5 === 0 ? null : Date.UTC(2026, index % 12, 1 + index),
+    tags: index % 4 === 0 ? ['gold', 'Café'] : [],
+    // Over the licence limit of 100 now and then, so the generated is_over_limit column varies.
+    target_user_count: index % 7 === 0 ? 150 : 10,
+  }));
+  await insertCompanies(db, [
+    { resourceId: 'root00000000' },
+    { resourceId: 'reseller0001', parentResourceId: 'root00000000', time_zone_id: 'Europe/Istanbul' },
+    ...companies,
+  ]);
+  const reseller = await db
+    .selectFrom('companies')
+    .select('id')
+    .where('resource_id', '=', 'reseller0001')
+    .executeTakeFirstOrThrow();
+  await db
+    .insertInto('credentials')
+    .values({
+      client_id: 'client-1',
+      secret_hash: 'scrypt$1$2$3$a$b',
+      role: 'Reseller',
+      company_id: reseller.id,
+      is_disabled: 0,
+      created_at: 1,
+      description: null,
+    })
+    .execute();
+  await db
+    .insertInto('signing_keys')
+    .values({ kid: 'k1', private_jwk: '{"d":"x"}', public_jwk: '{"x":"y"}', created_at: 2 })
+    .execute();
+  await db
+    .insertInto('rate_limit_buckets')
+    .values({ bucket_key: 'client-1', tokens: 599.375, updated_at: 3 })
+    .execute();
+}
+
+const TABLE_KEYS = {
+  industries: 'resource_id',
+  license_types: 'resource_id',
+  companies: 'id',
+  credentials: 'client_id',
+  signing_keys: 'kid',
+  rate_limit_buckets: 'bucket_key',
+} as const;
+
+async function readEverything(location: string) {
+  const storage = await openStorage(location);
+  try {
+    const tables: Record<string, unknown[]> = {};
+    for (const [table, key] of Object.entries(TABLE_KEYS)) {
+      tables[table] = await storage.db
+        .selectFrom(table as keyof typeof TABLE_KEYS)
+        .selectAll()
+        .orderBy(key as never)
+        .execute();
+    }
+    return tables;
+  } finally {
+    await storage.close();
+  }
+}
+
+async function listIndexes(location: string): Promise<string[]> {
+  const storage = await openStorage(location);
+  try {
+    const query =
+      storage.dialect === 'postgres'
+        ? sql<{ name: string }>`select indexname as name from pg_indexes where tablename = 'companies'`
+        : sql<{ name: string }>`select name from sqlite_master where type = 'index' and tbl_name = 'companies'`;
+    return (await query.execute(storage.db)).rows.map((row) => row.name);
+  } finally {
+    await storage.close();
+  }
+}
+
+describe('copyDatabase from SQLite to PostgreSQL and back', () => {
+  const databases: TestDatabase[] = [];
+  let source: TestDatabase;
+  let middle: TestDatabase;
+  let final: TestDatabase;
+
+  beforeAll(async () => {
+    [source, middle, final] = await Promise.all([
+      createTestDatabase('sqlite'),
+      createTestDatabase('postgres'),
+      createTestDatabase('sqlite'),
+    ]);
+    databases.push(source, middle, final);
+    const storage = await openStorage(source.location);
+    await fillSource(storage.db);
+    await storage.close();
+  });
+
+  afterAll(async () => {
+    await Promise.all(databases.map((database) => database.drop()));
+  });
+
+  it('copies every row and verifies each table on the way there and back', async () => {
+    const there = await copyDatabase(source.location, middle.location, { batchSize: 7 });
+    const back = await copyDatabase(middle.location, final.location, { batchSize: 7 });
+    for (const report of [there, back]) {
+      expect(report.matches).toBe(true);
+      expect(report.tables.map((table) => [table.table, table.sourceRows, table.targetRows])).toEqual([
+        ['industries', 2, 2],
+        ['license_types', 1, 1],
+        ['companies', 42, 42],
+        ['credentials', 1, 1],
+        ['signing_keys', 1, 1],
+        ['rate_limit_buckets', 1, 1],
+      ]);
+    }
+    // The checksum is computed the same way on both databases, so all three agree.
+    expect(back.tables.map((table) => table.sourceChecksum)).toEqual(there.tables.map((table) => table.sourceChecksum));
+    const copied = await readEverything(final.location);
+    expect(copied).toEqual(await readEverything(source.location));
+    expect(
+      copied.companies?.filter((company) => (company as { is_over_limit: number }).is_over_limit === 1),
+    ).toHaveLength(6);
+  });
+
+  it('rebuilds the search indexes and continues company ids after the copied ones', async () => {
+    for (const location of [middle.location, final.location]) {
+      expect(await listIndexes(location)).toEqual(expect.arrayContaining(Object.keys(SEARCH_INDEXES)));
+      const storage = await openStorage(location);
+      try {
+        const [id] = (await insertCompanies(storage.db, [{ resourceId: 'newcompany01' }])).values();
+        expect(id).toBe(43);
+      } finally {
+        await storage.close();
+      }
+    }
+  });
+
+  it('refuses a target that already holds rows', async () => {
+    await expect(copyDatabase(source.location, middle.location)).rejects.toThrow(
+      new CopyRefusedError(`the target ${middle.location} is not empty (table industries has rows)`),
+    );
+  });
+
+  it('refuses a source file that does not exist, without creating it', async () => {
+    const missing = `${source.location}.missing`;
+    const target = await createTestDatabase('sqlite');
+    databases.push(target);
+    await expect(copyDatabase(missing, target.location)).rejects.toThrow(/does not exist/);
+    await expect(copyDatabase(source.location, source.location)).rejects.toThrow(/same database/);
+  });
+});

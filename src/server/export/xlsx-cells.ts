@@ -1,0 +1,89 @@
+// The worksheet rows of the Excel export as SpreadsheetML: real number, date and boolean cells, inline strings
+// (shared strings would need the whole file in memory), every text made valid XML and neutralised (contract §5).
+import {
+  daysBetween,
+  EXPORT_COLUMNS,
+  neutraliseFormula,
+  parseDay,
+  type SearchCompanyDto,
+} from '../../contract/index.js';
+
+/** Cell style ids, as numbered in the package's styles part. */
+export const CELL_STYLE = { header: 1, date: 2 } as const;
+
+/** `A`, `B`, … `Z`, `AA`: the column part of a cell reference, for a 0-based column index. */
+export function columnLetters(index: number): string {
+  const letter = String.fromCharCode(65 + (index % 26));
+  return index < 26 ? letter : columnLetters(Math.floor(index / 26) - 1) + letter;
+}
+
+const LETTERS = EXPORT_COLUMNS.map((_, index) => columnLetters(index));
+export const LAST_COLUMN = LETTERS[LETTERS.length - 1] ?? 'A';
+
+// XML 1.0 forbids these code points outright; they cannot even be escaped.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching exactly these control characters is the point
+const FORBIDDEN = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/g;
+// Besides XML's own specials: CR, which XML parsers would turn into LF, and text that looks like the
+// `_xHHHH_` escape Excel decodes in strings (ECMA-376 ST_Xstring), whose underscore must be escaped itself.
+const SPECIAL = /[&<>"\r]|_(?=x[0-9A-Fa-f]{4}_)/g;
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  '\r': '&#13;',
+  _: '_x005F_',
+};
+
+/** Text as the content of a `<t>` element: forbidden characters dropped, formulas neutralised, escaped. */
+export function xmlText(text: string): string {
+  const safe = neutraliseFormula(text.replace(FORBIDDEN, ''));
+  return safe.replace(SPECIAL, (special) => ESCAPES[special] ?? '');
+}
+
+// Serial day 0 of Excel's 1900 date system, as Excel counts from March 1900 on (its 1900-02-29 is fictitious).
+const EXCEL_DAY_ZERO = '1899-12-30';
+
+/** The Excel serial day of a `YYYY-MM-DD` day, or undefined when the text is not a real day. */
+export function excelSerialDay(day: string): number | undefined {
+  const valid = parseDay(day);
+  return valid === undefined ? undefined : daysBetween(EXCEL_DAY_ZERO, valid);
+}
+
+// Most texts need no work at all: one test finds the rest (white space at an end needs xml:space="preserve").
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching exactly these control characters is the point
+const NEEDS_CARE = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF&<>"\r]|_x[0-9A-Fa-f]{4}_|^\s|\s$/;
+
+function textCell(reference: string, text: string, style = ''): string {
+  if (text === '') return '';
+  const open = `<c r="${reference}"${style} t="inlineStr"><is>`;
+  if (!NEEDS_CARE.test(text) && neutraliseFormula(text) === text) return `${open}<t>${text}</t></is></c>`;
+  // Without xml:space="preserve" readers may trim leading/trailing white space or line breaks.
+  const space = /^\s|\s$/.test(text) ? ' xml:space="preserve"' : '';
+  return `${open}<t${space}>${xmlText(text)}</t></is></c>`;
+}
+
+function valueCell(reference: string, value: string | number | boolean | null, isDate: boolean): string {
+  if (value === null) return '';
+  if (typeof value === 'number') return Number.isFinite(value) ? `<c r="${reference}"><v>${value}</v></c>` : '';
+  // Real booleans (t="b"): spreadsheets filter and count them as TRUE/FALSE rather than as words.
+  if (typeof value === 'boolean') return `<c r="${reference}" t="b"><v>${value ? 1 : 0}</v></c>`;
+  const serial = isDate ? excelSerialDay(value) : undefined;
+  if (serial !== undefined) return `<c r="${reference}" s="${CELL_STYLE.date}"><v>${serial}</v></c>`;
+  return textCell(reference, value);
+}
+
+/** One worksheet row of a company, at a 1-based row number. */
+export function companyRowXml(rowNumber: number, company: SearchCompanyDto): string {
+  let cells = '';
+  for (let index = 0; index < EXPORT_COLUMNS.length; index++) {
+    const column = EXPORT_COLUMNS[index] as (typeof EXPORT_COLUMNS)[number];
+    cells += valueCell(`${LETTERS[index]}${rowNumber}`, column.value(company), column.kind === 'date');
+  }
+  return `<row r="${rowNumber}">${cells}</row>`;
+}
+
+/** Row 1: the column headers, bold. */
+export const HEADER_ROW_XML = `<row r="1">${EXPORT_COLUMNS.map((column, index) =>
+  textCell(`${LETTERS[index]}1`, column.header, ` s="${CELL_STYLE.header}"`),
+).join('')}</row>`;

@@ -1,0 +1,198 @@
+// The search filter's meaning (contract §4), written from the contract alone and evaluated in memory over rows
+// read straight from the database: what the server's SQL must agree with. Case-insensitive means
+// `toLowerCase()` on both sides; dates are parsed here, not with the contract module the server uses.
+import type { CompanyRecord, CompanyTree } from './company-rows.js';
+
+export interface OracleFilterItem {
+  FieldName: string;
+  Operator: string;
+  Value: string;
+}
+
+export interface OracleFilterGroup {
+  Condition?: string;
+  FilterItems?: OracleFilterItem[];
+  FilterGroups?: OracleFilterGroup[];
+}
+
+export interface OracleFilter {
+  Condition?: string;
+  SearchInputTextValue?: string | null;
+  FilterGroups?: OracleFilterGroup[];
+}
+
+export interface OracleContext {
+  tree: CompanyTree;
+  /** Epoch ms of today's UTC midnight: the day that decides "expired". */
+  todayStartMs: number;
+}
+
+const DAY_MS = 86_400_000;
+
+const FIELD_ALIASES: Record<string, string> = { renewaldate: 'licenseenddate', licenseexpired: 'licenceexpired' };
+
+const fold = (text: string) => text.toLowerCase();
+
+/** contract §4: a licence is expired when its renewal day (UTC) is before today; no renewal date never is. */
+export function isLicenceExpired(row: CompanyRecord, todayStartMs: number): boolean {
+  return row.licenseEndAt !== null && Math.floor(row.licenseEndAt / DAY_MS) < Math.floor(todayStartMs / DAY_MS);
+}
+
+/** contract §4: over the licence limit = limited and more target users than the limit. */
+export function isOverLimit(row: CompanyRecord): boolean {
+  return row.isNumberOfUsersLimited && row.targetUserCount > row.numberOfUsers;
+}
+
+type DateOperand = { kind: 'day'; day: number } | { kind: 'instant'; ms: number };
+
+function isRealDay(year: number, month: number, day: number): boolean {
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+/** `YYYY-MM-DD` (a calendar day) or a date-time with `Z` or `±hh:mm` (an instant); anything else: undefined. */
+export function parseDateOperand(text: string): DateOperand | undefined {
+  const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (day) {
+    const [year, month, date] = [Number(day[1]), Number(day[2]), Number(day[3])];
+    return isRealDay(year, month, date) ? { kind: 'day', day: Date.UTC(year, month - 1, date) / DAY_MS } : undefined;
+  }
+  const instant =
+    /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(Z|([+-])(\d{2}):(\d{2}))$/.exec(text);
+  if (!instant) return undefined;
+  const [year, month, date, hour, minute] = [1, 2, 3, 4, 5].map((i) => Number(instant[i]));
+  if (!isRealDay(year as number, month as number, date as number) || (hour as number) > 23 || (minute as number) > 59)
+    return undefined;
+  const second = Number(instant[6] ?? 0);
+  const millis = Number((instant[7] ?? '0').padEnd(3, '0'));
+  const sign = instant[9] === '-' ? -1 : 1;
+  const offsetMinutes = instant[8] === 'Z' ? 0 : sign * (Number(instant[10]) * 60 + Number(instant[11]));
+  const local = Date.UTC(year as number, (month as number) - 1, date, hour, minute, second, millis);
+  return { kind: 'instant', ms: local - offsetMinutes * 60_000 };
+}
+
+function compareWith(operator: string, left: number, right: number): boolean {
+  switch (operator) {
+    case '=':
+      return left === right;
+    case '!=':
+      return left !== right;
+    case '>':
+      return left > right;
+    case '>=':
+      return left >= right;
+    case '<':
+      return left < right;
+    case '<=':
+      return left <= right;
+    default:
+      throw new Error(`operator ${operator} is not a comparison`);
+  }
+}
+
+function matchesDate(stored: number | null, operator: string, value: string): boolean {
+  const operand = parseDateOperand(value.trim());
+  if (!operand) throw new Error(`oracle: ${JSON.stringify(value)} is not a date the contract accepts`);
+  // contract §4: no renewal date never matches a date comparison, whatever the operator.
+  if (stored === null) return false;
+  return operand.kind === 'day'
+    ? compareWith(operator, Math.floor(stored / DAY_MS), operand.day)
+    : compareWith(operator, stored, operand.ms);
+}
+
+function matchesText(stored: string | null, operator: string, value: string): boolean {
+  const wanted = fold(value);
+  if (operator === 'contains') return stored !== null && fold(stored).includes(wanted);
+  if (operator === '=') return stored !== null && fold(stored) === wanted;
+  // Decision (server): "!=" also keeps companies that have no value.
+  return stored === null || fold(stored) !== wanted;
+}
+
+function matchesTags(tags: string[], operator: string, value: string): boolean {
+  const wanted = fold(value);
+  if (operator === 'contains') return tags.some((tag) => fold(tag).includes(wanted));
+  const hasTag = tags.some((tag) => fold(tag) === wanted);
+  return operator === '=' ? hasTag : !hasTag;
+}
+
+function matchesIds(stored: string | null, operator: string, value: string): boolean {
+  const ids = operator === 'include' ? value.split(',').map((id) => id.trim()) : [value.trim()];
+  return stored !== null && ids.includes(stored);
+}
+
+function matchesItem(row: CompanyRecord, item: OracleFilterItem, context: OracleContext): boolean {
+  const lowerField = fold(item.FieldName.trim());
+  const field = FIELD_ALIASES[lowerField] ?? lowerField;
+  const operator = fold(item.Operator.trim());
+  const { Value: value } = item;
+  switch (field) {
+    case 'companyname':
+      return matchesText(row.name, operator, value);
+    case 'resellername':
+      return matchesText(context.tree.resellerName(row), operator, value);
+    case 'industryname':
+      return matchesText(row.industryName, operator, value);
+    case 'licensetypename':
+      return matchesText(row.licenseTypeName, operator, value);
+    case 'tags':
+      return matchesTags(row.tags, operator, value);
+    case 'industryresourceid':
+      return matchesIds(row.industryResourceId, operator, value);
+    case 'licensetyperesourceid':
+      return matchesIds(row.licenseTypeResourceId, operator, value);
+    case 'companyresourceid':
+      return matchesIds(row.resourceId, operator, value);
+    case 'targetusercount':
+      return compareWith(operator, row.targetUserCount, Number(value));
+    case 'numberofusers':
+      return compareWith(operator, row.numberOfUsers, Number(value));
+    case 'monthlyactiveusercount':
+      return compareWith(operator, row.monthlyActiveUserCount, Number(value));
+    case 'licenseenddate':
+      return matchesDate(row.licenseEndAt, operator, value);
+    case 'createtime':
+      return matchesDate(row.createdAt, operator, value);
+    case 'licenceexpired':
+      return isLicenceExpired(row, context.todayStartMs) === (fold(value.trim()) === 'true');
+    default:
+      throw new Error(`oracle: unknown field ${item.FieldName}`);
+  }
+}
+
+/** Combines results with a condition; an empty group matches everything (contract §4). */
+function combine(condition: string | undefined, results: boolean[]): boolean {
+  if (results.length === 0) return true;
+  return (condition ?? 'AND').toUpperCase() === 'OR' ? results.some(Boolean) : results.every(Boolean);
+}
+
+function matchesGroup(row: CompanyRecord, group: OracleFilterGroup, context: OracleContext): boolean {
+  return combine(group.Condition, [
+    ...(group.FilterItems ?? []).map((item) => matchesItem(row, item, context)),
+    ...(group.FilterGroups ?? []).map((inner) => matchesGroup(row, inner, context)),
+  ]);
+}
+
+export function matchesFilter(row: CompanyRecord, filter: OracleFilter | null | undefined, context: OracleContext) {
+  if (!filter) return true;
+  const groups = (filter.FilterGroups ?? []).map((group) => matchesGroup(row, group, context));
+  if (!combine(filter.Condition, groups)) return false;
+  // Decision (server): surrounding whitespace of the search box is ignored; empty means no text search.
+  const text = fold((filter.SearchInputTextValue ?? '').trim());
+  if (text === '') return true;
+  const resellerName = context.tree.resellerName(row);
+  return fold(row.name).includes(text) || (resellerName !== null && fold(resellerName).includes(text));
+}
+
+export interface OracleSearch {
+  filter?: OracleFilter | null;
+  isTargetUserCountExceededLimit?: boolean;
+}
+
+/** The rows a search body selects among `visible`, in no particular order. */
+export function expectedMatches(visible: CompanyRecord[], search: OracleSearch, context: OracleContext) {
+  return visible.filter(
+    (row) =>
+      matchesFilter(row, search.filter, context) &&
+      (search.isTargetUserCountExceededLimit !== true || isOverLimit(row)),
+  );
+}
