@@ -13,6 +13,7 @@ interface ServeOptions {
   issuer?: string;
   cors?: string;
   logLevel: string;
+  databasePoolSize: string;
 }
 
 /** A postgres URL without its password, for logs. */
@@ -66,6 +67,7 @@ export const register: RegisterCommands = (program: Command) => {
           host: options.host,
           port: positiveInteger('--port', options.port),
           rateLimitPerMinute: positiveInteger('--rate-limit', options.rateLimit),
+          databasePoolSize: Math.max(1, positiveInteger('--database-pool-size', options.databasePoolSize)),
           issuer: options.issuer ?? 'lapse',
           corsOrigins: options.cors
             ? options.cors
