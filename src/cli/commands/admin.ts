@@ -1,3 +1,227 @@
+// `lapse admin`: the operator's commands on the database itself: companies (create, update, import a CSV in the
+// export's layout) and API credentials (create, list, disable).
+import { readFile } from 'node:fs/promises';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { ROLES } from '../../contract/index.js';
+import {
+  type CompanyChanges,
+  type CompanyInput,
+  type CompanySummary,
+  createCompany,
+  createCredential,
+  disableCredential,
+  importCompanies,
+  listCredentials,
+  updateCompany,
+} from '../../server/admin/index.js';
+import { openStorage, type Storage } from '../../server/db/storage.js';
 import type { RegisterCommands } from '../command-module.js';
+import { type DatabaseFlags, databaseAction, printJson, withDatabaseOption } from './database-option.js';
 
-export const register: RegisterCommands = (_program) => {};
+async function withStorage<T>(location: string, work: (storage: Storage) => Promise<T>): Promise<T> {
+  const storage = await openStorage(location, { maxConnections: 2 });
+  try {
+    return await work(storage);
+  } finally {
+    await storage.close();
+  }
+}
+
+function count(text: string): number {
+  if (!/^\d+$/.test(text)) throw new InvalidArgumentError('expected a whole number ≥ 0');
+  return Number(text);
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+const noneAsNull = (text: string) => (text === 'none' ? null : text);
+
+interface CompanyFlags extends DatabaseFlags {
+  name?: string;
+  parent?: string;
+  resourceId?: string;
+  industry?: string;
+  licenseType?: string;
+  licenseStartDate?: string;
+  renewalDate?: string;
+  userLimit?: number;
+  unlimited?: boolean;
+  targetUsers?: number;
+  inactiveUsers?: number;
+  deletedUsers?: number;
+  monthlyUsers?: number;
+  privacyDurationId?: number;
+  tag?: string[];
+  clearTags?: boolean;
+  timeZone?: string;
+}
+
+function withCompanyFieldOptions(command: Command): Command {
+  return withDatabaseOption(
+    command
+      .option('--industry <id|name>', 'industry (a new name is added to the catalogue; "" clears it)')
+      .option('--license-type <id|name>', 'licence type (a new name is added to the catalogue; "" clears it)')
+      .option('--license-start-date <YYYY-MM-DD>', 'licence start ("none" clears it)')
+      .option('--renewal-date <YYYY-MM-DD>', 'renewal date, licenseEndDate ("none": open-ended)')
+      .addOption(
+        new Option('--user-limit <n>', 'licence limit (number of users)').argParser(count).conflicts('unlimited'),
+      )
+      .option('--unlimited', 'no licence limit')
+      .option('--target-users <n>', 'target user count', count)
+      .option('--inactive-users <n>', 'inactive target user count', count)
+      .option('--deleted-users <n>', 'deleted target user count', count)
+      .option('--monthly-users <n>', 'monthly active user count', count)
+      .option('--privacy-duration-id <n>', 'privacy duration id', count)
+      .option('--tag <tag>', 'a tag (repeat for several; replaces the tags)', collect)
+      .option('--clear-tags', 'remove every tag')
+      .option('--time-zone <IANA>', 'time zone id ("none" clears it)'),
+  );
+}
+
+function changesFrom(flags: CompanyFlags): CompanyChanges {
+  const changes: CompanyChanges = {};
+  if (flags.name !== undefined) changes.name = flags.name;
+  if (flags.parent !== undefined) changes.parent = flags.parent;
+  if (flags.industry !== undefined) changes.industry = flags.industry;
+  if (flags.licenseType !== undefined) changes.licenseType = flags.licenseType;
+  if (flags.licenseStartDate !== undefined) changes.licenseStartDate = noneAsNull(flags.licenseStartDate);
+  if (flags.renewalDate !== undefined) changes.licenseEndDate = noneAsNull(flags.renewalDate);
+  if (flags.unlimited) changes.isNumberOfUsersLimited = false;
+  if (flags.userLimit !== undefined) {
+    changes.isNumberOfUsersLimited = true;
+    changes.numberOfUsers = flags.userLimit;
+  }
+  if (flags.targetUsers !== undefined) changes.targetUserCount = flags.targetUsers;
+  if (flags.inactiveUsers !== undefined) changes.inactiveTargetUserCount = flags.inactiveUsers;
+  if (flags.deletedUsers !== undefined) changes.deletedTargetUserCount = flags.deletedUsers;
+  if (flags.monthlyUsers !== undefined) changes.monthlyActiveUserCount = flags.monthlyUsers;
+  if (flags.privacyDurationId !== undefined) changes.privacyDurationId = flags.privacyDurationId;
+  if (flags.clearTags) changes.tags = [];
+  if (flags.tag !== undefined) changes.tags = flags.tag;
+  if (flags.timeZone !== undefined) changes.timeZoneId = noneAsNull(flags.timeZone);
+  return changes;
+}
+
+function printCompany(summary: CompanySummary, verb: string, flags: DatabaseFlags): void {
+  if (flags.json) {
+    printJson(summary);
+    return;
+  }
+  const reseller = summary.resellerName === null ? 'no reseller (platform root)' : `reseller "${summary.resellerName}"`;
+  process.stdout.write(`${verb} ${summary.resourceId} "${summary.name}" under ${reseller}, depth ${summary.depth}\n`);
+}
+
+function registerCompanyCommands(admin: Command): void {
+  const company = admin.command('company').description('create, change or import companies');
+  withCompanyFieldOptions(
+    company
+      .command('create')
+      .description('create a company under a reseller')
+      .requiredOption('--name <name>', 'company name')
+      .option('--parent <id|name>', 'its reseller (required unless the database has no company yet)')
+      .option('--resource-id <id>', 'keep this resource id ([A-Za-z0-9]{12}) instead of a new random one'),
+  ).action(
+    databaseAction('admin company create', async (flags: CompanyFlags) => {
+      const input: CompanyInput = { ...changesFrom(flags), name: flags.name ?? '', parent: flags.parent ?? null };
+      if (flags.resourceId !== undefined) input.resourceId = flags.resourceId;
+      printCompany(await withStorage(flags.database, (storage) => createCompany(storage.db, input)), 'Created', flags);
+    }),
+  );
+  withCompanyFieldOptions(
+    company
+      .command('update')
+      .description('change a company; --parent moves it (and everything below it) to another reseller')
+      .argument('<company>', 'resource id or unique name')
+      .option('--name <name>', 'new name (its children’s reseller name follows)')
+      .option('--parent <id|name>', 'new reseller'),
+  ).action(
+    databaseAction('admin company update', async (reference: string, flags: CompanyFlags) => {
+      const changes = changesFrom(flags);
+      const summary = await withStorage(flags.database, (storage) => updateCompany(storage.db, reference, changes));
+      printCompany(summary, 'Updated', flags);
+    }),
+  );
+  withDatabaseOption(
+    company
+      .command('import')
+      .description(
+        'create or update companies from a CSV in the export layout (plus an optional "Reseller ID" column); ' +
+          'all or nothing',
+      )
+      .argument('<file.csv>', 'the CSV file'),
+  ).action(
+    databaseAction('admin company import', async (file: string, flags: DatabaseFlags) => {
+      const text = await readFile(file);
+      const summary = await withStorage(flags.database, (storage) => importCompanies(storage.db, text));
+      if (flags.json) return printJson(summary);
+      process.stdout.write(`Imported ${file}: ${summary.created} created, ${summary.updated} updated\n`);
+    }),
+  );
+}
+
+interface CredentialFlags extends DatabaseFlags {
+  company: string;
+  role: string;
+  description?: string;
+}
+
+function registerCredentialCommands(admin: Command): void {
+  const credential = admin.command('credential').description('API credentials (client id + secret)');
+  withDatabaseOption(
+    credential
+      .command('create')
+      .description('create a credential; its secret is shown once')
+      .requiredOption('--company <id|name>', 'the company it acts for')
+      .addOption(new Option('--role <role>', 'client role').choices(ROLES).makeOptionMandatory())
+      .option('--description <text>', 'a note for the operator'),
+  ).action(
+    databaseAction('admin credential create', async (flags: CredentialFlags) => {
+      const input = { company: flags.company, role: flags.role, description: flags.description };
+      const created = await withStorage(flags.database, (storage) => createCredential(storage.db, input));
+      const notice = 'The client secret is not shown again: store it now.';
+      if (flags.json) {
+        printJson(created);
+        process.stderr.write(`${notice}\n`);
+        return;
+      }
+      const lines = [
+        `Client ID:     ${created.clientId}`,
+        `Client secret: ${created.clientSecret}`,
+        `Role:          ${created.role}`,
+        `Company:       ${created.companyName} (${created.companyResourceId})`,
+        notice,
+      ];
+      process.stdout.write(`${lines.join('\n')}\n`);
+    }),
+  );
+  withDatabaseOption(credential.command('list').description('list credentials (never their secrets)')).action(
+    databaseAction('admin credential list', async (flags: DatabaseFlags) => {
+      const credentials = await withStorage(flags.database, (storage) => listCredentials(storage.db));
+      if (flags.json) return printJson(credentials);
+      for (const c of credentials) {
+        const state = c.isDisabled ? 'disabled' : 'active';
+        process.stdout.write(
+          `${c.clientId}  ${c.role.padEnd(13)}  ${state.padEnd(8)}  ${c.createdAt}  ${c.companyName} (${c.companyResourceId})\n`,
+        );
+      }
+      if (credentials.length === 0) process.stdout.write('No credentials.\n');
+    }),
+  );
+  withDatabaseOption(
+    credential
+      .command('disable')
+      .description('disable a credential: it gets no new tokens and its tokens stop working')
+      .argument('<clientId>', 'the client id'),
+  ).action(
+    databaseAction('admin credential disable', async (clientId: string, flags: DatabaseFlags) => {
+      const disabled = await withStorage(flags.database, (storage) => disableCredential(storage.db, clientId));
+      if (flags.json) return printJson(disabled);
+      process.stdout.write(`Disabled ${disabled.clientId} (${disabled.role}, ${disabled.companyName})\n`);
+    }),
+  );
+}
+
+export const register: RegisterCommands = (program: Command) => {
+  const admin = program.command('admin').description("operator's commands on the database: companies, credentials");
+  registerCompanyCommands(admin);
+  registerCredentialCommands(admin);
+};

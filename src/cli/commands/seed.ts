@@ -1,3 +1,72 @@
+// `lapse seed`: fill an empty database with a deterministic company tree (same flags → same rows).
+import { type Command, InvalidArgumentError } from 'commander';
+import { type CalendarDay, dayOf, parseDay } from '../../contract/index.js';
+import { type SeedSummary, seedCompanies } from '../../server/seed/index.js';
 import type { RegisterCommands } from '../command-module.js';
+import { type DatabaseFlags, databaseAction, printJson, withDatabaseOption } from './database-option.js';
 
-export const register: RegisterCommands = (_program) => {};
+interface SeedFlags extends DatabaseFlags {
+  companies: number;
+  seed: number;
+  today?: CalendarDay;
+  reset?: boolean;
+}
+
+function wholeNumber(min: number, max: number) {
+  return (text: string): number => {
+    const value = Number(text);
+    if (!/^\d+$/.test(text) || value < min || value > max) {
+      throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}`);
+    }
+    return value;
+  };
+}
+
+function day(text: string): CalendarDay {
+  const parsed = parseDay(text);
+  if (parsed === undefined) throw new InvalidArgumentError('expected a YYYY-MM-DD day');
+  return parsed;
+}
+
+function describeSummary(summary: SeedSummary, seconds: number): string {
+  const { counts } = summary;
+  const largest = [...summary.resellers].sort((a, b) => b.descendantCount - a.descendantCount)[0];
+  return [
+    `Seeded ${counts.companies} companies in ${seconds.toFixed(1)} s (seed ${summary.seed}, today ${summary.today}).`,
+    `Root: ${summary.rootResourceId} (Lapse Platform); ${summary.resellers.length} top-level resellers` +
+      (largest
+        ? `, e.g. ${largest.resourceId} "${largest.name}" with ${largest.descendantCount} companies below.`
+        : '.'),
+    `Expired ${counts.expired}, renewing today ${counts.renewingToday}, within 30 days ` +
+      `${counts.renewingWithin30Days}, open-ended ${counts.openEnded}, over their limit ${counts.overLimit}; ` +
+      `depth up to ${counts.maxDepth}.`,
+  ].join('\n');
+}
+
+async function seed(flags: SeedFlags): Promise<void> {
+  const started = performance.now();
+  const showProgress = process.stderr.isTTY === true;
+  const summary = await seedCompanies(flags.database, {
+    companies: flags.companies,
+    seed: flags.seed,
+    // The edge decides what today is: the flag, else the current UTC day.
+    today: flags.today ?? dayOf(Date.now()),
+    reset: flags.reset === true,
+    onProgress: showProgress ? (written, total) => process.stderr.write(`seeded ${written} of ${total}\n`) : undefined,
+  });
+  const seconds = (performance.now() - started) / 1000;
+  if (flags.json) printJson({ ...summary, seconds: Number(seconds.toFixed(2)) });
+  else process.stdout.write(`${describeSummary(summary, seconds)}\n`);
+}
+
+export const register: RegisterCommands = (program: Command) => {
+  withDatabaseOption(
+    program
+      .command('seed')
+      .description('Fill an empty database with a deterministic tree of companies (for demos, tests and benchmarks)')
+      .requiredOption('--companies <n>', 'how many companies, root and resellers included', wholeNumber(1, 20_000_000))
+      .option('--seed <s>', 'PRNG seed: the same seed gives the same rows', wholeNumber(0, 0xffff_ffff), 1)
+      .option('--today <YYYY-MM-DD>', 'the day renewal dates are spread around (default: today, UTC)', day)
+      .option('--reset', 'delete every company and credential first'),
+  ).action(databaseAction('seed', seed));
+};

@@ -1,0 +1,188 @@
+// Imports companies from a CSV in the export's column layout (contract §5), plus an optional "Reseller ID" column
+// that wins over "Reseller Name". One transaction: a single bad line and nothing is written.
+import { parse } from 'csv-parse/sync';
+import { EXPORT_COLUMNS } from '../../contract/index.js';
+import type { Db } from '../db/storage.js';
+import { AdminError } from './admin-error.js';
+import { type CompanyInput, createCompanyIn, inTransaction, updateCompanyIn } from './companies.js';
+import type { CompanyChanges } from './company-changes.js';
+import { findCompanyByResourceId } from './company-reference.js';
+
+export type CsvSource = string | Uint8Array | AsyncIterable<string | Uint8Array>;
+
+export interface ImportSummary {
+  created: number;
+  updated: number;
+}
+
+const RESELLER_ID = 'Reseller ID';
+const KNOWN_HEADERS = [...EXPORT_COLUMNS.map((column) => column.header), RESELLER_ID];
+
+interface CsvLine {
+  line: number;
+  cells: Map<string, string>;
+}
+
+/** A row's company: which one (Company ID), under which reseller, and the changes its other cells make. */
+interface ImportRow {
+  resourceId: string | undefined;
+  parent: string | undefined;
+  changes: CompanyChanges;
+}
+
+/** contract §5: the export prefixed `'` to text starting with = + - @ tab CR; only such a `'` is taken off. */
+const unneutralise = (text: string) => text.replace(/^'(?=[=+\-@\t\r])/, '');
+
+function wholeNumber(header: string, cell: string): number {
+  if (!/^\d+$/.test(cell)) throw new AdminError(`${header}: "${cell}" is not a whole number`);
+  return Number(cell);
+}
+
+/** How each column's cell changes the company; an empty number cell leaves the value as it is. */
+const CELL_READERS: Record<string, (cell: string, changes: CompanyChanges, header: string) => void> = {
+  'Company Name': (cell, changes) => {
+    changes.name = unneutralise(cell);
+  },
+  Industry: (cell, changes) => {
+    changes.industry = unneutralise(cell) || null;
+  },
+  'License Type': (cell, changes) => {
+    changes.licenseType = unneutralise(cell) || null;
+  },
+  'Target Users': (cell, changes, header) => {
+    if (cell !== '') changes.targetUserCount = wholeNumber(header, cell);
+  },
+  'Inactive Users': (cell, changes, header) => {
+    if (cell !== '') changes.inactiveTargetUserCount = wholeNumber(header, cell);
+  },
+  'Deleted Users': (cell, changes, header) => {
+    if (cell !== '') changes.deletedTargetUserCount = wholeNumber(header, cell);
+  },
+  'Monthly Users': (cell, changes, header) => {
+    if (cell !== '') changes.monthlyActiveUserCount = wholeNumber(header, cell);
+  },
+  'License Limit': (cell, changes, header) => {
+    if (cell === '') return;
+    changes.isNumberOfUsersLimited = cell.toLowerCase() !== 'unlimited';
+    if (changes.isNumberOfUsersLimited) changes.numberOfUsers = wholeNumber(header, cell);
+  },
+  // contract §5: tags are joined by ", ".
+  Tags: (cell, changes) => {
+    changes.tags = unneutralise(cell)
+      .split(', ')
+      .filter((tag) => tag !== '');
+  },
+  'Renewal Date': (cell, changes) => {
+    changes.licenseEndDate = cell || null;
+  },
+  'Date Created': (cell, changes) => {
+    if (cell !== '') changes.createdDate = cell;
+  },
+};
+
+async function readAll(source: CsvSource): Promise<Buffer> {
+  if (typeof source === 'string') return Buffer.from(source, 'utf8');
+  if (source instanceof Uint8Array) return Buffer.from(source);
+  const chunks: Buffer[] = [];
+  for await (const chunk of source)
+    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk));
+  return Buffer.concat(chunks);
+}
+
+/** The line each record starts on, from the byte offsets where records end (a quoted cell may span lines). */
+function startLines(text: Buffer, recordEnds: number[]): number[] {
+  const LF = 0x0a;
+  const CR = 0x0d;
+  const lines: number[] = [];
+  let line = 1;
+  let position = 0;
+  for (const end of recordEnds) {
+    while (position < end && (text[position] === CR || text[position] === LF)) {
+      if (text[position] === LF) line++;
+      position++;
+    }
+    lines.push(line);
+    for (; position < end; position++) if (text[position] === LF) line++;
+  }
+  return lines;
+}
+
+function readCsv(text: Buffer): CsvLine[] {
+  let records: { record: string[]; info: { bytes: number } }[];
+  try {
+    // With `info`, each record comes with where it ends (its typings do not follow the option).
+    records = parse(text, { bom: true, info: true, skip_empty_lines: true }) as unknown as typeof records;
+  } catch (error) {
+    throw new AdminError(`The CSV cannot be read: ${(error as Error).message}`);
+  }
+  const [header, ...rows] = records;
+  if (header === undefined) throw new AdminError('The CSV is empty');
+  const headers = header.record.map((name) => {
+    const known = KNOWN_HEADERS.find((candidate) => candidate.toLowerCase() === name.trim().toLowerCase());
+    if (known === undefined)
+      throw new AdminError(`Unknown column "${name}"; the columns are: ${KNOWN_HEADERS.join(', ')}`);
+    return known;
+  });
+  if (new Set(headers).size !== headers.length) throw new AdminError('A column appears twice in the CSV header');
+  if (!headers.includes('Company Name')) throw new AdminError('The CSV needs a "Company Name" column');
+  const lines = startLines(
+    text,
+    records.map((entry) => entry.info.bytes),
+  );
+  return rows.map((row, index) => ({
+    line: lines[index + 1] as number,
+    cells: new Map(headers.map((name, column) => [name, row.record[column] ?? ''])),
+  }));
+}
+
+function readRow(cells: Map<string, string>): ImportRow {
+  const changes: CompanyChanges = {};
+  for (const [header, cell] of cells) CELL_READERS[header]?.(cell, changes, header);
+  const resellerId = cells.get(RESELLER_ID) ?? '';
+  const resellerName = unneutralise(cells.get('Reseller Name') ?? '');
+  return {
+    resourceId: cells.get('Company ID') || undefined,
+    parent: resellerId || resellerName || undefined,
+    changes,
+  };
+}
+
+async function importRow(db: Db, row: ImportRow, now: number): Promise<'created' | 'updated'> {
+  const existing = row.resourceId === undefined ? undefined : await findCompanyByResourceId(db, row.resourceId);
+  if (existing !== undefined) {
+    await updateCompanyIn(db, existing, {
+      ...row.changes,
+      ...(row.parent === undefined ? {} : { parent: row.parent }),
+    });
+    return 'updated';
+  }
+  if (row.changes.name === undefined) throw new AdminError('A new company needs a Company Name');
+  const input: CompanyInput = { ...row.changes, name: row.changes.name, parent: row.parent ?? null };
+  if (row.resourceId !== undefined) input.resourceId = row.resourceId;
+  await createCompanyIn(db, input, now);
+  return 'created';
+}
+
+/**
+ * Rows with a Company ID that exists update that company; the others create one (keeping the given id).
+ * A reseller must exist already or come on an earlier line.
+ */
+export async function importCompanies(db: Db, source: CsvSource, now = Date.now()): Promise<ImportSummary> {
+  const lines = readCsv(await readAll(source));
+  return inTransaction(db, async (trx) => {
+    const summary: ImportSummary = { created: 0, updated: 0 };
+    const problems: string[] = [];
+    for (const { line, cells } of lines) {
+      try {
+        summary[await importRow(trx, readRow(cells), now)]++;
+      } catch (error) {
+        if (!(error instanceof AdminError)) throw error;
+        problems.push(`line ${line}: ${error.message}`);
+      }
+    }
+    if (problems.length > 0) {
+      throw new AdminError(`Nothing was imported: ${problems.length} line(s) have problems`, problems);
+    }
+    return summary;
+  });
+}

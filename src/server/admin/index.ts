@@ -1,0 +1,14 @@
+// Operator services behind `lapse admin`: companies (create, update, move, CSV import) and API credentials.
+export { AdminError } from './admin-error.js';
+export { type CompanyInput, type CompanySummary, createCompany, updateCompany } from './companies.js';
+export type { CompanyChanges } from './company-changes.js';
+export { type CsvSource, type ImportSummary, importCompanies } from './company-import.js';
+export { resolveCompany } from './company-reference.js';
+export {
+  type CreatedCredential,
+  type CredentialInput,
+  type CredentialListing,
+  createCredential,
+  disableCredential,
+  listCredentials,
+} from './credentials.js';
