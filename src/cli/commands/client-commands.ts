@@ -1,3 +1,21 @@
+// The reseller's commands: expired, renewals, over-limit, companies, export and whoami (one file each).
 import type { RegisterCommands } from '../command-module.js';
+import { registerCompanies } from './companies.js';
+import { registerExpired } from './expired.js';
+import { registerExport } from './export.js';
+import { registerOverLimit } from './over-limit.js';
+import { registerRenewals } from './renewals.js';
+import { registerWhoami } from './whoami.js';
 
-export const register: RegisterCommands = (_program) => {};
+export const register: RegisterCommands = (program) => {
+  for (const registerCommand of [
+    registerExpired,
+    registerRenewals,
+    registerOverLimit,
+    registerCompanies,
+    registerExport,
+    registerWhoami,
+  ]) {
+    registerCommand(program);
+  }
+};

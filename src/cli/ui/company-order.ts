@@ -1,0 +1,81 @@
+// Filtering and ordering one view's rows in memory, the way the page asks: text search over company and reseller
+// names, one reseller, and a total order on any column (ties broken by companyResourceId, as contract §4 does).
+import { type CalendarDay, renewalDayOf, type SearchCompanyDto } from '../../contract/index.js';
+import type { SortKey } from './ui-api.js';
+
+/** A listing row with what filtering and ordering read more than once worked out ahead. */
+export interface IndexedCompany {
+  dto: SearchCompanyDto;
+  renewalDay: CalendarDay | null;
+  /** Lower-cased company and reseller names, for the text search. */
+  searchText: string;
+}
+
+export interface RowFilter {
+  search: string;
+  reseller: string;
+}
+
+export interface RowOrder {
+  sort: SortKey;
+  ascending: boolean;
+}
+
+export function indexCompany(dto: SearchCompanyDto): IndexedCompany {
+  return {
+    dto,
+    renewalDay: renewalDayOf(dto.licenseEndDate),
+    searchText: `${dto.companyName}\n${dto.resellerName ?? ''}`.toLowerCase(),
+  };
+}
+
+/** The licence limit, null when not limited (an unlimited licence is never over it). */
+export function licenceLimitOf(dto: SearchCompanyDto): number | null {
+  return dto.isNumberOfUsersLimited ? Number(dto.numberOfUsers) : null;
+}
+
+export function matchesFilter(filter: RowFilter): (company: IndexedCompany) => boolean {
+  // contract §4 (SearchInputTextValue): a case-insensitive substring of company name or reseller name.
+  const needle = filter.search.toLowerCase();
+  return (company) =>
+    (needle === '' || company.searchText.includes(needle)) &&
+    (filter.reseller === '' || company.dto.resellerName === filter.reseller);
+}
+
+type SortValue = string | number | null;
+
+const SORT_VALUES: Record<SortKey, (company: IndexedCompany) => SortValue> = {
+  companyName: (c) => c.dto.companyName,
+  resellerName: (c) => c.dto.resellerName,
+  licenseTypeName: (c) => c.dto.licenseTypeName,
+  renewalDay: (c) => c.renewalDay,
+  targetUserCount: (c) => c.dto.targetUserCount,
+  // An unlimited licence has the highest limit of all.
+  licenceLimit: (c) => licenceLimitOf(c.dto) ?? Number.POSITIVE_INFINITY,
+  overBy: (c) => {
+    const limit = licenceLimitOf(c.dto);
+    return limit === null ? null : c.dto.targetUserCount - limit;
+  },
+};
+
+const collator = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
+
+function compareValues(a: SortValue, b: SortValue): number {
+  // contract §4: nulls first in ascending order (and so last in descending), as the API orders them.
+  if (a === null || b === null) return a === b ? 0 : a === null ? -1 : 1;
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  return collator.compare(String(a), String(b));
+}
+
+/** A new array of `companies` in the requested order. */
+export function sortCompanies(companies: readonly IndexedCompany[], order: RowOrder): IndexedCompany[] {
+  const sortValue = SORT_VALUES[order.sort];
+  const direction = order.ascending ? 1 : -1;
+  const keyed = companies.map((company) => ({ company, value: sortValue(company) }));
+  keyed.sort(
+    (a, b) =>
+      direction * compareValues(a.value, b.value) ||
+      (a.company.dto.companyResourceId < b.company.dto.companyResourceId ? -1 : 1),
+  );
+  return keyed.map((entry) => entry.company);
+}

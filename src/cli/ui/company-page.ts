@@ -1,0 +1,25 @@
+// One page of a view for the browser: the rows it shows, the totals, and the reseller names for its filter.
+import { describeCompany, type ViewRows } from './portfolio.js';
+import type { CompanyPage, CompanyQuery } from './ui-api.js';
+
+export function cutCompanyPage(query: CompanyQuery, { info, viewRows, rows }: ViewRows): CompanyPage {
+  const pageCount = Math.max(1, Math.ceil(rows.length / query.pageSize));
+  // A page past the end (the filter shrank the rows) shows the last page rather than nothing.
+  const page = Math.min(query.page, pageCount);
+  const start = (page - 1) * query.pageSize;
+  const resellers = new Set<string>();
+  for (const company of viewRows) if (company.dto.resellerName) resellers.add(company.dto.resellerName);
+  return {
+    ...info,
+    view: query.view,
+    sort: query.sort,
+    ascending: query.ascending,
+    rows: rows.slice(start, start + query.pageSize).map((company) => describeCompany(company, info.asOf)),
+    total: rows.length,
+    viewTotal: viewRows.length,
+    page,
+    pageSize: query.pageSize,
+    pageCount,
+    resellers: [...resellers].sort((a, b) => a.localeCompare(b)),
+  };
+}

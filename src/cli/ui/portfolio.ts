@@ -1,0 +1,186 @@
+// The dashboard's data: the listings the SDK engine finds (expired, renewing, over the limit), kept in the
+// `lapse ui` process; one view's filtered and ordered rows (what a page shows and a download writes); and the key
+// figures and monthly chart drawn from the same listings.
+import type { LapseClient, Listing } from '../../client/index.js';
+import { addDays, type CalendarDay, dayOf, daysBetween } from '../../contract/index.js';
+import {
+  type IndexedCompany,
+  indexCompany,
+  licenceLimitOf,
+  matchesFilter,
+  type RowFilter,
+  type RowOrder,
+  sortCompanies,
+} from './company-order.js';
+import { createListingCache } from './listing-cache.js';
+import { lastDayOfMonth, monthOf, monthsFrom, shiftMonth } from './renewal-months.js';
+import type { CompanyQuery, CompanyRow, ListingInfo, MonthBar, Summary } from './ui-api.js';
+
+export interface DayChoice {
+  asOf: CalendarDay;
+  timeZone: string;
+}
+
+interface FetchedListing {
+  listing: Listing;
+  companies: IndexedCompany[];
+  fetchedAt: string;
+  /** Filtered and ordered rows already worked out, by filter and order. */
+  ordered: Map<string, IndexedCompany[]>;
+}
+
+export interface ViewRows {
+  info: ListingInfo;
+  /** Every row of the view, before the text and reseller filters. */
+  viewRows: IndexedCompany[];
+  /** The rows under the filter, in the requested order: all pages. */
+  rows: IndexedCompany[];
+}
+
+export interface Portfolio {
+  /** The day D a query names: its as-of day, or today in its time zone by the process's clock. */
+  resolveDay(choice: { timeZone: string; asOf: string }): DayChoice;
+  viewRows(query: CompanyQuery): Promise<ViewRows>;
+  summarise(day: DayChoice, reseller: string): Promise<Summary>;
+  /** Forget every listing, so the next request asks the API again. */
+  refresh(): void;
+}
+
+export interface PortfolioOptions {
+  client: LapseClient;
+  /** Wall clock (epoch ms): decides "today". */
+  now: () => number;
+  ttlMs?: number;
+}
+
+const HISTORY_MONTHS = 12;
+const ORDERINGS_KEPT = 8;
+
+/** The renewing listing the chart needs: renewal days from D to the end of the 11th month after D's month. */
+function renewalWindowDays(asOf: CalendarDay): number {
+  return daysBetween(asOf, lastDayOfMonth(shiftMonth(monthOf(asOf), HISTORY_MONTHS - 1)));
+}
+
+export function describeCompany(company: IndexedCompany, asOf: CalendarDay): CompanyRow {
+  const { dto } = company;
+  const limit = licenceLimitOf(dto);
+  return {
+    companyResourceId: dto.companyResourceId,
+    companyName: dto.companyName,
+    resellerName: dto.resellerName,
+    licenseTypeName: dto.licenseTypeName,
+    renewalDay: company.renewalDay,
+    daysFromAsOf: company.renewalDay === null ? null : daysBetween(asOf, company.renewalDay),
+    targetUserCount: dto.targetUserCount,
+    licenceLimit: limit,
+    overBy: limit !== null && dto.targetUserCount > limit ? dto.targetUserCount - limit : null,
+  };
+}
+
+function infoOf(fetched: FetchedListing, day: DayChoice): ListingInfo {
+  const { strategy, warnings } = fetched.listing;
+  return { ...day, strategy: { name: strategy.name, reason: strategy.reason }, warnings, fetchedAt: fetched.fetchedAt };
+}
+
+function orderedRows(
+  fetched: FetchedListing,
+  source: IndexedCompany[],
+  key: string,
+  filter: RowFilter,
+  order: RowOrder,
+) {
+  const memoKey = `${key}|${filter.search}|${filter.reseller}|${order.sort}|${order.ascending}`;
+  const memo = fetched.ordered.get(memoKey);
+  if (memo) return memo;
+  const rows = sortCompanies(source.filter(matchesFilter(filter)), order);
+  if (fetched.ordered.size >= ORDERINGS_KEPT) fetched.ordered.clear();
+  fetched.ordered.set(memoKey, rows);
+  return rows;
+}
+
+function countMonths(day: DayChoice, expired: IndexedCompany[], renewing: IndexedCompany[]): MonthBar[] {
+  const current = monthOf(day.asOf);
+  const bars = new Map<string, MonthBar>();
+  for (const month of monthsFrom(shiftMonth(current, 1 - HISTORY_MONTHS), 2 * HISTORY_MONTHS - 1)) {
+    bars.set(month, { month, lapsed: 0, upcoming: 0 });
+  }
+  for (const company of expired) {
+    const bar = company.renewalDay === null ? undefined : bars.get(monthOf(company.renewalDay));
+    if (bar) bar.lapsed += 1;
+  }
+  for (const company of renewing) {
+    const bar = company.renewalDay === null ? undefined : bars.get(monthOf(company.renewalDay));
+    if (bar) bar.upcoming += 1;
+  }
+  return [...bars.values()];
+}
+
+export function createPortfolio(options: PortfolioOptions): Portfolio {
+  const { client } = options;
+  const cache = createListingCache<FetchedListing>({ ttlMs: options.ttlMs ?? 5 * 60_000, maxEntries: 8 });
+  const fetchInto = async (load: () => Promise<Listing>): Promise<FetchedListing> => {
+    const listing = await load();
+    const fetchedAt = new Date(options.now()).toISOString();
+    return { listing, companies: listing.companies.map(indexCompany), fetchedAt, ordered: new Map() };
+  };
+  const dayKey = (day: DayChoice) => `${day.timeZone}|${day.asOf}`;
+  const expired = (day: DayChoice) => cache.get(`expired|${dayKey(day)}`, () => fetchInto(() => client.expired(day)));
+  const renewing = (day: DayChoice, withinDays: number) =>
+    cache.get(`renewing|${dayKey(day)}|${withinDays}`, () => fetchInto(() => client.renewing({ ...day, withinDays })));
+  // Whether a licence is over its limit does not depend on the day.
+  const overLimit = () => cache.get('over-limit', () => fetchInto(() => client.exceedingLimit()));
+
+  /** Renewing within N days: cut from the chart's window listing when it covers N, so one fetch serves both. */
+  async function renewingWithin(day: DayChoice, withinDays: number) {
+    const windowDays = renewalWindowDays(day.asOf);
+    if (withinDays > windowDays) {
+      const fetched = await renewing(day, withinDays);
+      return { fetched, viewRows: fetched.companies };
+    }
+    const fetched = await renewing(day, windowDays);
+    const last = addDays(day.asOf, withinDays);
+    const viewRows = fetched.companies.filter((c) => c.renewalDay !== null && c.renewalDay <= last);
+    return { fetched, viewRows };
+  }
+
+  async function loadView(query: CompanyQuery, day: DayChoice) {
+    if (query.view === 'renewing') return renewingWithin(day, query.withinDays);
+    const fetched = await (query.view === 'expired' ? expired(day) : overLimit());
+    return { fetched, viewRows: fetched.companies };
+  }
+
+  return {
+    resolveDay: (choice) => ({ timeZone: choice.timeZone, asOf: choice.asOf || dayOf(options.now(), choice.timeZone) }),
+    async viewRows(query) {
+      const day = this.resolveDay(query);
+      const { fetched, viewRows } = await loadView(query, day);
+      const key = `${query.view}|${query.withinDays}|${day.asOf}`;
+      const rows = orderedRows(fetched, viewRows, key, query, query);
+      return { info: infoOf(fetched, day), viewRows, rows };
+    },
+    async summarise(day, reseller) {
+      const [lapsed, coming, over] = await Promise.all([
+        expired(day),
+        renewing(day, renewalWindowDays(day.asOf)),
+        overLimit(),
+      ]);
+      const keep = matchesFilter({ search: '', reseller });
+      const expiredRows = lapsed.companies.filter(keep);
+      const renewingRows = coming.companies.filter(keep);
+      const since30 = addDays(day.asOf, -30);
+      const countRenewingBy = (last: CalendarDay) =>
+        renewingRows.filter((c) => c.renewalDay !== null && c.renewalDay <= last).length;
+      return {
+        ...infoOf(lapsed, day),
+        expiredNow: expiredRows.length,
+        expiredLast30Days: expiredRows.filter((c) => c.renewalDay !== null && c.renewalDay >= since30).length,
+        renewingNext30Days: countRenewingBy(addDays(day.asOf, 30)),
+        renewingNext90Days: countRenewingBy(addDays(day.asOf, 90)),
+        targetUsersAffected: expiredRows.reduce((sum, c) => sum + c.dto.targetUserCount, 0),
+        overLimit: over.companies.filter(keep).length,
+        months: countMonths(day, expiredRows, renewingRows),
+      };
+    },
+    refresh: () => cache.clear(),
+  };
+}

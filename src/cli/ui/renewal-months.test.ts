@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { lastDayOfMonth, monthOf, monthsFrom, shiftMonth } from './renewal-months.js';
+
+describe('renewal months', () => {
+  it('steps months across year ends in both directions', () => {
+    expect(shiftMonth('2026-01', -1)).toBe('2025-12');
+    expect(shiftMonth('2025-12', 1)).toBe('2026-01');
+    expect(shiftMonth('2026-03', -11)).toBe('2025-04');
+    expect(shiftMonth('2026-03', 23)).toBe('2028-02');
+  });
+
+  it('finds the last day of a month, leap years included', () => {
+    expect(lastDayOfMonth('2028-02')).toBe('2028-02-29');
+    expect(lastDayOfMonth('2026-02')).toBe('2026-02-28');
+    expect(lastDayOfMonth('2026-12')).toBe('2026-12-31');
+  });
+
+  it('lists consecutive months from a day', () => {
+    expect(monthsFrom(shiftMonth(monthOf('2026-01-15'), -1), 3)).toEqual(['2025-12', '2026-01', '2026-02']);
+  });
+});

@@ -1,0 +1,45 @@
+// The page's built files (dist/web, made by `npm run build`), served as they are: nothing is built at run time.
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { ServerResponse } from 'node:http';
+import { extname, join, normalize, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
+};
+
+/** dist/web, beside the compiled CLI (this file runs as dist/src/cli/ui/static-files.js). */
+export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../../web/', import.meta.url));
+
+/** The file a URL path names inside `root`, or undefined when it would leave `root`. */
+function resolveFile(root: string, urlPath: string): string | undefined {
+  const relative = urlPath === '/' ? 'index.html' : decodeURIComponent(urlPath).replace(/^\/+/, '');
+  const file = normalize(join(root, relative));
+  return file.startsWith(normalize(root + sep)) ? file : undefined;
+}
+
+/** Sends a built file; false when there is none (the caller answers 404). */
+export async function sendStaticFile(root: string, urlPath: string, response: ServerResponse): Promise<boolean> {
+  const file = resolveFile(root, urlPath);
+  if (file === undefined) return false;
+  const info = await stat(file).catch(() => undefined);
+  if (!info?.isFile()) return false;
+  response.writeHead(200, {
+    'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+    'content-length': info.size,
+    // Vite puts a content hash in every asset name, so those never change; index.html must be re-read.
+    'cache-control': urlPath.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+  });
+  await new Promise<void>((resolve, reject) => {
+    createReadStream(file).on('error', reject).pipe(response).on('finish', resolve).on('error', reject);
+  });
+  return true;
+}

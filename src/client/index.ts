@@ -1,0 +1,74 @@
+// The public SDK (`lapse/client`): createClient() and the types and errors callers need. No CLI code here;
+// it runs wherever Node 20's global fetch does.
+import type { TokenClaims } from '../contract/index.js';
+import { type Companies, createCompanies } from './companies.js';
+import type { ApiTransport } from './http.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
+import { createLicenceListings, type LicenceListings } from './strategies/index.js';
+import { createTokenCache } from './token.js';
+
+export type { Companies, ExportFile, ExportRequest, SearchRequest } from './companies.js';
+export * from './errors.js';
+export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
+export type {
+  ChosenStrategy,
+  LicenceListings,
+  Listing,
+  ListingOptions,
+  ListingProgress,
+  ListingStream,
+  ListingSummary,
+  RenewingOptions,
+  StrategyName,
+} from './strategies/index.js';
+
+export interface ClientOptions {
+  baseUrl: string;
+  clientId: string;
+  clientSecret: string;
+  /** contract §3: scope search and export to this customer and the companies below it. */
+  companyId?: string | undefined;
+  fetch?: typeof fetch;
+  retry?: Partial<RetryPolicy>;
+  /** The clock (epoch ms): decides "today" and token renewal; tests pin it. */
+  now?: () => number;
+}
+
+export interface WhoAmI {
+  /** The token's claims, decoded without verifying; the token itself is never exposed. */
+  claims: Partial<TokenClaims>;
+  permissions: string[];
+  scope: string | undefined;
+  /** When the current token expires (ISO-8601). */
+  expiresAt: string;
+}
+
+export interface LapseClient extends LicenceListings {
+  companies: Companies;
+  whoami(): Promise<WhoAmI>;
+}
+
+export function createClient(options: ClientOptions): LapseClient {
+  const transport = {
+    baseUrl: options.baseUrl,
+    fetch: options.fetch ?? globalThis.fetch,
+    retry: { ...DEFAULT_RETRY_POLICY, ...options.retry },
+    now: options.now ?? Date.now,
+  };
+  const tokens = createTokenCache(transport, { clientId: options.clientId, clientSecret: options.clientSecret });
+  const api: ApiTransport = { ...transport, tokens, companyId: options.companyId };
+  const companies = createCompanies(api);
+  return {
+    companies,
+    ...createLicenceListings(companies.search, transport.now),
+    async whoami() {
+      const grant = await tokens.grant();
+      return {
+        claims: grant.claims,
+        permissions: grant.permissions,
+        scope: grant.scope,
+        expiresAt: new Date(grant.expiresAt).toISOString(),
+      };
+    },
+  };
+}

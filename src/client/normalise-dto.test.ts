@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { normaliseCompany, normaliseDateTime, normaliseSearchCompany, normaliseSearchPage } from './normalise-dto.js';
+
+const wireCompany = {
+  companyResourceId: 'Abc123Def456',
+  companyName: 'Acme',
+  resellerName: 'Reseller One',
+  industryName: null,
+  industryResourceId: null,
+  licenseTypeName: 'Pro',
+  licenseTypeResourceId: 'LicType00001',
+  isNumberOfUsersLimited: true,
+  numberOfUsers: '50',
+  licenceExpired: false,
+  licenseEndDate: '2026-03-01T00:00:00.000Z',
+  createTime: '2024-01-02T03:04:05.000Z',
+  targetUserCount: 60,
+  inactiveTargetUserCount: 1,
+  deletedTargetUserCount: 2,
+  monthlyActiveUserCount: 3,
+  tags: ['a', 'b'],
+  privacyDurationId: 4,
+  children: null,
+};
+
+describe('normaliseDateTime', () => {
+  it('reads a date-time without an offset as UTC', () => {
+    expect(normaliseDateTime('2026-03-01T23:30:00')).toBe('2026-03-01T23:30:00.000Z');
+  });
+  it('converts an offset to UTC, which can change the calendar day', () => {
+    expect(normaliseDateTime('2026-03-01T01:00:00+02:00')).toBe('2026-02-28T23:00:00.000Z');
+    expect(normaliseDateTime('2026-03-01T01:00:00+0200')).toBe('2026-02-28T23:00:00.000Z');
+  });
+  it('reads a date-only value as its UTC midnight, and keeps null', () => {
+    expect(normaliseDateTime('2026-03-01')).toBe('2026-03-01T00:00:00.000Z');
+    expect(normaliseDateTime(null)).toBeNull();
+  });
+});
+
+describe('normaliseSearchCompany', () => {
+  it('leaves a contract DTO as it is', () => {
+    expect(normaliseSearchCompany(wireCompany)).toEqual(wireCompany);
+  });
+
+  it('reads PascalCase keys, numbers sent as strings, numberOfUsers as a number, and drops extra fields', () => {
+    const pascal = Object.fromEntries(
+      Object.entries(wireCompany).map(([key, value]) => [key.charAt(0).toUpperCase() + key.slice(1), value]),
+    );
+    const odd = {
+      ...pascal,
+      NumberOfUsers: 50,
+      TargetUserCount: '60',
+      PrivacyDurationId: '4',
+      LicenseEndDate: '2026-03-01T00:00:00',
+      Extra: 1,
+    };
+    expect(normaliseSearchCompany(odd)).toEqual(wireCompany);
+  });
+});
+
+describe('normaliseSearchPage', () => {
+  it('reads counts sent as strings and computes totalNumberOfPages when it is missing', () => {
+    const page = normaliseSearchPage(
+      { PageNumber: '2', PageSize: '10', TotalNumberOfRecords: '25', Results: [wireCompany] },
+      { pageNumber: 2, pageSize: 10 },
+    );
+    expect(page).toMatchObject({ pageNumber: 2, pageSize: 10, totalNumberOfRecords: 25, totalNumberOfPages: 3 });
+    expect(page.results).toHaveLength(1);
+  });
+});
+
+describe('normaliseCompany', () => {
+  it('keeps numberOfUsers an int for the single-company DTO', () => {
+    expect(normaliseCompany({ resourceId: 'x', name: 'n', numberOfUsers: '12', tags: [] }).numberOfUsers).toBe(12);
+  });
+});

@@ -1,0 +1,130 @@
+// One page of a view's companies, with sortable column headers (buttons, so the keyboard can sort too).
+import type { ComponentChildren } from 'preact';
+import type { CompanyRow, SortKey, ViewName } from '../../cli/ui/ui-api.js';
+import { describeDays, formatDay, formatNumber } from '../format.js';
+
+interface Column {
+  title: string;
+  sort?: SortKey;
+  numeric?: boolean;
+  cell(row: CompanyRow): ComponentChildren;
+}
+
+const company: Column = {
+  title: 'Company',
+  sort: 'companyName',
+  cell: (row) => (
+    <div class="company-cell">
+      <span class="company-name">{row.companyName}</span>
+      <span class="company-id">{row.companyResourceId}</span>
+    </div>
+  ),
+};
+const reseller: Column = { title: 'Reseller', sort: 'resellerName', cell: (row) => row.resellerName ?? '—' };
+const licenceType: Column = {
+  title: 'Licence type',
+  sort: 'licenseTypeName',
+  cell: (row) => row.licenseTypeName ?? '—',
+};
+const renewal: Column = { title: 'Renewal date', sort: 'renewalDay', cell: (row) => formatDay(row.renewalDay) };
+const status: Column = {
+  title: 'Status',
+  cell: (row) => {
+    const { text, urgency } = describeDays(row.daysFromAsOf);
+    return <span class={`pill pill-${urgency}`}>{text}</span>;
+  },
+};
+const targetUsers: Column = {
+  title: 'Target users',
+  sort: 'targetUserCount',
+  numeric: true,
+  cell: (row) => formatNumber(row.targetUserCount),
+};
+const limit: Column = {
+  title: 'Licence limit',
+  sort: 'licenceLimit',
+  numeric: true,
+  cell: (row) => (row.licenceLimit === null ? <span class="muted">Unlimited</span> : formatNumber(row.licenceLimit)),
+};
+const overBy: Column = {
+  title: 'Over by',
+  sort: 'overBy',
+  numeric: true,
+  cell: (row) => (row.overBy === null ? '—' : <span class="over-by">+{formatNumber(row.overBy)}</span>),
+};
+
+const COLUMNS: Record<ViewName, Column[]> = {
+  expired: [company, reseller, licenceType, renewal, status, targetUsers, limit],
+  renewing: [company, reseller, licenceType, renewal, status, targetUsers, limit],
+  'over-limit': [company, reseller, licenceType, targetUsers, limit, overBy, renewal, status],
+};
+
+/** Text columns start A→Z; number and date columns start with the largest or latest. */
+const FIRST_DIRECTION_ASCENDING: Record<SortKey, boolean> = {
+  companyName: true,
+  resellerName: true,
+  licenseTypeName: true,
+  renewalDay: true,
+  targetUserCount: false,
+  licenceLimit: false,
+  overBy: false,
+};
+
+interface CompanyTableProps {
+  view: ViewName;
+  rows: CompanyRow[];
+  sort: SortKey;
+  ascending: boolean;
+  isLoading: boolean;
+  onSort(sort: SortKey, ascending: boolean): void;
+}
+
+export function CompanyTable({ view, rows, sort, ascending, isLoading, onSort }: CompanyTableProps) {
+  const columns = COLUMNS[view];
+  return (
+    <div class={isLoading ? 'table-wrap is-loading' : 'table-wrap'}>
+      <table class="companies" data-view={view}>
+        <thead>
+          <tr>
+            {columns.map((column) => {
+              const isSorted = column.sort === sort;
+              const ariaSort = isSorted ? (ascending ? 'ascending' : 'descending') : undefined;
+              return (
+                <th key={column.title} scope="col" class={column.numeric ? 'numeric' : undefined} aria-sort={ariaSort}>
+                  {column.sort === undefined ? (
+                    column.title
+                  ) : (
+                    <button
+                      type="button"
+                      class="sort-button"
+                      onClick={() => {
+                        const key = column.sort as SortKey;
+                        onSort(key, isSorted ? !ascending : FIRST_DIRECTION_ASCENDING[key]);
+                      }}
+                    >
+                      {column.title}
+                      <span class="sort-mark" aria-hidden="true">
+                        {isSorted ? (ascending ? '▲' : '▼') : '↕'}
+                      </span>
+                    </button>
+                  )}
+                </th>
+              );
+            })}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={row.companyResourceId} data-company-id={row.companyResourceId}>
+              {columns.map((column) => (
+                <td key={column.title} class={column.numeric ? 'numeric' : undefined}>
+                  {column.cell(row)}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

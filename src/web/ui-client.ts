@@ -1,0 +1,66 @@
+// The page's only way out: JSON GETs to the `lapse ui` process that served it (never to the API itself).
+import type { CompanyQuery, UiError, UiErrorKind } from '../cli/ui/ui-api.js';
+
+/** The local process is gone (closed, or the network dropped): not an API failure. */
+export type RequestErrorKind = UiErrorKind | 'offline';
+
+export class UiRequestError extends Error {
+  constructor(
+    readonly kind: RequestErrorKind,
+    readonly title: string,
+    message: string,
+    readonly detail: string | null,
+  ) {
+    super(message);
+  }
+}
+
+/** What the page holds about a view; sort and direction are absent until the user picks a column. */
+export type ViewState = Omit<CompanyQuery, 'sort' | 'ascending'> & Partial<Pick<CompanyQuery, 'sort' | 'ascending'>>;
+
+/** The query string for a view; the same one drives a page of rows and the download of all of them. */
+export function viewParams(state: ViewState): URLSearchParams {
+  const params = new URLSearchParams({
+    view: state.view,
+    tz: state.timeZone,
+    asOf: state.asOf,
+    within: String(state.withinDays),
+    q: state.search,
+    reseller: state.reseller,
+    page: String(state.page),
+    pageSize: String(state.pageSize),
+  });
+  if (state.sort !== undefined) params.set('sort', state.sort);
+  if (state.ascending !== undefined) params.set('dir', state.ascending ? 'asc' : 'desc');
+  return params;
+}
+
+function isUiError(body: unknown): body is UiError {
+  return typeof body === 'object' && body !== null && typeof (body as UiError).error?.kind === 'string';
+}
+
+export async function getJson<T>(path: string, params: URLSearchParams, signal?: AbortSignal): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(`${path}?${params}`, { headers: { accept: 'application/json' }, signal });
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    throw new UiRequestError(
+      'offline',
+      'lapse ui is not running',
+      'The page lost its connection to the lapse ui process. Start it again with lapse ui, then reload this page.',
+      error instanceof Error ? error.message : null,
+    );
+  }
+  const body: unknown = await response.json().catch(() => null);
+  if (response.ok) return body as T;
+  if (isUiError(body)) {
+    const { kind, title, message, detail } = body.error;
+    throw new UiRequestError(kind, title, message, detail);
+  }
+  throw new UiRequestError('server', 'Something went wrong', `lapse ui answered HTTP ${response.status}.`, null);
+}
+
+export async function postRefresh(): Promise<void> {
+  await fetch('/ui-api/refresh', { method: 'POST' });
+}
