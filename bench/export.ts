@@ -2,24 +2,23 @@
 // (reportAllPages), next to `sqlite3 -csv` running the server's own SQL; peak server RSS at 100,000 and
 // 1,000,000 rows (a fresh server process each, so each peak is its own); and the writers alone against
 // csv-stringify and exceljs's streaming WorkbookWriter on the same generated rows.
-import { spawn } from 'node:child_process';
 import { dayStartUtc } from '../src/contract/index.js';
 import { parseCompanyQuery, selectOrderedRows } from '../src/server/companies/search-query.js';
 import { openStorage } from '../src/server/db/storage.js';
 import { runExportWriterBench } from './export-writers.js';
 import { type BenchDatabase, benchDatabase, fetchToken, startLapseServer } from './fixtures.js';
+import { peakRssMb, timeCommand, timedDownload } from './measure-process.js';
+import { EVERY_COMPANY_BODY } from './queries.js';
 import { fmt, markdownTable, writeSection } from './report.js';
-import { peakRssMb, timedDownload } from './server-rss.js';
 
 const BIG = Number(process.env.LAPSE_BENCH_COMPANIES ?? 1_000_000);
 const SMALL = Math.round(BIG / 10);
-const BODY = { pageNumber: 1, pageSize: 1000, orderBy: 'CompanyName', ascending: true, reportAllPages: true };
 
 /** The server's SQL for "every company, by name" with its parameters inlined, for the sqlite3 shell. */
 async function serverSql(file: string, today: string): Promise<string> {
   const storage = await openStorage(file);
   try {
-    const query = parseCompanyQuery(BODY, { path: null, includesRoot: true }, dayStartUtc(today));
+    const query = parseCompanyQuery(EVERY_COMPANY_BODY, { path: null, includesRoot: true }, dayStartUtc(today));
     const compiled = selectOrderedRows(storage.db, query).compile();
     let index = 0;
     return compiled.sql.replace(/\?/g, () => {
@@ -31,28 +30,15 @@ async function serverSql(file: string, today: string): Promise<string> {
   }
 }
 
-function timeSqliteCsv(file: string, sql: string): Promise<{ seconds: number; bytes: number }> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn('sqlite3', ['-csv', '-readonly', file, sql], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let bytes = 0;
-    child.stdout.on('data', (chunk: Buffer) => {
-      bytes += chunk.length;
-    });
-    child.once('error', reject);
-    child.once('exit', (code) =>
-      code === 0
-        ? resolve({ seconds: (performance.now() - started) / 1000, bytes })
-        : reject(new Error(`sqlite3 exited ${code}`)),
-    );
-  });
-}
-
 async function exportOnce(bench: BenchDatabase, exportType: 'CSV' | 'Excel') {
   const server = await startLapseServer(bench.file);
   try {
     const token = await fetchToken(server.baseUrl, bench.root);
-    const result = await timedDownload(`${server.baseUrl}/api/companies/search/export`, { ...BODY, exportType }, token);
+    const result = await timedDownload(
+      `${server.baseUrl}/api/companies/search/export`,
+      { ...EVERY_COMPANY_BODY, exportType },
+      token,
+    );
     if (result.status !== 200) throw new Error(`export answered ${result.status}`);
     return { ...result, peakMb: await peakRssMb(server.pid) };
   } finally {
@@ -82,7 +68,7 @@ export async function main(): Promise<void> {
     ]);
   }
   const sql = await serverSql(big.file, big.today);
-  const sqlite = await timeSqliteCsv(big.file, sql);
+  const sqlite = await timeCommand('sqlite3', ['-csv', '-readonly', big.file, sql]);
   const sqliteRate = BIG / sqlite.seconds;
   rows.push([
     '`sqlite3 -csv`, same SQL',

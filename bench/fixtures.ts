@@ -2,14 +2,13 @@
 // credentials for it, and a `lapse serve` child process, so the server never shares an event loop with the
 // load generator.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dayOf } from '../src/contract/index.js';
-import { hashSecret } from '../src/server/auth/secrets.js';
+import { createCredential } from '../src/server/admin/index.js';
 import { openStorage } from '../src/server/db/storage.js';
 import { type SeedSummary, seedCompanies } from '../src/server/seed/index.js';
 
@@ -34,26 +33,8 @@ export interface BenchDatabase {
 async function addCredential(file: string, companyResourceId: string, role: string): Promise<BenchCredential> {
   const storage = await openStorage(file);
   try {
-    const clientId = `bench_${randomBytes(8).toString('hex')}`;
-    const clientSecret = randomBytes(24).toString('base64url');
-    const company = await storage.db
-      .selectFrom('companies')
-      .select('id')
-      .where('resource_id', '=', companyResourceId)
-      .executeTakeFirstOrThrow();
-    await storage.db
-      .insertInto('credentials')
-      .values({
-        client_id: clientId,
-        secret_hash: await hashSecret(clientSecret),
-        role,
-        company_id: company.id,
-        is_disabled: 0,
-        created_at: Date.now(),
-        description: 'benchmark',
-      })
-      .execute();
-    return { clientId, clientSecret, companyResourceId };
+    const created = await createCredential(storage.db, { company: companyResourceId, role, description: 'benchmark' });
+    return { clientId: created.clientId, clientSecret: created.clientSecret, companyResourceId };
   } finally {
     await storage.close();
   }

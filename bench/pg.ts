@@ -1,84 +1,25 @@
 // `npm run bench -- pg`: the 1,000,000-company tree copied into a throwaway PostgreSQL cluster (`lapse migrate`'s
 // copy), then a search page over HTTP next to the same SQL through `pg`, and a full CSV export over HTTP next to
 // `psql -c "COPY (…) TO STDOUT CSV"` on the same rows.
-import { spawn } from 'node:child_process';
 import pg from 'pg';
 import { dayStartUtc } from '../src/contract/index.js';
-import type { Caller } from '../src/server/auth/caller.js';
 import { resolveScope } from '../src/server/companies/scope.js';
 import { countQuery, parseCompanyQuery, selectOrderedRows } from '../src/server/companies/search-query.js';
-import { openStorage, type Storage } from '../src/server/db/storage.js';
-import {
-  type BenchCredential,
-  type BenchDatabase,
-  benchDatabase,
-  fetchToken,
-  startLapseServer,
-  withPostgresCopy,
-} from './fixtures.js';
+import { openStorage } from '../src/server/db/storage.js';
+import { type BenchDatabase, benchDatabase, fetchToken, startLapseServer, withPostgresCopy } from './fixtures.js';
 import { measureLatency, postOnce } from './http-timing.js';
+import { timeCommand, timedDownload } from './measure-process.js';
+import { callerFor, EVERY_COMPANY_BODY, expiredPageBody } from './queries.js';
 import { fmt, markdownTable, writeSection } from './report.js';
-import { timedDownload } from './server-rss.js';
 
 const COMPANIES = Number(process.env.LAPSE_BENCH_COMPANIES ?? 1_000_000);
 const SAMPLES = 200;
-
-function expiredPageBody(today: string) {
-  return {
-    pageNumber: 1,
-    pageSize: 100,
-    orderBy: 'RenewalDate',
-    ascending: true,
-    filter: { FilterGroups: [{ FilterItems: [{ FieldName: 'LicenseEndDate', Operator: '<', Value: today }] }] },
-  };
-}
-
-const EXPORT_BODY = { pageNumber: 1, pageSize: 1000, orderBy: 'CompanyName', ascending: true, reportAllPages: true };
-
-async function callerFor(storage: Storage, credential: BenchCredential, role: 'Root' | 'Reseller'): Promise<Caller> {
-  const company = await storage.db
-    .selectFrom('companies')
-    .select(['id', 'resource_id', 'name', 'path'])
-    .where('resource_id', '=', credential.companyResourceId)
-    .executeTakeFirstOrThrow();
-  return {
-    clientId: credential.clientId,
-    role,
-    company: {
-      id: company.id,
-      resourceId: company.resource_id,
-      name: company.name,
-      path: company.path,
-      parentResourceId: null,
-      parentName: null,
-    },
-  };
-}
 
 /** A statement with its $n parameters inlined, for psql. */
 function inline(sqlText: string, parameters: readonly unknown[]): string {
   return sqlText.replace(/\$(\d+)/g, (_m, n: string) => {
     const value = parameters[Number(n) - 1];
     return typeof value === 'number' ? String(value) : `'${String(value).replace(/'/g, "''")}'`;
-  });
-}
-
-function timePsqlCopy(url: string, statement: string): Promise<{ seconds: number; bytes: number }> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn('psql', [url, '-X', '-q', '-c', `copy (${statement}) to stdout csv`], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let bytes = 0;
-    child.stdout.on('data', (chunk: Buffer) => {
-      bytes += chunk.length;
-    });
-    child.once('error', reject);
-    child.once('exit', (code) =>
-      code === 0
-        ? resolve({ seconds: (performance.now() - started) / 1000, bytes })
-        : reject(new Error(`psql exited ${code}`)),
-    );
   });
 }
 
@@ -121,12 +62,22 @@ async function measure(bench: BenchDatabase, url: string) {
     const rootToken = await fetchToken(server.baseUrl, bench.root);
     const exported = await timedDownload(
       `${server.baseUrl}/api/companies/search/export`,
-      { ...EXPORT_BODY, exportType: 'CSV' },
+      { ...EVERY_COMPANY_BODY, exportType: 'CSV' },
       rootToken,
     );
-    const exportQuery = parseCompanyQuery(EXPORT_BODY, { path: null, includesRoot: true }, dayStartUtc(bench.today));
+    const exportQuery = parseCompanyQuery(
+      EVERY_COMPANY_BODY,
+      { path: null, includesRoot: true },
+      dayStartUtc(bench.today),
+    );
     const compiled = selectOrderedRows(storage.db, exportQuery).compile();
-    const copied = await timePsqlCopy(url, inline(compiled.sql, compiled.parameters));
+    const copied = await timeCommand('psql', [
+      url,
+      '-X',
+      '-q',
+      '-c',
+      `copy (${inline(compiled.sql, compiled.parameters)}) to stdout csv`,
+    ]);
     return { rows, exported, copied };
   } finally {
     await client.end();

@@ -5,7 +5,6 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { dayStartUtc } from '../src/contract/index.js';
-import type { Caller } from '../src/server/auth/caller.js';
 import { resolveScope } from '../src/server/companies/scope.js';
 import { countQuery, parseCompanyQuery, selectOrderedRows } from '../src/server/companies/search-query.js';
 import { openStorage } from '../src/server/db/storage.js';
@@ -19,44 +18,18 @@ import {
   startProcess,
 } from './fixtures.js';
 import { measureLatency, measureThroughput, postOnce } from './http-timing.js';
+import { callerFor, expiredPageBody } from './queries.js';
 import { fmt, markdownTable, writeSection } from './report.js';
 
 const COMPANIES = Number(process.env.LAPSE_BENCH_COMPANIES ?? 1_000_000);
 const SAMPLES = 300;
 const LOAD_SECONDS = 10;
 
-function expiredPageBody(today: string) {
-  return {
-    pageNumber: 1,
-    pageSize: 100,
-    orderBy: 'RenewalDate',
-    ascending: true,
-    filter: { FilterGroups: [{ FilterItems: [{ FieldName: 'LicenseEndDate', Operator: '<', Value: today }] }] },
-  };
-}
-
 /** The server's two statements (count, page) for this caller, compiled once, run straight on better-sqlite3. */
 async function directQuery(bench: BenchDatabase, credential: BenchCredential, role: 'Root' | 'Reseller') {
   const storage = await openStorage(bench.file);
   try {
-    const company = await storage.db
-      .selectFrom('companies')
-      .select(['id', 'resource_id', 'name', 'path'])
-      .where('resource_id', '=', credential.companyResourceId)
-      .executeTakeFirstOrThrow();
-    const caller: Caller = {
-      clientId: credential.clientId,
-      role,
-      company: {
-        id: company.id,
-        resourceId: company.resource_id,
-        name: company.name,
-        path: company.path,
-        parentResourceId: null,
-        parentName: null,
-      },
-    };
-    const scope = await resolveScope(storage.db, caller, undefined);
+    const scope = await resolveScope(storage.db, await callerFor(storage, credential, role), undefined);
     const query = parseCompanyQuery(expiredPageBody(bench.today), scope, dayStartUtc(bench.today));
     const countSql = countQuery(storage.db, query).compile();
     const pageSql = selectOrderedRows(storage.db, query).limit(100).offset(0).compile();

@@ -3,8 +3,8 @@
 // warm-up) and at the end. Targets: zero 5xx, zero failed requests, RSS growth ≤ 10%.
 import { runSoak, type SoakResult } from '../test/support/soak-traffic.js';
 import { type BenchDatabase, benchDatabase, fetchToken, startLapseServer, withPostgresCopy } from './fixtures.js';
+import { currentRssMb } from './measure-process.js';
 import { fmt, markdownTable, writeSection } from './report.js';
-import { currentRssMb } from './server-rss.js';
 
 const COMPANIES = Number(process.env.LAPSE_BENCH_COMPANIES ?? 1_000_000);
 const SECONDS = Number(process.env.LAPSE_SOAK_SECONDS ?? 60);

@@ -3,7 +3,7 @@
 // database finds, and names the strategy that found them.
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { chmod, copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -18,7 +18,6 @@ const SEED_TODAY = '2026-03-10';
 // 20:00 UTC on 10 March is already 11 March in Auckland (UTC+13) and still 10 March in Los Angeles (UTC-7).
 const PINNED_NOW = '2026-03-10T20:00:00Z';
 const PAGE_SIZE = 50;
-const buildDir = join(ROOT, 'node_modules/.cache/lapse-cli-test', String(process.pid));
 
 interface CliResult {
   code: number;
@@ -30,7 +29,7 @@ function runCli(args: string[], env: Record<string, string>): Promise<CliResult>
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [join(buildDir, 'bin/lapse.js'), ...args],
+      [join(ROOT, 'bin/lapse.js'), ...args],
       // A clean environment: no config from the machine running the tests.
       { env: { PATH: process.env.PATH ?? '', HOME: workDir, XDG_CONFIG_HOME: join(workDir, 'xdg'), ...env } },
       (error, stdout, stderr) => {
@@ -88,28 +87,10 @@ function parseListing(result: CliResult): ListingJson {
 
 const idsOf = (listing: ListingJson) => listing.companies.map((company) => company.companyResourceId).sort();
 
-/**
- * The CLI as installed: bin/lapse.js over the compiled sources (the TypeScript step of `npm run build`), built
- * into a directory of this run's own (inside node_modules so packages resolve) so that a build started
- * elsewhere cannot change it mid-test. Other parts may be mid-edit; tsc still emits what compiles.
- */
-async function buildCli(): Promise<void> {
-  await mkdir(join(buildDir, 'bin'), { recursive: true });
-  await copyFile(join(ROOT, 'bin/lapse.js'), join(buildDir, 'bin/lapse.js'));
-  await new Promise<void>((resolve) =>
-    execFile(
-      process.execPath,
-      [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', join(buildDir, 'dist')],
-      { cwd: ROOT },
-      () => resolve(),
-    ),
-  );
-  if (!existsSync(join(buildDir, 'dist/src/cli/main.js'))) throw new Error('npm run build produced no CLI');
-}
-
 beforeAll(async () => {
   workDir = await mkdtemp(join(tmpdir(), 'lapse-cli-'));
-  await buildCli();
+  // `npm test` builds first (scripts/test.sh); the CLI under test is bin/lapse.js as installed.
+  if (!existsSync(join(ROOT, 'dist/src/cli/main.js'))) throw new Error('run `npm run build` first');
   server = await startTestServer({ companies: 1500, seed: 11, today: SEED_TODAY });
   database = new Database(server.databaseLocation, { readonly: true });
 }, 180_000);
@@ -118,7 +99,6 @@ afterAll(async () => {
   database?.close();
   await server?.close();
   await rm(workDir, { recursive: true, force: true });
-  await rm(buildDir, { recursive: true, force: true });
 });
 
 const EXPIRED_CASES: { name: string; modes: FaultModes; strategy: string }[] = [

@@ -1,9 +1,8 @@
 // A real lapse API server on a free loopback port over a freshly seeded database, with one credential per role.
-import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { type CalendarDay, dayOf } from '../../src/contract/index.js';
+import { createCredential } from '../../src/server/admin/index.js';
 import { buildApp } from '../../src/server/app.js';
-import { hashSecret } from '../../src/server/auth/secrets.js';
 import { type ServerConfig, serverConfig } from '../../src/server/config.js';
 import { openStorage, type Storage } from '../../src/server/db/storage.js';
 import { type SeedSummary, seedCompanies } from '../../src/server/seed/index.js';
@@ -45,26 +44,8 @@ export interface TestServerOptions {
 }
 
 async function insertCredential(storage: Storage, companyResourceId: string, role: string): Promise<TestCredential> {
-  const clientId = `test_${randomBytes(8).toString('hex')}`;
-  const clientSecret = randomBytes(24).toString('base64url');
-  const company = await storage.db
-    .selectFrom('companies')
-    .select('id')
-    .where('resource_id', '=', companyResourceId)
-    .executeTakeFirstOrThrow();
-  await storage.db
-    .insertInto('credentials')
-    .values({
-      client_id: clientId,
-      secret_hash: await hashSecret(clientSecret),
-      role,
-      company_id: company.id,
-      is_disabled: 0,
-      created_at: Date.now(),
-      description: `test ${role}`,
-    })
-    .execute();
-  return { clientId, clientSecret, companyResourceId };
+  const created = await createCredential(storage.db, { company: companyResourceId, role, description: `test ${role}` });
+  return { clientId: created.clientId, clientSecret: created.clientSecret, companyResourceId };
 }
 
 /** A sub-reseller: a company two levels below the root that has companies of its own. */

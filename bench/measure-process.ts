@@ -1,4 +1,5 @@
-// Peak resident memory of a process (Linux VmHWM), and a timed download that discards the bytes.
+// Process measurements for benchmarks: peak and current RSS (Linux /proc), a timed download, a timed command.
+import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 
 export async function peakRssMb(pid: number): Promise<number> {
@@ -28,4 +29,22 @@ export async function timedDownload(url: string, body: unknown, token: string) {
     seconds: (performance.now() - started) / 1000,
     totalCount: Number(response.headers.get('x-total-count')),
   };
+}
+
+/** Runs a command, counting and discarding its stdout; seconds and bytes. */
+export function timeCommand(command: string, args: string[]): Promise<{ seconds: number; bytes: number }> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let bytes = 0;
+    child.stdout.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
+    });
+    child.once('error', reject);
+    child.once('exit', (code) =>
+      code === 0
+        ? resolve({ seconds: (performance.now() - started) / 1000, bytes })
+        : reject(new Error(`${command} exited ${code}`)),
+    );
+  });
 }
