@@ -3,6 +3,7 @@
 const BENCHMARKS: Record<string, () => Promise<{ main: () => Promise<void> }>> = {
   search: () => import('./search.js'),
   export: () => import('./export.js'),
+  client: () => import('./client.js'),
   pg: () => import('./pg.js'),
   soak: () => import('./soak.js'),
 };

@@ -1,0 +1,67 @@
+// `npm run bench -- client`: every expired company among 100,000 listed through the SDK (`client.expired()`,
+// which pages through the server's renewal-date filter and checks every row) next to the server's own CSV export
+// of the same rows, side by side in one run against one server process. Target: SDK ≤ 1.5× the export's time.
+import { createClient } from '../src/client/index.js';
+import { benchDatabase, fetchToken, startLapseServer } from './fixtures.js';
+import { timedDownload } from './measure-process.js';
+import { expiredPageBody } from './queries.js';
+import { fmt, markdownTable, writeSection } from './report.js';
+
+const COMPANIES = Number(process.env.LAPSE_BENCH_CLIENT_COMPANIES ?? 100_000);
+const ROUNDS = 3;
+
+export async function main(): Promise<void> {
+  const bench = await benchDatabase(COMPANIES);
+  const server = await startLapseServer(bench.file);
+  try {
+    const token = await fetchToken(server.baseUrl, bench.root);
+    const exportBody = { ...expiredPageBody(bench.today), pageSize: 1000, reportAllPages: true, exportType: 'CSV' };
+    const sdkTimes: number[] = [];
+    const exportTimes: number[] = [];
+    let listed = 0;
+    let exported = 0;
+    let strategy = '';
+    // Alternate the two, so neither gets a warmer cache or a quieter machine.
+    for (let round = 0; round < ROUNDS; round++) {
+      const client = createClient({
+        baseUrl: server.baseUrl,
+        clientId: bench.root.clientId,
+        clientSecret: bench.root.clientSecret,
+      });
+      const started = performance.now();
+      const listing = await client.expired();
+      sdkTimes.push((performance.now() - started) / 1000);
+      listed = listing.companies.length;
+      strategy = `${listing.strategy.name}: ${listing.strategy.reason}`;
+      const download = await timedDownload(`${server.baseUrl}/api/companies/search/export`, exportBody, token);
+      exportTimes.push(download.seconds);
+      exported = download.totalCount;
+    }
+    const best = (times: number[]) => Math.min(...times);
+    const ratio = best(sdkTimes) / best(exportTimes);
+    const body = [
+      `${COMPANIES.toLocaleString('en-US')} companies (seed 1), SQLite, root credential; best of ${ROUNDS} alternating rounds. The SDK run includes its token request and the check of every row; the export is the server's CSV of the same filter (reportAllPages), read and discarded.`,
+      '',
+      markdownTable(
+        ['what', 'rows', 'best s', 'all runs s'],
+        [
+          ['SDK `client.expired()`', listed, fmt(best(sdkTimes), 3), sdkTimes.map((t) => fmt(t, 3)).join(', ')],
+          [
+            'server CSV export, same rows',
+            exported,
+            fmt(best(exportTimes), 3),
+            exportTimes.map((t) => fmt(t, 3)).join(', '),
+          ],
+        ],
+      ),
+      '',
+      `Strategy chosen: ${strategy}`,
+      '',
+      `SDK / export: ${fmt(ratio)}× (target ≤ 1.5×) ${ratio <= 1.5 && listed === exported ? '✅' : '❌'}`,
+    ].join('\n');
+    process.stdout.write(`${body}\n`);
+    await writeSection('client', 'npm run bench -- client', body);
+  } finally {
+    await server.stop();
+  }
+}
