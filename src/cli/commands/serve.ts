@@ -55,6 +55,11 @@ export const register: RegisterCommands = (program: Command) => {
       env.LAPSE_CORS_ORIGINS,
     )
     .option(
+      '--database-pool-size <connections>',
+      'PostgreSQL connections per instance (LAPSE_DATABASE_POOL_SIZE)',
+      env.LAPSE_DATABASE_POOL_SIZE ?? String(DEFAULT_CONFIG.databasePoolSize),
+    )
+    .option(
       '--log-level <level>',
       'trace, debug, info, warn, error or silent (LAPSE_LOG_LEVEL)',
       env.LAPSE_LOG_LEVEL ?? 'info',
