@@ -1,6 +1,7 @@
 // buildApp(config) -> a Fastify instance with every route, not listening: what `lapse serve` and tests start.
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { createCredentialLookup } from './auth/caller.js';
 import { createKeyRing } from './auth/signing-keys.js';
 import { tokenRoutes } from './auth/token-route.js';
 import { exportRoutes } from './companies/export-route.js';
@@ -38,6 +39,7 @@ export async function buildApp(config: ServerConfig, parts: AppParts = {}): Prom
     config,
     storage,
     keyRing: createKeyRing(storage, config.issuer),
+    credentials: createCredentialLookup(storage.db),
     // One process on SQLite keeps buckets in memory; instances sharing PostgreSQL share them there (contract §7).
     rateLimits:
       parts.rateLimits ??

@@ -16,6 +16,8 @@ export interface ServerConfig {
   databasePoolSize: number;
   /** Origins allowed for CORS; empty = no CORS headers at all. */
   corsOrigins: string[];
+  /** Search pages kept for reuse while the data is unchanged (SQLite only; 0 turns the cache off). */
+  searchCacheEntries: number;
   /** How long SIGTERM waits for in-flight requests. */
   shutdownGraceMs: number;
   /** The clock: what "now" is (tests pin it). */
@@ -34,6 +36,7 @@ export const DEFAULT_CONFIG: Omit<ServerConfig, 'database'> = {
   failedTokenLimitPerMinute: 10,
   databasePoolSize: 10,
   corsOrigins: [],
+  searchCacheEntries: 2000,
   shutdownGraceMs: 10_000,
   now: Date.now,
   logger: true,

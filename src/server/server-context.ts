@@ -1,4 +1,5 @@
 // What every route needs, built once in buildApp and passed down (no globals, no process.env).
+import type { CredentialLookup } from './auth/caller.js';
 import type { KeyRing } from './auth/signing-keys.js';
 import type { ServerConfig } from './config.js';
 import type { Storage } from './db/storage.js';
@@ -8,5 +9,6 @@ export interface ServerContext {
   config: ServerConfig;
   storage: Storage;
   keyRing: KeyRing;
+  credentials: CredentialLookup;
   rateLimits: RateLimitStore;
 }

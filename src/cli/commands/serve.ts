@@ -14,6 +14,7 @@ interface ServeOptions {
   cors?: string;
   logLevel: string;
   databasePoolSize: string;
+  searchCache: string;
 }
 
 /** A postgres URL without its password, for logs. */
@@ -60,6 +61,11 @@ export const register: RegisterCommands = (program: Command) => {
       env.LAPSE_DATABASE_POOL_SIZE ?? String(DEFAULT_CONFIG.databasePoolSize),
     )
     .option(
+      '--search-cache <entries>',
+      'search pages kept while the data is unchanged; 0 = off (LAPSE_SEARCH_CACHE)',
+      env.LAPSE_SEARCH_CACHE ?? String(DEFAULT_CONFIG.searchCacheEntries),
+    )
+    .option(
       '--log-level <level>',
       'trace, debug, info, warn, error or silent (LAPSE_LOG_LEVEL)',
       env.LAPSE_LOG_LEVEL ?? 'info',
@@ -73,6 +79,7 @@ export const register: RegisterCommands = (program: Command) => {
           port: positiveInteger('--port', options.port),
           rateLimitPerMinute: positiveInteger('--rate-limit', options.rateLimit),
           databasePoolSize: Math.max(1, positiveInteger('--database-pool-size', options.databasePoolSize)),
+          searchCacheEntries: positiveInteger('--search-cache', options.searchCache),
           issuer: options.issuer ?? 'lapse',
           corsOrigins: options.cors
             ? options.cors

@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { type Permission, ROLE_PERMISSIONS } from '../../contract/index.js';
 import { ApiError } from '../errors.js';
 import type { ServerContext } from '../server-context.js';
-import { type Caller, findCredential } from './caller.js';
+import type { Caller } from './caller.js';
 
 const BEARER = /^Bearer\s+([A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]*\.[A-Za-z0-9\-_]*)\s*$/i;
 
@@ -26,7 +26,7 @@ export async function authenticate(
   permission: Permission,
 ): Promise<Caller> {
   const clientId = await verifiedClientId(context, request.headers.authorization);
-  const credential = await findCredential(context.storage.db, clientId);
+  const credential = await context.credentials.find(clientId, await dataVersionOf(context, request));
   if (!credential || credential.isDisabled) throw ApiError.unauthorized('The client is unknown or disabled.');
   const { config, rateLimits } = context;
   const decision = await rateLimits.take(`client:${clientId}`, config.rateLimitPerMinute, config.now());
@@ -38,6 +38,18 @@ export async function authenticate(
     );
   }
   return { clientId: credential.clientId, role: credential.role, company: credential.company };
+}
+
+const requestVersions = new WeakMap<FastifyRequest, Promise<string | null>>();
+
+/** The storage's data version, read once per request (caches of credentials and pages share it). */
+export function dataVersionOf(context: ServerContext, request: FastifyRequest): Promise<string | null> {
+  let version = requestVersions.get(request);
+  if (!version) {
+    version = context.storage.dataVersion();
+    requestVersions.set(request, version);
+  }
+  return version;
 }
 
 declare module 'fastify' {

@@ -99,6 +99,13 @@ async function issueToken(context: ServerContext, request: FastifyRequest): Prom
   const form = readForm(request);
   const client = readClient(request, form);
   checkGrant(form);
+  // No credential holds U+0000, and PostgreSQL cannot even compare such text: a malformed request, not a 500.
+  if (`${client.clientId}${client.clientSecret}`.includes('\u0000')) {
+    throw new OAuthFailure(400, {
+      error: 'invalid_request',
+      error_description: 'client_id and client_secret must not hold a NUL character.',
+    });
+  }
   const { config, storage, rateLimits, keyRing } = context;
   const now = config.now();
   // contract §7: failed token requests are limited per client id and per address, so secrets can't be guessed

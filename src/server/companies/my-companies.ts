@@ -1,5 +1,5 @@
 // contract §6: GET /api/companies/my (the managed tree) and GET /api/companies/{id} (one company).
-import type { CompanyDto, MyCompanyNode } from '../../contract/index.js';
+import { type CompanyDto, type MyCompanyNode, RESOURCE_ID_PATTERN } from '../../contract/index.js';
 import type { Caller } from '../auth/caller.js';
 import type { Db } from '../db/storage.js';
 import { ApiError } from '../errors.js';
@@ -53,6 +53,10 @@ export async function myCompanies(db: Db, caller: Caller, todayStartMs: number):
 }
 
 export async function companyById(db: Db, caller: Caller, resourceId: string): Promise<CompanyDto> {
+  // contract §3: ids are [A-Za-z0-9]{12}; anything else names no company (and a NUL would be a PostgreSQL error).
+  if (!RESOURCE_ID_PATTERN.test(resourceId)) {
+    throw ApiError.notFound(`Company ${JSON.stringify(resourceId.slice(0, 64))} was not found.`);
+  }
   const row = await db
     .selectFrom('companies')
     .leftJoin('companies as parent', 'parent.id', 'companies.parent_id')

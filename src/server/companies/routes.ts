@@ -16,10 +16,11 @@ import {
   ServiceResultSchema,
   success,
 } from '../../contract/index.js';
-import { callerOf, guard } from '../auth/authenticate.js';
+import { callerOf, dataVersionOf, guard } from '../auth/authenticate.js';
 import type { Caller } from '../auth/caller.js';
 import { requireJsonBody } from '../http/body-parsers.js';
 import type { ServerContext } from '../server-context.js';
+import { createVersionedCache } from '../versioned-cache.js';
 import { companyById, myCompanies } from './my-companies.js';
 import { resolveScope, type Scope } from './scope.js';
 import { searchPage } from './search-page.js';
@@ -54,6 +55,13 @@ export function requestScope(context: ServerContext, request: FastifyRequest, ca
 }
 
 export async function companyRoutes(app: FastifyInstance, context: ServerContext): Promise<void> {
+  // Serialised pages: resellers re-run the same searches (a dashboard refresh, a script paging a list); the key
+  // holds the scope and "today", so no caller ever gets another scope's page or yesterday's.
+  const searchCache = createVersionedCache<string>({
+    maxEntries: context.config.searchCacheEntries,
+    maxSize: 64 * 1024 * 1024,
+    sizeOf: (json) => json.length,
+  });
   app.post(
     '/api/companies/search',
     {
@@ -69,12 +77,20 @@ export async function companyRoutes(app: FastifyInstance, context: ServerContext
       onRequest: guard(context, PERMISSION.search),
       preValidation: normaliseJsonBody,
     },
-    async (request) => {
-      const caller = callerOf(request);
-      const scope = await requestScope(context, request, caller);
+    async (request, reply) => {
+      const scope = await requestScope(context, request, callerOf(request));
       const body = request.body as SearchBody;
-      const query = parseCompanyQuery(body, scope, todayStartMs(context));
-      return success(await searchPage(context.storage, query, body, body.isClustered === true));
+      const today = todayStartMs(context);
+      const query = parseCompanyQuery(body, scope, today);
+      const version = await dataVersionOf(context, request);
+      const key = JSON.stringify([scope, today, body]);
+      const isCacheable = version !== null && context.config.searchCacheEntries > 0;
+      let json = isCacheable ? searchCache.get(key, version) : undefined;
+      if (json === undefined) {
+        json = JSON.stringify(success(await searchPage(context.storage, query, body, body.isClustered === true)));
+        if (isCacheable) searchCache.set(key, version, json);
+      }
+      return reply.type('application/json; charset=utf-8').send(json);
     },
   );
 

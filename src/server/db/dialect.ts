@@ -1,6 +1,6 @@
 // The one place that knows SQLite from PostgreSQL. Query code above this module never asks which it is on.
 import Database from 'better-sqlite3';
-import { Kysely, PostgresDialect, type RawBuilder, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, type RawBuilder, type SqliteDatabase, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import Cursor from 'pg-cursor';
 import type { LapseDatabase } from './schema.js';
@@ -20,6 +20,11 @@ export interface DialectConnection {
   db: Kysely<LapseDatabase>;
   /** Opens another connection for a long read, so it holds no lock the main connection needs. */
   openReader(): Promise<{ db: Kysely<LapseDatabase>; release(): Promise<void> }>;
+  /**
+   * A value that changes whenever any committed write may have changed the data, cheap enough to ask on every
+   * request; null when the database offers no such thing (then nothing may be cached on it).
+   */
+  dataVersion(): Promise<string | null>;
   close(): Promise<void>;
 }
 
@@ -54,8 +59,33 @@ function openSqliteFile(file: string, readonly: boolean): Database.Database {
   return database;
 }
 
+const MAX_CACHED_STATEMENTS = 500;
+
+/**
+ * Kysely prepares every query anew; on a hot search path preparing costs as much as running. The main
+ * connection keeps its prepared statements (the SQL text is the key; values are bound per call). Kysely holds a
+ * connection for one query or stream at a time, so a statement is never run twice at once.
+ */
+function withStatementCache(database: Database.Database): SqliteDatabase {
+  const statements = new Map<string, Database.Statement>();
+  return {
+    close: () => database.close(),
+    prepare(sqlText: string) {
+      let statement = statements.get(sqlText);
+      if (!statement) {
+        statement = database.prepare(sqlText);
+        if (statements.size >= MAX_CACHED_STATEMENTS) statements.delete(statements.keys().next().value as string);
+        statements.set(sqlText, statement);
+      }
+      return statement;
+    },
+  };
+}
+
 function connectSqlite(file: string): DialectConnection {
-  const db = new Kysely<LapseDatabase>({ dialect: new SqliteDialect({ database: openSqliteFile(file, false) }) });
+  const db = new Kysely<LapseDatabase>({
+    dialect: new SqliteDialect({ database: withStatementCache(openSqliteFile(file, false)) }),
+  });
   const isMemory = file === ':memory:' || file === '';
   return {
     traits: sqliteTraits,
@@ -67,8 +97,32 @@ function connectSqlite(file: string): DialectConnection {
       });
       return { db: reader, release: () => reader.destroy() };
     },
+    // data_version moves when another connection (another process: `lapse admin`, a seed) commits;
+    // total_changes() counts this connection's own writes.
+    async dataVersion() {
+      const { rows } = await sql<{ version: string }>`
+        select (select data_version from pragma_data_version()) || ':' || total_changes() as version`.execute(db);
+      return rows[0]?.version ?? null;
+    },
     close: () => db.destroy(),
   };
+}
+
+/**
+ * pg-cursor's close() waits for a ReadyForQuery that a lost connection never sends, so an export whose database
+ * went away would hang instead of failing (contract §5: a cut export must not look whole, nor stall). A cursor
+ * that has failed has nothing left to close: its error already ended the query.
+ */
+class FailFastCursor<Row> extends Cursor<Row> {
+  override close(): Promise<void>;
+  override close(callback: (err: Error) => void): undefined;
+  override close(callback?: (err: Error) => void): Promise<void> | undefined {
+    const hasFailed = (this as unknown as { state: string }).state === 'error';
+    if (!hasFailed) return callback ? super.close(callback) : super.close();
+    if (!callback) return Promise.resolve();
+    setImmediate(callback as () => void);
+    return undefined;
+  }
 }
 
 let postgresTypesSet = false;
@@ -95,12 +149,14 @@ function connectPostgres(url: string, options: PoolOptions): DialectConnection {
   // also emits the loss on the client, where the pool listens only while the client is idle: without this
   // listener that event would crash the process.
   pool.on('connect', (client) => client.on('error', () => {}));
-  const db = new Kysely<LapseDatabase>({ dialect: new PostgresDialect({ pool, cursor: Cursor }) });
+  const db = new Kysely<LapseDatabase>({ dialect: new PostgresDialect({ pool, cursor: FailFastCursor }) });
   return {
     traits: postgresTraits,
     db,
     // The pool already hands each transaction its own connection.
     openReader: async () => ({ db, release: async () => {} }),
+    // Other instances write to the same database and PostgreSQL has no cheap change counter: never cache.
+    dataVersion: async () => null,
     close: () => db.destroy(),
   };
 }

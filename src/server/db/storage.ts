@@ -16,6 +16,8 @@ export interface Storage {
    * On PostgreSQL the snapshot is REPEATABLE READ; on SQLite a read transaction in WAL mode.
    */
   longReadSnapshot<T>(read: (db: Db) => Promise<T>): Promise<T>;
+  /** Changes whenever committed writes may have changed the data; null: do not cache (see dialect.ts). */
+  dataVersion(): Promise<string | null>;
   /** Throws when the database cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -41,6 +43,7 @@ export async function openStorage(location: string, options: PoolOptions = { max
         await reader.release();
       }
     },
+    dataVersion: () => connection.dataVersion(),
     async ping() {
       await sql`select 1`.execute(connection.db);
     },

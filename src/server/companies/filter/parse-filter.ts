@@ -30,6 +30,8 @@ export type Predicate =
   | { kind: 'textSearch'; folded: string };
 
 const NUMBER = /^\s*-?\d+(\.\d+)?\s*$/;
+/** No stored text holds U+0000 (PostgreSQL text cannot): SQLite's LIKE would stop at it and PostgreSQL reject it. */
+const NUL = '\u0000';
 
 function show(value: string): string {
   return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
@@ -59,6 +61,7 @@ function parseItem(item: FilterItem, path: string, problems: string[]): Predicat
     problems.push(`${path}.Value: ${show(value)} is not ${what}`);
     return undefined;
   };
+  if (value.includes(NUL)) return bad('text without a NUL character');
   switch (type) {
     case 'text':
       return { kind: 'text', field, operator, folded: foldText(value) };
@@ -116,6 +119,7 @@ export function parseFilter(
     problems.push(`${path}: ${counter.items} filter items; at most ${FILTER_LIMITS.maxItems} are allowed`);
   }
   const text = filter.SearchInputTextValue?.trim();
+  if (text?.includes(NUL)) problems.push(`${path}.SearchInputTextValue: ${show(text)} holds a NUL character`);
   const parts = [top, ...(text ? [{ kind: 'textSearch', folded: foldText(text) } as const] : [])];
   return { predicate: { kind: 'all', children: parts }, problems };
 }
