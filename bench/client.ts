@@ -12,7 +12,8 @@ const ROUNDS = 3;
 
 export async function main(): Promise<void> {
   const bench = await benchDatabase(COMPANIES);
-  const server = await startLapseServer(bench.file);
+  // Page cache off: every listing computes every page (totals are still counted once per listing).
+  const server = await startLapseServer(bench.file, ['--search-cache', '0']);
   try {
     const token = await fetchToken(server.baseUrl, bench.root);
     const exportBody = { ...expiredPageBody(bench.today), pageSize: 1000, reportAllPages: true, exportType: 'CSV' };
@@ -21,8 +22,9 @@ export async function main(): Promise<void> {
     let listed = 0;
     let exported = 0;
     let strategy = '';
-    // Alternate the two, so neither gets a warmer cache or a quieter machine.
-    for (let round = 0; round < ROUNDS; round++) {
+    // Round 0 warms both up (JIT, page cache of the file) and is not counted. Then the two alternate, so neither
+    // gets a warmer cache or a quieter machine.
+    for (let round = 0; round <= ROUNDS; round++) {
       const client = createClient({
         baseUrl: server.baseUrl,
         clientId: bench.root.clientId,
@@ -30,17 +32,17 @@ export async function main(): Promise<void> {
       });
       const started = performance.now();
       const listing = await client.expired();
-      sdkTimes.push((performance.now() - started) / 1000);
+      if (round > 0) sdkTimes.push((performance.now() - started) / 1000);
       listed = listing.companies.length;
       strategy = `${listing.strategy.name}: ${listing.strategy.reason}`;
       const download = await timedDownload(`${server.baseUrl}/api/companies/search/export`, exportBody, token);
-      exportTimes.push(download.seconds);
+      if (round > 0) exportTimes.push(download.seconds);
       exported = download.totalCount;
     }
     const best = (times: number[]) => Math.min(...times);
     const ratio = best(sdkTimes) / best(exportTimes);
     const body = [
-      `${COMPANIES.toLocaleString('en-US')} companies (seed 1), SQLite, root credential; best of ${ROUNDS} alternating rounds. The SDK run includes its token request and the check of every row; the export is the server's CSV of the same filter (reportAllPages), read and discarded.`,
+      `${COMPANIES.toLocaleString('en-US')} companies (seed 1), SQLite, root credential; best of ${ROUNDS} alternating rounds after one warm-up round, the server started with \`--search-cache 0\` so no page is served from the page cache. The SDK run includes its token request and the check of every row; the export is the server's CSV of the same filter (reportAllPages), read and discarded.`,
       '',
       markdownTable(
         ['what', 'rows', 'best s', 'all runs s'],

@@ -28,10 +28,14 @@ const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
  * contract §8: dates come with or without a zone offset; one without is UTC. Returns an ISO-8601 UTC
  * date-time (`…Z`), or the text unchanged when it is not a date at all (never silently a wrong day).
  */
+const CANONICAL_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
 export function normaliseDateTime(value: unknown): string | null {
   const text = toText(value);
   if (text === null || text === '') return null;
   const trimmed = text.trim();
+  // Already canonical (what lapse and most servers send): parsing and re-printing would give it back unchanged.
+  if (CANONICAL_INSTANT.test(trimmed)) return trimmed;
   const zoned = DATE_ONLY.test(trimmed)
     ? `${trimmed}T00:00:00Z`
     : ZONED.test(trimmed)

@@ -38,10 +38,19 @@ export async function* scanPages(
   let expectedTotal: number | undefined;
   let rewinds = 0;
   let isRewind = false;
+  // One page is asked for ahead while the caller works on the current one, so the server and the client work
+  // at the same time. Only a page the scan goes on to read is asked for; a stale one (after a rewind or a new
+  // page size) is dropped.
+  let ahead: { pageNumber: number; pageSize: number; page: Promise<SearchPage> } | undefined;
+  const fetchPage = (number: number, size: number): Promise<SearchPage> => {
+    const wanted = ahead?.pageNumber === number && ahead.pageSize === size ? ahead.page : undefined;
+    ahead = undefined;
+    return wanted ?? search({ ...body, pageNumber: number, pageSize: size });
+  };
   for (let request = 0; request < MAX_REQUESTS; request++) {
     let page: SearchPage;
     try {
-      page = await search({ ...body, pageNumber, pageSize });
+      page = await fetchPage(pageNumber, pageSize);
     } catch (error) {
       if (!blamesField(error, 'pageSize') || pageSize <= 1) throw error;
       const offset = (pageNumber - 1) * pageSize;
@@ -65,9 +74,15 @@ export async function* scanPages(
       }
     }
     expectedTotal ??= page.totalNumberOfRecords;
+    const isLast = page.results.length === 0 || pageNumber >= page.totalNumberOfPages;
+    if (!isLast) {
+      const next = search({ ...body, pageNumber: pageNumber + 1, pageSize });
+      next.catch(() => {}); // a failure surfaces when the page is read, not as an unhandled rejection
+      ahead = { pageNumber: pageNumber + 1, pageSize, page: next };
+    }
     yield { page, isRewind };
     isRewind = false;
-    if (page.results.length === 0 || pageNumber >= page.totalNumberOfPages) return;
+    if (isLast) return;
     pageNumber++;
   }
   warn(`stopped after ${MAX_REQUESTS} pages`);

@@ -55,6 +55,9 @@ export function daysBetween(from: CalendarDay, to: CalendarDay): number {
 // An ISO-8601 date-time with a zone (Z or ±hh:mm / ±hhmm); date-times without one are ambiguous.
 const INSTANT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i;
 
+// Days 29–31 take the slow path, which knows which months have them.
+const UTC_INSTANT = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|1\d|2[0-8])T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?Z$/;
+
 /** Parses an ISO-8601 date-time with a zone to epoch milliseconds; undefined otherwise. */
 export function parseInstant(text: string): number | undefined {
   if (!INSTANT_PATTERN.test(text)) return undefined;
@@ -74,6 +77,9 @@ export function isExpiredOn(renewalDay: CalendarDay | null, day: CalendarDay): b
 /** contract §4: the renewal date's calendar day is the UTC day of licenseEndDate, whatever offset it came with. */
 export function renewalDayOf(licenseEndDate: string | null): CalendarDay | null {
   if (licenseEndDate === null) return null;
+  // The common case, a UTC date-time as servers send it: its first ten characters are the UTC day. Listings
+  // call this for every row and in sort comparisons, so it must not build a Date each time.
+  if (UTC_INSTANT.test(licenseEndDate)) return licenseEndDate.slice(0, 10);
   const ms = parseInstant(licenseEndDate) ?? Date.parse(`${licenseEndDate.slice(0, 10)}T00:00:00Z`);
   return Number.isNaN(ms) ? null : dayOf(ms);
 }

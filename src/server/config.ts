@@ -16,7 +16,8 @@ export interface ServerConfig {
   databasePoolSize: number;
   /** Origins allowed for CORS; empty = no CORS headers at all. */
   corsOrigins: string[];
-  /** Search pages kept for reuse while the data is unchanged (SQLite only; 0 turns the cache off). */
+  /** Search pages kept for reuse while the data is unchanged (SQLite only; 0 turns this cache off; totals are
+   * still counted once per search and data version). */
   searchCacheEntries: number;
   /** How long SIGTERM waits for in-flight requests. */
   shutdownGraceMs: number;

@@ -1,6 +1,6 @@
 // Database rows as the contract's DTOs (SearchCompanyDto §4, CompanyDto §6).
 import type { CompanyDto, SearchCompanyDto } from '../../contract/index.js';
-import type { CompanyRow } from './search-query.js';
+import type { CompanyRow, SearchRow } from './search-query.js';
 
 const isoOrNull = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -9,7 +9,7 @@ function parseTags(json: string): string[] {
   return Array.isArray(tags) ? tags.map(String) : [];
 }
 
-export function toSearchCompanyDto(row: CompanyRow, todayStartMs: number): SearchCompanyDto {
+export function toSearchCompanyDto(row: SearchRow, todayStartMs: number): SearchCompanyDto {
   return {
     companyResourceId: row.resource_id,
     companyName: row.name,

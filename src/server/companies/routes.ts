@@ -18,13 +18,14 @@ import {
 } from '../../contract/index.js';
 import { callerOf, dataVersionOf, guard } from '../auth/authenticate.js';
 import type { Caller } from '../auth/caller.js';
+import type { Db } from '../db/storage.js';
 import { requireJsonBody } from '../http/body-parsers.js';
 import type { ServerContext } from '../server-context.js';
 import { createVersionedCache } from '../versioned-cache.js';
 import { companyById, myCompanies } from './my-companies.js';
 import { resolveScope, type Scope } from './scope.js';
-import { searchPage } from './search-page.js';
-import { parseCompanyQuery } from './search-query.js';
+import { type CountOf, searchPage } from './search-page.js';
+import { type CompanyQuery, type Counts, countMatching, parseCompanyQuery } from './search-query.js';
 
 const errors = { '4xx': ErrorResultSchema, '5xx': ErrorResultSchema };
 const security = [{ bearer: [] }];
@@ -57,6 +58,16 @@ export function requestScope(context: ServerContext, request: FastifyRequest, ca
 export async function companyRoutes(app: FastifyInstance, context: ServerContext): Promise<void> {
   // Serialised pages: resellers re-run the same searches (a dashboard refresh, a script paging a list); the key
   // holds the scope and "today", so no caller ever gets another scope's page or yesterday's.
+  // Totals, shared by every page of one search: a listing of n pages counts once, not n times.
+  const countCache = createVersionedCache<Counts>({ maxEntries: 10_000, maxSize: 10_000, sizeOf: () => 1 });
+  const countCached = async (db: Db, query: CompanyQuery, version: string) => {
+    const key = JSON.stringify(query);
+    const known = countCache.get(key, version);
+    if (known) return known;
+    const counts = await countMatching(db, query);
+    countCache.set(key, version, counts);
+    return counts;
+  };
   const searchCache = createVersionedCache<string>({
     maxEntries: context.config.searchCacheEntries,
     maxSize: 64 * 1024 * 1024,
@@ -87,7 +98,9 @@ export async function companyRoutes(app: FastifyInstance, context: ServerContext
       const isCacheable = version !== null && context.config.searchCacheEntries > 0;
       let json = isCacheable ? searchCache.get(key, version) : undefined;
       if (json === undefined) {
-        json = JSON.stringify(success(await searchPage(context.storage, query, body, body.isClustered === true)));
+        const countOf: CountOf = version === null ? countMatching : (db, q) => countCached(db, q, version);
+        const page = await searchPage(context.storage, query, body, body.isClustered === true, countOf);
+        json = JSON.stringify(success(page));
         if (isCacheable) searchCache.set(key, version, json);
       }
       return reply.type('application/json; charset=utf-8').send(json);

@@ -2,7 +2,15 @@
 import type { SearchPage } from '../../contract/index.js';
 import type { Db, Storage } from '../db/storage.js';
 import { toSearchCompanyDto } from './company-dto.js';
-import { type CompanyQuery, countMatching, orderRows, selectMatching, selectOrderedRows } from './search-query.js';
+import {
+  type CompanyQuery,
+  type Counts,
+  countMatching,
+  orderRows,
+  selectMatching,
+  selectOrderedRows,
+  selectRowsById,
+} from './search-query.js';
 
 export interface PageRequest {
   pageNumber: number;
@@ -24,8 +32,8 @@ function pageOf(page: PageRequest, total: number, exceeded: number, results: Sea
   };
 }
 
-async function flatPage(db: Db, query: CompanyQuery, page: PageRequest): Promise<SearchPage> {
-  const { total, exceeded } = await countMatching(db, query);
+async function flatPage(db: Db, query: CompanyQuery, page: PageRequest, countOf: CountOf): Promise<SearchPage> {
+  const { total, exceeded } = await countOf(db, query);
   const rows = offsetOf(page) >= total ? [] : await selectPageRows(db, query, page);
   return pageOf(
     page,
@@ -44,8 +52,7 @@ function selectPageRows(db: Db, query: CompanyQuery, page: PageRequest) {
   const pageIds = orderRows(selectMatching(db, query).select('companies.id'), query.orderBy, query.ascending)
     .limit(page.pageSize)
     .offset(offsetOf(page));
-  const rows = db.selectFrom('companies').selectAll('companies').where('companies.id', 'in', pageIds);
-  return orderRows(rows, query.orderBy, query.ascending).execute();
+  return selectRowsById(db, pageIds, query).execute();
 }
 
 /**
@@ -53,9 +60,9 @@ function selectPageRows(db: Db, query: CompanyQuery, page: PageRequest) {
  * reseller name ascending then resource id; paging counts groups; each group's children are all its matching
  * companies in the requested order. Companies without a parent (the platform itself) are not grouped.
  */
-async function clusteredPage(db: Db, query: CompanyQuery, page: PageRequest): Promise<SearchPage> {
+async function clusteredPage(db: Db, query: CompanyQuery, page: PageRequest, countOf: CountOf): Promise<SearchPage> {
   const matching = () => selectMatching(db, query).where('companies.parent_id', 'is not', null);
-  const { exceeded } = await countMatching(db, query);
+  const { exceeded } = await countOf(db, query);
   const totalRow = await matching()
     .select((eb) => eb.fn.count<number>('companies.parent_id').distinct().as('groups'))
     .executeTakeFirstOrThrow();
@@ -91,6 +98,15 @@ async function clusteredPage(db: Db, query: CompanyQuery, page: PageRequest): Pr
   return pageOf(page, total, exceeded, results);
 }
 
-export function searchPage(storage: Storage, query: CompanyQuery, page: PageRequest, isClustered: boolean) {
-  return storage.readSnapshot((db) => (isClustered ? clusteredPage : flatPage)(db, query, page));
+/** How the matching rows are counted: countMatching, or a cache in front of it (every page needs the totals). */
+export type CountOf = (db: Db, query: CompanyQuery) => Promise<Counts>;
+
+export function searchPage(
+  storage: Storage,
+  query: CompanyQuery,
+  page: PageRequest,
+  isClustered: boolean,
+  countOf: CountOf = countMatching,
+) {
+  return storage.readSnapshot((db) => (isClustered ? clusteredPage : flatPage)(db, query, page, countOf));
 }

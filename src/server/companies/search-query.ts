@@ -10,6 +10,32 @@ import { type Predicate, parseFilter } from './filter/parse-filter.js';
 import { type Scope, scopeCondition } from './scope.js';
 
 export type CompanyRow = Selectable<CompaniesTable>;
+
+/** What a SearchCompanyDto is made of (contract §4), and the parent for clustering: searches and exports read
+ * these and nothing else (the folded and path columns are for matching, not for answers). */
+const SEARCH_ROW_COLUMNS = [
+  'id',
+  'parent_id',
+  'resource_id',
+  'name',
+  'reseller_name',
+  'industry_name',
+  'industry_resource_id',
+  'license_type_name',
+  'license_type_resource_id',
+  'is_number_of_users_limited',
+  'number_of_users',
+  'license_end_at',
+  'created_at',
+  'target_user_count',
+  'inactive_target_user_count',
+  'deleted_target_user_count',
+  'monthly_active_user_count',
+  'tags',
+  'privacy_duration_id',
+] as const satisfies readonly (keyof CompaniesTable)[];
+export type SearchRow = Pick<CompanyRow, (typeof SEARCH_ROW_COLUMNS)[number]>;
+const searchRowColumns = SEARCH_ROW_COLUMNS.map((column) => `companies.${column}` as const);
 type Eb = ExpressionBuilder<LapseDatabase, 'companies'>;
 type Query = SelectQueryBuilder<LapseDatabase, 'companies', object>;
 
@@ -82,7 +108,17 @@ export function orderRows<Q extends SelectQueryBuilder<LapseDatabase, 'companies
 
 /** Every matching row, ordered; callers add a page (limit/offset) or stream it all. */
 export function selectOrderedRows(db: Db, query: CompanyQuery) {
-  return orderRows(selectMatching(db, query).selectAll('companies'), query.orderBy, query.ascending);
+  return orderRows(selectMatching(db, query).select(searchRowColumns), query.orderBy, query.ascending);
+}
+
+/** The rows whose ids `ids` selects, in the query's order. */
+export function selectRowsById(
+  db: Db,
+  ids: SelectQueryBuilder<LapseDatabase, 'companies', { id: number }>,
+  query: CompanyQuery,
+) {
+  const rows = db.selectFrom('companies').select(searchRowColumns).where('companies.id', 'in', ids);
+  return orderRows(rows, query.orderBy, query.ascending);
 }
 
 /** How many rows match, and how many of those are over their licence limit: one statement. */
@@ -93,7 +129,12 @@ export function countQuery(db: Db, query: CompanyQuery) {
   ]);
 }
 
-export async function countMatching(db: Db, query: CompanyQuery): Promise<{ total: number; exceeded: number }> {
+export interface Counts {
+  total: number;
+  exceeded: number;
+}
+
+export async function countMatching(db: Db, query: CompanyQuery): Promise<Counts> {
   const row = await countQuery(db, query).executeTakeFirstOrThrow();
   return { total: Number(row.total), exceeded: Number(row.exceeded ?? 0) };
 }
