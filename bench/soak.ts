@@ -8,7 +8,8 @@ import { fmt, markdownTable, writeSection } from './report.js';
 
 const COMPANIES = Number(process.env.LAPSE_BENCH_COMPANIES ?? 1_000_000);
 const SECONDS = Number(process.env.LAPSE_SOAK_SECONDS ?? 60);
-const WARMUP_SECONDS = 5;
+// Long enough for the caches (pages, credentials, verified tokens) to reach their working size first.
+const WARMUP_SECONDS = 15;
 const CONNECTIONS = 50;
 
 interface SoakRun {

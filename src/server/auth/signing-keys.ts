@@ -8,7 +8,7 @@ import type { Storage } from '../db/storage.js';
 const ALGORITHM = 'EdDSA';
 const RELOAD_INTERVAL_MS = 5_000;
 /** Verified tokens remembered, so a client's every request does not pay for a signature check. */
-const MAX_VERIFIED_TOKENS = 10_000;
+const MAX_VERIFIED_TOKENS = 1_000;
 
 interface LoadedKey {
   kid: string;

@@ -16,7 +16,7 @@ import {
   type SearchCompanyDto,
 } from '../../contract/index.js';
 import { callerOf, guard } from '../auth/authenticate.js';
-import type { Db } from '../db/storage.js';
+import type { Db, RowBatches } from '../db/storage.js';
 import { ApiError } from '../errors.js';
 import { awaitFirstByte, streamCsv, streamXlsx } from '../export/index.js';
 import type { ServerContext } from '../server-context.js';
@@ -24,7 +24,7 @@ import { toSearchCompanyDto } from './company-dto.js';
 import { normaliseJsonBody, requestScope, ScopeHeadersSchema, ScopeQuerySchema, todayStartMs } from './routes.js';
 import { type CompanyQuery, countMatching, parseCompanyQuery, selectOrderedRows } from './search-query.js';
 
-/** Rows per database round trip (SQLite iterates row by row anyway; for a PostgreSQL cursor this is the fetch size). */
+/** Rows per batch: one async step per batch on SQLite, one cursor round trip on PostgreSQL. */
 const CURSOR_CHUNK_ROWS = 1000;
 
 interface ExportSlice {
@@ -39,10 +39,17 @@ function sliceOf(body: ExportBody, total: number): ExportSlice {
   return { offset, limit: body.pageSize, rowCount: Math.max(0, Math.min(body.pageSize, total - offset)) };
 }
 
-async function* companyRows(db: Db, query: CompanyQuery, slice: ExportSlice): AsyncGenerator<SearchCompanyDto> {
+async function* companyRows(
+  db: Db,
+  batches: RowBatches,
+  query: CompanyQuery,
+  slice: ExportSlice,
+): AsyncGenerator<SearchCompanyDto> {
   let select = selectOrderedRows(db, query);
   if (slice.limit !== undefined) select = select.limit(slice.limit).offset(slice.offset);
-  for await (const row of select.stream(CURSOR_CHUNK_ROWS)) yield toSearchCompanyDto(row, query.todayStartMs);
+  for await (const batch of batches(select, CURSOR_CHUNK_ROWS)) {
+    for (const row of batch) yield toSearchCompanyDto(row, query.todayStartMs);
+  }
 }
 
 /**
@@ -101,12 +108,12 @@ export async function exportRoutes(app: FastifyInstance, context: ServerContext)
       }
       const scope = await requestScope(context, request, callerOf(request));
       const query = parseCompanyQuery(body, scope, todayStartMs(context));
-      await context.storage.longReadSnapshot(async (db) => {
+      await context.storage.longReadSnapshot(async (db, batches) => {
         const slice = sliceOf(body, (await countMatching(db, query)).total);
         await sendExport(
           reply,
           exportType,
-          companyRows(db, query, slice),
+          companyRows(db, batches, query, slice),
           slice.rowCount,
           context.config.excelRowsPerSheet,
         );

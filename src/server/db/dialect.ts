@@ -1,6 +1,14 @@
 // The one place that knows SQLite from PostgreSQL. Query code above this module never asks which it is on.
 import Database from 'better-sqlite3';
-import { Kysely, PostgresDialect, type RawBuilder, type SqliteDatabase, SqliteDialect, sql } from 'kysely';
+import {
+  type CompiledQuery,
+  Kysely,
+  PostgresDialect,
+  type RawBuilder,
+  type SqliteDatabase,
+  SqliteDialect,
+  sql,
+} from 'kysely';
 import pg from 'pg';
 import Cursor from 'pg-cursor';
 import type { LapseDatabase } from './schema.js';
@@ -19,13 +27,46 @@ export interface DialectConnection {
   traits: DialectTraits;
   db: Kysely<LapseDatabase>;
   /** Opens another connection for a long read, so it holds no lock the main connection needs. */
-  openReader(): Promise<{ db: Kysely<LapseDatabase>; release(): Promise<void> }>;
+  openReader(): Promise<Reader>;
   /**
    * A value that changes whenever any committed write may have changed the data, cheap enough to ask on every
    * request; null when the database offers no such thing (then nothing may be cached on it).
    */
   dataVersion(): Promise<string | null>;
   close(): Promise<void>;
+}
+
+export interface Reader {
+  db: Kysely<LapseDatabase>;
+  /**
+   * A select's rows in batches, read inside the transaction `trx` opened on this reader's `db`. Kysely streams
+   * SQLite rows one at a time through several async steps; reading batches costs one step per batch.
+   */
+  streamBatches(trx: Kysely<LapseDatabase>, query: CompiledQuery, batchSize: number): AsyncIterable<unknown[]>;
+  release(): Promise<void>;
+}
+
+/** better-sqlite3 reads synchronously: a batch is `batchSize` steps of the statement's iterator. */
+async function* sqliteBatches(database: Database.Database, query: CompiledQuery, batchSize: number) {
+  const rows = database.prepare(query.sql).iterate(...(query.parameters as unknown[]));
+  try {
+    for (;;) {
+      const batch: unknown[] = [];
+      for (let next = rows.next(); !next.done; next = rows.next()) {
+        batch.push(next.value);
+        if (batch.length === batchSize) break;
+      }
+      if (batch.length > 0) yield batch;
+      if (batch.length < batchSize) return;
+    }
+  } finally {
+    rows.return?.();
+  }
+}
+
+/** pg-cursor reads `batchSize` rows per round trip, and Kysely's executor hands them over as one result. */
+async function* postgresBatches(trx: Kysely<LapseDatabase>, query: CompiledQuery, batchSize: number) {
+  for await (const result of trx.getExecutor().stream(query, batchSize)) yield result.rows;
 }
 
 export interface PoolOptions {
@@ -83,19 +124,25 @@ function withStatementCache(database: Database.Database): SqliteDatabase {
 }
 
 function connectSqlite(file: string): DialectConnection {
-  const db = new Kysely<LapseDatabase>({
-    dialect: new SqliteDialect({ database: withStatementCache(openSqliteFile(file, false)) }),
-  });
+  const database = openSqliteFile(file, false);
+  const db = new Kysely<LapseDatabase>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   const isMemory = file === ':memory:' || file === '';
   return {
     traits: sqliteTraits,
     db,
     async openReader() {
-      if (isMemory) return { db, release: async () => {} };
-      const reader = new Kysely<LapseDatabase>({
-        dialect: new SqliteDialect({ database: openSqliteFile(file, true) }),
-      });
-      return { db: reader, release: () => reader.destroy() };
+      const readerDatabase = isMemory ? database : openSqliteFile(file, true);
+      const reader = isMemory
+        ? db
+        : new Kysely<LapseDatabase>({ dialect: new SqliteDialect({ database: readerDatabase }) });
+      return {
+        db: reader,
+        // The raw handle is the connection the transaction runs on, so the batches read inside it.
+        streamBatches: (_trx, query, batchSize) => sqliteBatches(readerDatabase, query, batchSize),
+        release: async () => {
+          if (!isMemory) await reader.destroy();
+        },
+      };
     },
     // data_version moves when another connection (another process: `lapse admin`, a seed) commits;
     // total_changes() counts this connection's own writes.
@@ -154,7 +201,7 @@ function connectPostgres(url: string, options: PoolOptions): DialectConnection {
     traits: postgresTraits,
     db,
     // The pool already hands each transaction its own connection.
-    openReader: async () => ({ db, release: async () => {} }),
+    openReader: async () => ({ db, streamBatches: postgresBatches, release: async () => {} }),
     // Other instances write to the same database and PostgreSQL has no cheap change counter: never cache.
     dataVersion: async () => null,
     close: () => db.destroy(),

@@ -1,10 +1,13 @@
 // Storage: a migrated database and the two ways the server reads it (a short snapshot, a long stream).
-import { type Kysely, sql } from 'kysely';
+import { type Compilable, type Kysely, sql } from 'kysely';
 import { connectDialect, type DialectName, type PoolOptions } from './dialect.js';
 import { migrateToLatest } from './migrate.js';
 import type { LapseDatabase } from './schema.js';
 
 export type Db = Kysely<LapseDatabase>;
+
+/** A select's rows in batches, inside the long read's snapshot (see Reader.streamBatches). */
+export type RowBatches = <R>(query: Compilable<R>, batchSize: number) => AsyncIterable<R[]>;
 
 export interface Storage {
   db: Db;
@@ -15,7 +18,7 @@ export interface Storage {
    * Like readSnapshot, on a connection of its own: for long reads (exports) that must not hold up other requests.
    * On PostgreSQL the snapshot is REPEATABLE READ; on SQLite a read transaction in WAL mode.
    */
-  longReadSnapshot<T>(read: (db: Db) => Promise<T>): Promise<T>;
+  longReadSnapshot<T>(read: (db: Db, batches: RowBatches) => Promise<T>): Promise<T>;
   /** Changes whenever committed writes may have changed the data; null: do not cache (see dialect.ts). */
   dataVersion(): Promise<string | null>;
   /** Throws when the database cannot be reached. */
@@ -38,7 +41,13 @@ export async function openStorage(location: string, options: PoolOptions = { max
     async longReadSnapshot(read) {
       const reader = await connection.openReader();
       try {
-        return await snapshot(reader.db, read);
+        return await snapshot(reader.db, (trx) =>
+          read(
+            trx,
+            <R>(query: Compilable<R>, batchSize: number) =>
+              reader.streamBatches(trx, query.compile(), batchSize) as AsyncIterable<R[]>,
+          ),
+        );
       } finally {
         await reader.release();
       }
