@@ -133,7 +133,7 @@ export async function runSearchBench(): Promise<string> {
       result.errors,
     ];
     return [
-      `${COMPANIES.toLocaleString('en-US')} companies (seed 1), SQLite. Latency: ${SAMPLES} sequential requests after 20 warm-up, one keep-alive connection. "Uncached" is a server started with \`--search-cache 0\` (every request counts and reads); "cached" is the default server answering a repeated search while the data is unchanged. The direct query is the server's own count + page SQL, prepared once, on better-sqlite3 in the benchmark process.`,
+      `${COMPANIES.toLocaleString('en-US')} companies (seed 1), SQLite. Latency: ${SAMPLES} sequential requests after 20 warm-up, one keep-alive connection. "Uncached" is a server started with \`--search-cache 0\` (every request reads and serialises its page; the totals, counted once, are reused while the data is unchanged); "cached" is the default server answering a repeated search while the data is unchanged. The direct query is the server's own count + page SQL, prepared once, on better-sqlite3 in the benchmark process.`,
       '',
       markdownTable(
         [
@@ -155,7 +155,7 @@ export async function runSearchBench(): Promise<string> {
         ['server', 'requests/s', 'of bare route', 'p50 ms', 'p99 ms', 'non-2xx', 'errors'],
         [
           loadRow('lapse serve, as shipped (repeated search served from the page cache)', cachedLoad),
-          loadRow('lapse serve --search-cache 0 (auth + count + page + JSON every time)', uncachedLoad),
+          loadRow('lapse serve --search-cache 0 (auth + page + JSON every time; totals reused)', uncachedLoad),
           loadRow('bare Fastify route, same bytes', baseline),
         ],
       ),
