@@ -1,4 +1,4 @@
-// contract §4: one page of search results, flat or clustered by reseller, counted in the same snapshot.
+// contract §4: one page of search results, flat or clustered by reseller, with its totals.
 import type { SearchPage } from '../../contract/index.js';
 import type { Db, Storage } from '../db/storage.js';
 import { toSearchCompanyDto } from './company-dto.js';
@@ -33,8 +33,10 @@ function pageOf(page: PageRequest, total: number, exceeded: number, results: Sea
 }
 
 async function flatPage(db: Db, query: CompanyQuery, page: PageRequest, countOf: CountOf): Promise<SearchPage> {
-  const { total, exceeded } = await countOf(db, query);
-  const rows = offsetOf(page) >= total ? [] : await selectPageRows(db, query, page);
+  // The totals and the page are read at once (on PostgreSQL on two pooled connections), not in one snapshot: a
+  // write landing between them can make a page disagree with its totals for that one response, which paging
+  // clients notice (totals moving) and handle; exports, which promise agreement (contract §5), use a snapshot.
+  const [{ total, exceeded }, rows] = await Promise.all([countOf(db, query), selectPageRows(db, query, page)]);
   return pageOf(
     page,
     total,
@@ -108,5 +110,5 @@ export function searchPage(
   isClustered: boolean,
   countOf: CountOf = countMatching,
 ) {
-  return storage.readSnapshot((db) => (isClustered ? clusteredPage : flatPage)(db, query, page, countOf));
+  return (isClustered ? clusteredPage : flatPage)(storage.db, query, page, countOf);
 }
