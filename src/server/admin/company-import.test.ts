@@ -1,7 +1,8 @@
 import { stringify } from 'csv-stringify/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../../../test/support/databases.js';
-import { dayOf, EXPORT_COLUMNS, isExpiredOn, neutraliseFormula, type SearchCompanyDto } from '../../contract/index.js';
+import { dayStartUtc, EXPORT_COLUMNS, neutraliseFormula, type SearchCompanyDto } from '../../contract/index.js';
+import { toSearchCompanyDto } from '../companies/company-dto.js';
 import type { Db } from '../db/storage.js';
 import { openStorage, type Storage } from '../db/storage.js';
 import { FORMULA_COMPANY_NAME, seedCompanies } from '../seed/index.js';
@@ -14,30 +15,8 @@ const HEADERS = EXPORT_COLUMNS.map((column) => column.header);
 const allRows = (db: Db) => db.selectFrom('companies').selectAll().orderBy('id').execute();
 type Row = Awaited<ReturnType<typeof allRows>>[number];
 
-function dtoOf(row: Row): SearchCompanyDto {
-  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-  return {
-    companyResourceId: row.resource_id,
-    companyName: row.name,
-    resellerName: row.reseller_name,
-    industryName: row.industry_name,
-    industryResourceId: row.industry_resource_id,
-    licenseTypeName: row.license_type_name,
-    licenseTypeResourceId: row.license_type_resource_id,
-    isNumberOfUsersLimited: row.is_number_of_users_limited === 1,
-    numberOfUsers: String(row.number_of_users),
-    licenceExpired: isExpiredOn(row.license_end_at === null ? null : dayOf(row.license_end_at), TODAY),
-    licenseEndDate: iso(row.license_end_at),
-    createTime: iso(row.created_at) ?? '',
-    targetUserCount: row.target_user_count,
-    inactiveTargetUserCount: row.inactive_target_user_count,
-    deletedTargetUserCount: row.deleted_target_user_count,
-    monthlyActiveUserCount: row.monthly_active_user_count,
-    tags: JSON.parse(row.tags),
-    privacyDurationId: row.privacy_duration_id,
-    children: null,
-  };
-}
+// The server's own row-to-DTO mapping: this file tests the import, not the mapping (search and export tests do).
+const dtoOf = (row: Row): SearchCompanyDto => toSearchCompanyDto(row, dayStartUtc(TODAY));
 
 /** contract §5 CSV: RFC 4180, CRLF, UTF-8 with a BOM, YYYY-MM-DD dates, formula-looking text neutralised. */
 function exportCsv(rows: Row[], extra: { header: string; value: (row: Row) => string }[] = []): string {

@@ -50,13 +50,11 @@ describe.each(DATABASE_KINDS)('storage on %s', (kind) => {
   });
 
   it('returns epoch-millisecond times and counts as numbers', async () => {
-    const row = await storage.readSnapshot((db) =>
-      db
-        .selectFrom('companies')
-        .select(['created_at', 'license_end_at', (eb) => eb.fn.countAll<number>().over().as('total')])
-        .where('resource_id', '=', 'customerA100')
-        .executeTakeFirstOrThrow(),
-    );
+    const row = await storage.db
+      .selectFrom('companies')
+      .select(['created_at', 'license_end_at', (eb) => eb.fn.countAll<number>().over().as('total')])
+      .where('resource_id', '=', 'customerA100')
+      .executeTakeFirstOrThrow();
     expect(row).toEqual({ created_at: Date.UTC(2024, 0, 1), license_end_at: Date.UTC(2026, 0, 1), total: 1 });
   });
 
@@ -69,10 +67,10 @@ describe.each(DATABASE_KINDS)('storage on %s', (kind) => {
     expect(bucket).toEqual({ bucket_key: 'k', tokens: 1.25, updated_at: 1 });
   });
 
-  it('reads the same rows in a snapshot and in a long snapshot', async () => {
+  it('reads the same rows on the main connection and in a long snapshot', async () => {
     const read = (db: Storage['db']) =>
       db.selectFrom('companies').select('resource_id').orderBy('resource_id').execute();
-    const short = await storage.readSnapshot(read);
+    const short = await read(storage.db);
     const long = await storage.longReadSnapshot(read);
     expect(short.map((row) => row.resource_id)).toEqual(TREE.map((company) => company.resourceId).sort());
     expect(long).toEqual(short);
@@ -81,15 +79,13 @@ describe.each(DATABASE_KINDS)('storage on %s', (kind) => {
   // contract §4: nulls sort first ascending and last descending.
   it('puts open-ended licences first ascending and last descending', async () => {
     const order = (direction: 'asc' | 'desc') =>
-      storage.readSnapshot((db) =>
-        db
-          .selectFrom('companies')
-          .select('resource_id')
-          .where('depth', '>', 0)
-          .orderBy('license_end_at', (ob) => (direction === 'asc' ? ob.asc().nullsFirst() : ob.desc().nullsLast()))
-          .orderBy('resource_id', direction)
-          .execute(),
-      );
+      storage.db
+        .selectFrom('companies')
+        .select('resource_id')
+        .where('depth', '>', 0)
+        .orderBy('license_end_at', (ob) => (direction === 'asc' ? ob.asc().nullsFirst() : ob.desc().nullsLast()))
+        .orderBy('resource_id', direction)
+        .execute();
     const ascending = (await order('asc')).map((row) => row.resource_id);
     expect(ascending).toEqual([
       'customerA200',
@@ -115,15 +111,13 @@ describe.each(DATABASE_KINDS)('storage on %s', (kind) => {
 
   it('finds exactly the descendants of a company by path range', async () => {
     // resellerA0000 shares resellerA000's prefix but is its sibling, not a descendant.
-    const subtree = await storage.readSnapshot((db) =>
-      db
-        .selectFrom('companies')
-        .select('resource_id')
-        .where('path', '>', '/root00000000/resellerA000/')
-        .where('path', '<', '/root00000000/resellerA0000')
-        .orderBy('path')
-        .execute(),
-    );
+    const subtree = await storage.db
+      .selectFrom('companies')
+      .select('resource_id')
+      .where('path', '>', '/root00000000/resellerA000/')
+      .where('path', '<', '/root00000000/resellerA0000')
+      .orderBy('path')
+      .execute();
     expect(subtree.map((row) => row.resource_id)).toEqual(['customerA100', 'customerA110', 'customerA200']);
   });
 

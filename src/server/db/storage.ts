@@ -12,11 +12,10 @@ export type RowBatches = <R>(query: Compilable<R>, batchSize: number) => AsyncIt
 export interface Storage {
   db: Db;
   dialect: DialectName;
-  /** Runs `read` in one snapshot, so a count and the rows it counts agree. */
-  readSnapshot<T>(read: (db: Db) => Promise<T>): Promise<T>;
   /**
-   * Like readSnapshot, on a connection of its own: for long reads (exports) that must not hold up other requests.
-   * On PostgreSQL the snapshot is REPEATABLE READ; on SQLite a read transaction in WAL mode.
+   * Runs `read` in one snapshot (so a count and the rows it counts agree), on a connection of its own: for long
+   * reads (exports) that must not hold up other requests. On PostgreSQL the snapshot is REPEATABLE READ; on SQLite
+   * a read transaction in WAL mode.
    */
   longReadSnapshot<T>(read: (db: Db, batches: RowBatches) => Promise<T>): Promise<T>;
   /** Changes whenever committed writes may have changed the data; null: do not cache (see dialect.ts). */
@@ -37,7 +36,6 @@ export async function openStorage(location: string, options: PoolOptions = { max
   return {
     db: connection.db,
     dialect: connection.traits.name,
-    readSnapshot: (read) => snapshot(connection.db, read),
     async longReadSnapshot(read) {
       const reader = await connection.openReader();
       try {
