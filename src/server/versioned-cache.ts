@@ -11,6 +11,8 @@ interface Entry<T> {
 export interface VersionedCache<T> {
   get(key: string, version: string): T | undefined;
   set(key: string, version: string, value: T): void;
+  /** The value for `key` at `version`, computed and kept when there is none. */
+  getOrCompute(key: string, version: string, compute: () => Promise<T>): Promise<T>;
 }
 
 export interface CacheLimits<T> {
@@ -35,7 +37,7 @@ export function createVersionedCache<T>(limits: CacheLimits<T>): VersionedCache<
     entries.set(key, entry);
     size += entry.size;
   };
-  return {
+  const cache: VersionedCache<T> = {
     get(key, version) {
       const entry = remove(key);
       if (!entry || entry.version !== version) return undefined;
@@ -52,5 +54,13 @@ export function createVersionedCache<T>(limits: CacheLimits<T>): VersionedCache<
         remove(oldest);
       }
     },
+    async getOrCompute(key, version, compute) {
+      const known = cache.get(key, version);
+      if (known !== undefined) return known;
+      const value = await compute();
+      cache.set(key, version, value);
+      return value;
+    },
   };
+  return cache;
 }

@@ -73,11 +73,13 @@ export function createCredentialLookup(db: Db): CredentialLookup {
   const cache = createVersionedCache<CredentialRecord | null>({ maxEntries: 10_000, maxSize: 10_000, sizeOf: () => 1 });
   return {
     async find(clientId, version) {
-      const cached = version === null ? undefined : cache.get(clientId, version);
-      if (cached !== undefined) return cached ?? undefined;
-      const credential = await findCredential(db, clientId);
-      if (version !== null) cache.set(clientId, version, credential ?? null);
-      return credential;
+      if (version === null) return findCredential(db, clientId);
+      const found = await cache.getOrCompute(
+        clientId,
+        version,
+        async () => (await findCredential(db, clientId)) ?? null,
+      );
+      return found ?? undefined;
     },
   };
 }

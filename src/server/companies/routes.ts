@@ -18,14 +18,13 @@ import {
 } from '../../contract/index.js';
 import { callerOf, dataVersionOf, guard } from '../auth/authenticate.js';
 import type { Caller } from '../auth/caller.js';
-import type { Db } from '../db/storage.js';
 import { requireJsonBody } from '../http/body-parsers.js';
 import type { ServerContext } from '../server-context.js';
 import { createVersionedCache } from '../versioned-cache.js';
 import { companyById, myCompanies } from './my-companies.js';
 import { resolveScope, type Scope } from './scope.js';
 import { type CountOf, searchPage } from './search-page.js';
-import { type CompanyQuery, type Counts, countMatching, parseCompanyQuery } from './search-query.js';
+import { type Counts, countMatching, parseCompanyQuery } from './search-query.js';
 
 const errors = { '4xx': ErrorResultSchema, '5xx': ErrorResultSchema };
 const security = [{ bearer: [] }];
@@ -56,18 +55,10 @@ export function requestScope(context: ServerContext, request: FastifyRequest, ca
 }
 
 export async function companyRoutes(app: FastifyInstance, context: ServerContext): Promise<void> {
-  // Serialised pages: resellers re-run the same searches (a dashboard refresh, a script paging a list); the key
-  // holds the scope and "today", so no caller ever gets another scope's page or yesterday's.
   // Totals, shared by every page of one search: a listing of n pages counts once, not n times.
   const countCache = createVersionedCache<Counts>({ maxEntries: 10_000, maxSize: 10_000, sizeOf: () => 1 });
-  const countCached = async (db: Db, query: CompanyQuery, version: string) => {
-    const key = JSON.stringify(query);
-    const known = countCache.get(key, version);
-    if (known) return known;
-    const counts = await countMatching(db, query);
-    countCache.set(key, version, counts);
-    return counts;
-  };
+  // Serialised pages: resellers re-run the same searches (a dashboard refresh, a script paging a list); the key
+  // holds the scope and "today", so no caller ever gets another scope's page or yesterday's.
   const searchCache = createVersionedCache<string>({
     maxEntries: context.config.searchCacheEntries,
     maxSize: 64 * 1024 * 1024,
@@ -94,15 +85,16 @@ export async function companyRoutes(app: FastifyInstance, context: ServerContext
       const today = todayStartMs(context);
       const query = parseCompanyQuery(body, scope, today);
       const version = await dataVersionOf(context, request);
-      const key = JSON.stringify([scope, today, body]);
-      const isCacheable = version !== null && context.config.searchCacheEntries > 0;
-      let json = isCacheable ? searchCache.get(key, version) : undefined;
-      if (json === undefined) {
-        const countOf: CountOf = version === null ? countMatching : (db, q) => countCached(db, q, version);
-        const page = await searchPage(context.storage, query, body, body.isClustered === true, countOf);
-        json = JSON.stringify(success(page));
-        if (isCacheable) searchCache.set(key, version, json);
-      }
+      const countOf: CountOf =
+        version === null
+          ? countMatching
+          : (db, q) => countCache.getOrCompute(JSON.stringify(q), version, () => countMatching(db, q));
+      const pageJson = async () =>
+        JSON.stringify(success(await searchPage(context.storage, query, body, body.isClustered === true, countOf)));
+      const json =
+        version !== null && context.config.searchCacheEntries > 0
+          ? await searchCache.getOrCompute(JSON.stringify([scope, today, body]), version, pageJson)
+          : await pageJson();
       return reply.type('application/json; charset=utf-8').send(json);
     },
   );
