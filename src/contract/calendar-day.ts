@@ -30,6 +30,22 @@ export function dayOf(instant: Date | number, timeZone = 'UTC'): CalendarDay {
   return `${part('year')}-${part('month')}-${part('day')}`;
 }
 
+const utcDays = new Map<number, CalendarDay>();
+/** Plenty for real renewal and creation dates (a century is 36,525 days), and a bound for anything else. */
+const MAX_CACHED_UTC_DAYS = 100_000;
+
+/** `dayOf(ms)` in UTC for many instants (an export's every row): each day's text is built once. */
+export function utcDayOfMs(ms: number): CalendarDay {
+  const dayNumber = Math.floor(ms / DAY_MS);
+  let day = utcDays.get(dayNumber);
+  if (day === undefined) {
+    day = dayOf(dayNumber * DAY_MS);
+    if (utcDays.size >= MAX_CACHED_UTC_DAYS) utcDays.clear();
+    utcDays.set(dayNumber, day);
+  }
+  return day;
+}
+
 /** Parses `YYYY-MM-DD` strictly (real calendar days only); undefined otherwise. */
 export function parseDay(text: string): CalendarDay | undefined {
   const match = DAY_PATTERN.exec(text);

@@ -3,11 +3,16 @@ import type { SearchCompanyDto } from './company-dto.js';
 
 export type ExportCellKind = 'text' | 'number' | 'date' | 'boolean';
 
+/** A cell's value: text, a number, a `YYYY-MM-DD` day, a boolean, or null for an empty cell. */
+export type ExportCell = string | number | boolean | null;
+
+/** One exported row: its cells in the order of EXPORT_COLUMNS. */
+export type ExportRecord = readonly ExportCell[];
+
 export interface ExportColumn {
   header: string;
   kind: ExportCellKind;
-  /** The cell's value: text, a number, a `YYYY-MM-DD` day, a boolean, or null for an empty cell. */
-  value(company: SearchCompanyDto): string | number | boolean | null;
+  value(company: SearchCompanyDto): ExportCell;
 }
 
 const day = (iso: string | null) => (iso === null ? null : iso.slice(0, 10));
@@ -33,6 +38,11 @@ export const EXPORT_COLUMNS: readonly ExportColumn[] = [
   { header: 'Date Created', kind: 'date', value: (c) => day(c.createTime) },
   { header: 'License Expired', kind: 'boolean', value: (c) => c.licenceExpired },
 ];
+
+/** A company's exported row. */
+export function exportRecordOf(company: SearchCompanyDto): ExportRecord {
+  return EXPORT_COLUMNS.map((column) => column.value(company));
+}
 
 export const EXPORT_CONTENT_TYPES = {
   CSV: 'text/csv; charset=utf-8',

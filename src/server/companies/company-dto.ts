@@ -4,7 +4,7 @@ import type { CompanyRow, SearchRow } from './search-query.js';
 
 const isoOrNull = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-function parseTags(json: string): string[] {
+export function parseTags(json: string): string[] {
   const tags: unknown = JSON.parse(json);
   return Array.isArray(tags) ? tags.map(String) : [];
 }

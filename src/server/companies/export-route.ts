@@ -10,17 +10,17 @@ import {
   EXPORT_FILE_NAMES,
   type ExportBody,
   ExportBodySchema,
+  type ExportRecord,
   type ExportType,
   HEADERS,
   PERMISSION,
-  type SearchCompanyDto,
 } from '../../contract/index.js';
 import { callerOf, guard } from '../auth/authenticate.js';
 import type { Db, RowBatches } from '../db/storage.js';
 import { ApiError } from '../errors.js';
 import { awaitFirstByte, streamCsv, streamXlsx } from '../export/index.js';
 import type { ServerContext } from '../server-context.js';
-import { toSearchCompanyDto } from './company-dto.js';
+import { exportRecordOfValues } from './export-records.js';
 import { normaliseJsonBody, requestScope, ScopeHeadersSchema, ScopeQuerySchema, todayStartMs } from './routes.js';
 import { type CompanyQuery, countMatching, parseCompanyQuery, selectOrderedRows } from './search-query.js';
 
@@ -39,16 +39,16 @@ function sliceOf(body: ExportBody, total: number): ExportSlice {
   return { offset, limit: body.pageSize, rowCount: Math.max(0, Math.min(body.pageSize, total - offset)) };
 }
 
-async function* companyRows(
+async function* exportRecords(
   db: Db,
   batches: RowBatches,
   query: CompanyQuery,
   slice: ExportSlice,
-): AsyncGenerator<SearchCompanyDto> {
+): AsyncGenerator<ExportRecord[]> {
   let select = selectOrderedRows(db, query);
   if (slice.limit !== undefined) select = select.limit(slice.limit).offset(slice.offset);
   for await (const batch of batches(select, CURSOR_CHUNK_ROWS)) {
-    for (const row of batch) yield toSearchCompanyDto(row, query.todayStartMs);
+    yield batch.map((values) => exportRecordOfValues(values, query.todayStartMs));
   }
 }
 
@@ -60,12 +60,12 @@ async function* companyRows(
 async function sendExport(
   reply: FastifyReply,
   exportType: ExportType,
-  rows: AsyncGenerator<SearchCompanyDto>,
+  records: AsyncGenerator<ExportRecord[]>,
   rowCount: number,
   excelRowsPerSheet: number | undefined,
 ): Promise<void> {
   const body = await awaitFirstByte(
-    exportType === 'CSV' ? streamCsv(rows) : streamXlsx(rows, { maxDataRowsPerSheet: excelRowsPerSheet }),
+    exportType === 'CSV' ? streamCsv(records) : streamXlsx(records, { maxDataRowsPerSheet: excelRowsPerSheet }),
   );
   reply.hijack();
   reply.raw.writeHead(200, {
@@ -113,7 +113,7 @@ export async function exportRoutes(app: FastifyInstance, context: ServerContext)
         await sendExport(
           reply,
           exportType,
-          companyRows(db, batches, query, slice),
+          exportRecords(db, batches, query, slice),
           slice.rowCount,
           context.config.excelRowsPerSheet,
         );

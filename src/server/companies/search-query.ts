@@ -12,8 +12,9 @@ import { type Scope, scopeCondition } from './scope.js';
 export type CompanyRow = Selectable<CompaniesTable>;
 
 /** What a SearchCompanyDto is made of (contract §4), and the parent for clustering: searches and exports read
- * these and nothing else (the folded and path columns are for matching, not for answers). */
-const SEARCH_ROW_COLUMNS = [
+ * these and nothing else (the folded and path columns are for matching, not for answers). Exports read the rows
+ * as arrays of these values, in this order. */
+export const SEARCH_ROW_COLUMNS = [
   'id',
   'parent_id',
   'resource_id',

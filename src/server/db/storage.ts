@@ -6,8 +6,11 @@ import type { LapseDatabase } from './schema.js';
 
 export type Db = Kysely<LapseDatabase>;
 
-/** A select's rows in batches, inside the long read's snapshot (see Reader.streamBatches). */
-export type RowBatches = <R>(query: Compilable<R>, batchSize: number) => AsyncIterable<R[]>;
+/**
+ * A select's rows in batches, inside the long read's snapshot, each row an array of the selected values in
+ * select order (see Reader.streamBatches).
+ */
+export type RowBatches = (query: Compilable<unknown>, batchSize: number) => AsyncIterable<unknown[][]>;
 
 export interface Storage {
   db: Db;
@@ -40,11 +43,7 @@ export async function openStorage(location: string, options: PoolOptions = { max
       const reader = await connection.openReader();
       try {
         return await snapshot(reader.db, (trx) =>
-          read(
-            trx,
-            <R>(query: Compilable<R>, batchSize: number) =>
-              reader.streamBatches(trx, query.compile(), batchSize) as AsyncIterable<R[]>,
-          ),
+          read(trx, (query, batchSize) => reader.streamBatches(trx, query.compile(), batchSize)),
         );
       } finally {
         await reader.release();

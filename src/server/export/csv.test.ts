@@ -2,11 +2,13 @@ import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { EXPORT_COLUMNS } from '../../contract/index.js';
 import { streamCsv } from './csv.js';
+import { recordBatchesOf } from './record-batches.js';
 import { expectedCells, generateCompanies, makeCompanies, makeTrickyCompany } from './sample-companies.js';
 
 async function csvText(count: number): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of streamCsv(generateCompanies(count, makeTrickyCompany))) chunks.push(chunk as Buffer);
+  for await (const chunk of streamCsv(recordBatchesOf(generateCompanies(count, makeTrickyCompany))))
+    chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
 }
 

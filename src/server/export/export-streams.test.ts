@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { SearchCompanyDto } from '../../contract/index.js';
 import { streamCsv } from './csv.js';
 import { awaitFirstByte } from './first-byte.js';
+import { recordBatchesOf } from './record-batches.js';
 import { makeTrickyCompany } from './sample-companies.js';
 import { streamXlsx } from './xlsx.js';
 
@@ -57,8 +58,8 @@ function firstChunk(stream: Readable): Promise<Buffer> {
 }
 
 const FORMATS = [
-  ['CSV', (rows: AsyncIterable<SearchCompanyDto>) => streamCsv(rows)],
-  ['Excel', (rows: AsyncIterable<SearchCompanyDto>) => streamXlsx(rows)],
+  ['CSV', (rows: AsyncIterable<SearchCompanyDto>) => streamCsv(recordBatchesOf(rows))],
+  ['Excel', (rows: AsyncIterable<SearchCompanyDto>) => streamXlsx(recordBatchesOf(rows))],
 ] as const;
 
 describe.each(FORMATS)('%s export stream', (_format, streamRows) => {

@@ -3,9 +3,10 @@
 import {
   daysBetween,
   EXPORT_COLUMNS,
+  type ExportCell,
+  type ExportRecord,
   neutraliseFormula,
   parseDay,
-  type SearchCompanyDto,
 } from '../../contract/index.js';
 
 /** Cell style ids, as numbered in the package's styles part. */
@@ -63,7 +64,7 @@ function textCell(reference: string, text: string, style = ''): string {
   return `${open}<t${space}>${xmlText(text)}</t></is></c>`;
 }
 
-function valueCell(reference: string, value: string | number | boolean | null, isDate: boolean): string {
+function valueCell(reference: string, value: ExportCell, isDate: boolean): string {
   if (value === null) return '';
   if (typeof value === 'number') return Number.isFinite(value) ? `<c r="${reference}"><v>${value}</v></c>` : '';
   // Real booleans (t="b"): spreadsheets filter and count them as TRUE/FALSE rather than as words.
@@ -73,12 +74,13 @@ function valueCell(reference: string, value: string | number | boolean | null, i
   return textCell(reference, value);
 }
 
-/** One worksheet row of a company, at a 1-based row number. */
-export function companyRowXml(rowNumber: number, company: SearchCompanyDto): string {
+const IS_DATE_COLUMN = EXPORT_COLUMNS.map((column) => column.kind === 'date');
+
+/** One worksheet row of an exported record, at a 1-based row number. */
+export function recordRowXml(rowNumber: number, record: ExportRecord): string {
   let cells = '';
-  for (let index = 0; index < EXPORT_COLUMNS.length; index++) {
-    const column = EXPORT_COLUMNS[index] as (typeof EXPORT_COLUMNS)[number];
-    cells += valueCell(`${LETTERS[index]}${rowNumber}`, column.value(company), column.kind === 'date');
+  for (let index = 0; index < record.length; index++) {
+    cells += valueCell(`${LETTERS[index]}${rowNumber}`, record[index] ?? null, IS_DATE_COLUMN[index] === true);
   }
   return `<row r="${rowNumber}">${cells}</row>`;
 }

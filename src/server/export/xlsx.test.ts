@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { libreOfficeSheets, loadWorkbook, sheetTexts } from '../../../test/support/spreadsheet-readers.js';
 import { EXPORT_COLUMNS, type SearchCompanyDto } from '../../contract/index.js';
+import { recordBatchesOf } from './record-batches.js';
 import { expectedCells, generateCompanies, makeCompanies, makeCompany, makeTrickyCompany } from './sample-companies.js';
 import { streamXlsx, type XlsxOptions } from './xlsx.js';
 
@@ -11,7 +12,7 @@ async function xlsxBytes(companies: SearchCompanyDto[], options?: XlsxOptions): 
   async function* rows() {
     yield* companies;
   }
-  for await (const chunk of streamXlsx(rows(), options)) chunks.push(chunk as Buffer);
+  for await (const chunk of streamXlsx(recordBatchesOf(rows()), options)) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
 }
 
@@ -80,8 +81,10 @@ describe('streamXlsx', () => {
   });
 
   it('rejects a row limit Excel cannot hold', () => {
-    expect(() => streamXlsx(generateCompanies(1), { maxDataRowsPerSheet: 0 })).toThrow(RangeError);
-    expect(() => streamXlsx(generateCompanies(1), { maxDataRowsPerSheet: 1_048_576 })).toThrow(RangeError);
+    expect(() => streamXlsx(recordBatchesOf(generateCompanies(1)), { maxDataRowsPerSheet: 0 })).toThrow(RangeError);
+    expect(() => streamXlsx(recordBatchesOf(generateCompanies(1)), { maxDataRowsPerSheet: 1_048_576 })).toThrow(
+      RangeError,
+    );
   });
 
   it('gives LibreOffice the same cells as exceljs, sheet by sheet', { timeout: 120_000 }, async () => {

@@ -2,10 +2,10 @@
 // flat; past the per-sheet row limit the rows continue on "Companies (2)" and so on.
 import { Readable } from 'node:stream';
 import { ZipFile } from 'yazl';
-import { EXCEL_MAX_DATA_ROWS, type SearchCompanyDto } from '../../contract/index.js';
+import { EXCEL_MAX_DATA_ROWS, type ExportRecord } from '../../contract/index.js';
 import { streamPulled } from './pulled-stream.js';
 import { RowReader } from './row-reader.js';
-import { companyRowXml } from './xlsx-cells.js';
+import { recordRowXml } from './xlsx-cells.js';
 import {
   contentTypesXml,
   ROOT_RELS_XML,
@@ -31,7 +31,7 @@ const COMPRESSION_LEVEL = 1;
 
 /** One worksheet's XML, pulling at most `maxDataRows` rows; `onLastChunk` hears how many it took. */
 function streamSheet(
-  reader: RowReader<SearchCompanyDto>,
+  reader: RowReader<ExportRecord>,
   maxDataRows: number,
   onLastChunk: (dataRowCount: number) => void,
 ): Readable {
@@ -45,9 +45,9 @@ function streamSheet(
       const batch = await reader.read(wanted);
       let xml = head;
       head = '';
-      for (const company of batch) {
+      for (const record of batch) {
         dataRowCount++;
-        xml += companyRowXml(dataRowCount + 1, company);
+        xml += recordRowXml(dataRowCount + 1, record);
       }
       if (batch.length < wanted || dataRowCount === maxDataRows) {
         isEnded = true;
@@ -62,16 +62,16 @@ function streamSheet(
 }
 
 /**
- * The .xlsx bytes of `rows`. No byte comes before the first row has been read (or the source proved empty),
+ * The .xlsx bytes of `records` (read in batches). No byte comes before the first row has been read (or the source proved empty),
  * so a source that fails at once fails before any byte. A source error later destroys the stream with that
  * error; destroying the stream calls the source's return().
  */
-export function streamXlsx(rows: AsyncIterable<SearchCompanyDto>, options: XlsxOptions = {}): Readable {
+export function streamXlsx(records: AsyncIterable<readonly ExportRecord[]>, options: XlsxOptions = {}): Readable {
   const maxDataRows = options.maxDataRowsPerSheet ?? EXCEL_MAX_DATA_ROWS;
   if (!Number.isInteger(maxDataRows) || maxDataRows < 1 || maxDataRows > EXCEL_MAX_DATA_ROWS) {
     throw new RangeError(`maxDataRowsPerSheet must be an integer from 1 to ${EXCEL_MAX_DATA_ROWS}`);
   }
-  const reader = new RowReader(rows);
+  const reader = new RowReader(records);
   const sheets: SheetSummary[] = [];
   let zip: ZipFile | undefined;
   let currentSheet: Readable | undefined;
