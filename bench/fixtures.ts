@@ -146,17 +146,12 @@ export async function withPostgresCopy<T>(
 ): Promise<{ result: T; copySeconds: number }> {
   const { createPostgresCluster, destroyPostgresCluster } = await import('../test/support/postgres-cluster.js');
   const { copyDatabase } = await import('../src/server/db/copy-database.js');
-  const pg = (await import('pg')).default;
   const dir = await mkdtemp(join(tmpdir(), 'lapse-bench-pg-'));
   const cluster = await createPostgresCluster(dir);
   try {
     const started = performance.now();
     await copyDatabase(bench.file, cluster.adminUrl);
     const copySeconds = (performance.now() - started) / 1000;
-    const client = new pg.Client({ connectionString: cluster.adminUrl });
-    await client.connect();
-    await client.query('analyze');
-    await client.end();
     return { result: await use(cluster.adminUrl, `PostgreSQL ${cluster.binDir.split('/').at(-2) ?? ''}`), copySeconds };
   } finally {
     await destroyPostgresCluster(cluster);
