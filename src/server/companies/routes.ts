@@ -22,6 +22,7 @@ import { requireJsonBody } from '../http/body-parsers.js';
 import type { ServerContext } from '../server-context.js';
 import { createVersionedCache } from '../versioned-cache.js';
 import { companyById, myCompanies } from './my-companies.js';
+import { searchPageBytes } from './page-bytes.js';
 import { resolveScope, type Scope } from './scope.js';
 import { type CountOf, searchPage } from './search-page.js';
 import { type Counts, countMatching, parseCompanyQuery } from './search-query.js';
@@ -59,10 +60,10 @@ export async function companyRoutes(app: FastifyInstance, context: ServerContext
   const countCache = createVersionedCache<Counts>({ maxEntries: 10_000, maxSize: 10_000, sizeOf: () => 1 });
   // Serialised pages: resellers re-run the same searches (a dashboard refresh, a script paging a list); the key
   // holds the scope and "today", so no caller ever gets another scope's page or yesterday's.
-  const searchCache = createVersionedCache<string>({
+  const searchCache = createVersionedCache<Buffer>({
     maxEntries: context.config.searchCacheEntries,
     maxSize: 64 * 1024 * 1024,
-    sizeOf: (json) => json.length,
+    sizeOf: (bytes) => bytes.length,
   });
   app.post(
     '/api/companies/search',
@@ -89,13 +90,13 @@ export async function companyRoutes(app: FastifyInstance, context: ServerContext
         version === null
           ? countMatching
           : (db, q) => countCache.getOrCompute(JSON.stringify(q), version, () => countMatching(db, q));
-      const pageJson = async () =>
-        JSON.stringify(success(await searchPage(context.storage, query, body, body.isClustered === true, countOf)));
-      const json =
+      const pageBytes = async () =>
+        searchPageBytes(await searchPage(context.storage, query, body, body.isClustered === true, countOf));
+      const bytes =
         version !== null && context.config.searchCacheEntries > 0
-          ? await searchCache.getOrCompute(JSON.stringify([scope, today, body]), version, pageJson)
-          : await pageJson();
-      return reply.type('application/json; charset=utf-8').send(json);
+          ? await searchCache.getOrCompute(JSON.stringify([scope, today, body]), version, pageBytes)
+          : await pageBytes();
+      return reply.type('application/json; charset=utf-8').send(bytes);
     },
   );
 
