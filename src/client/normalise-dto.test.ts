@@ -40,6 +40,33 @@ describe('normaliseDateTime', () => {
 describe('normaliseSearchCompany', () => {
   it('leaves a contract DTO as it is', () => {
     expect(normaliseSearchCompany(wireCompany)).toEqual(wireCompany);
+    expect(normaliseSearchCompany({ ...wireCompany, licenseEndDate: null })).toEqual({
+      ...wireCompany,
+      licenseEndDate: null,
+    });
+  });
+
+  // A row already in contract form is taken as it is; one step away from it and it is read field by field.
+  it.each([
+    ['an extra key', { extra: 1 }, {}],
+    ['a count sent as a string', { targetUserCount: '60' }, {}],
+    ['a fractional count', { targetUserCount: 60.7 }, {}],
+    ['numberOfUsers as a number', { numberOfUsers: 50 }, {}],
+    ['a boolean sent as text', { licenceExpired: 'false' }, {}],
+    ['a date without milliseconds', { licenseEndDate: '2026-03-01T00:00:00Z' }, {}],
+    ['a creation time with an offset', { createTime: '2024-01-02T05:04:05+02:00' }, {}],
+    ['a tag that is a number', { tags: [1, 'b'] }, { tags: ['1', 'b'] }],
+    ['children', { children: [] }, { children: [] }],
+  ])('reads a row with %s into the contract form', (_case, change, expected) => {
+    const row = { ...wireCompany, ...change };
+    const read = normaliseSearchCompany(row);
+    expect(read).not.toBe(row);
+    expect(read).toEqual({ ...wireCompany, ...expected });
+  });
+
+  it('takes a row in contract form as it is, without copying it', () => {
+    const row = { ...wireCompany };
+    expect(normaliseSearchCompany(row)).toBe(row);
   });
 
   it('reads PascalCase keys, numbers sent as strings, numberOfUsers as a number, and drops extra fields', () => {

@@ -51,7 +51,47 @@ function toTags(value: unknown): string[] {
   return [];
 }
 
+const SEARCH_COMPANY_KEY_COUNT = 19;
+const isInteger = (value: unknown) => Number.isInteger(value);
+const isTextOrNull = (value: unknown) => value === null || typeof value === 'string';
+
+/**
+ * Whether a row is already exactly a SearchCompanyDto, as lapse and well-behaved servers send it: every key in
+ * camelCase with its contract type, dates canonical, no extra keys, no children. Such a row is taken as it is;
+ * copying a thousand rows per page field by field costs more than reading them.
+ */
+function isCanonicalSearchCompany(row: Record<string, unknown>): row is Record<string, unknown> & SearchCompanyDto {
+  let keyCount = 0;
+  for (const _ in row) keyCount++;
+  const { licenseEndDate, createTime, tags } = row;
+  return (
+    keyCount === SEARCH_COMPANY_KEY_COUNT &&
+    typeof row.companyResourceId === 'string' &&
+    typeof row.companyName === 'string' &&
+    isTextOrNull(row.resellerName) &&
+    isTextOrNull(row.industryName) &&
+    isTextOrNull(row.industryResourceId) &&
+    isTextOrNull(row.licenseTypeName) &&
+    isTextOrNull(row.licenseTypeResourceId) &&
+    typeof row.isNumberOfUsersLimited === 'boolean' &&
+    typeof row.numberOfUsers === 'string' &&
+    typeof row.licenceExpired === 'boolean' &&
+    (licenseEndDate === null || (typeof licenseEndDate === 'string' && CANONICAL_INSTANT.test(licenseEndDate))) &&
+    typeof createTime === 'string' &&
+    CANONICAL_INSTANT.test(createTime) &&
+    isInteger(row.targetUserCount) &&
+    isInteger(row.inactiveTargetUserCount) &&
+    isInteger(row.deletedTargetUserCount) &&
+    isInteger(row.monthlyActiveUserCount) &&
+    Array.isArray(tags) &&
+    tags.every((tag) => typeof tag === 'string') &&
+    isInteger(row.privacyDurationId) &&
+    row.children === null
+  );
+}
+
 export function normaliseSearchCompany(raw: unknown): SearchCompanyDto {
+  if (isRecord(raw) && isCanonicalSearchCompany(raw)) return raw;
   const record = isRecord(raw) ? raw : {};
   const get = (key: string) => readKey(record, key);
   const children = get('children');

@@ -71,8 +71,19 @@ export function daysBetween(from: CalendarDay, to: CalendarDay): number {
 // An ISO-8601 date-time with a zone (Z or ±hh:mm / ±hhmm); date-times without one are ambiguous.
 const INSTANT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i;
 
-// Days 29–31 take the slow path, which knows which months have them.
-const UTC_INSTANT = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|1\d|2[0-8])T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?Z$/;
+// A UTC date-time whose day of the month is at most 31; isInMonth() then checks the month has that day.
+const UTC_INSTANT = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?Z$/;
+
+/** Whether the `YYYY-MM-DD` start of `text` (month 01–12, day 01–31) names a day its month has. */
+function isInMonth(text: string): boolean {
+  const day = Number(text.slice(8, 10));
+  if (day <= 28) return true;
+  const month = Number(text.slice(5, 7));
+  if (month !== 2) return day <= (month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31);
+  const year = Number(text.slice(0, 4));
+  const isLeapYear = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return day <= (isLeapYear ? 29 : 28);
+}
 
 /** Parses an ISO-8601 date-time with a zone to epoch milliseconds; undefined otherwise. */
 export function parseInstant(text: string): number | undefined {
@@ -95,7 +106,7 @@ export function renewalDayOf(licenseEndDate: string | null): CalendarDay | null 
   if (licenseEndDate === null) return null;
   // The common case, a UTC date-time as servers send it: its first ten characters are the UTC day. Listings
   // call this for every row and in sort comparisons, so it must not build a Date each time.
-  if (UTC_INSTANT.test(licenseEndDate)) return licenseEndDate.slice(0, 10);
+  if (UTC_INSTANT.test(licenseEndDate) && isInMonth(licenseEndDate)) return licenseEndDate.slice(0, 10);
   const ms = parseInstant(licenseEndDate) ?? Date.parse(`${licenseEndDate.slice(0, 10)}T00:00:00Z`);
   return Number.isNaN(ms) ? null : dayOf(ms);
 }

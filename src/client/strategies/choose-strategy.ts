@@ -20,10 +20,11 @@ const STRATEGIES: readonly [StrategyName, Strategy][] = [
   ['full-scan', fullScan],
 ];
 
+/** The matching rows, a page at a time, each row once; returns the strategy that completed the listing. */
 export async function* listMatching(
   run: ListingRun,
   criterion: Criterion,
-): AsyncGenerator<SearchCompanyDto, ChosenStrategy> {
+): AsyncGenerator<SearchCompanyDto[], ChosenStrategy> {
   const kept = new Set<string>();
   const fallbacks: string[] = [];
   for (const [name, strategy] of STRATEGIES) {
@@ -34,10 +35,13 @@ export async function* listMatching(
         fallbacks.push(step.value.reason);
         break;
       }
-      if (kept.has(step.value.companyResourceId)) continue;
-      kept.add(step.value.companyResourceId);
+      const fresh = step.value.filter((company) => {
+        if (kept.has(company.companyResourceId)) return false;
+        kept.add(company.companyResourceId);
+        return true;
+      });
       run.kept = kept.size;
-      yield step.value;
+      if (fresh.length > 0) yield fresh;
     }
   }
   // The full scan always completes or throws; reaching here would be a bug in the table above.

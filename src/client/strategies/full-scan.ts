@@ -3,7 +3,7 @@ import { baseBody, type Strategy, scanFor } from './listing-run.js';
 
 export const fullScan: Strategy = async function* (run, criterion) {
   for await (const { page } of scanFor(run, 'full-scan', baseBody(run))) {
-    for (const company of page.results) if (criterion.matches(company)) yield company;
+    yield page.results.filter((company) => criterion.matches(company));
   }
   return { isComplete: true, reason: `read every company and kept those with ${criterion.description}` };
 };

@@ -48,6 +48,8 @@ export interface Listing extends ListingSummary {
 /** Rows as they are found; `summary` is filled once iteration has finished. */
 export interface ListingStream extends AsyncIterable<SearchCompanyDto> {
   readonly summary: ListingSummary | undefined;
+  /** The same rows a page at a time (what `for await` over the stream flattens). */
+  pages(): AsyncIterable<SearchCompanyDto[]>;
 }
 
 export interface LicenceListings {
@@ -83,28 +85,32 @@ function streamListing(
     kept: 0,
     onProgress: options.onProgress,
   };
+  async function* pages() {
+    const found = listMatching(run, criterion);
+    for (let step = await found.next(); ; step = await found.next()) {
+      if (step.done) {
+        summary = { strategy: step.value, ...day, totalSeen: run.seen, warnings: run.warnings };
+        return;
+      }
+      yield step.value;
+    }
+  }
   return {
     get summary() {
       return summary;
     },
+    pages,
     async *[Symbol.asyncIterator]() {
-      const rows = listMatching(run, criterion);
-      for (let step = await rows.next(); ; step = await rows.next()) {
-        if (step.done) {
-          summary = { strategy: step.value, ...day, totalSeen: run.seen, warnings: run.warnings };
-          return;
-        }
-        yield step.value;
-      }
+      for await (const page of pages()) yield* page;
     },
   };
 }
 
 async function collect(stream: ListingStream, criterion: Criterion): Promise<Listing> {
   const companies: SearchCompanyDto[] = [];
-  for await (const company of stream) companies.push(company);
+  for await (const page of stream.pages()) for (const company of page) companies.push(company);
   if (stream.summary === undefined) throw new Error('listing ended without a summary');
-  return { ...stream.summary, companies: companies.sort(criterion.compare) };
+  return { ...stream.summary, companies: criterion.sort(companies) };
 }
 
 export function createLicenceListings(search: SearchPageFn, now: () => number): LicenceListings {

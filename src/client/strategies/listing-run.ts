@@ -29,8 +29,11 @@ export interface ListingRun {
 /** How a strategy ended: it found every matching row, or it cannot be used here (and why). */
 export type StrategyOutcome = { isComplete: true; reason: string } | { isComplete: false; reason: string };
 
-/** A strategy yields matching rows (already checked on the client) and returns how it ended. */
-export type Strategy = (run: ListingRun, criterion: Criterion) => AsyncGenerator<SearchCompanyDto, StrategyOutcome>;
+/**
+ * A strategy yields matching rows (already checked on the client) a page at a time, and returns how it ended.
+ * Pages, not rows: a listing of tens of thousands of rows would otherwise spend its time passing rows along.
+ */
+export type Strategy = (run: ListingRun, criterion: Criterion) => AsyncGenerator<SearchCompanyDto[], StrategyOutcome>;
 
 export function baseBody(run: ListingRun, overrides: Partial<SearchBody> = {}): SearchBody {
   return completeSearchBody({ pageSize: run.pageSize, ...overrides });

@@ -15,12 +15,14 @@ async function* scanOrdered(
   run: ListingRun,
   criterion: Criterion,
   orderBy: string,
-): AsyncGenerator<SearchCompanyDto, StrategyOutcome> {
+): AsyncGenerator<SearchCompanyDto[], StrategyOutcome> {
   const before = criterion.window?.before;
   let lastDay: CalendarDay | undefined;
   let hasTrailingNull = false;
   for await (const { page, isRewind } of scanFor(run, 'ordered-scan', baseBody(run, { orderBy, ascending: true }))) {
     if (isRewind) lastDay = undefined; // a re-read page starts earlier in the order
+    // Rows matched on this page so far: checked, so right to keep even when the page then proves out of order.
+    const matched: SearchCompanyDto[] = [];
     for (const company of page.results) {
       const day = renewalDayOf(company.licenseEndDate);
       if (day === null) {
@@ -28,17 +30,20 @@ async function* scanOrdered(
         continue;
       }
       if ((lastDay !== undefined && day < lastDay) || hasTrailingNull) {
+        yield matched;
         return { isComplete: false, reason: `the server did not order by ${orderBy}` };
       }
       lastDay = day;
-      if (criterion.matches(company)) yield company;
+      if (criterion.matches(company)) matched.push(company);
       if (before !== undefined && day >= before) {
+        yield matched;
         return {
           isComplete: true,
           reason: `ordered by ${orderBy} and stopped at the first renewal day on or after ${before}`,
         };
       }
     }
+    yield matched;
   }
   const nulls = hasTrailingNull ? '; open-ended licences sorted last' : '';
   return { isComplete: true, reason: `ordered by ${orderBy} to the end of the listing${nulls}` };

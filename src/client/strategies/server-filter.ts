@@ -22,7 +22,7 @@ export const serverFilter: Strategy = async function* (run, criterion) {
             reason: `the server ignored the filter (${stray.companyResourceId}, renewal day ${day}, is not ${criterion.description})`,
           };
         }
-        yield* page.results;
+        yield page.results;
       }
       return { isComplete: true, reason: `the server filtered on ${criterion.description}; every row checked` };
     } catch (error) {
