@@ -11,12 +11,37 @@ const SECONDS = Number(process.env.LAPSE_SOAK_SECONDS ?? 60);
 // Long enough for the caches (pages, credentials, verified tokens) to reach their working size first.
 const WARMUP_SECONDS = 15;
 const CONNECTIONS = 50;
+/** RSS is sampled every second; start and end are medians over this many seconds at each end of the run. */
+const RSS_WINDOW_SECONDS = 10;
 
 interface SoakRun {
   database: string;
   result: SoakResult;
   rssStartMb: number;
   rssEndMb: number;
+  rssPeakMb: number;
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+};
+
+/** Samples the process's RSS every second until stopped. */
+function sampleRss(pid: number) {
+  const samples: number[] = [];
+  const timer = setInterval(() => {
+    currentRssMb(pid).then(
+      (mb) => samples.push(mb),
+      () => undefined,
+    );
+  }, 1000);
+  return {
+    stop() {
+      clearInterval(timer);
+      return samples;
+    },
+  };
 }
 
 async function soak(bench: BenchDatabase, database: string, label: string): Promise<SoakRun> {
@@ -31,10 +56,19 @@ async function soak(bench: BenchDatabase, database: string, label: string): Prom
       connections: CONNECTIONS,
     };
     await runSoak({ ...options, seconds: WARMUP_SECONDS });
-    const rssStartMb = await currentRssMb(server.pid);
+    // One reading at each end would measure where the garbage collector happened to be; medians of the first
+    // and last seconds measure the trend.
+    const sampler = sampleRss(server.pid);
     const result = await runSoak({ ...options, seconds: SECONDS });
-    const rssEndMb = await currentRssMb(server.pid);
-    return { database: label, result, rssStartMb, rssEndMb };
+    const samples = sampler.stop();
+    const window = Math.min(RSS_WINDOW_SECONDS, Math.floor(samples.length / 2));
+    return {
+      database: label,
+      result,
+      rssStartMb: median(samples.slice(0, window)),
+      rssEndMb: median(samples.slice(-window)),
+      rssPeakMb: Math.max(...samples),
+    };
   } finally {
     await server.stop();
   }
@@ -59,6 +93,7 @@ function row(run: SoakRun): (string | number)[] {
     result.errors + result.timeouts,
     fmt(run.rssStartMb, 0),
     fmt(run.rssEndMb, 0),
+    fmt(run.rssPeakMb, 0),
     `${fmt(growth * 100, 1)}%`,
     isOk ? '✅' : '❌',
   ];
@@ -70,7 +105,7 @@ export async function main(): Promise<void> {
   const { result: pgRun } = await withPostgresCopy(bench, (url, name) => soak(bench, url, name));
   runs.push(pgRun);
   const body = [
-    `${SECONDS} s after a ${WARMUP_SECONDS} s warm-up, ${CONNECTIONS} connections (autocannon), ${COMPANIES.toLocaleString('en-US')} companies; each connection cycles through ten requests: one token request, then expired pages of 100 by renewal date, text-search pages and CSV exports of 500 expired companies — as a reseller with ~1,000 companies. The server runs in its own process; RSS read from /proc.`,
+    `${SECONDS} s after a ${WARMUP_SECONDS} s warm-up, ${CONNECTIONS} connections (autocannon), ${COMPANIES.toLocaleString('en-US')} companies; each connection cycles through ten requests: one token request, then expired pages of 100 by renewal date, text-search pages and CSV exports of 500 expired companies — as a reseller with ~1,000 companies. The server runs in its own process; its RSS is read from /proc every second of the run, and start and end are the medians of the first and last ${RSS_WINDOW_SECONDS} s.`,
     '',
     markdownTable(
       [
@@ -84,6 +119,7 @@ export async function main(): Promise<void> {
         'errors',
         'RSS start MiB',
         'RSS end MiB',
+        'RSS peak MiB',
         'RSS growth',
         'targets',
       ],

@@ -129,27 +129,46 @@ function withStatementCache(database: Database.Database): SqliteDatabase {
   };
 }
 
+/**
+ * Reader connections kept open between long reads. Opening one per export costs an open and a fresh page cache
+ * and schema each time, and under steady export traffic that churn shows as memory the process keeps growing.
+ */
+const MAX_IDLE_SQLITE_READERS = 4;
+
 function connectSqlite(file: string): DialectConnection {
   const database = openSqliteFile(file, false);
   const db = new Kysely<LapseDatabase>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   const isMemory = file === ':memory:' || file === '';
+  const idleReaders: Reader[] = [];
+  let isClosed = false;
+  // An in-memory database exists only on its one connection, so it reads there.
+  const memoryReader: Reader = {
+    db,
+    streamBatches: (_trx, query, batchSize) => sqliteBatches(database, query, batchSize),
+    release: async () => {},
+  };
+  function openFileReader(): Reader {
+    const readerDatabase = openSqliteFile(file, true);
+    const readerDb = new Kysely<LapseDatabase>({ dialect: new SqliteDialect({ database: readerDatabase }) });
+    const reader: Reader = {
+      db: readerDb,
+      // The raw handle is the connection the transaction runs on, so the batches read inside it.
+      streamBatches: (_trx, query, batchSize) => sqliteBatches(readerDatabase, query, batchSize),
+      async release() {
+        // Only a reader whose read ended cleanly goes back: one still in a transaction is closed instead.
+        if (!isClosed && !readerDatabase.inTransaction && idleReaders.length < MAX_IDLE_SQLITE_READERS) {
+          idleReaders.push(reader);
+        } else {
+          await readerDb.destroy();
+        }
+      },
+    };
+    return reader;
+  }
   return {
     traits: sqliteTraits,
     db,
-    async openReader() {
-      const readerDatabase = isMemory ? database : openSqliteFile(file, true);
-      const reader = isMemory
-        ? db
-        : new Kysely<LapseDatabase>({ dialect: new SqliteDialect({ database: readerDatabase }) });
-      return {
-        db: reader,
-        // The raw handle is the connection the transaction runs on, so the batches read inside it.
-        streamBatches: (_trx, query, batchSize) => sqliteBatches(readerDatabase, query, batchSize),
-        release: async () => {
-          if (!isMemory) await reader.destroy();
-        },
-      };
-    },
+    openReader: async () => (isMemory ? memoryReader : (idleReaders.pop() ?? openFileReader())),
     // data_version moves when another connection (another process: `lapse admin`, a seed) commits;
     // total_changes() counts this connection's own writes.
     async dataVersion() {
@@ -157,7 +176,11 @@ function connectSqlite(file: string): DialectConnection {
         select (select data_version from pragma_data_version()) || ':' || total_changes() as version`.execute(db);
       return rows[0]?.version ?? null;
     },
-    close: () => db.destroy(),
+    async close() {
+      isClosed = true;
+      await Promise.all(idleReaders.splice(0).map((reader) => reader.db.destroy()));
+      await db.destroy();
+    },
   };
 }
 
