@@ -19,6 +19,8 @@ export interface PageScanOptions {
 // Bounded loops: no listing needs more requests than this, and a misbehaving server cannot make one endless.
 const MAX_REQUESTS = 100_000;
 const MAX_REWINDS = 20;
+/** Pages asked for ahead of the one being read. */
+const PAGES_AHEAD = 2;
 
 /** Whether a 400 names a request field (in its message or validation messages, e.g. `pageSize: …`). */
 export function blamesField(error: unknown, field: string): boolean {
@@ -38,22 +40,31 @@ export async function* scanPages(
   let expectedTotal: number | undefined;
   let rewinds = 0;
   let isRewind = false;
-  // One page is asked for ahead while the caller works on the current one, so the server and the client work
-  // at the same time. Only a page the scan goes on to read is asked for; a stale one (after a rewind or a new
-  // page size) is dropped.
-  let ahead: { pageNumber: number; pageSize: number; page: Promise<SearchPage> } | undefined;
-  const fetchPage = (number: number, size: number): Promise<SearchPage> => {
-    const wanted = ahead?.pageNumber === number && ahead.pageSize === size ? ahead.page : undefined;
-    ahead = undefined;
-    return wanted ?? search({ ...body, pageNumber: number, pageSize: size });
+  // The next pages are asked for while the caller works on the current one: two, so that the server has the
+  // next request in hand the moment it finishes one, rather than waiting for this client to read the page and
+  // ask again. Only pages that exist are asked for; all are dropped after a rewind or a new page size.
+  let ahead = new Map<number, Promise<SearchPage>>();
+  const fetchPage = (number: number): Promise<SearchPage> => {
+    const wanted = ahead.get(number);
+    ahead.delete(number);
+    return wanted ?? search({ ...body, pageNumber: number, pageSize });
+  };
+  const askAhead = (after: number, lastPage: number) => {
+    for (let number = after + 1; number <= Math.min(after + PAGES_AHEAD, lastPage); number++) {
+      if (ahead.has(number)) continue;
+      const next = search({ ...body, pageNumber: number, pageSize });
+      next.catch(() => {}); // a failure surfaces when the page is read, not as an unhandled rejection
+      ahead.set(number, next);
+    }
   };
   for (let request = 0; request < MAX_REQUESTS; request++) {
     let page: SearchPage;
     try {
-      page = await fetchPage(pageNumber, pageSize);
+      page = await fetchPage(pageNumber);
     } catch (error) {
       if (!blamesField(error, 'pageSize') || pageSize <= 1) throw error;
       const offset = (pageNumber - 1) * pageSize;
+      ahead = new Map();
       pageSize = Math.floor(pageSize / 2);
       pageNumber = Math.floor(offset / pageSize) + 1;
       warn(`the server refused the page size; using ${pageSize}`);
@@ -68,6 +79,7 @@ export async function* scanPages(
       if (removed > 0 && pageNumber > 1 && rewinds < MAX_REWINDS) {
         // Rows not yet read moved up by `removed` positions: read again from where they now start.
         rewinds++;
+        ahead = new Map();
         pageNumber = Math.max(1, pageNumber - Math.ceil(removed / pageSize));
         isRewind = true;
         continue;
@@ -76,9 +88,10 @@ export async function* scanPages(
     expectedTotal ??= page.totalNumberOfRecords;
     const isLast = page.results.length === 0 || pageNumber >= page.totalNumberOfPages;
     if (!isLast) {
-      const next = search({ ...body, pageNumber: pageNumber + 1, pageSize });
-      next.catch(() => {}); // a failure surfaces when the page is read, not as an unhandled rejection
-      ahead = { pageNumber: pageNumber + 1, pageSize, page: next };
+      askAhead(pageNumber, page.totalNumberOfPages);
+      // Let the requests go out before the caller's work on this page holds the thread: the token check and the
+      // fetch take several turns of the event loop, and a request still waiting for them gains nothing.
+      await new Promise((resolve) => setImmediate(resolve));
     }
     yield { page, isRewind };
     isRewind = false;
