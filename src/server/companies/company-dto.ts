@@ -1,6 +1,7 @@
 // Database rows as the contract's DTOs (SearchCompanyDto §4, CompanyDto §6).
 import type { CompanyDto, SearchCompanyDto } from '../../contract/index.js';
-import type { CompanyRow, SearchRow } from './search-query.js';
+import type { CompanyRow } from './search-query.js';
+import { type SearchRowValues, columnValue as value } from './search-row-values.js';
 
 const isoOrNull = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -9,27 +10,29 @@ export function parseTags(json: string): string[] {
   return Array.isArray(tags) ? tags.map(String) : [];
 }
 
-export function toSearchCompanyDto(row: SearchRow, todayStartMs: number): SearchCompanyDto {
+/** A search row (as values, see search-row-values.ts) as the contract's SearchCompanyDto. */
+export function toSearchCompanyDto(values: SearchRowValues, todayStartMs: number): SearchCompanyDto {
+  const licenseEndAt = value(values, 'license_end_at');
   return {
-    companyResourceId: row.resource_id,
-    companyName: row.name,
-    resellerName: row.reseller_name,
-    industryName: row.industry_name,
-    industryResourceId: row.industry_resource_id,
-    licenseTypeName: row.license_type_name,
-    licenseTypeResourceId: row.license_type_resource_id,
-    isNumberOfUsersLimited: row.is_number_of_users_limited !== 0,
+    companyResourceId: value(values, 'resource_id'),
+    companyName: value(values, 'name'),
+    resellerName: value(values, 'reseller_name'),
+    industryName: value(values, 'industry_name'),
+    industryResourceId: value(values, 'industry_resource_id'),
+    licenseTypeName: value(values, 'license_type_name'),
+    licenseTypeResourceId: value(values, 'license_type_resource_id'),
+    isNumberOfUsersLimited: value(values, 'is_number_of_users_limited') !== 0,
     // contract §4: the licence limit is a string, as the vendor sends it.
-    numberOfUsers: String(row.number_of_users),
-    licenceExpired: row.license_end_at !== null && row.license_end_at < todayStartMs,
-    licenseEndDate: isoOrNull(row.license_end_at),
-    createTime: new Date(row.created_at).toISOString(),
-    targetUserCount: row.target_user_count,
-    inactiveTargetUserCount: row.inactive_target_user_count,
-    deletedTargetUserCount: row.deleted_target_user_count,
-    monthlyActiveUserCount: row.monthly_active_user_count,
-    tags: parseTags(row.tags),
-    privacyDurationId: row.privacy_duration_id,
+    numberOfUsers: String(value(values, 'number_of_users')),
+    licenceExpired: licenseEndAt !== null && licenseEndAt < todayStartMs,
+    licenseEndDate: isoOrNull(licenseEndAt),
+    createTime: new Date(value(values, 'created_at')).toISOString(),
+    targetUserCount: value(values, 'target_user_count'),
+    inactiveTargetUserCount: value(values, 'inactive_target_user_count'),
+    deletedTargetUserCount: value(values, 'deleted_target_user_count'),
+    monthlyActiveUserCount: value(values, 'monthly_active_user_count'),
+    tags: parseTags(value(values, 'tags')),
+    privacyDurationId: value(values, 'privacy_duration_id'),
     children: null,
   };
 }

@@ -48,7 +48,7 @@ describe('exportRecordOfValues', () => {
             : Math.floor(now / DAY) * DAY;
         const values = SEARCH_ROW_COLUMNS.map((column) => row[column]);
         expect(exportRecordOfValues(values, todayStartMs)).toEqual(
-          exportRecordOf(toSearchCompanyDto(row, todayStartMs)),
+          exportRecordOf(toSearchCompanyDto(values, todayStartMs)),
         );
       }),
       { numRuns: 2000 },

@@ -3,20 +3,7 @@
 // row; records built here equal `exportRecordOf(toSearchCompanyDto(row))`, which a property test holds them to.
 import { type ExportRecord, utcDayOfMs } from '../../contract/index.js';
 import { parseTags } from './company-dto.js';
-import { SEARCH_ROW_COLUMNS, type SearchRow } from './search-query.js';
-
-/** A search row as its values in the order of SEARCH_ROW_COLUMNS, as exports read rows (no object per row). */
-export type SearchRowValues = readonly unknown[];
-
-type ColumnName = (typeof SEARCH_ROW_COLUMNS)[number];
-const POSITION = Object.fromEntries(SEARCH_ROW_COLUMNS.map((column, index) => [column, index])) as Record<
-  ColumnName,
-  number
->;
-
-function value<C extends ColumnName>(values: SearchRowValues, column: C): SearchRow[C] {
-  return values[POSITION[column]] as SearchRow[C];
-}
+import { type SearchRowValues, columnValue as value } from './search-row-values.js';
 
 // Most companies carry no tags: no JSON to parse for them.
 const tagsText = (json: string) => (json === '[]' ? '' : parseTags(json).join(', '));

@@ -11,6 +11,7 @@ import {
   selectOrderedRows,
   selectRowsById,
 } from './search-query.js';
+import { searchRowValuesOf } from './search-row-values.js';
 
 export interface PageRequest {
   pageNumber: number;
@@ -32,16 +33,24 @@ function pageOf(page: PageRequest, total: number, exceeded: number, results: Sea
   };
 }
 
-async function flatPage(db: Db, query: CompanyQuery, page: PageRequest, countOf: CountOf): Promise<SearchPage> {
+async function flatPage(
+  storage: Storage,
+  query: CompanyQuery,
+  page: PageRequest,
+  countOf: CountOf,
+): Promise<SearchPage> {
   // The totals and the page are read at once (on PostgreSQL on two pooled connections), not in one snapshot: a
   // write landing between them can make a page disagree with its totals for that one response, which paging
   // clients notice (totals moving) and handle; exports, which promise agreement (contract §5), use a snapshot.
-  const [{ total, exceeded }, rows] = await Promise.all([countOf(db, query), selectPageRows(db, query, page)]);
+  const [{ total, exceeded }, rows] = await Promise.all([
+    countOf(storage.db, query),
+    storage.selectValues(selectPageRows(storage.db, query, page)),
+  ]);
   return pageOf(
     page,
     total,
     exceeded,
-    rows.map((row) => toSearchCompanyDto(row, query.todayStartMs)),
+    rows.map((values) => toSearchCompanyDto(values, query.todayStartMs)),
   );
 }
 
@@ -54,7 +63,7 @@ function selectPageRows(db: Db, query: CompanyQuery, page: PageRequest) {
   const pageIds = orderRows(selectMatching(db, query).select('companies.id'), query.orderBy, query.ascending)
     .limit(page.pageSize)
     .offset(offsetOf(page));
-  return selectRowsById(db, pageIds, query).execute();
+  return selectRowsById(db, pageIds, query);
 }
 
 /**
@@ -62,7 +71,12 @@ function selectPageRows(db: Db, query: CompanyQuery, page: PageRequest) {
  * reseller name ascending then resource id; paging counts groups; each group's children are all its matching
  * companies in the requested order. Companies without a parent (the platform itself) are not grouped.
  */
-async function clusteredPage(db: Db, query: CompanyQuery, page: PageRequest, countOf: CountOf): Promise<SearchPage> {
+async function clusteredPage(
+  { db }: Storage,
+  query: CompanyQuery,
+  page: PageRequest,
+  countOf: CountOf,
+): Promise<SearchPage> {
   const matching = () => selectMatching(db, query).where('companies.parent_id', 'is not', null);
   const { exceeded } = await countOf(db, query);
   const totalRow = await matching()
@@ -94,8 +108,10 @@ async function clusteredPage(db: Db, query: CompanyQuery, page: PageRequest, cou
     else childrenByParent.set(child.parent_id, [child]);
   }
   const results = groups.map((group) => ({
-    ...toSearchCompanyDto(group, query.todayStartMs),
-    children: (childrenByParent.get(group.id) ?? []).map((child) => toSearchCompanyDto(child, query.todayStartMs)),
+    ...toSearchCompanyDto(searchRowValuesOf(group), query.todayStartMs),
+    children: (childrenByParent.get(group.id) ?? []).map((child) =>
+      toSearchCompanyDto(searchRowValuesOf(child), query.todayStartMs),
+    ),
   }));
   return pageOf(page, total, exceeded, results);
 }
@@ -110,5 +126,5 @@ export function searchPage(
   isClustered: boolean,
   countOf: CountOf = countMatching,
 ) {
-  return (isClustered ? clusteredPage : flatPage)(storage.db, query, page, countOf);
+  return (isClustered ? clusteredPage : flatPage)(storage, query, page, countOf);
 }

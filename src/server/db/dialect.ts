@@ -29,6 +29,11 @@ export interface DialectConnection {
   /** Opens another connection for a long read, so it holds no lock the main connection needs. */
   openReader(): Promise<Reader>;
   /**
+   * A select's rows, each as an array of the selected values in select order (no object built per row): for
+   * reads of many rows, such as a search page.
+   */
+  selectValues(query: CompiledQuery): Promise<unknown[][]>;
+  /**
    * A value that changes whenever any committed write may have changed the data, cheap enough to ask on every
    * request; null when the database offers no such thing (then nothing may be cached on it).
    */
@@ -113,20 +118,21 @@ const MAX_CACHED_STATEMENTS = 500;
  * connection keeps its prepared statements (the SQL text is the key; values are bound per call). Kysely holds a
  * connection for one query or stream at a time, so a statement is never run twice at once.
  */
-function withStatementCache(database: Database.Database): SqliteDatabase {
+function statementCache(prepare: (sqlText: string) => Database.Statement) {
   const statements = new Map<string, Database.Statement>();
-  return {
-    close: () => database.close(),
-    prepare(sqlText: string) {
-      let statement = statements.get(sqlText);
-      if (!statement) {
-        statement = database.prepare(sqlText);
-        if (statements.size >= MAX_CACHED_STATEMENTS) statements.delete(statements.keys().next().value as string);
-        statements.set(sqlText, statement);
-      }
-      return statement;
-    },
+  return (sqlText: string) => {
+    let statement = statements.get(sqlText);
+    if (!statement) {
+      statement = prepare(sqlText);
+      if (statements.size >= MAX_CACHED_STATEMENTS) statements.delete(statements.keys().next().value as string);
+      statements.set(sqlText, statement);
+    }
+    return statement;
   };
+}
+
+function withStatementCache(database: Database.Database): SqliteDatabase {
+  return { close: () => database.close(), prepare: statementCache((sqlText) => database.prepare(sqlText)) };
 }
 
 /**
@@ -139,6 +145,8 @@ function connectSqlite(file: string): DialectConnection {
   const database = openSqliteFile(file, false);
   const db = new Kysely<LapseDatabase>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   const isMemory = file === ':memory:' || file === '';
+  // Statements that return arrays (raw mode is a setting of the statement, so they are kept apart).
+  const arrayStatement = statementCache((sqlText) => database.prepare(sqlText).raw(true));
   const idleReaders: Reader[] = [];
   let isClosed = false;
   // An in-memory database exists only on its one connection, so it reads there.
@@ -169,6 +177,11 @@ function connectSqlite(file: string): DialectConnection {
     traits: sqliteTraits,
     db,
     openReader: async () => (isMemory ? memoryReader : (idleReaders.pop() ?? openFileReader())),
+    // Through Kysely's hold on the connection, so the read never lands inside another request's transaction.
+    selectValues: (query) =>
+      db
+        .connection()
+        .execute(async () => arrayStatement(query.sql).all(...(query.parameters as unknown[])) as unknown[][]),
     // data_version moves when another connection (another process: `lapse admin`, a seed) commits;
     // total_changes() counts this connection's own writes.
     async dataVersion() {
@@ -231,6 +244,10 @@ function connectPostgres(url: string, options: PoolOptions): DialectConnection {
     db,
     // The pool already hands each transaction its own connection.
     openReader: async () => ({ db, streamBatches: postgresBatches, release: async () => {} }),
+    async selectValues(query) {
+      const result = await pool.query({ text: query.sql, values: [...query.parameters], rowMode: 'array' });
+      return result.rows as unknown[][];
+    },
     // Other instances write to the same database and PostgreSQL has no cheap change counter: never cache.
     dataVersion: async () => null,
     close: () => db.destroy(),

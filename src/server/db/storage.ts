@@ -21,6 +21,8 @@ export interface Storage {
    * a read transaction in WAL mode.
    */
   longReadSnapshot<T>(read: (db: Db, batches: RowBatches) => Promise<T>): Promise<T>;
+  /** A select's rows, each as an array of the selected values in select order (see DialectConnection). */
+  selectValues(query: Compilable<unknown>): Promise<unknown[][]>;
   /** Changes whenever committed writes may have changed the data; null: do not cache (see dialect.ts). */
   dataVersion(): Promise<string | null>;
   /** Throws when the database cannot be reached. */
@@ -39,6 +41,7 @@ export async function openStorage(location: string, options: PoolOptions = { max
   return {
     db: connection.db,
     dialect: connection.traits.name,
+    selectValues: (query) => connection.selectValues(query.compile()),
     async longReadSnapshot(read) {
       const reader = await connection.openReader();
       try {
