@@ -22,14 +22,16 @@ export async function main(): Promise<void> {
     let listed = 0;
     let exported = 0;
     let strategy = '';
+    // One client for every round, as a program keeps one: like the export below, each listing starts with a
+    // token in hand (the client's cache; the token request, a deliberately slow scrypt check, is in round 0).
+    const client = createClient({
+      baseUrl: server.baseUrl,
+      clientId: bench.root.clientId,
+      clientSecret: bench.root.clientSecret,
+    });
     // Round 0 warms both up (JIT, page cache of the file) and is not counted. Then the two alternate, so neither
     // gets a warmer cache or a quieter machine.
     for (let round = 0; round <= ROUNDS; round++) {
-      const client = createClient({
-        baseUrl: server.baseUrl,
-        clientId: bench.root.clientId,
-        clientSecret: bench.root.clientSecret,
-      });
       const started = performance.now();
       const listing = await client.expired();
       if (round > 0) sdkTimes.push((performance.now() - started) / 1000);
@@ -42,7 +44,7 @@ export async function main(): Promise<void> {
     const best = (times: number[]) => Math.min(...times);
     const ratio = best(sdkTimes) / best(exportTimes);
     const body = [
-      `${COMPANIES.toLocaleString('en-US')} companies (seed 1), SQLite, root credential; best of ${ROUNDS} alternating rounds after one warm-up round, the server started with \`--search-cache 0\` so no page is served from the page cache. The SDK run includes its token request and the check of every row; the export is the server's CSV of the same filter (reportAllPages), read and discarded.`,
+      `${COMPANIES.toLocaleString('en-US')} companies (seed 1), SQLite, root credential; best of ${ROUNDS} alternating rounds after one warm-up round, the server started with \`--search-cache 0\` so no page is served from the page cache. Both start with a token in hand (the SDK client's cache, filled in the warm-up round; the export's fetched before); the SDK run includes the check and sort of every row; the export is the server's CSV of the same filter (reportAllPages), read and discarded.`,
       '',
       markdownTable(
         ['what', 'rows', 'best s', 'all runs s'],
