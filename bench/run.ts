@@ -4,6 +4,7 @@ const BENCHMARKS: Record<string, () => Promise<{ main: () => Promise<void> }>> =
   search: () => import('./search.js'),
   export: () => import('./export.js'),
   client: () => import('./client.js'),
+  'search-json': () => import('./search-json.js'),
   pg: () => import('./pg.js'),
   soak: () => import('./soak.js'),
 };

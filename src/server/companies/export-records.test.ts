@@ -1,42 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { DAY_MS, instantArbitrary, searchRowArbitrary } from '../../../test/support/search-rows.js';
 import { exportRecordOf } from '../../contract/index.js';
 import { toSearchCompanyDto } from './company-dto.js';
 import { exportRecordOfValues } from './export-records.js';
 import { SEARCH_ROW_COLUMNS, type SearchRow } from './search-query.js';
 
-const DAY = 86_400_000;
-// From 1900 to 2200: old creation dates and far renewals, across month, year and leap-day ends.
-const instant = fc.integer({ min: Date.UTC(1900, 0, 1), max: Date.UTC(2200, 0, 1) });
-// Midnights too, where "expired" and the day's text change.
-const renewalInstant = fc.oneof(
-  instant,
-  instant.map((ms) => Math.floor(ms / DAY) * DAY),
-);
-const text = fc.string({ unit: 'binary', maxLength: 12 });
-const count = fc.integer({ min: 0, max: 2_000_000 });
-
-const searchRow: fc.Arbitrary<SearchRow> = fc.record({
-  id: fc.nat(),
-  parent_id: fc.option(fc.nat()),
-  resource_id: text,
-  name: text,
-  reseller_name: fc.option(text),
-  industry_name: fc.option(text),
-  industry_resource_id: fc.option(text),
-  license_type_name: fc.option(text),
-  license_type_resource_id: fc.option(text),
-  is_number_of_users_limited: fc.constantFrom(0, 1),
-  number_of_users: count,
-  license_end_at: fc.option(renewalInstant),
-  created_at: instant,
-  target_user_count: count,
-  inactive_target_user_count: count,
-  deleted_target_user_count: count,
-  monthly_active_user_count: count,
-  tags: fc.array(text, { maxLength: 4 }).map((tags) => JSON.stringify(tags)),
-  privacy_duration_id: fc.nat(9),
-});
+const DAY = DAY_MS;
+const instant = instantArbitrary;
+const searchRow = searchRowArbitrary;
 
 describe('exportRecordOfValues', () => {
   it('gives the record of the row as a SearchCompanyDto, for any row and day', () => {

@@ -3,7 +3,7 @@
 // and (for the client) decode than building the JSON does, and text with accents doubles in size as a two-byte
 // string. So the page is stringified 50 companies at a time, every character past ASCII is written as its JSON
 // `\u` escape (the same JSON to any parser, and a one-byte string that encodes by copying), and the pieces are
-// joined as bytes. `npm run bench -- client` shows what it saves.
+// joined as bytes. `npm run bench -- search-json` measures it against JSON.stringify of the whole page.
 import { type SearchPage, success } from '../../contract/index.js';
 
 /** Companies per piece: about 30 KB of JSON, well under the large-object size even before escaping. */

@@ -22,9 +22,8 @@ import { requireJsonBody } from '../http/body-parsers.js';
 import type { ServerContext } from '../server-context.js';
 import { createVersionedCache } from '../versioned-cache.js';
 import { companyById, myCompanies } from './my-companies.js';
-import { searchPageBytes } from './page-bytes.js';
 import { resolveScope, type Scope } from './scope.js';
-import { type CountOf, searchPage } from './search-page.js';
+import { type CountOf, searchPageBody } from './search-page.js';
 import { type Counts, countMatching, parseCompanyQuery } from './search-query.js';
 
 const errors = { '4xx': ErrorResultSchema, '5xx': ErrorResultSchema };
@@ -90,8 +89,7 @@ export async function companyRoutes(app: FastifyInstance, context: ServerContext
         version === null
           ? countMatching
           : (db, q) => countCache.getOrCompute(JSON.stringify(q), version, () => countMatching(db, q));
-      const pageBytes = async () =>
-        searchPageBytes(await searchPage(context.storage, query, body, body.isClustered === true, countOf));
+      const pageBytes = async () => searchPageBody(context.storage, query, body, body.isClustered === true, countOf);
       const bytes =
         version !== null && context.config.searchCacheEntries > 0
           ? await searchCache.getOrCompute(JSON.stringify([scope, today, body]), version, pageBytes)

@@ -1,7 +1,8 @@
-// contract §4: one page of search results, flat or clustered by reseller, with its totals.
+// contract §4: one page of search results, flat or clustered by reseller, with its totals, as response bytes.
 import type { SearchPage } from '../../contract/index.js';
 import type { Db, Storage } from '../db/storage.js';
 import { toSearchCompanyDto } from './company-dto.js';
+import { searchPageBytes } from './page-bytes.js';
 import {
   type CompanyQuery,
   type Counts,
@@ -22,23 +23,17 @@ function offsetOf(page: PageRequest): number {
   return (page.pageNumber - 1) * page.pageSize;
 }
 
-function pageOf(page: PageRequest, total: number, exceeded: number, results: SearchPage['results']): SearchPage {
+function totalsOf(page: PageRequest, total: number, exceeded: number): Omit<SearchPage, 'results'> {
   return {
     pageNumber: page.pageNumber,
     pageSize: page.pageSize,
     totalNumberOfRecords: total,
     totalNumberOfPages: Math.ceil(total / page.pageSize),
     limitExceededCompanyCount: exceeded,
-    results,
   };
 }
 
-async function flatPage(
-  storage: Storage,
-  query: CompanyQuery,
-  page: PageRequest,
-  countOf: CountOf,
-): Promise<SearchPage> {
+async function flatPage(storage: Storage, query: CompanyQuery, page: PageRequest, countOf: CountOf): Promise<Buffer> {
   // The totals and the page are read at once (on PostgreSQL on two pooled connections), not in one snapshot: a
   // write landing between them can make a page disagree with its totals for that one response, which paging
   // clients notice (totals moving) and handle; exports, which promise agreement (contract §5), use a snapshot.
@@ -46,12 +41,8 @@ async function flatPage(
     countOf(storage.db, query),
     storage.selectValues(selectPageRows(storage.db, query, page)),
   ]);
-  return pageOf(
-    page,
-    total,
-    exceeded,
-    rows.map((values) => toSearchCompanyDto(values, query.todayStartMs)),
-  );
+  const results = rows.map((values) => toSearchCompanyDto(values, query.todayStartMs));
+  return searchPageBytes({ ...totalsOf(page, total, exceeded), results });
 }
 
 /**
@@ -76,7 +67,7 @@ async function clusteredPage(
   query: CompanyQuery,
   page: PageRequest,
   countOf: CountOf,
-): Promise<SearchPage> {
+): Promise<Buffer> {
   const matching = () => selectMatching(db, query).where('companies.parent_id', 'is not', null);
   const { exceeded } = await countOf(db, query);
   const totalRow = await matching()
@@ -113,13 +104,14 @@ async function clusteredPage(
       toSearchCompanyDto(searchRowValuesOf(child), query.todayStartMs),
     ),
   }));
-  return pageOf(page, total, exceeded, results);
+  return searchPageBytes({ ...totalsOf(page, total, exceeded), results });
 }
 
 /** How the matching rows are counted: countMatching, or a cache in front of it (every page needs the totals). */
 export type CountOf = (db: Db, query: CompanyQuery) => Promise<Counts>;
 
-export function searchPage(
+/** The page's response body: the success envelope of the SearchPage, as JSON bytes. */
+export function searchPageBody(
   storage: Storage,
   query: CompanyQuery,
   page: PageRequest,
