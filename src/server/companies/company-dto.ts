@@ -6,6 +6,7 @@ import { type SearchRowValues, columnValue as value } from './search-row-values.
 const isoOrNull = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 export function parseTags(json: string): string[] {
+  if (json === '[]') return []; // most companies: no JSON to parse
   const tags: unknown = JSON.parse(json);
   return Array.isArray(tags) ? tags.map(String) : [];
 }
