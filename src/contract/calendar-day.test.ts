@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { dayOf, renewalDayOf, utcDayOfMs } from './calendar-day.js';
+import { dayOf, dayStartUtc, renewalDayOf, utcDayOfMs, utcDayStartOf } from './calendar-day.js';
 
 // 1600 to 2400: leap-year rules at every century, and every month's last day.
 const instant = fc.integer({ min: Date.UTC(1600, 0, 1), max: Date.UTC(2400, 0, 1) - 1 });
@@ -15,6 +15,7 @@ describe('calendar days', () => {
         expect(renewalDayOf(iso.replace(/\.\d{3}Z$/, 'Z'))).toBe(day);
         expect(renewalDayOf(iso.replace(/:\d{2}\.\d{3}Z$/, 'Z'))).toBe(day);
         expect(utcDayOfMs(ms)).toBe(dayOf(ms));
+        expect(utcDayStartOf(ms)).toBe(dayStartUtc(dayOf(ms)));
       }),
       { numRuns: 5000 },
     );

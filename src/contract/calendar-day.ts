@@ -46,6 +46,11 @@ export function utcDayOfMs(ms: number): CalendarDay {
   return day;
 }
 
+/** `dayStartUtc(dayOf(ms))` without building the day's text: the UTC midnight at or before an instant. */
+export function utcDayStartOf(ms: number): number {
+  return Math.floor(ms / DAY_MS) * DAY_MS;
+}
+
 /** Parses `YYYY-MM-DD` strictly (real calendar days only); undefined otherwise. */
 export function parseDay(text: string): CalendarDay | undefined {
   const match = DAY_PATTERN.exec(text);

@@ -4,8 +4,6 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   COMPANY_SCOPE_QUERY,
   CompanyDtoSchema,
-  dayOf,
-  dayStartUtc,
   ErrorResultSchema,
   HEADERS,
   normaliseBodyKeys,
@@ -15,6 +13,7 @@ import {
   SearchPageSchema,
   ServiceResultSchema,
   success,
+  utcDayStartOf,
 } from '../../contract/index.js';
 import { callerOf, dataVersionOf, guard } from '../auth/authenticate.js';
 import type { Caller } from '../auth/caller.js';
@@ -43,7 +42,7 @@ export async function normaliseJsonBody(request: FastifyRequest): Promise<void> 
 }
 
 export function todayStartMs(context: ServerContext): number {
-  return dayStartUtc(dayOf(context.config.now()));
+  return utcDayStartOf(context.config.now());
 }
 
 /** The caller's scope, narrowed by X-KEEPNET-Company-Id or ?companyId= (the header wins). */

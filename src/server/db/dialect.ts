@@ -145,6 +145,9 @@ function connectSqlite(file: string): DialectConnection {
   const database = openSqliteFile(file, false);
   const db = new Kysely<LapseDatabase>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   const isMemory = file === ':memory:' || file === '';
+  const versionStatement = database
+    .prepare("select (select data_version from pragma_data_version()) || ':' || total_changes()")
+    .pluck();
   // Statements that return arrays (raw mode is a setting of the statement, so they are kept apart).
   const arrayStatement = statementCache((sqlText) => database.prepare(sqlText).raw(true));
   const idleReaders: Reader[] = [];
@@ -183,12 +186,10 @@ function connectSqlite(file: string): DialectConnection {
         .connection()
         .execute(async () => arrayStatement(query.sql).all(...(query.parameters as unknown[])) as unknown[][]),
     // data_version moves when another connection (another process: `lapse admin`, a seed) commits;
-    // total_changes() counts this connection's own writes.
-    async dataVersion() {
-      const { rows } = await sql<{ version: string }>`
-        select (select data_version from pragma_data_version()) || ':' || total_changes() as version`.execute(db);
-      return rows[0]?.version ?? null;
-    },
+    // total_changes() counts this connection's own writes. Asked on every request, so straight on the connection
+    // rather than through Kysely: read in the middle of this connection's own transaction it counts changes
+    // that may yet roll back, which can only make a cache miss, never serve stale data.
+    dataVersion: async () => versionStatement.get() as string,
     async close() {
       isClosed = true;
       await Promise.all(idleReaders.splice(0).map((reader) => reader.db.destroy()));
