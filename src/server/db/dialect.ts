@@ -136,8 +136,8 @@ function withStatementCache(database: Database.Database): SqliteDatabase {
 }
 
 /**
- * Reader connections kept open between long reads. Opening one per export costs an open and a fresh page cache
- * and schema each time, and under steady export traffic that churn shows as memory the process keeps growing.
+ * Reader connections kept open between long reads: opening one per export costs an open, a schema read and a
+ * page cache built anew each time, and the allocations that come and go with them.
  */
 const MAX_IDLE_SQLITE_READERS = 4;
 
