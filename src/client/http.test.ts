@@ -169,12 +169,13 @@ describe('the request function', () => {
     expect(first?.authorization).not.toBe(second?.authorization);
   });
 
-  it('turns a second 401 in a row into an AuthError', async () => {
+  it('turns a 401 on a third fresh token in a row into an AuthError', async () => {
     const server = await startScripted([
       (_q, r) => json(r, 401, { data: null, status: 'UNAUTHORIZED', message: 'no' }),
     ]);
     await expect(clientFor(server).companies.search()).rejects.toBeInstanceOf(AuthError);
-    expect(tokenCalls(server)).toHaveLength(2);
+    expect(tokenCalls(server)).toHaveLength(3);
+    expect(new Set(apiCalls(server).map((call) => call.authorization)).size).toBe(3);
   });
 
   it('maps invalid_client from the token endpoint to an AuthError', async () => {

@@ -156,8 +156,16 @@ async function apiRequest(
 }
 
 /**
+ * Re-authentications one call may make. A listing asks for pages ahead, so several calls share a token, and a
+ * server that expires tokens after k requests (contract §8) can refuse a fresh token that the other calls have
+ * used up; two re-authentications keep such a listing going, and a server that refuses every fresh token still
+ * ends in an AuthError after three tries.
+ */
+const MAX_REAUTHENTICATIONS = 2;
+
+/**
  * Calls `/api/*` with a bearer token. A 401 (a token that expired mid-listing, contract §8) drops the token and
- * tries once more with a fresh one; a second 401 is an AuthError.
+ * tries again with a fresh one, up to MAX_REAUTHENTICATIONS times; then the 401 is an AuthError.
  */
 export async function callApi<T>(
   transport: ApiTransport,
@@ -177,7 +185,7 @@ export async function callApi<T>(
     try {
       return await exchange(transport, build, read);
     } catch (error) {
-      if (!(error instanceof AuthError) || error.httpStatus !== 401 || attempt > 0) throw error;
+      if (!(error instanceof AuthError) || error.httpStatus !== 401 || attempt >= MAX_REAUTHENTICATIONS) throw error;
       transport.tokens.invalidate(usedToken);
     }
   }
