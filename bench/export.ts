@@ -3,7 +3,7 @@
 // 1,000,000 rows (a fresh server process each, so each peak is its own); and the writers alone against
 // csv-stringify and exceljs's streaming WorkbookWriter on the same generated rows.
 import { dayStartUtc } from '../src/contract/index.js';
-import { parseCompanyQuery, selectOrderedRows } from '../src/server/companies/search-query.js';
+import { parseCompanyQuery, selectExportRows } from '../src/server/companies/search-query.js';
 import { openStorage } from '../src/server/db/storage.js';
 import { runExportWriterBench } from './export-writers.js';
 import { type BenchDatabase, benchDatabase, fetchToken, startLapseServer } from './fixtures.js';
@@ -14,12 +14,12 @@ import { fmt, markdownTable, writeSection } from './report.js';
 const BIG = Number(process.env.LAPSE_BENCH_COMPANIES ?? 1_000_000);
 const SMALL = Math.round(BIG / 10);
 
-/** The server's SQL for "every company, by name" with its parameters inlined, for the sqlite3 shell. */
+/** The export's SQL for "every company, by name" with its parameters inlined, for the sqlite3 shell. */
 async function serverSql(file: string, today: string): Promise<string> {
   const storage = await openStorage(file);
   try {
     const query = parseCompanyQuery(EVERY_COMPANY_BODY, { path: null, includesRoot: true }, dayStartUtc(today));
-    const compiled = selectOrderedRows(storage.db, query).compile();
+    const compiled = selectExportRows(storage.db, query).compile();
     let index = 0;
     return compiled.sql.replace(/\?/g, () => {
       const value = compiled.parameters[index++];

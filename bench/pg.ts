@@ -4,7 +4,12 @@
 import pg from 'pg';
 import { dayStartUtc } from '../src/contract/index.js';
 import { resolveScope } from '../src/server/companies/scope.js';
-import { countQuery, parseCompanyQuery, selectOrderedRows } from '../src/server/companies/search-query.js';
+import {
+  countQuery,
+  parseCompanyQuery,
+  selectExportRows,
+  selectOrderedRows,
+} from '../src/server/companies/search-query.js';
 import { openStorage } from '../src/server/db/storage.js';
 import { type BenchDatabase, benchDatabase, fetchToken, startLapseServer, withPostgresCopy } from './fixtures.js';
 import { measureLatency, postOnce } from './http-timing.js';
@@ -70,7 +75,7 @@ async function measure(bench: BenchDatabase, url: string) {
       { path: null, includesRoot: true },
       dayStartUtc(bench.today),
     );
-    const compiled = selectOrderedRows(storage.db, exportQuery).compile();
+    const compiled = selectExportRows(storage.db, exportQuery).compile();
     const copied = await timeCommand('psql', [
       url,
       '-X',

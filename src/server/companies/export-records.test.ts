@@ -4,7 +4,8 @@ import { DAY_MS, instantArbitrary, searchRowArbitrary } from '../../../test/supp
 import { exportRecordOf } from '../../contract/index.js';
 import { toSearchCompanyDto } from './company-dto.js';
 import { exportRecordOfValues } from './export-records.js';
-import { SEARCH_ROW_COLUMNS, type SearchRow } from './search-query.js';
+import { EXPORT_ROW_COLUMNS, type SearchRow } from './search-query.js';
+import { searchRowValuesOf } from './search-row-values.js';
 
 const DAY = DAY_MS;
 const instant = instantArbitrary;
@@ -18,9 +19,9 @@ describe('exportRecordOfValues', () => {
           isRenewalDay && row.license_end_at !== null
             ? Math.floor(row.license_end_at / DAY) * DAY
             : Math.floor(now / DAY) * DAY;
-        const values = SEARCH_ROW_COLUMNS.map((column) => row[column]);
-        expect(exportRecordOfValues(values, todayStartMs)).toEqual(
-          exportRecordOf(toSearchCompanyDto(values, todayStartMs)),
+        const exported = EXPORT_ROW_COLUMNS.map((column) => row[column]);
+        expect(exportRecordOfValues(exported, todayStartMs)).toEqual(
+          exportRecordOf(toSearchCompanyDto(searchRowValuesOf(row), todayStartMs)),
         );
       }),
       { numRuns: 2000 },
@@ -30,7 +31,7 @@ describe('exportRecordOfValues', () => {
   it('expires a licence from the day after its renewal day, not before', () => {
     const row = fc.sample(searchRow, 1)[0] as SearchRow;
     const renewal = Date.UTC(2026, 10, 26);
-    const values = SEARCH_ROW_COLUMNS.map((column) => (column === 'license_end_at' ? renewal : row[column]));
+    const values = EXPORT_ROW_COLUMNS.map((column) => (column === 'license_end_at' ? renewal : row[column]));
     const isExpired = (todayStartMs: number) => exportRecordOfValues(values, todayStartMs)[13];
     expect(isExpired(Date.UTC(2026, 10, 26))).toBe(false);
     expect(isExpired(Date.UTC(2026, 10, 27))).toBe(true);

@@ -3,7 +3,7 @@
 // row; records built here equal `exportRecordOf(toSearchCompanyDto(row))`, which a property test holds them to.
 import { type ExportRecord, utcDayOfMs } from '../../contract/index.js';
 import { parseTags } from './company-dto.js';
-import { type SearchRowValues, columnValue as value } from './search-row-values.js';
+import { type ExportRowValues, exportColumnValue as value } from './search-row-values.js';
 
 // Most companies carry no tags: no JSON to parse for them.
 const tagsText = (json: string) => (json === '[]' ? '' : parseTags(json).join(', '));
@@ -11,7 +11,7 @@ const tagsText = (json: string) => (json === '[]' ? '' : parseTags(json).join(',
 const dayOrNull = (ms: number | null) => (ms === null ? null : utcDayOfMs(ms));
 
 /** The export record of a row (EXPORT_COLUMNS order). `todayStartMs` decides "License Expired", as for search. */
-export function exportRecordOfValues(values: SearchRowValues, todayStartMs: number): ExportRecord {
+export function exportRecordOfValues(values: ExportRowValues, todayStartMs: number): ExportRecord {
   const licenseEndAt = value(values, 'license_end_at');
   return [
     value(values, 'name'),

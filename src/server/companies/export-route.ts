@@ -22,7 +22,7 @@ import { awaitFirstByte, streamCsv, streamXlsx } from '../export/index.js';
 import type { ServerContext } from '../server-context.js';
 import { exportRecordOfValues } from './export-records.js';
 import { normaliseJsonBody, requestScope, ScopeHeadersSchema, ScopeQuerySchema, todayStartMs } from './routes.js';
-import { type CompanyQuery, countMatching, parseCompanyQuery, selectOrderedRows } from './search-query.js';
+import { type CompanyQuery, countMatching, parseCompanyQuery, selectExportRows } from './search-query.js';
 
 /** Rows per batch: one async step per batch on SQLite, one cursor round trip on PostgreSQL. */
 const CURSOR_CHUNK_ROWS = 1000;
@@ -45,7 +45,7 @@ async function* exportRecords(
   query: CompanyQuery,
   slice: ExportSlice,
 ): AsyncGenerator<ExportRecord[]> {
-  let select = selectOrderedRows(db, query);
+  let select = selectExportRows(db, query);
   if (slice.limit !== undefined) select = select.limit(slice.limit).offset(slice.offset);
   for await (const batch of batches(select, CURSOR_CHUNK_ROWS)) {
     yield batch.map((values) => exportRecordOfValues(values, query.todayStartMs));

@@ -37,6 +37,25 @@ export const SEARCH_ROW_COLUMNS = [
 ] as const satisfies readonly (keyof CompaniesTable)[];
 export type SearchRow = Pick<CompanyRow, (typeof SEARCH_ROW_COLUMNS)[number]>;
 const searchRowColumns = SEARCH_ROW_COLUMNS.map((column) => `companies.${column}` as const);
+
+/** What the export's cells are made of (contract §5): an export reads these and nothing else. */
+export const EXPORT_ROW_COLUMNS = [
+  'name',
+  'resource_id',
+  'reseller_name',
+  'industry_name',
+  'license_type_name',
+  'target_user_count',
+  'inactive_target_user_count',
+  'deleted_target_user_count',
+  'monthly_active_user_count',
+  'is_number_of_users_limited',
+  'number_of_users',
+  'tags',
+  'license_end_at',
+  'created_at',
+] as const satisfies readonly (keyof CompaniesTable)[];
+const exportRowColumns = EXPORT_ROW_COLUMNS.map((column) => `companies.${column}` as const);
 type Eb = ExpressionBuilder<LapseDatabase, 'companies'>;
 type Query = SelectQueryBuilder<LapseDatabase, 'companies', object>;
 
@@ -110,6 +129,11 @@ export function orderRows<Q extends SelectQueryBuilder<LapseDatabase, 'companies
 /** Every matching row, ordered; callers add a page (limit/offset) or stream it all. */
 export function selectOrderedRows(db: Db, query: CompanyQuery) {
   return orderRows(selectMatching(db, query).select(searchRowColumns), query.orderBy, query.ascending);
+}
+
+/** Every matching row as the export reads it (EXPORT_ROW_COLUMNS), ordered as search orders it. */
+export function selectExportRows(db: Db, query: CompanyQuery) {
+  return orderRows(selectMatching(db, query).select(exportRowColumns), query.orderBy, query.ascending);
 }
 
 /** The rows whose ids `ids` selects, in the query's order. */

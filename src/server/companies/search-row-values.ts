@@ -1,20 +1,21 @@
-// A search row as an array of its values, in the order of SEARCH_ROW_COLUMNS: how searches and exports read
+// Rows as arrays of their values, in the order their select names the columns: how searches and exports read
 // rows from the database. An array costs the driver far less to build than an object with named properties.
-import { SEARCH_ROW_COLUMNS, type SearchRow } from './search-query.js';
+import { type CompanyRow, EXPORT_ROW_COLUMNS, SEARCH_ROW_COLUMNS, type SearchRow } from './search-query.js';
 
-export type SearchRowValues = readonly unknown[];
+export type RowValues = readonly unknown[];
+/** A search row's values, in the order of SEARCH_ROW_COLUMNS. */
+export type SearchRowValues = RowValues;
+/** An exported row's values, in the order of EXPORT_ROW_COLUMNS. */
+export type ExportRowValues = RowValues;
 
-type ColumnName = (typeof SEARCH_ROW_COLUMNS)[number];
-
-const POSITION = Object.fromEntries(SEARCH_ROW_COLUMNS.map((column, index) => [column, index])) as Record<
-  ColumnName,
-  number
->;
-
-/** One column's value. */
-export function columnValue<C extends ColumnName>(values: SearchRowValues, column: C): SearchRow[C] {
-  return values[POSITION[column]] as SearchRow[C];
+/** Reads columns of rows selected as `columns`, by name. */
+function valuesReader<C extends keyof CompanyRow>(columns: readonly C[]) {
+  const position = Object.fromEntries(columns.map((column, index) => [column, index])) as Record<C, number>;
+  return <K extends C>(values: RowValues, column: K): CompanyRow[K] => values[position[column]] as CompanyRow[K];
 }
+
+export const columnValue = valuesReader(SEARCH_ROW_COLUMNS);
+export const exportColumnValue = valuesReader(EXPORT_ROW_COLUMNS);
 
 /** A row read as an object, as values. */
 export function searchRowValuesOf(row: SearchRow): SearchRowValues {
