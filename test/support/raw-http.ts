@@ -55,6 +55,13 @@ export async function readSome(response: IncomingMessage, bytes: number, waitMs 
 }
 
 /** Reads the rest of the body; rejects when the transfer is cut (the server destroyed the connection). */
+/** Reads the rest of a response and keeps only its length: for bodies too large to hold, or not worth it. */
+export async function drainRest(response: IncomingMessage): Promise<number> {
+  let bytes = 0;
+  for await (const chunk of response) bytes += (chunk as Buffer).length;
+  return bytes;
+}
+
 export async function readRest(response: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of response) chunks.push(chunk as Buffer);
