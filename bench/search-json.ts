@@ -5,7 +5,8 @@ import { dayStartUtc, type SearchPage, success } from '../src/contract/index.js'
 import { toSearchCompanyDto } from '../src/server/companies/company-dto.js';
 import { searchPageBytes } from '../src/server/companies/page-bytes.js';
 import { resolveScope } from '../src/server/companies/scope.js';
-import { orderRows, parseCompanyQuery, selectMatching, selectRowsById } from '../src/server/companies/search-query.js';
+import { selectPageRows } from '../src/server/companies/search-page.js';
+import { parseCompanyQuery } from '../src/server/companies/search-query.js';
 import { openStorage } from '../src/server/db/storage.js';
 import { benchDatabase } from './fixtures.js';
 import { callerFor, expiredPageBody } from './queries.js';
@@ -24,11 +25,8 @@ export async function main(): Promise<void> {
     const scope = await resolveScope(storage.db, await callerFor(storage, bench.root, 'Root'), undefined);
     const query = parseCompanyQuery(body, scope, today);
     const pages: unknown[][][] = [];
-    for (let offset = 0; ; offset += PAGE_SIZE) {
-      const ids = orderRows(selectMatching(storage.db, query).select('companies.id'), query.orderBy, query.ascending)
-        .limit(PAGE_SIZE)
-        .offset(offset);
-      const rows = await storage.selectValues(selectRowsById(storage.db, ids, query));
+    for (let pageNumber = 1; ; pageNumber++) {
+      const rows = await storage.selectValues(selectPageRows(storage.db, query, { pageNumber, pageSize: PAGE_SIZE }));
       if (rows.length === 0) break;
       pages.push(rows);
     }

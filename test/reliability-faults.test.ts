@@ -84,6 +84,19 @@ describe('a server process on SQLite', () => {
     return server;
   }
 
+  /**
+   * A started server after one export of `rows` rows (its first reader, warm code), with the idle keep-alive
+   * sockets settled, so what follows measures against a steady baseline.
+   */
+  async function startWarmedUp(rows: number) {
+    const server = await start();
+    const token = await fetchToken(server.baseUrl, root);
+    const warm = await openExport(server, token, exportPage(rows));
+    await readRest(warm.response);
+    await sleep(500);
+    return { server, token };
+  }
+
   beforeAll(async () => {
     database = await createTestDatabase('sqlite');
     seeded = await seedWithRoot(database.location, SQLITE_COMPANIES);
@@ -127,12 +140,7 @@ describe('a server process on SQLite', () => {
   });
 
   it('a client that goes away mid-export: the descriptors and the snapshot reader are released', async () => {
-    const server = await start();
-    const token = await fetchToken(server.baseUrl, root);
-    // Warm up (first export, first reader), then let idle keep-alive sockets settle before taking the baseline.
-    const warm = await openExport(server, token, exportPage(10));
-    await readRest(warm.response);
-    await sleep(500);
+    const { server, token } = await startWarmedUp(10);
     const baseline = openDescriptorCount(server.pid);
 
     const { response, abort } = await openExport(server, token, exportAll());
@@ -158,11 +166,7 @@ describe('a server process on SQLite', () => {
   });
 
   it('a slow reader: the server holds back (backpressure) and its memory stays flat', async () => {
-    const server = await start();
-    const token = await fetchToken(server.baseUrl, root);
-    const warm = await openExport(server, token, exportPage(1000));
-    await readRest(warm.response);
-    await sleep(500);
+    const { server, token } = await startWarmedUp(1000);
     const before = residentBytes(server.pid);
 
     const { response, abort } = await openExport(server, token, exportAll());

@@ -44,15 +44,16 @@ export async function* scanPages(
   // next request in hand the moment it finishes one, rather than waiting for this client to read the page and
   // ask again. Only pages that exist are asked for; all are dropped after a rewind or a new page size.
   let ahead = new Map<number, Promise<SearchPage>>();
+  const ask = (number: number) => search({ ...body, pageNumber: number, pageSize });
   const fetchPage = (number: number): Promise<SearchPage> => {
     const wanted = ahead.get(number);
     ahead.delete(number);
-    return wanted ?? search({ ...body, pageNumber: number, pageSize });
+    return wanted ?? ask(number);
   };
   const askAhead = (after: number, lastPage: number) => {
     for (let number = after + 1; number <= Math.min(after + PAGES_AHEAD, lastPage); number++) {
       if (ahead.has(number)) continue;
-      const next = search({ ...body, pageNumber: number, pageSize });
+      const next = ask(number);
       next.catch(() => {}); // a failure surfaces when the page is read, not as an unhandled rejection
       ahead.set(number, next);
     }

@@ -1,17 +1,13 @@
 // Arbitrary search rows for property tests: any text (lone surrogates, control characters, quotes and astral
 // characters included), nulls, counts, renewal instants at and around midnight, any tags.
 import fc from 'fast-check';
+import { utcDayStartOf } from '../../src/contract/index.js';
 import type { SearchRow } from '../../src/server/companies/search-query.js';
-
-export const DAY_MS = 86_400_000;
 
 // From 1900 to 2200: old creation dates and far renewals, across month, year and leap-day ends.
 export const instantArbitrary = fc.integer({ min: Date.UTC(1900, 0, 1), max: Date.UTC(2200, 0, 1) });
 // Midnights too, where "expired" and the day's text change.
-const renewalInstant = fc.oneof(
-  instantArbitrary,
-  instantArbitrary.map((ms) => Math.floor(ms / DAY_MS) * DAY_MS),
-);
+const renewalInstant = fc.oneof(instantArbitrary, instantArbitrary.map(utcDayStartOf));
 const codeUnit = fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code));
 const text = fc.oneof(fc.string({ unit: 'binary', maxLength: 12 }), fc.string({ unit: codeUnit, maxLength: 12 }));
 const count = fc.integer({ min: 0, max: 2_000_000 });

@@ -5,8 +5,7 @@ import { type ExportRecord, utcDayOfMs } from '../../contract/index.js';
 import { parseTags } from './company-dto.js';
 import { type ExportRowValues, exportColumnValue as value } from './search-row-values.js';
 
-// Most companies carry no tags: no JSON to parse for them.
-const tagsText = (json: string) => (json === '[]' ? '' : parseTags(json).join(', '));
+const tagsText = (json: string) => parseTags(json).join(', ');
 
 const dayOrNull = (ms: number | null) => (ms === null ? null : utcDayOfMs(ms));
 

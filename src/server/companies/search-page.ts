@@ -50,7 +50,7 @@ async function flatPage(storage: Storage, query: CompanyQuery, page: PageRequest
  * an index (the order columns, the filter column, the row id) instead of reading every skipped row, which keeps
  * deep pages cheap when the index covers the query (renewal-date order and filters, for one).
  */
-function selectPageRows(db: Db, query: CompanyQuery, page: PageRequest) {
+export function selectPageRows(db: Db, query: CompanyQuery, page: PageRequest) {
   const pageIds = orderRows(selectMatching(db, query).select('companies.id'), query.orderBy, query.ascending)
     .limit(page.pageSize)
     .offset(offsetOf(page));
