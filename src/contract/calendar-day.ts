@@ -79,6 +79,35 @@ const INSTANT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[
 // A UTC date-time whose day of the month is at most 31; isInMonth() then checks the month has that day.
 const UTC_INSTANT = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?Z$/;
 
+const ISO_STRING_SHAPE = 'dddd-dd-ddTdd:dd:dd.dddZ';
+const DIGIT_0 = 48;
+const twoDigits = (text: string, at: number) =>
+  (text.charCodeAt(at) - DIGIT_0) * 10 + text.charCodeAt(at + 1) - DIGIT_0;
+
+/**
+ * What UTC_INSTANT matches, in the one form `Date#toISOString()` writes (`YYYY-MM-DDTHH:MM:SS.sssZ`), checked
+ * character by character: several times faster than the pattern, for the form nearly every server sends.
+ */
+function isIsoString(text: string): boolean {
+  if (text.length !== ISO_STRING_SHAPE.length) return false;
+  for (let at = 0; at < ISO_STRING_SHAPE.length; at++) {
+    const code = text.charCodeAt(at);
+    const expected = ISO_STRING_SHAPE.charCodeAt(at);
+    if (expected === 100 /* d */ ? code < DIGIT_0 || code > DIGIT_0 + 9 : code !== expected) return false;
+  }
+  const month = twoDigits(text, 5);
+  const day = twoDigits(text, 8);
+  return (
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= 31 &&
+    twoDigits(text, 11) <= 23 &&
+    twoDigits(text, 14) <= 59 &&
+    twoDigits(text, 17) <= 59
+  );
+}
+
 /** Whether the `YYYY-MM-DD` start of `text` (month 01–12, day 01–31) names a day its month has. */
 function isInMonth(text: string): boolean {
   const day = Number(text.slice(8, 10));
@@ -111,7 +140,9 @@ export function renewalDayOf(licenseEndDate: string | null): CalendarDay | null 
   if (licenseEndDate === null) return null;
   // The common case, a UTC date-time as servers send it: its first ten characters are the UTC day. Listings
   // call this for every row and in sort comparisons, so it must not build a Date each time.
-  if (UTC_INSTANT.test(licenseEndDate) && isInMonth(licenseEndDate)) return licenseEndDate.slice(0, 10);
+  if ((isIsoString(licenseEndDate) || UTC_INSTANT.test(licenseEndDate)) && isInMonth(licenseEndDate)) {
+    return licenseEndDate.slice(0, 10);
+  }
   const ms = parseInstant(licenseEndDate) ?? Date.parse(`${licenseEndDate.slice(0, 10)}T00:00:00Z`);
   return Number.isNaN(ms) ? null : dayOf(ms);
 }

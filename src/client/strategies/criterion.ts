@@ -24,8 +24,15 @@ export interface Criterion {
   refine(body: SearchBody): SearchBody;
   /** Present when matching rows are a range of renewal days, so an ordered scan can find them. */
   window?: RenewalWindow;
-  /** Sorts a listing (in place) in the order it is reported in. */
-  sort(companies: SearchCompanyDto[]): SearchCompanyDto[];
+  /** Starts putting a listing in the order it is reported in. */
+  order(): ListingOrder;
+}
+
+/** A listing's rows in their reported order, given a page at a time. */
+export interface ListingOrder {
+  add(page: readonly SearchCompanyDto[]): void;
+  /** Every row added, in order. */
+  sorted(): SearchCompanyDto[];
 }
 
 function dateFilter(window: RenewalWindow): Filter {
@@ -48,16 +55,34 @@ const { compare: collate } = new Intl.Collator();
 const byName = (a: SearchCompanyDto, b: SearchCompanyDto) =>
   collate(a.companyName, b.companyName) || collate(a.companyResourceId, b.companyResourceId);
 
-const sortByName = (companies: SearchCompanyDto[]) => companies.sort(byName);
-
-/** By renewal day (open-ended last), then name. Each day is worked out once per company, not per comparison. */
-function sortByRenewalDate(companies: SearchCompanyDto[]): SearchCompanyDto[] {
-  const keyed = companies.map((company) => ({ day: renewalDayOf(company.licenseEndDate) ?? '9999-12-31', company }));
-  keyed.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : byName(a.company, b.company)));
-  for (let index = 0; index < keyed.length; index++)
-    companies[index] = (keyed[index] as (typeof keyed)[number]).company;
-  return companies;
+interface Keyed {
+  /** What the order compares first, worked out once per company rather than in every comparison. */
+  key: string;
+  company: SearchCompanyDto;
 }
+
+/**
+ * An order over a key per company (equal keys: by name). Each page is sorted as it arrives, while the next pages
+ * are on their way; the final sort then merges runs that are already in order (JavaScript's sort finds them), which
+ * for a listing read in this order (renewal date) is little more than one pass.
+ */
+function keyedOrder(keyOf: (company: SearchCompanyDto) => string): () => ListingOrder {
+  const compare = (a: Keyed, b: Keyed) => (a.key < b.key ? -1 : a.key > b.key ? 1 : byName(a.company, b.company));
+  return () => {
+    const keyed: Keyed[] = [];
+    return {
+      add(page) {
+        const run = page.map((company) => ({ key: keyOf(company), company })).sort(compare);
+        for (const entry of run) keyed.push(entry);
+      },
+      sorted: () => keyed.sort(compare).map((entry) => entry.company),
+    };
+  };
+}
+
+const byNameOrder = keyedOrder(() => '');
+/** By renewal day (open-ended last), then name. */
+const byRenewalDateOrder = keyedOrder((company) => renewalDayOf(company.licenseEndDate) ?? '9999-12-31');
 
 function renewalWindowCriterion(window: RenewalWindow, description: string): Criterion {
   return {
@@ -65,7 +90,7 @@ function renewalWindowCriterion(window: RenewalWindow, description: string): Cri
     matches: (company) => isInWindow(renewalDayOf(company.licenseEndDate), window),
     refine: (body) => ({ ...body, filter: dateFilter(window) }),
     window,
-    sort: sortByRenewalDate,
+    order: byRenewalDateOrder,
   };
 }
 
@@ -90,6 +115,6 @@ export function exceedingLimit(): Criterion {
     description: 'target users over the licence limit',
     matches: (company) => company.isNumberOfUsersLimited && company.targetUserCount > Number(company.numberOfUsers),
     refine: (body) => ({ ...body, isTargetUserCountExceededLimit: true }),
-    sort: sortByName,
+    order: byNameOrder,
   };
 }

@@ -107,10 +107,10 @@ function streamListing(
 }
 
 async function collect(stream: ListingStream, criterion: Criterion): Promise<Listing> {
-  const companies: SearchCompanyDto[] = [];
-  for await (const page of stream.pages()) for (const company of page) companies.push(company);
+  const order = criterion.order();
+  for await (const page of stream.pages()) order.add(page);
   if (stream.summary === undefined) throw new Error('listing ended without a summary');
-  return { ...stream.summary, companies: criterion.sort(companies) };
+  return { ...stream.summary, companies: order.sorted() };
 }
 
 export function createLicenceListings(search: SearchPageFn, now: () => number): LicenceListings {

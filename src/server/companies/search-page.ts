@@ -2,15 +2,17 @@
 import type { SearchPage } from '../../contract/index.js';
 import type { Db, Storage } from '../db/storage.js';
 import { toSearchCompanyDto } from './company-dto.js';
-import { searchPageBytes } from './page-bytes.js';
+import { searchCompanyJson } from './company-json.js';
+import { piecesOfDtos, piecesOfJson, searchPageBytes } from './page-bytes.js';
 import {
   type CompanyQuery,
   type Counts,
   countMatching,
   orderRows,
+  rowsById,
   selectMatching,
   selectOrderedRows,
-  selectRowsById,
+  selectSearchRow,
 } from './search-query.js';
 import { searchRowValuesOf } from './search-row-values.js';
 
@@ -37,24 +39,35 @@ async function flatPage(storage: Storage, query: CompanyQuery, page: PageRequest
   // The totals and the page are read at once (on PostgreSQL on two pooled connections), not in one snapshot: a
   // write landing between them can make a page disagree with its totals for that one response, which paging
   // clients notice (totals moving) and handle; exports, which promise agreement (contract §5), use a snapshot.
-  const [{ total, exceeded }, rows] = await Promise.all([
+  const [{ total, exceeded }, results] = await Promise.all([
     countOf(storage.db, query),
-    storage.selectValues(selectPageRows(storage.db, query, page)),
+    pageResults(storage, query, page),
   ]);
-  const results = rows.map((values) => toSearchCompanyDto(values, query.todayStartMs));
-  return searchPageBytes({ ...totalsOf(page, total, exceeded), results });
+  return searchPageBytes(totalsOf(page, total, exceeded), results);
+}
+
+/** The page's companies as JSON text pieces: written by the database when it can (company-json.ts), else here. */
+async function pageResults(storage: Storage, query: CompanyQuery, page: PageRequest): Promise<Iterable<string>> {
+  const rows = pageOfRows(storage.db, query, page);
+  if (storage.json) {
+    const json = rows.select(searchCompanyJson(storage.json, query.todayStartMs).as('json'));
+    return piecesOfJson((await storage.selectValues(json)).map((values) => values[0] as string));
+  }
+  const values = await storage.selectValues(selectSearchRow(rows));
+  return piecesOfDtos(values.map((row) => toSearchCompanyDto(row, query.todayStartMs)));
 }
 
 /**
- * One page of rows. The page is chosen on ids alone and the rows fetched after: skipping `offset` rows then walks
- * an index (the order columns, the filter column, the row id) instead of reading every skipped row, which keeps
- * deep pages cheap when the index covers the query (renewal-date order and filters, for one).
+ * One page of rows, to select from. The page is chosen on ids alone and the rows fetched after: skipping
+ * `offset` rows then walks an index (the order columns, the filter column, the row id) instead of reading every
+ * skipped row, which keeps deep pages cheap when the index covers the query (renewal-date order and filters, for
+ * one).
  */
-export function selectPageRows(db: Db, query: CompanyQuery, page: PageRequest) {
+export function pageOfRows(db: Db, query: CompanyQuery, page: PageRequest) {
   const pageIds = orderRows(selectMatching(db, query).select('companies.id'), query.orderBy, query.ascending)
     .limit(page.pageSize)
     .offset(offsetOf(page));
-  return selectRowsById(db, pageIds, query);
+  return rowsById(db, pageIds, query);
 }
 
 /**
@@ -104,7 +117,7 @@ async function clusteredPage(
       toSearchCompanyDto(searchRowValuesOf(child), query.todayStartMs),
     ),
   }));
-  return searchPageBytes({ ...totalsOf(page, total, exceeded), results });
+  return searchPageBytes(totalsOf(page, total, exceeded), piecesOfDtos(results));
 }
 
 /** How the matching rows are counted: countMatching, or a cache in front of it (every page needs the totals). */

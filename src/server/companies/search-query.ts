@@ -136,14 +136,18 @@ export function selectExportRows(db: Db, query: CompanyQuery) {
   return orderRows(selectMatching(db, query).select(exportRowColumns), query.orderBy, query.ascending);
 }
 
-/** The rows whose ids `ids` selects, in the query's order. */
-export function selectRowsById(
+/** The rows whose ids `ids` selects, in the query's order, as a FROM + WHERE + ORDER BY to select from. */
+export function rowsById(
   db: Db,
   ids: SelectQueryBuilder<LapseDatabase, 'companies', { id: number }>,
   query: CompanyQuery,
-) {
-  const rows = db.selectFrom('companies').select(searchRowColumns).where('companies.id', 'in', ids);
-  return orderRows(rows, query.orderBy, query.ascending);
+): Query {
+  return orderRows(db.selectFrom('companies').where('companies.id', 'in', ids), query.orderBy, query.ascending);
+}
+
+/** The search row columns (SEARCH_ROW_COLUMNS) of `rows`. */
+export function selectSearchRow(rows: Query) {
+  return rows.select(searchRowColumns);
 }
 
 /** How many rows match, and how many of those are over their licence limit: one statement. */

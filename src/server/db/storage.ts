@@ -1,6 +1,6 @@
 // Storage: a migrated database and the two ways the server reads it (a short snapshot, a long stream).
 import { type Compilable, type Kysely, sql } from 'kysely';
-import { connectDialect, type DialectName, type PoolOptions } from './dialect.js';
+import { connectDialect, type DialectName, type PoolOptions, type SqlJson } from './dialect.js';
 import { migrateToLatest } from './migrate.js';
 import type { LapseDatabase } from './schema.js';
 
@@ -15,6 +15,8 @@ export type RowBatches = (query: Compilable<unknown>, batchSize: number) => Asyn
 export interface Storage {
   db: Db;
   dialect: DialectName;
+  /** JSON built in the database, where the dialect does it faster than the server (see dialect.ts). */
+  json: SqlJson | undefined;
   /**
    * Runs `read` in one snapshot (so a count and the rows it counts agree), on a connection of its own: for long
    * reads (exports) that must not hold up other requests. On PostgreSQL the snapshot is REPEATABLE READ; on SQLite
@@ -41,6 +43,7 @@ export async function openStorage(location: string, options: PoolOptions = { max
   return {
     db: connection.db,
     dialect: connection.traits.name,
+    json: connection.traits.json,
     selectValues: (query) => connection.selectValues(query.compile()),
     async longReadSnapshot(read) {
       const reader = await connection.openReader();

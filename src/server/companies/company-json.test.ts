@@ -1,0 +1,72 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { instantArbitrary, searchRowArbitrary } from '../../../test/support/search-rows.js';
+import { utcDayStartOf } from '../../contract/index.js';
+import { openStorage, type Storage } from '../db/storage.js';
+import { toSearchCompanyDto } from './company-dto.js';
+import { searchCompanyJson } from './company-json.js';
+import { type SearchRow, selectSearchRow } from './search-query.js';
+
+// Every instant an admin can store: the days of years 0000 to 9999 (contract dates are YYYY-MM-DD).
+const anyStorableInstant = fc.integer({
+  min: Date.parse('0000-01-01T00:00:00.000Z'),
+  max: Date.parse('9999-12-31T23:59:59.999Z'),
+});
+
+let storage: Storage;
+
+beforeAll(async () => {
+  storage = await openStorage(':memory:');
+});
+
+afterAll(async () => {
+  await storage.close();
+});
+
+/** The row stored, then read back both ways: as values made into a DTO here, and as the database's JSON. */
+async function bothWays(row: SearchRow, todayStartMs: number) {
+  const { id: _id, parent_id: _parent, ...stored } = row;
+  const { id } = await storage.db
+    .insertInto('companies')
+    .values({ ...stored, name_folded: '', path: '/', depth: 0, tags_folded: '' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  try {
+    const json = storage.json;
+    if (!json) throw new Error('SQLite writes JSON');
+    const rows = storage.db.selectFrom('companies').where('id', '=', id);
+    const [values] = await storage.selectValues(selectSearchRow(rows));
+    const [[text]] = (await storage.selectValues(rows.select(searchCompanyJson(json, todayStartMs).as('json')))) as [
+      [string],
+    ];
+    return { dto: toSearchCompanyDto(values as unknown[], todayStartMs), parsed: JSON.parse(text) as object };
+  } finally {
+    await storage.db.deleteFrom('companies').where('id', '=', id).execute();
+  }
+}
+
+describe('searchCompanyJson', () => {
+  it("is the row's SearchCompanyDto as JSON, key for key, for any row and day", async () => {
+    await fc.assert(
+      fc.asyncProperty(searchRowArbitrary, instantArbitrary, fc.boolean(), async (row, now, isRenewalDay) => {
+        const todayStartMs =
+          isRenewalDay && row.license_end_at !== null ? utcDayStartOf(row.license_end_at) : utcDayStartOf(now);
+        const { dto, parsed } = await bothWays(row, todayStartMs);
+        expect(parsed).toEqual(dto);
+        expect(Object.keys(parsed)).toEqual(Object.keys(dto));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('writes every storable instant as toISOString does, before 1970 and at millisecond edges too', async () => {
+    const [row] = fc.sample(searchRowArbitrary, 1) as [SearchRow];
+    const edges = [0, -1, 1, -999, -1000, -1001, 999, 1000, Date.parse('0000-01-01T00:00:00.000Z')];
+    const instants = [...edges, ...fc.sample(anyStorableInstant, 300)];
+    for (const instant of instants) {
+      const { dto, parsed } = await bothWays({ ...row, license_end_at: instant, created_at: instant }, 0);
+      expect(parsed).toMatchObject({ licenseEndDate: dto.licenseEndDate, createTime: dto.createTime });
+      expect(dto.licenseEndDate).toBe(new Date(instant).toISOString());
+    }
+  });
+});
