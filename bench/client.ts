@@ -8,7 +8,7 @@ import { expiredPageBody } from './queries.js';
 import { fmt, markdownTable, writeSection } from './report.js';
 
 const COMPANIES = Number(process.env.LAPSE_BENCH_CLIENT_COMPANIES ?? 100_000);
-const ROUNDS = 3;
+const ROUNDS = 5;
 
 export async function main(): Promise<void> {
   const bench = await benchDatabase(COMPANIES);

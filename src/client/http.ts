@@ -3,6 +3,7 @@
 import { HEADERS } from '../contract/index.js';
 import { isRecord, readEnvelope } from './envelope.js';
 import { AuthError, errorClassFor, errorClassForStatus, LapseError, NetworkError, ServerError } from './errors.js';
+import { parseJsonBytes, utf8Text } from './parse-json-bytes.js';
 import { type AttemptOutcome, parseRetryAfter, type RetryPolicy, withRetry } from './retry-policy.js';
 
 export interface Transport {
@@ -121,9 +122,13 @@ export async function exchange<T>(
 
 /** Reads a 2xx JSON body and unwraps the envelope; a body that reports a failure becomes a typed error. */
 async function readEnvelopeData(response: Response): Promise<unknown> {
-  const text = await response.text();
-  const body = parseJson(text);
-  if (body === undefined) {
+  // As bytes: a large body (a search page) is parsed in pieces rather than decoded into one string.
+  const bytes = Buffer.from(await response.arrayBuffer());
+  let body: unknown;
+  try {
+    body = parseJsonBytes(bytes);
+  } catch {
+    const text = utf8Text(bytes);
     throw new ServerError(`expected JSON, got: ${text.trim().slice(0, 120)}`, { httpStatus: response.status });
   }
   const envelope = readEnvelope(body);
