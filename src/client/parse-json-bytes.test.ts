@@ -5,7 +5,19 @@ import { parseJsonBytes } from './parse-json-bytes.js';
 // Text that looks like the places the body is cut at, or like the placeholder, inside strings and keys.
 const trickyText = fc.oneof(
   fc.string(),
-  fc.constantFrom('},{', '[{', '}]', '},{"a":1}', '\\', '"', 'lapse-array-placeholder', '\u0000', 'é', '😀'),
+  fc.constantFrom(
+    '},{',
+    '[{',
+    '}]',
+    '},{"a":1}',
+    '\\',
+    '"',
+    'lapse-array-placeholder',
+    '\u0000lapse-array-placeholder',
+    '\u0000',
+    'é',
+    '😀',
+  ),
 );
 // Mostly objects, as a page's results are; now and then any JSON value.
 const element = fc.oneof(
@@ -77,6 +89,12 @@ describe('parseJsonBytes', () => {
       expect(parseJsonBytes(Buffer.from(text))).toEqual(JSON.parse(text));
     }
     expect(() => parseJsonBytes(Buffer.from(`{${results}:1}`))).toThrow(SyntaxError);
+    // The placeholder's own text beside the array, as a value and as a key.
+    const named = JSON.stringify('\u0000lapse-array-placeholder');
+    for (const text of [`{"a":${named},"data":${results}}`, `{${named}:1,"data":${results}}`]) {
+      expect(parseJsonBytes(Buffer.from(text))).toEqual(JSON.parse(text));
+    }
+    expect(() => parseJsonBytes(Buffer.from(`{${results}:1,"a":${named}}`))).toThrow(SyntaxError);
   });
 
   it('skips a byte order mark and reads invalid UTF-8 as Response.text() does', async () => {

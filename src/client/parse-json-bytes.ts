@@ -17,8 +17,10 @@ const PIECE_BYTES = 64 * 1024;
 const ARRAY_OF_OBJECTS_START = Buffer.from('[{');
 const ARRAY_OF_OBJECTS_END = Buffer.from('}]');
 const BETWEEN_OBJECTS = Buffer.from('},{');
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
 const BYTE_ORDER_MARK = Buffer.from([0xef, 0xbb, 0xbf]);
-/** Stands for the array in the rest of the body; a body that holds this name anywhere is parsed whole. */
+/** Stands for the array in the rest of the body; a body whose rest holds this name is parsed whole. */
 const PLACEHOLDER_NAME = 'lapse-array-placeholder';
 const PLACEHOLDER_NAME_BYTES = Buffer.from(PLACEHOLDER_NAME);
 const PLACEHOLDER = `\u0000${PLACEHOLDER_NAME}`;
@@ -27,6 +29,23 @@ const PLACEHOLDER_JSON = Buffer.from(JSON.stringify(PLACEHOLDER));
 /** UTF-8 as text (ASCII copied byte for byte); invalid sequences become U+FFFD, as `Response.text()` does. */
 export function utf8Text(bytes: Buffer): string {
   return bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
+}
+
+/**
+ * The text of `[` + bytes strictly between `before` and `after` + `]`. The brackets are written over the bytes
+ * at those offsets (the array's own bracket or a comma) while the text is copied out, and put back after: a
+ * piece costs one string, where adding the brackets to it would cost a second one the size of the piece.
+ */
+function arrayText(bytes: Buffer, before: number, after: number): string {
+  const [first, last] = [bytes[before] as number, bytes[after] as number];
+  bytes[before] = OPEN_BRACKET;
+  bytes[after] = CLOSE_BRACKET;
+  try {
+    return utf8Text(bytes.subarray(before, after + 1));
+  } finally {
+    bytes[before] = first;
+    bytes[after] = last;
+  }
 }
 
 /** The elements of the array `[open … close]`, cut about every PIECE_BYTES at `},{`; undefined if a piece fails. */
@@ -39,7 +58,7 @@ function parseElements(bytes: Buffer, open: number, close: number): unknown[] | 
     const end = between < 0 || between >= close ? close : between + 1;
     let piece: unknown[];
     try {
-      piece = JSON.parse(`[${utf8Text(bytes.subarray(start, end))}]`) as unknown[];
+      piece = JSON.parse(arrayText(bytes, start - 1, end)) as unknown[];
     } catch {
       return undefined;
     }
@@ -75,10 +94,12 @@ function putBack(rest: unknown, array: unknown[]): { value: unknown; isPutBack: 
 function parseInPieces(bytes: Buffer): unknown {
   const open = bytes.indexOf(ARRAY_OF_OBJECTS_START);
   const close = bytes.lastIndexOf(ARRAY_OF_OBJECTS_END) + 1;
-  if (open < 0 || close - open < PIECE_BYTES || bytes.includes(PLACEHOLDER_NAME_BYTES)) return undefined;
+  if (open < 0 || close - open < PIECE_BYTES) return undefined;
+  const rest = Buffer.concat([bytes.subarray(0, open), PLACEHOLDER_JSON, bytes.subarray(close + 1)]);
+  // The placeholder's name in the rest of the body itself (never in practice): parse the whole text.
+  if (rest.indexOf(PLACEHOLDER_NAME_BYTES) !== rest.lastIndexOf(PLACEHOLDER_NAME_BYTES)) return undefined;
   const elements = parseElements(bytes, open, close);
   if (elements === undefined) return undefined;
-  const rest = Buffer.concat([bytes.subarray(0, open), PLACEHOLDER_JSON, bytes.subarray(close + 1)]);
   let restValue: unknown;
   try {
     restValue = JSON.parse(utf8Text(rest));

@@ -36,9 +36,8 @@ export async function* listMatching(
         break;
       }
       const fresh = step.value.filter((company) => {
-        if (kept.has(company.companyResourceId)) return false;
-        kept.add(company.companyResourceId);
-        return true;
+        const before = kept.size;
+        return kept.add(company.companyResourceId).size > before; // one lookup: added means not seen before
       });
       run.kept = kept.size;
       if (fresh.length > 0) yield fresh;
