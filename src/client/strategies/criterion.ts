@@ -61,21 +61,68 @@ interface Keyed {
   company: SearchCompanyDto;
 }
 
+type Compare = (a: Keyed, b: Keyed) => number;
+
+/** The first index in `run` (in order) whose entry `isAfter` holds, and so every later one; `run.length` if none. */
+function firstAfter(run: Keyed[], isAfter: (entry: Keyed) => boolean): number {
+  let [low, high] = [0, run.length];
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (isAfter(run[middle] as Keyed)) high = middle;
+    else low = middle + 1;
+  }
+  return low;
+}
+
+/**
+ * Two runs, each in order, as one. Only where they overlap are entries compared one by one; the parts before and
+ * after are found by binary search, so runs that meet at a page boundary (pages read in this order) cost a few
+ * comparisons. Ties go to `first`: the merge keeps the order rows arrived in, as a stable sort does.
+ */
+function mergeRuns(first: Keyed[], second: Keyed[], compare: Compare): Keyed[] {
+  if (first.length === 0 || second.length === 0) return first.length === 0 ? second : first;
+  const secondStart = second[0] as Keyed;
+  const firstEnd = first[first.length - 1] as Keyed;
+  let a = firstAfter(first, (entry) => compare(entry, secondStart) > 0);
+  const overlapEnd = firstAfter(second, (entry) => compare(entry, firstEnd) >= 0);
+  const merged = first.slice(0, a);
+  let b = 0;
+  while (a < first.length && b < overlapEnd) {
+    merged.push(compare(second[b] as Keyed, first[a] as Keyed) < 0 ? (second[b++] as Keyed) : (first[a++] as Keyed));
+  }
+  for (; a < first.length; a++) merged.push(first[a] as Keyed);
+  for (; b < second.length; b++) merged.push(second[b] as Keyed);
+  return merged;
+}
+
+/** Runs each in order as one, merged in pairs (so runs in any order cost n·log(runs) comparisons at most). */
+function mergeAll(runs: Keyed[][], compare: Compare): Keyed[] {
+  let level = runs;
+  while (level.length > 1) {
+    const next: Keyed[][] = [];
+    for (let index = 0; index < level.length; index += 2) {
+      const pair = level[index + 1];
+      next.push(pair ? mergeRuns(level[index] as Keyed[], pair, compare) : (level[index] as Keyed[]));
+    }
+    level = next;
+  }
+  return level[0] ?? [];
+}
+
 /**
  * An order over a key per company (equal keys: by name). Each page is sorted as it arrives, while the next pages
- * are on their way; the final sort then merges runs that are already in order (JavaScript's sort finds them), which
- * for a listing read in this order (renewal date) is little more than one pass.
+ * are on their way, and the sorted pages are merged at the end: pages read in this order (renewal date) meet
+ * with a comparison or two each, so the work left after the last page is little more than copying.
  */
 function keyedOrder(keyOf: (company: SearchCompanyDto) => string): () => ListingOrder {
-  const compare = (a: Keyed, b: Keyed) => (a.key < b.key ? -1 : a.key > b.key ? 1 : byName(a.company, b.company));
+  const compare: Compare = (a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : byName(a.company, b.company));
   return () => {
-    const keyed: Keyed[] = [];
+    const runs: Keyed[][] = [];
     return {
       add(page) {
-        const run = page.map((company) => ({ key: keyOf(company), company })).sort(compare);
-        for (const entry of run) keyed.push(entry);
+        runs.push(page.map((company) => ({ key: keyOf(company), company })).sort(compare));
       },
-      sorted: () => keyed.sort(compare).map((entry) => entry.company),
+      sorted: () => mergeAll(runs, compare).map((entry) => entry.company),
     };
   };
 }
