@@ -5,7 +5,7 @@ import { createClient } from '../src/client/index.js';
 import { benchDatabase, fetchToken, startLapseServer } from './fixtures.js';
 import { timedDownload } from './measure-process.js';
 import { expiredPageBody } from './queries.js';
-import { fmt, markdownTable, writeSection } from './report.js';
+import { fmt, markdownTable, percentile, writeSection } from './report.js';
 
 const COMPANIES = Number(process.env.LAPSE_BENCH_CLIENT_COMPANIES ?? 100_000);
 const ROUNDS = 5;
@@ -49,9 +49,16 @@ export async function main(): Promise<void> {
       exported = download.totalCount;
     }
     const best = (times: number[]) => Math.min(...times);
-    const ratio = best(sdkTimes) / best(exportTimes);
+    // Each listing is set against the export run right after it, and the middle of those ratios is the result:
+    // on this shared VM one quiet or noisy moment moves a single run by half, and a best-of-each ratio would set
+    // one side's luckiest moment against the other's.
+    const roundRatios = sdkTimes.map((seconds, round) => seconds / (exportTimes[round] as number));
+    const ratio = percentile(
+      [...roundRatios].sort((a, b) => a - b),
+      50,
+    );
     const body = [
-      `${COMPANIES.toLocaleString('en-US')} companies (seed 1), SQLite, root credential; best of ${ROUNDS} alternating rounds after ${WARM_UP_ROUNDS} warm-up rounds, the server started with \`--search-cache 0\` so no page is served from the page cache. Both start with a token in hand (the SDK client's cache, filled in the first warm-up round; the export's fetched before); the SDK run includes the check and sort of every row; the export is the server's CSV of the same filter (reportAllPages), read and discarded.`,
+      `${COMPANIES.toLocaleString('en-US')} companies (seed 1), SQLite, root credential; ${ROUNDS} alternating rounds after ${WARM_UP_ROUNDS} warm-up rounds, the server started with \`--search-cache 0\` so no page is served from the page cache. Both start with a token in hand (the SDK client's cache, filled in the first warm-up round; the export's fetched before); the SDK run includes the check and sort of every row; the export is the server's CSV of the same filter (reportAllPages), read and discarded.`,
       '',
       markdownTable(
         ['what', 'rows', 'best s', 'all runs s'],
@@ -68,7 +75,9 @@ export async function main(): Promise<void> {
       '',
       `Strategy chosen: ${strategy}`,
       '',
-      `SDK / export: ${fmt(ratio)}× (target ≤ 1.5×) ${ratio <= 1.5 && listed === exported ? '✅' : '❌'}`,
+      `SDK / export, round by round: ${roundRatios.map((r) => `${fmt(r)}×`).join(', ')}; best against best: ${fmt(best(sdkTimes) / best(exportTimes))}×`,
+      '',
+      `SDK / export, median of the rounds: ${fmt(ratio)}× (target ≤ 1.5×) ${ratio <= 1.5 && listed === exported ? '✅' : '❌'}`,
     ].join('\n');
     process.stdout.write(`${body}\n`);
     await writeSection('client', 'npm run bench -- client', body);
