@@ -12,8 +12,8 @@ const trickyText = fc.oneof(
     '},{"a":1}',
     '\\',
     '"',
-    'lapse-array-placeholder',
-    '\u0000lapse-array-placeholder',
+    '\u0000lapse-array-one',
+    '\u0000lapse-array-two',
     '\u0000',
     'é',
     '😀',
@@ -89,12 +89,41 @@ describe('parseJsonBytes', () => {
       expect(parseJsonBytes(Buffer.from(text))).toEqual(JSON.parse(text));
     }
     expect(() => parseJsonBytes(Buffer.from(`{${results}:1}`))).toThrow(SyntaxError);
-    // The placeholder's own text beside the array, as a value and as a key.
-    const named = JSON.stringify('\u0000lapse-array-placeholder');
-    for (const text of [`{"a":${named},"data":${results}}`, `{${named}:1,"data":${results}}`]) {
-      expect(parseJsonBytes(Buffer.from(text))).toEqual(JSON.parse(text));
+    // The placeholders' own text in the body, plain and escaped, as values and keys, beside a repeated key.
+    const texts = ['\u0000lapse-array-one', '\u0000lapse-array-two'].flatMap((text) => [
+      JSON.stringify(text),
+      JSON.stringify(text).replace('y', '\\u0079'),
+    ]);
+    for (const named of texts) {
+      for (const text of [
+        `{"a":${named},"data":${results}}`,
+        `{${named}:1,"data":${results}}`,
+        `{"a":${results},"a":0,"b":${named}}`,
+        `{"a":${results},"a":${named}}`,
+        `{"a":${named},"a":${results},"b":${named}}`,
+      ]) {
+        expect(parseJsonBytes(Buffer.from(text))).toEqual(JSON.parse(text));
+      }
+      // Not JSON: the array where a key belongs, or in a string after a backslash.
+      for (const text of [
+        `{${results}:1,"a":${named}}`,
+        `{${results}:${named}}`,
+        `{"s":"x\\${results}","b":${named}}`,
+      ]) {
+        expect(() => parseJsonBytes(Buffer.from(text))).toThrow(SyntaxError);
+      }
     }
-    expect(() => parseJsonBytes(Buffer.from(`{${results}:1,"a":${named}}`))).toThrow(SyntaxError);
+  });
+
+  it('reads a body nested deeper than a call stack goes', () => {
+    const results = JSON.stringify(Array.from({ length: 3000 }, (_, index) => ({ index })));
+    const text = `${'['.repeat(20_000)}${results}${']'.repeat(20_000)}`;
+    // Unwrapped a level at a time: a deep comparison would itself overflow the stack.
+    let value = parseJsonBytes(Buffer.from(text));
+    let depth = 0;
+    for (; Array.isArray(value) && value.length === 1; depth++) value = value[0];
+    expect(depth).toBe(20_000);
+    expect(value).toEqual(JSON.parse(results));
   });
 
   it('skips a byte order mark and reads invalid UTF-8 as Response.text() does', async () => {

@@ -10,6 +10,7 @@
 // end for the array leaves a piece or the rest that is not JSON. When every piece and the rest parse, the body is
 // the rest with the array put back where the placeholder stands, and the result is what JSON.parse of the whole
 // text gives (JSON's grammar lets one value's text be replaced by another's). Otherwise the whole text is parsed.
+// The rest is parsed twice, with two placeholders, to tell where the array stood from any text of the body's own.
 import { isAscii } from 'node:buffer';
 
 /** Bodies up to this size are parsed as one string, and pieces are cut about this long: under V8's large objects. */
@@ -20,11 +21,12 @@ const BETWEEN_OBJECTS = Buffer.from('},{');
 const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
 const BYTE_ORDER_MARK = Buffer.from([0xef, 0xbb, 0xbf]);
-/** Stands for the array in the rest of the body; a body whose rest holds this name is parsed whole. */
-const PLACEHOLDER_NAME = 'lapse-array-placeholder';
-const PLACEHOLDER_NAME_BYTES = Buffer.from(PLACEHOLDER_NAME);
-const PLACEHOLDER = `\u0000${PLACEHOLDER_NAME}`;
-const PLACEHOLDER_JSON = Buffer.from(JSON.stringify(PLACEHOLDER));
+/**
+ * Two different strings, each standing in turn for the array in the rest of the body. The body's own text may
+ * hold anything, even these strings (escaped or not); but only where the array stood do the two parses differ.
+ */
+const PLACEHOLDERS = ['\u0000lapse-array-one', '\u0000lapse-array-two'] as const;
+const PLACEHOLDERS_JSON = PLACEHOLDERS.map((placeholder) => Buffer.from(JSON.stringify(placeholder)));
 
 /** UTF-8 as text (ASCII copied byte for byte); invalid sequences become U+FFFD, as `Response.text()` does. */
 export function utf8Text(bytes: Buffer): string {
@@ -68,26 +70,38 @@ function parseElements(bytes: Buffer, open: number, close: number): unknown[] | 
   }
 }
 
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+
 /**
- * Puts `array` where the placeholder stands in `rest`; false unless it stood there once, as a value. (It can
- * stand nowhere when it took the place of a key, in a body that is not JSON, or of a value a repeated key
- * overrode; the whole text, parsed, then throws or agrees.)
+ * `one` (the rest parsed with the first placeholder) with `array` where it differs from `two` (the rest parsed
+ * with the second); undefined unless they differ only there, and there by the placeholders alone. (They
+ * differ nowhere when a repeated key overrode the array, as JSON.parse of the whole text also does; and in a key
+ * or inside a string when the array stood where no value may, in a body that is not JSON.) Walked with a stack of
+ * its own: the rest may nest deeper than a call stack goes.
  */
-function putBack(rest: unknown, array: unknown[]): { value: unknown; isPutBack: boolean } {
-  if (rest === PLACEHOLDER) return { value: array, isPutBack: true };
-  let found = 0;
-  const visit = (value: unknown): void => {
-    if (typeof value !== 'object' || value === null) return;
-    const holder = value as Record<string, unknown>;
-    for (const key of Object.keys(holder)) {
-      if (holder[key] === PLACEHOLDER) {
-        holder[key] = array;
-        found++;
-      } else visit(holder[key]);
+function putBack(one: unknown, two: unknown, array: unknown[]): unknown {
+  if (one === PLACEHOLDERS[0] && two === PLACEHOLDERS[1]) return array;
+  let place: { holder: Record<string, unknown>; key: string } | undefined;
+  const pending: [unknown, unknown][] = [[one, two]];
+  for (let pair = pending.pop(); pair !== undefined; pair = pending.pop()) {
+    const [left, right] = pair;
+    if (!isObject(left) || !isObject(right)) {
+      if (left !== right) return undefined;
+      continue;
     }
-  };
-  visit(rest);
-  return { value: rest, isPutBack: found === 1 };
+    const keys = Object.keys(left);
+    const rightKeys = Object.keys(right);
+    if (Array.isArray(left) !== Array.isArray(right) || keys.length !== rightKeys.length) return undefined;
+    for (let index = 0; index < keys.length; index++) {
+      const key = keys[index] as string;
+      if (key !== rightKeys[index]) return undefined;
+      // One place in the text differs, so one value at most.
+      if (left[key] === PLACEHOLDERS[0] && right[key] === PLACEHOLDERS[1]) place = { holder: left, key };
+      else pending.push([left[key], right[key]]);
+    }
+  }
+  if (place !== undefined) place.holder[place.key] = array;
+  return one;
 }
 
 /** The parse in pieces, or undefined when the body does not have that shape (then it is parsed whole). */
@@ -95,19 +109,17 @@ function parseInPieces(bytes: Buffer): unknown {
   const open = bytes.indexOf(ARRAY_OF_OBJECTS_START);
   const close = bytes.lastIndexOf(ARRAY_OF_OBJECTS_END) + 1;
   if (open < 0 || close - open < PIECE_BYTES) return undefined;
-  const rest = Buffer.concat([bytes.subarray(0, open), PLACEHOLDER_JSON, bytes.subarray(close + 1)]);
-  // The placeholder's name in the rest of the body itself (never in practice): parse the whole text.
-  if (rest.indexOf(PLACEHOLDER_NAME_BYTES) !== rest.lastIndexOf(PLACEHOLDER_NAME_BYTES)) return undefined;
   const elements = parseElements(bytes, open, close);
   if (elements === undefined) return undefined;
-  let restValue: unknown;
+  const [head, tail] = [bytes.subarray(0, open), bytes.subarray(close + 1)];
   try {
-    restValue = JSON.parse(utf8Text(rest));
+    const [one, two] = PLACEHOLDERS_JSON.map((placeholder) =>
+      JSON.parse(utf8Text(Buffer.concat([head, placeholder, tail]))),
+    );
+    return putBack(one, two, elements);
   } catch {
     return undefined;
   }
-  const { value, isPutBack } = putBack(restValue, elements);
-  return isPutBack ? value : undefined;
 }
 
 /**

@@ -59,6 +59,10 @@ export function parseDay(text: string): CalendarDay | undefined {
   return Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== text ? undefined : text;
 }
 
+/** The instants a date field may hold: the UTC years 0000 to 9999, whose days `YYYY-MM-DD` can name. */
+export const EARLIEST_INSTANT = Date.parse('0000-01-01T00:00:00.000Z');
+export const LATEST_INSTANT = Date.parse('9999-12-31T23:59:59.999Z');
+
 /** Milliseconds since the epoch of the UTC midnight that starts a day. */
 export function dayStartUtc(day: CalendarDay): number {
   return Date.parse(`${day}T00:00:00.000Z`);

@@ -93,6 +93,9 @@ describe.each(DATABASE_KINDS)('company admin on %s', (kind) => {
       createCompany(storage.db, { name: 'X', parent: ids.beta ?? '', licenseEndDate: '31/12/2026' }),
     ).rejects.toThrow(AdminError);
     await expect(
+      createCompany(storage.db, { name: 'X', parent: ids.beta ?? '', licenseEndDate: '9999-12-31T23:30:00-01:00' }),
+    ).rejects.toThrow(/years 0000 to 9999/);
+    await expect(
       createCompany(storage.db, { name: 'X', parent: ids.beta ?? '', timeZoneId: 'Mars/Base' }),
     ).rejects.toThrow(/time zone/);
     await expect(

@@ -1,5 +1,13 @@
 // An operator's company fields (names, YYYY-MM-DD days, counts) checked and turned into stored fields.
-import { dayOf, dayStartUtc, isValidTimeZone, parseDay, parseInstant } from '../../contract/index.js';
+import {
+  dayOf,
+  dayStartUtc,
+  EARLIEST_INSTANT,
+  isValidTimeZone,
+  LATEST_INSTANT,
+  parseDay,
+  parseInstant,
+} from '../../contract/index.js';
 import { TAG_SEPARATOR } from '../db/fold-text.js';
 import type { Db } from '../db/storage.js';
 import { AdminError } from './admin-error.js';
@@ -71,6 +79,9 @@ function instantOf(field: string, text: string, current: number | null): number 
   const instant = parseInstant(text);
   if (instant === undefined)
     throw new AdminError(`${field} must be a YYYY-MM-DD day or an ISO-8601 date-time, not "${text}"`);
+  // An offset can carry a date-time past the years a day can name (9999-12-31T23:30-01:00 is in year 10000).
+  if (instant < EARLIEST_INSTANT || instant > LATEST_INSTANT)
+    throw new AdminError(`${field} must fall in the years 0000 to 9999 in UTC, not "${text}"`);
   return instant;
 }
 
