@@ -38,7 +38,10 @@ export interface SqlJson {
   boolean(condition: Expression): Expression;
   /** Text holding JSON, written as that JSON rather than as a string. */
   embed(jsonText: Expression): Expression;
-  /** Epoch milliseconds as the text `Date#toISOString()` gives, for the years 0000 to 9999 (all a date field holds); null stays null. */
+  /**
+   * Epoch milliseconds as the text `Date#toISOString()` gives, for the years 0000 to 9999 (all a date field
+   * holds); null stays null.
+   */
   isoInstant(ms: Expression): Expression;
   /** An integer as its decimal text. */
   decimalText(integer: Expression): Expression;
