@@ -24,12 +24,13 @@ interface SoakRun {
   rssPeakMb: number;
 }
 
-/** Samples the process's RSS every second until stopped (for the peak). */
+/** The process's RSS after SETTLE_SECONDS without traffic. */
 async function settledRssMb(pid: number): Promise<number> {
   await sleep(SETTLE_SECONDS * 1000);
   return currentRssMb(pid);
 }
 
+/** Samples the process's RSS every second until stopped (for the peak). */
 function sampleRss(pid: number) {
   const samples: number[] = [];
   const timer = setInterval(() => {

@@ -54,7 +54,6 @@ export async function readSome(response: IncomingMessage, bytes: number, waitMs 
   return (response.read(bytes) ?? response.read()) as Buffer | null;
 }
 
-/** Reads the rest of the body; rejects when the transfer is cut (the server destroyed the connection). */
 /** Reads the rest of a response and keeps only its length: for bodies too large to hold, or not worth it. */
 export async function drainRest(response: IncomingMessage): Promise<number> {
   let bytes = 0;
@@ -62,6 +61,7 @@ export async function drainRest(response: IncomingMessage): Promise<number> {
   return bytes;
 }
 
+/** Reads the rest of the body; rejects when the transfer is cut (the server destroyed the connection). */
 export async function readRest(response: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of response) chunks.push(chunk as Buffer);
