@@ -1,11 +1,10 @@
 // `npm run bench -- search-json`: what a search page costs from its query to its response bytes, on the same
 // rows (every expired company of the 100,000-company tree, 1,000 a page, in renewal-date order), three ways:
 // the row values, a DTO per row and JSON.stringify of the whole page encoded as UTF-8 (the plain way); the same
-// DTOs written in ASCII pieces (page-bytes.ts); and each company's JSON written by the database (company-json.ts,
+// DTOs written in ASCII pieces (page-bytes.ts); and each company's JSON written by the database (company-records.ts,
 // what the server does on SQLite) and joined in the same pieces.
 import { dayStartUtc, type SearchPage, success } from '../src/contract/index.js';
-import { toSearchCompanyDto } from '../src/server/companies/company-dto.js';
-import { searchCompanyJson } from '../src/server/companies/company-json.js';
+import { SEARCH_COMPANY } from '../src/server/companies/company-records.js';
 import { piecesOfDtos, piecesOfJson, searchPageBytes } from '../src/server/companies/page-bytes.js';
 import { resolveScope } from '../src/server/companies/scope.js';
 import { type PageRequest, pageOfRows } from '../src/server/companies/search-page.js';
@@ -38,7 +37,7 @@ export async function main(): Promise<void> {
     };
     const dtosOf = async (page: PageRequest) =>
       (await storage.selectValues(selectSearchRow(pageOfRows(storage.db, query, page)))).map((values) =>
-        toSearchCompanyDto(values, today),
+        SEARCH_COMPANY.fromValues(values, { todayStartMs: today }),
       );
     const ways: [string, (page: PageRequest) => Promise<Buffer>][] = [
       [
@@ -52,7 +51,9 @@ export async function main(): Promise<void> {
       [
         "each company's JSON from the database, in ASCII pieces (shipped)",
         async (page) => {
-          const rows = pageOfRows(storage.db, query, page).select(searchCompanyJson(json, today).as('json'));
+          const rows = pageOfRows(storage.db, query, page).select(
+            SEARCH_COMPANY.json(json, { todayStartMs: today }).as('json'),
+          );
           const texts = (await storage.selectValues(rows)).map((values) => values[0] as string);
           return searchPageBytes(totals, piecesOfJson(texts));
         },

@@ -183,16 +183,33 @@ describe.each(DATABASE_KINDS)('company visibility on %s', (kind) => {
     expect(response.body.data).toStrictEqual({
       resourceId: child.resourceId,
       name: child.name,
+      description: child.description,
+      industryResourceId: child.industryResourceId,
+      industryName: child.industryName,
+      countryResourceId: child.countryResourceId,
+      countryName: child.countryName,
+      countryCode: child.countryCode,
+      licenseTypeResourceId: child.licenseTypeResourceId,
       licenseTypeName: child.licenseTypeName,
+      licensePeriodTypeResourceId: child.licensePeriodTypeResourceId,
+      licensePeriodTypeName: child.licensePeriodTypeName,
       licenseStartDate: iso(child.licenseStartAt),
       licenseEndDate: iso(child.licenseEndAt),
       isNumberOfUsersLimited: child.isNumberOfUsersLimited,
       numberOfUsers: child.numberOfUsers,
+      parentId: row.id,
+      statusId: child.statusId,
+      statusName: child.statusName,
+      licenseModules: child.licenseModules,
       targetUserCount: child.targetUserCount,
       timeZoneId: child.timeZoneId,
+      dateFormat: child.dateFormat,
+      timeFormat: child.timeFormat,
       tags: child.tags,
-      parentResourceId: row.resourceId,
     });
+    // The seed fills the profile: a period type and a status on every company.
+    expect(child.licensePeriodTypeName).not.toBeNull();
+    expect(child.statusId).not.toBeNull();
   });
 
   it('/{id} refuses companies the reseller does not manage, and 404s unknown ones', async () => {

@@ -152,7 +152,6 @@ export function normaliseCompany(raw: unknown): CompanyDto {
     targetUserCount: toInteger(get('targetUserCount')),
     timeZoneId: toText(get('timeZoneId')),
     tags: toTags(get('tags')),
-    parentResourceId: toText(get('parentResourceId')),
   };
 }
 

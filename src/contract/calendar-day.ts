@@ -5,7 +5,8 @@
 export type CalendarDay = string;
 
 const DAY_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
-const DAY_MS = 86_400_000;
+/** A UTC day's length: calendar-day arithmetic in UTC only (time zones go through Intl). */
+export const DAY_MS = 86_400_000;
 
 export function isValidTimeZone(timeZone: string): boolean {
   try {
@@ -129,14 +130,6 @@ export function parseInstant(text: string): number | undefined {
   if (parseDay(text.slice(0, 10)) === undefined) return undefined;
   const ms = Date.parse(text.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
   return Number.isNaN(ms) ? undefined : ms;
-}
-
-/**
- * contract §4: a licence is expired on day D when the calendar day of its renewal date is before D.
- * `renewalDay` is the UTC calendar day of licenseEndDate; null (open-ended) is never expired.
- */
-export function isExpiredOn(renewalDay: CalendarDay | null, day: CalendarDay): boolean {
-  return renewalDay !== null && renewalDay < day;
 }
 
 /** contract §4: the renewal date's calendar day is the UTC day of licenseEndDate, whatever offset it came with. */

@@ -1,5 +1,6 @@
 // contract §5: the export's columns, in order, and how each is read from a SearchCompanyDto.
 import type { SearchCompanyDto } from './company-dto.js';
+import { licenceLimitCell } from './licence-rules.js';
 
 export type ExportCellKind = 'text' | 'number' | 'date' | 'boolean';
 
@@ -17,7 +18,7 @@ export interface ExportColumn {
 
 const day = (iso: string | null) => (iso === null ? null : iso.slice(0, 10));
 
-export const EXPORT_COLUMNS: readonly ExportColumn[] = [
+export const EXPORT_COLUMNS = [
   { header: 'Company Name', kind: 'text', value: (c) => c.companyName },
   { header: 'Company ID', kind: 'text', value: (c) => c.companyResourceId },
   { header: 'Reseller Name', kind: 'text', value: (c) => c.resellerName },
@@ -31,13 +32,16 @@ export const EXPORT_COLUMNS: readonly ExportColumn[] = [
     header: 'License Limit',
     kind: 'number',
     // A number when limited, the text "Unlimited" otherwise: serialisers write strings as text cells.
-    value: (c) => (c.isNumberOfUsersLimited ? Number(c.numberOfUsers) : 'Unlimited'),
+    value: (c) => licenceLimitCell(c.isNumberOfUsersLimited, Number(c.numberOfUsers)),
   },
   { header: 'Tags', kind: 'text', value: (c) => c.tags.join(', ') },
   { header: 'Renewal Date', kind: 'date', value: (c) => day(c.licenseEndDate) },
   { header: 'Date Created', kind: 'date', value: (c) => day(c.createTime) },
   { header: 'License Expired', kind: 'boolean', value: (c) => c.licenceExpired },
-];
+] as const satisfies readonly ExportColumn[];
+
+/** The export's column headers (contract §5). */
+export type ExportHeader = (typeof EXPORT_COLUMNS)[number]['header'];
 
 /** A company's exported row. */
 export function exportRecordOf(company: SearchCompanyDto): ExportRecord {

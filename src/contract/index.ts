@@ -4,6 +4,7 @@ export * from './company-dto.js';
 export * from './envelope.js';
 export * from './export-columns.js';
 export * from './filter-language.js';
+export * from './licence-rules.js';
 export * from './order-by.js';
 export * from './property-names.js';
 export * from './roles.js';

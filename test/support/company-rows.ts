@@ -25,16 +25,30 @@ export interface CompanyRecord {
   tags: string[];
   privacyDurationId: number;
   timeZoneId: string | null;
+  description: string | null;
+  countryResourceId: string | null;
+  countryName: string | null;
+  countryCode: string | null;
+  licensePeriodTypeResourceId: string | null;
+  licensePeriodTypeName: string | null;
+  statusId: number | null;
+  statusName: string | null;
+  licenseModules: string[];
+  dateFormat: string | null;
+  timeFormat: string | null;
 }
 
 const COMPANY_COLUMNS = `id, resource_id, name, parent_id, industry_resource_id, industry_name, license_type_resource_id,
   license_type_name, is_number_of_users_limited, number_of_users, license_start_at, license_end_at, created_at,
   target_user_count, inactive_target_user_count, deleted_target_user_count, monthly_active_user_count, tags,
-  privacy_duration_id, time_zone_id`;
+  privacy_duration_id, time_zone_id, description, country_resource_id, country_name, country_code,
+  license_period_type_resource_id, license_period_type_name, status_id, status_name, license_modules, date_format,
+  time_format`;
 
 const isPostgres = (location: string) => /^postgres(ql)?:\/\//i.test(location);
 
 const numberOrNull = (value: unknown) => (value === null || value === undefined ? null : Number(value));
+const textOrNull = (value: unknown) => (value === null || value === undefined ? null : String(value));
 
 function toRecord(row: Record<string, unknown>): CompanyRecord {
   return {
@@ -58,6 +72,17 @@ function toRecord(row: Record<string, unknown>): CompanyRecord {
     tags: JSON.parse(String(row.tags)) as string[],
     privacyDurationId: Number(row.privacy_duration_id),
     timeZoneId: (row.time_zone_id as string | null) ?? null,
+    description: textOrNull(row.description),
+    countryResourceId: textOrNull(row.country_resource_id),
+    countryName: textOrNull(row.country_name),
+    countryCode: textOrNull(row.country_code),
+    licensePeriodTypeResourceId: textOrNull(row.license_period_type_resource_id),
+    licensePeriodTypeName: textOrNull(row.license_period_type_name),
+    statusId: numberOrNull(row.status_id),
+    statusName: textOrNull(row.status_name),
+    licenseModules: JSON.parse(String(row.license_modules)) as string[],
+    dateFormat: textOrNull(row.date_format),
+    timeFormat: textOrNull(row.time_format),
   };
 }
 

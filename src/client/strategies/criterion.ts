@@ -5,6 +5,7 @@ import {
   type CalendarDay,
   type Filter,
   isExpiredOn,
+  isOverLimit,
   renewalDayOf,
   type SearchBody,
   type SearchCompanyDto,
@@ -160,7 +161,8 @@ export function renewingWithin(day: CalendarDay, withinDays: number): Criterion 
 export function exceedingLimit(): Criterion {
   return {
     description: 'target users over the licence limit',
-    matches: (company) => company.isNumberOfUsersLimited && company.targetUserCount > Number(company.numberOfUsers),
+    matches: ({ isNumberOfUsersLimited, numberOfUsers, targetUserCount }) =>
+      isOverLimit({ isNumberOfUsersLimited, numberOfUsers: Number(numberOfUsers), targetUserCount }),
     refine: (body) => ({ ...body, isTargetUserCountExceededLimit: true }),
     order: byNameOrder,
   };

@@ -2,8 +2,7 @@ import { stringify } from 'csv-stringify/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../../../test/support/databases.js';
 import { dayStartUtc, EXPORT_COLUMNS, neutraliseFormula, type SearchCompanyDto } from '../../contract/index.js';
-import { toSearchCompanyDto } from '../companies/company-dto.js';
-import { searchRowValuesOf } from '../companies/search-row-values.js';
+import { SEARCH_COMPANY } from '../companies/company-records.js';
 import type { Db } from '../db/storage.js';
 import { openStorage, type Storage } from '../db/storage.js';
 import { FORMULA_COMPANY_NAME, seedCompanies } from '../seed/index.js';
@@ -17,7 +16,7 @@ const allRows = (db: Db) => db.selectFrom('companies').selectAll().orderBy('id')
 type Row = Awaited<ReturnType<typeof allRows>>[number];
 
 // The server's own row-to-DTO mapping: this file tests the import, not the mapping (search and export tests do).
-const dtoOf = (row: Row): SearchCompanyDto => toSearchCompanyDto(searchRowValuesOf(row), dayStartUtc(TODAY));
+const dtoOf = (row: Row): SearchCompanyDto => SEARCH_COMPANY.fromRow(row, { todayStartMs: dayStartUtc(TODAY) });
 
 /** contract §5 CSV: RFC 4180, CRLF, UTF-8 with a BOM, YYYY-MM-DD dates, formula-looking text neutralised. */
 function exportCsv(rows: Row[], extra: { header: string; value: (row: Row) => string }[] = []): string {

@@ -17,6 +17,17 @@ export interface ParentPlacement {
   depth: number;
 }
 
+/** The profile a company shows in its CompanyDto (contract §6) and nowhere else: stored as given. */
+export interface CompanyProfile {
+  description: string | null;
+  country: (CatalogueEntry & { code: string }) | null;
+  licensePeriodType: CatalogueEntry | null;
+  status: { id: number; name: string } | null;
+  licenseModules: readonly string[];
+  dateFormat: string | null;
+  timeFormat: string | null;
+}
+
 export interface CompanyFields {
   resourceId: string;
   name: string;
@@ -36,6 +47,8 @@ export interface CompanyFields {
   tags: readonly string[];
   privacyDurationId: number;
   timeZoneId: string | null;
+  /** Absent: the stored profile stays as it is (empty for a new company). */
+  profile?: CompanyProfile;
 }
 
 export type CompanyRow = Omit<Insertable<CompaniesTable>, 'id'>;
@@ -47,11 +60,27 @@ export function pathUnder(parent: ParentPlacement | null, resourceId: string): s
   return `${parent === null ? '/' : parent.path}${resourceId}/`;
 }
 
+function profileColumns(profile: CompanyProfile): Partial<CompanyRow> {
+  return {
+    description: profile.description,
+    country_resource_id: profile.country?.resourceId ?? null,
+    country_name: profile.country?.name ?? null,
+    country_code: profile.country?.code ?? null,
+    license_period_type_resource_id: profile.licensePeriodType?.resourceId ?? null,
+    license_period_type_name: profile.licensePeriodType?.name ?? null,
+    status_id: profile.status?.id ?? null,
+    status_name: profile.status?.name ?? null,
+    license_modules: JSON.stringify(profile.licenseModules),
+    date_format: profile.dateFormat,
+    time_format: profile.timeFormat,
+  };
+}
+
 export function buildCompanyRow(fields: CompanyFields, parent: ParentPlacement | null): CompanyRow {
   const resellerName = parent?.name ?? null;
   const industryName = fields.industry?.name ?? null;
   const licenseTypeName = fields.licenseType?.name ?? null;
-  return {
+  const row: CompanyRow = {
     resource_id: fields.resourceId,
     name: fields.name,
     name_folded: foldText(fields.name),
@@ -80,4 +109,6 @@ export function buildCompanyRow(fields: CompanyFields, parent: ParentPlacement |
     privacy_duration_id: fields.privacyDurationId,
     time_zone_id: fields.timeZoneId,
   };
+  // Assigned, not spread into the literal: the seed builds a million rows.
+  return fields.profile === undefined ? row : Object.assign(row, profileColumns(fields.profile));
 }

@@ -20,7 +20,7 @@ import type { Db, RowBatches } from '../db/storage.js';
 import { ApiError } from '../errors.js';
 import { awaitFirstByte, streamCsv, streamXlsx } from '../export/index.js';
 import type { ServerContext } from '../server-context.js';
-import { exportRecordOfValues } from './export-records.js';
+import { EXPORT_CELLS } from './company-records.js';
 import { normaliseJsonBody, requestScope, ScopeHeadersSchema, ScopeQuerySchema, todayStartMs } from './routes.js';
 import { type CompanyQuery, countMatching, parseCompanyQuery, selectExportRows } from './search-query.js';
 
@@ -47,8 +47,9 @@ async function* exportRecords(
 ): AsyncGenerator<ExportRecord[]> {
   let select = selectExportRows(db, query);
   if (slice.limit !== undefined) select = select.limit(slice.limit).offset(slice.offset);
+  const context = { todayStartMs: query.todayStartMs };
   for await (const batch of batches(select, CURSOR_CHUNK_ROWS)) {
-    yield batch.map((values) => exportRecordOfValues(values, query.todayStartMs));
+    yield batch.map((values) => EXPORT_CELLS.fromValues(values, context));
   }
 }
 

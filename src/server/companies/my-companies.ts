@@ -1,13 +1,10 @@
 // contract §6: GET /api/companies/my (the managed tree) and GET /api/companies/{id} (one company).
-import { type CompanyDto, type MyCompanyNode, RESOURCE_ID_PATTERN } from '../../contract/index.js';
+import { type CompanyDto, isExpiredAt, type MyCompanyNode, RESOURCE_ID_PATTERN } from '../../contract/index.js';
 import type { Caller } from '../auth/caller.js';
 import type { Db } from '../db/storage.js';
 import { ApiError } from '../errors.js';
-import { toCompanyDto } from './company-dto.js';
+import { COMPANY_DTO } from './company-records.js';
 import { isInScope, scopeCondition, visibleScope } from './scope.js';
-
-const isExpired = (licenseEndAt: number | null, todayStartMs: number) =>
-  licenseEndAt !== null && licenseEndAt < todayStartMs;
 
 /** A Reseller (or Root) gets the tree below its company; a Company Admin its own company. */
 export async function myCompanies(db: Db, caller: Caller, todayStartMs: number): Promise<MyCompanyNode[]> {
@@ -21,7 +18,7 @@ export async function myCompanies(db: Db, caller: Caller, todayStartMs: number):
       {
         name: own.name,
         resourceId: own.resource_id,
-        licenceExpired: isExpired(own.license_end_at, todayStartMs),
+        licenceExpired: isExpiredAt(own.license_end_at, todayStartMs),
         children: [],
       },
     ];
@@ -38,7 +35,7 @@ export async function myCompanies(db: Db, caller: Caller, todayStartMs: number):
     const node = {
       name: row.name,
       resourceId: row.resource_id,
-      licenceExpired: isExpired(row.license_end_at, todayStartMs),
+      licenceExpired: isExpiredAt(row.license_end_at, todayStartMs),
       children: [],
     };
     nodes.set(row.id, node);
@@ -57,16 +54,11 @@ export async function companyById(db: Db, caller: Caller, resourceId: string): P
   if (!RESOURCE_ID_PATTERN.test(resourceId)) {
     throw ApiError.notFound(`Company ${JSON.stringify(resourceId.slice(0, 64))} was not found.`);
   }
-  const row = await db
-    .selectFrom('companies')
-    .leftJoin('companies as parent', 'parent.id', 'companies.parent_id')
-    .selectAll('companies')
-    .select('parent.resource_id as parent_resource_id')
-    .where('companies.resource_id', '=', resourceId)
-    .executeTakeFirst();
+  const row = await db.selectFrom('companies').selectAll().where('resource_id', '=', resourceId).executeTakeFirst();
   if (!row) throw ApiError.notFound(`Company ${JSON.stringify(resourceId.slice(0, 64))} was not found.`);
   const isAllowed =
     caller.role === 'Company Admin' ? row.id === caller.company.id : isInScope(visibleScope(caller), row.path);
   if (!isAllowed) throw ApiError.forbidden(`Company ${JSON.stringify(resourceId)} is not managed by this client.`);
-  return toCompanyDto(row, row.parent_resource_id);
+  // A CompanyDto has no day-dependent field; the context is the record's shape.
+  return COMPANY_DTO.fromRow(row, { todayStartMs: 0 });
 }

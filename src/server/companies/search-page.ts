@@ -1,8 +1,7 @@
 // contract §4: one page of search results, flat or clustered by reseller, with its totals, as response bytes.
 import type { SearchPage } from '../../contract/index.js';
 import type { Db, Storage } from '../db/storage.js';
-import { toSearchCompanyDto } from './company-dto.js';
-import { searchCompanyJson } from './company-json.js';
+import { SEARCH_COMPANY } from './company-records.js';
 import { piecesOfDtos, piecesOfJson, searchPageBytes } from './page-bytes.js';
 import {
   type CompanyQuery,
@@ -14,7 +13,6 @@ import {
   selectOrderedRows,
   selectSearchRow,
 } from './search-query.js';
-import { searchRowValuesOf } from './search-row-values.js';
 
 export interface PageRequest {
   pageNumber: number;
@@ -49,12 +47,13 @@ async function flatPage(storage: Storage, query: CompanyQuery, page: PageRequest
 /** The page's companies as JSON text pieces: written by the database when it can (company-json.ts), else here. */
 async function pageResults(storage: Storage, query: CompanyQuery, page: PageRequest): Promise<Iterable<string>> {
   const rows = pageOfRows(storage.db, query, page);
+  const context = { todayStartMs: query.todayStartMs };
   if (storage.json) {
-    const json = rows.select(searchCompanyJson(storage.json, query.todayStartMs).as('json'));
+    const json = rows.select(SEARCH_COMPANY.json(storage.json, context).as('json'));
     return piecesOfJson((await storage.selectValues(json)).map((values) => values[0] as string));
   }
   const values = await storage.selectValues(selectSearchRow(rows));
-  return piecesOfDtos(values.map((row) => toSearchCompanyDto(row, query.todayStartMs)));
+  return piecesOfDtos(values.map((row) => SEARCH_COMPANY.fromValues(row, context)));
 }
 
 /**
@@ -111,11 +110,10 @@ async function clusteredPage(
     if (siblings) siblings.push(child);
     else childrenByParent.set(child.parent_id, [child]);
   }
+  const context = { todayStartMs: query.todayStartMs };
   const results = groups.map((group) => ({
-    ...toSearchCompanyDto(searchRowValuesOf(group), query.todayStartMs),
-    children: (childrenByParent.get(group.id) ?? []).map((child) =>
-      toSearchCompanyDto(searchRowValuesOf(child), query.todayStartMs),
-    ),
+    ...SEARCH_COMPANY.fromRow(group, context),
+    children: (childrenByParent.get(group.id) ?? []).map((child) => SEARCH_COMPANY.fromRow(child, context)),
   }));
   return searchPageBytes(totalsOf(page, total, exceeded), piecesOfDtos(results));
 }

@@ -1,62 +1,20 @@
 // One search body -> one Kysely query over `companies`, shared by search (a page) and export (a page, or every
 // row). Both therefore return exactly the same rows in the same order for the same body, scope and day.
-import type { ExpressionBuilder, Selectable, SelectQueryBuilder } from 'kysely';
+import type { Selectable, SelectQueryBuilder } from 'kysely';
 import { canonicalOrderBy, ORDER_BY_ACCEPTED, type OrderBy, type SearchBody } from '../../contract/index.js';
 import type { CompaniesTable, LapseDatabase } from '../db/schema.js';
 import type { Db } from '../db/storage.js';
 import { ApiError } from '../errors.js';
+import { EXPORT_ROW_COLUMNS, ORDER_COLUMNS, SEARCH_ROW_COLUMNS } from './company-records.js';
 import { compilePredicate } from './filter/compile-predicate.js';
 import { type Predicate, parseFilter } from './filter/parse-filter.js';
+import { overLimitCondition } from './licence-sql.js';
 import { type Scope, scopeCondition } from './scope.js';
 
 export type CompanyRow = Selectable<CompaniesTable>;
 
-/** What a SearchCompanyDto is made of (contract §4), and the parent for clustering: searches and exports read
- * these and nothing else (the folded and path columns are for matching, not for answers). Exports read the rows
- * as arrays of these values, in this order. */
-export const SEARCH_ROW_COLUMNS = [
-  'id',
-  'parent_id',
-  'resource_id',
-  'name',
-  'reseller_name',
-  'industry_name',
-  'industry_resource_id',
-  'license_type_name',
-  'license_type_resource_id',
-  'is_number_of_users_limited',
-  'number_of_users',
-  'license_end_at',
-  'created_at',
-  'target_user_count',
-  'inactive_target_user_count',
-  'deleted_target_user_count',
-  'monthly_active_user_count',
-  'tags',
-  'privacy_duration_id',
-] as const satisfies readonly (keyof CompaniesTable)[];
-export type SearchRow = Pick<CompanyRow, (typeof SEARCH_ROW_COLUMNS)[number]>;
 const searchRowColumns = SEARCH_ROW_COLUMNS.map((column) => `companies.${column}` as const);
-
-/** What the export's cells are made of (contract §5): an export reads these and nothing else. */
-export const EXPORT_ROW_COLUMNS = [
-  'name',
-  'resource_id',
-  'reseller_name',
-  'industry_name',
-  'license_type_name',
-  'target_user_count',
-  'inactive_target_user_count',
-  'deleted_target_user_count',
-  'monthly_active_user_count',
-  'is_number_of_users_limited',
-  'number_of_users',
-  'tags',
-  'license_end_at',
-  'created_at',
-] as const satisfies readonly (keyof CompaniesTable)[];
 const exportRowColumns = EXPORT_ROW_COLUMNS.map((column) => `companies.${column}` as const);
-type Eb = ExpressionBuilder<LapseDatabase, 'companies'>;
 type Query = SelectQueryBuilder<LapseDatabase, 'companies', object>;
 
 export interface CompanyQuery {
@@ -68,18 +26,6 @@ export interface CompanyQuery {
   /** Start (UTC midnight, epoch ms) of the day that decides "expired" (contract §4: today in UTC). */
   todayStartMs: number;
 }
-
-const ORDER_COLUMNS: Record<OrderBy, { column: keyof CompaniesTable & string; isNullable: boolean }> = {
-  CompanyName: { column: 'name_folded', isNullable: false },
-  ResellerName: { column: 'reseller_name_folded', isNullable: true },
-  IndustryName: { column: 'industry_name_folded', isNullable: true },
-  LicenseTypeName: { column: 'license_type_name_folded', isNullable: true },
-  TargetUserCount: { column: 'target_user_count', isNullable: false },
-  NumberOfUsers: { column: 'number_of_users', isNullable: false },
-  MonthlyActiveUserCount: { column: 'monthly_active_user_count', isNullable: false },
-  LicenseEndDate: { column: 'license_end_at', isNullable: true },
-  CreateTime: { column: 'created_at', isNullable: false },
-};
 
 /** Reads the query parts of a (schema-valid) body; every semantic problem becomes one 400 naming its path. */
 export function parseCompanyQuery(body: SearchBody, scope: Scope, todayStartMs: number): CompanyQuery {
@@ -99,16 +45,11 @@ export function parseCompanyQuery(body: SearchBody, scope: Scope, todayStartMs: 
   };
 }
 
-/** contract §4: over the licence limit = limited and more target users than the limit (a generated column). */
-export function exceedsLimit(eb: Eb) {
-  return eb('companies.is_over_limit', '=', 1);
-}
-
 /** The companies matching the query, as a FROM + WHERE to select from. */
 export function selectMatching(db: Db, query: CompanyQuery): Query {
   let select: Query = db.selectFrom('companies').where(scopeCondition(query.scope));
   if (query.predicate) select = select.where(compilePredicate(query.predicate, query.todayStartMs));
-  if (query.isExceededOnly) select = select.where(exceedsLimit);
+  if (query.isExceededOnly) select = select.where(overLimitCondition);
   return select;
 }
 

@@ -2,8 +2,12 @@
 import { type Kysely, type Migration, Migrator, sql } from 'kysely';
 import type { DialectTraits } from './dialect.js';
 import * as initial from './migrations/001-initial.js';
+import * as companyProfile from './migrations/002-company-profile.js';
 
-const MIGRATIONS = { '001-initial': initial };
+const MIGRATIONS = { '001-initial': initial, '002-company-profile': companyProfile };
+
+/** Every migration, in the order they apply. */
+export const MIGRATION_NAMES = Object.keys(MIGRATIONS);
 
 /** pg_advisory_lock key held while migrating ('lapse' in ASCII); any bigint other tools do not use. */
 const MIGRATION_LOCK_KEY = 0x6c61707365n;

@@ -27,7 +27,7 @@ describe('streamXlsx', () => {
 
   it('writes real number, date and boolean cells and an "Unlimited" text for open licences', async () => {
     const worksheet = (await loadWorkbook(await xlsxBytes(tricky))).getWorksheet('Companies');
-    const column = (header: string) => HEADERS.indexOf(header) + 1;
+    const column = (header: (typeof HEADERS)[number]) => HEADERS.indexOf(header) + 1;
     const row = worksheet?.getRow(2);
     expect(typeof row?.getCell(column('Target Users')).value).toBe('number');
     expect(row?.getCell(column('Date Created')).value).toBeInstanceOf(Date);

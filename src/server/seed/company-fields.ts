@@ -1,11 +1,12 @@
 // One company's generated licence, usage and profile, spread so every search filter and sort has work to do:
 // renewal dates relative to `today` (≈30% expired, some today, some within 30 days, some open-ended), instants
 // off UTC midnight, unlimited and exceeded licences, tags and empty catalogue references.
+import { DAY_MS } from '../../contract/index.js';
 import type { CompanyFields } from '../admin/company-row.js';
 import type { SeedCatalogue } from './catalogue.js';
+import { profileOf } from './company-profile.js';
 import type { Random } from './random.js';
 
-const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
 
 const TAGS = [
@@ -82,6 +83,12 @@ function userCounts(random: Random) {
   };
 }
 
+/**
+ * One licence in five runs for three years (contract §6 period types), told by its renewal day rather than by a
+ * new draw, so every other generated value stays as it was.
+ */
+const licenceYears = (licenseEndAt: number) => (Math.floor(licenseEndAt / DAY_MS) % 5 === 0 ? 3 : 1);
+
 /** `todayStart`: epoch ms of today's UTC midnight (dayStartUtc), computed once by the caller. */
 export function generateCompanyFields(
   random: Random,
@@ -91,11 +98,13 @@ export function generateCompanyFields(
 ): CompanyFields {
   const licenseEndAt = renewalInstant(random, todayStart);
   const licenseStartAt =
-    licenseEndAt === null ? todayStart - random.integer(30, 1500) * DAY_MS : licenseEndAt - 365 * DAY_MS;
+    licenseEndAt === null
+      ? todayStart - random.integer(30, 1500) * DAY_MS
+      : licenseEndAt - licenceYears(licenseEndAt) * 365 * DAY_MS;
   const industry = random.chance(0.97) ? random.pick(catalogue.industries) : null;
   const licenseType = random.chance(0.98) ? random.pick(catalogue.licenseTypes) : null;
   const users = userCounts(random);
-  return {
+  const fields: CompanyFields = {
     resourceId: identity.resourceId,
     name: identity.name,
     industry,
@@ -113,4 +122,6 @@ export function generateCompanyFields(
     privacyDurationId: random.integer(1, 5),
     timeZoneId: random.chance(0.95) ? random.pick(TIME_ZONES) : null,
   };
+  fields.profile = profileOf(fields, todayStart);
+  return fields;
 }

@@ -1,8 +1,5 @@
 // Counts kept while the seed writes, so its summary can say how much of each kind of company it made.
-import { type CalendarDay, dayStartUtc } from '../../contract/index.js';
-
-const DAY_MS = 86_400_000;
-
+import { type CalendarDay, DAY_MS, dayStartUtc, isExpiredAt, isOverLimit } from '../../contract/index.js';
 import type { SeededCompany } from './company-tree.js';
 
 export interface SeedCounts {
@@ -34,15 +31,23 @@ export function createTally(today: CalendarDay) {
     add(row: SeededCompany): void {
       counts.companies++;
       counts.maxDepth = Math.max(counts.maxDepth, row.depth);
-      if (row.is_number_of_users_limited === 1 && row.target_user_count > row.number_of_users) counts.overLimit++;
+      const licence = {
+        isNumberOfUsersLimited: row.is_number_of_users_limited === 1,
+        numberOfUsers: row.number_of_users,
+        targetUserCount: row.target_user_count,
+      };
+      if (isOverLimit(licence)) counts.overLimit++;
       if (row.license_end_at === null || row.license_end_at === undefined) {
         counts.openEnded++;
         return;
       }
+      if (isExpiredAt(row.license_end_at, todayStart)) {
+        counts.expired++;
+        return;
+      }
       // Whole UTC days from today to the renewal day (contract §4 compares calendar days).
       const days = Math.floor((row.license_end_at - todayStart) / DAY_MS);
-      if (days < 0) counts.expired++;
-      else if (days === 0) counts.renewingToday++;
+      if (days === 0) counts.renewingToday++;
       else if (days <= 30) counts.renewingWithin30Days++;
     },
   };

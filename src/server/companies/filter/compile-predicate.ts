@@ -3,11 +3,12 @@
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
 import { TAG_SEPARATOR } from '../../db/fold-text.js';
 import type { LapseDatabase } from '../../db/schema.js';
-import { FIELD_COLUMNS } from './fields.js';
+import { FILTER_COLUMNS } from '../company-records.js';
+import { expiredCondition } from '../licence-sql.js';
 import type { DateValue, Predicate } from './parse-filter.js';
 
 type Eb = ExpressionBuilder<LapseDatabase, 'companies'>;
-type Column = (typeof FIELD_COLUMNS)[keyof typeof FIELD_COLUMNS];
+type Column = (typeof FILTER_COLUMNS)[keyof typeof FILTER_COLUMNS];
 type Comparison = '=' | '!=' | '>' | '>=' | '<' | '<=';
 
 function likePattern(fragment: string): string {
@@ -62,20 +63,17 @@ export function compilePredicate(predicate: Predicate, todayStartMs: number) {
         return node.kind === 'all' ? eb.and(children) : eb.or(children);
       }
       case 'text':
-        return compileText(eb, FIELD_COLUMNS[node.field], node.operator, node.folded, node.field === 'Tags');
+        return compileText(eb, FILTER_COLUMNS[node.field], node.operator, node.folded, node.field === 'Tags');
       case 'ids':
-        return eb(eb.ref(`companies.${FIELD_COLUMNS[node.field]}`), 'in', node.ids);
+        return eb(eb.ref(`companies.${FILTER_COLUMNS[node.field]}`), 'in', node.ids);
       case 'number': {
         const op = node.operator === '!=' ? '<>' : (node.operator as Exclude<Comparison, '!='>);
-        return eb(eb.ref(`companies.${FIELD_COLUMNS[node.field]}`), op, node.value);
+        return eb(eb.ref(`companies.${FILTER_COLUMNS[node.field]}`), op, node.value);
       }
       case 'date':
-        return compileDate(eb, FIELD_COLUMNS[node.field], node.operator as Comparison, node.value);
+        return compileDate(eb, FILTER_COLUMNS[node.field], node.operator as Comparison, node.value);
       case 'expired':
-        // contract §4: expired = renewal day before today (UTC); no renewal date is never expired.
-        return node.isExpired
-          ? eb('companies.license_end_at', '<', todayStartMs)
-          : eb.or([eb('companies.license_end_at', 'is', null), eb('companies.license_end_at', '>=', todayStartMs)]);
+        return expiredCondition(eb, todayStartMs, node.isExpired);
       case 'textSearch':
         return eb.or([like(eb, 'name_folded', node.folded), like(eb, 'reseller_name_folded', node.folded)]);
     }

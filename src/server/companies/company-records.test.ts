@@ -1,14 +1,22 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { instantArbitrary, searchRowArbitrary } from '../../../test/support/search-rows.js';
-import { EARLIEST_INSTANT, LATEST_INSTANT, utcDayStartOf } from '../../contract/index.js';
+import { instantArbitrary, type SearchRow, searchRowArbitrary } from '../../../test/support/search-rows.js';
+import { EARLIEST_INSTANT, exportRecordOf, LATEST_INSTANT, utcDayStartOf } from '../../contract/index.js';
 import { openStorage, type Storage } from '../db/storage.js';
-import { toSearchCompanyDto } from './company-dto.js';
-import { searchCompanyJson } from './company-json.js';
-import { type SearchRow, selectSearchRow } from './search-query.js';
+import {
+  EXPORT_CELLS,
+  EXPORT_ROW_COLUMNS,
+  SEARCH_COMPANY,
+  SEARCH_ROW_COLUMNS,
+  toSearchCompanyDto,
+} from './company-records.js';
+import { selectSearchRow } from './search-query.js';
 
 // Every instant an admin can store (years 0000 to 9999, see company-changes.ts).
 const anyStorableInstant = fc.integer({ min: EARLIEST_INSTANT, max: LATEST_INSTANT });
+
+/** A row read as an object, as the search record's values. */
+const valuesOf = (row: SearchRow) => SEARCH_ROW_COLUMNS.map((column) => row[column as keyof SearchRow]);
 
 let storage: Storage;
 
@@ -33,16 +41,16 @@ async function bothWays(row: SearchRow, todayStartMs: number) {
     if (!json) throw new Error('SQLite writes JSON');
     const rows = storage.db.selectFrom('companies').where('id', '=', id);
     const [values] = await storage.selectValues(selectSearchRow(rows));
-    const [[text]] = (await storage.selectValues(rows.select(searchCompanyJson(json, todayStartMs).as('json')))) as [
-      [string],
-    ];
+    const [[text]] = (await storage.selectValues(
+      rows.select(SEARCH_COMPANY.json(json, { todayStartMs }).as('json')),
+    )) as [[string]];
     return { dto: toSearchCompanyDto(values as unknown[], todayStartMs), parsed: JSON.parse(text) as object };
   } finally {
     await storage.db.deleteFrom('companies').where('id', '=', id).execute();
   }
 }
 
-describe('searchCompanyJson', () => {
+describe('the search record as SQL JSON', () => {
   it("is the row's SearchCompanyDto as JSON, key for key, for any row and day", async () => {
     await fc.assert(
       fc.asyncProperty(searchRowArbitrary, instantArbitrary, fc.boolean(), async (row, now, isRenewalDay) => {
@@ -65,5 +73,33 @@ describe('searchCompanyJson', () => {
       expect(parsed).toMatchObject({ licenseEndDate: dto.licenseEndDate, createTime: dto.createTime });
       expect(dto.licenseEndDate).toBe(new Date(instant).toISOString());
     }
+  });
+});
+
+describe('the export cells', () => {
+  it('gives the record of the row as a SearchCompanyDto, for any row and day', () => {
+    fc.assert(
+      fc.property(searchRowArbitrary, instantArbitrary, fc.boolean(), (row, now, isRenewalDay) => {
+        const todayStartMs =
+          isRenewalDay && row.license_end_at !== null ? utcDayStartOf(row.license_end_at) : utcDayStartOf(now);
+        const exported = EXPORT_ROW_COLUMNS.map((column) => row[column as keyof SearchRow]);
+        expect(EXPORT_CELLS.fromValues(exported, { todayStartMs })).toEqual(
+          exportRecordOf(toSearchCompanyDto(valuesOf(row), todayStartMs)),
+        );
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('expires a licence from the day after its renewal day, not before', () => {
+    const row = fc.sample(searchRowArbitrary, 1)[0] as SearchRow;
+    const renewal = Date.UTC(2026, 10, 26);
+    const values = EXPORT_ROW_COLUMNS.map((column) =>
+      column === 'license_end_at' ? renewal : row[column as keyof SearchRow],
+    );
+    const isExpired = (todayStartMs: number) => EXPORT_CELLS.fromValues(values, { todayStartMs })[13];
+    expect(isExpired(Date.UTC(2026, 10, 26))).toBe(false);
+    expect(isExpired(Date.UTC(2026, 10, 27))).toBe(true);
+    expect(EXPORT_CELLS.fromValues(values, { todayStartMs: 0 })[11]).toBe('2026-11-26');
   });
 });

@@ -1,0 +1,197 @@
+// How a record (a DTO, an export row) is made of stored company columns: each field names the columns it reads and
+// says once how their values become its value, in the server (from row values) and in SQL (as JSON written by the
+// database). A record is a table of such fields, typed by the record it builds: a field missing from the table,
+// one too many, or one of the wrong type does not compile. company-records.ts holds the tables.
+import { type RawBuilder, type Selectable, sql } from 'kysely';
+import { isExpiredAt } from '../../contract/index.js';
+import type { SqlJson } from '../db/dialect.js';
+import type { CompaniesTable } from '../db/schema.js';
+import { expiredSql } from './licence-sql.js';
+
+type Stored = Selectable<CompaniesTable>;
+export type Column = keyof Stored & string;
+type ColumnsOf<V> = { [C in Column]: Stored[C] extends V ? C : never }[Column];
+
+/** What a value depends on beyond its row: the day that decides "expired" (contract §4: today, UTC). */
+export interface RecordContext {
+  todayStartMs: number;
+}
+
+type Sql = RawBuilder<unknown>;
+
+/** Reads a field's value from a row's values, its columns' positions in the row already known. */
+type BoundValue<T> = (row: readonly unknown[], context: RecordContext) => T;
+
+export interface Field<T> {
+  readonly columns: readonly Column[];
+  /** The value's reader for rows holding `columns` at the positions `at`. */
+  bind(at: readonly number[]): BoundValue<T>;
+  /** The value as SQL JSON; `refs` are the `columns` as column references. */
+  json(json: SqlJson, refs: readonly Sql[], context: RecordContext): Sql;
+}
+
+const one = <T>(column: Column, value: (stored: never) => T, json: Field<T>['json']): Field<T> => ({
+  columns: [column],
+  bind([position]) {
+    return (row) => value(row[position as number] as never);
+  },
+  json,
+});
+
+const asIs = (_json: SqlJson, [ref]: readonly Sql[]) => ref as Sql;
+
+/** A column's value as it is: text, null, an integer. */
+export function plain<C extends Column>(column: C): Field<Stored[C]> {
+  return one(column, (stored: Stored[C]) => stored, asIs);
+}
+
+/** A 0/1 column as a boolean. */
+export function flag(column: ColumnsOf<number>): Field<boolean> {
+  return one(
+    column,
+    (stored: number) => stored !== 0,
+    (json, [ref]) => json.boolean(sql`${ref} <> 0`),
+  );
+}
+
+/** An integer column as its decimal text (contract §4: the search DTO's licence limit is a string). */
+export function decimalText(column: ColumnsOf<number>): Field<string> {
+  return one(
+    column,
+    (stored: number) => String(stored),
+    (json, [ref]) => json.decimalText(ref as Sql),
+  );
+}
+
+/** Epoch ms as an ISO-8601 UTC date-time. */
+export function instant(column: ColumnsOf<number>): Field<string> {
+  return one(
+    column,
+    (stored: number) => new Date(stored).toISOString(),
+    (json, [ref]) => json.isoInstant(ref as Sql),
+  );
+}
+
+/** Epoch ms or null as an ISO-8601 UTC date-time or null. */
+export function nullableInstant(column: ColumnsOf<number | null>): Field<string | null> {
+  return one(
+    column,
+    (stored: number | null) => (stored === null ? null : new Date(stored).toISOString()),
+    (json, [ref]) => json.isoInstant(ref as Sql),
+  );
+}
+
+/** A stored JSON array of strings (tags, modules) as that array. */
+export function parseTextList(stored: string): string[] {
+  if (stored === '[]') return []; // most companies: no JSON to parse
+  const list: unknown = JSON.parse(stored);
+  return Array.isArray(list) ? list.map(String) : [];
+}
+
+export function textList(column: ColumnsOf<string>): Field<string[]> {
+  return one(column, parseTextList, (json, [ref]) => json.embed(ref as Sql));
+}
+
+/** contract §4: expired on the context's day, decided on the renewal instant. */
+export function expiredOnToday(column: ColumnsOf<number | null>): Field<boolean> {
+  return {
+    columns: [column],
+    bind([position]) {
+      return (row, context) => isExpiredAt(row[position as number] as number | null, context.todayStartMs);
+    },
+    json: (json, [ref], context) => json.boolean(expiredSql(ref as Sql, context.todayStartMs)),
+  };
+}
+
+/** A field that is always the same value. */
+export function constant<T extends null>(value: T): Field<T> {
+  return { columns: [], bind: () => () => value, json: () => sql.lit(value) };
+}
+
+/** A field made of several columns, in the server only (no SQL JSON: such records are built here). */
+export function derived<const C extends readonly Column[], T>(
+  columns: C,
+  value: (...stored: { [I in keyof C]: Stored[C[I]] }) => T,
+): Field<T> {
+  return {
+    columns,
+    bind(at) {
+      const read = value as unknown as (...values: unknown[]) => T;
+      return (row) => read(...at.map((position) => row[position]));
+    },
+    json: () => {
+      throw new Error(`A field of ${columns.join(', ')} has no SQL JSON`);
+    },
+  };
+}
+
+export type FieldTable<R> = { readonly [K in keyof R]-?: Field<R[K]> };
+
+const unique = (columns: readonly Column[]) => [...new Set(columns)];
+const bindAll = <T>(columns: readonly Column[], fields: readonly Field<T>[]) =>
+  fields.map((field) => field.bind(field.columns.map((column) => columns.indexOf(column))));
+
+/** A record built from stored columns: what to select, and the record from the selected values. */
+export interface StoredRecord<R> {
+  /** The columns to select, in the order `fromValues` reads them. */
+  readonly columns: readonly Column[];
+  fromValues(values: readonly unknown[], context: RecordContext): R;
+  /** The record of a row read as an object. */
+  fromRow(row: Pick<Stored, Column>, context: RecordContext): R;
+  /** The record's JSON text, written by the database; keys in the table's order, as `fromValues` builds it. */
+  json(json: SqlJson, context: RecordContext): RawBuilder<string>;
+}
+
+/** `leading` columns are selected first (ids a caller needs beside the record). */
+export function storedRecord<R>(table: FieldTable<R>, leading: readonly Column[] = []): StoredRecord<R> {
+  const keys = Object.keys(table) as (keyof R & string)[];
+  const fields = keys.map((key) => table[key] as Field<unknown>);
+  const columns = unique([...leading, ...fields.flatMap((field) => field.columns)]);
+  const values = bindAll(columns, fields);
+  const fromValues = (row: readonly unknown[], context: RecordContext): R => {
+    const record = {} as Record<string, unknown>;
+    for (let index = 0; index < keys.length; index++) {
+      record[keys[index] as string] = (values[index] as BoundValue<unknown>)(row, context);
+    }
+    return record as R;
+  };
+  return {
+    columns,
+    fromValues,
+    fromRow: (row, context) =>
+      fromValues(
+        columns.map((column) => row[column]),
+        context,
+      ),
+    json: (json, context) =>
+      json.object(
+        fields.map((field, index) => [
+          keys[index] as string,
+          field.json(
+            json,
+            field.columns.map((column) => sql.ref(`companies.${column}`)),
+            context,
+          ),
+        ]),
+      ),
+  };
+}
+
+/** A row of cells built from stored columns, in the order of `fields`. */
+export interface StoredCells<T> {
+  readonly columns: readonly Column[];
+  fromValues(values: readonly unknown[], context: RecordContext): T[];
+}
+
+export function storedCells<T>(fields: readonly Field<T>[]): StoredCells<T> {
+  const columns = unique(fields.flatMap((field) => field.columns));
+  const values = bindAll(columns, fields);
+  return {
+    columns,
+    fromValues(row, context) {
+      const cells = new Array<T>(values.length);
+      for (let index = 0; index < values.length; index++) cells[index] = (values[index] as BoundValue<T>)(row, context);
+      return cells;
+    },
+  };
+}

@@ -1,0 +1,77 @@
+// A seeded company's profile (contract §6 CompanyDto: country, formats, licence period, status, modules), derived
+// from the fields already generated rather than drawn anew, so the rest of the seeded tree stays as it was.
+import { DAY_MS } from '../../contract/index.js';
+import type { CompanyFields, CompanyProfile } from '../admin/company-row.js';
+
+interface Locale {
+  country: { resourceId: string; name: string; code: string };
+  dateFormat: string;
+  timeFormat: string;
+}
+
+const locale = (code: string, name: string, dateFormat: string, timeFormat: string): Locale => ({
+  country: { resourceId: `country${code}000`, name, code },
+  dateFormat,
+  timeFormat,
+});
+
+const US = locale('US', 'United States', 'MM/dd/yyyy', 'hh:mm tt');
+const LOCALES: Record<string, Locale> = {
+  'Europe/London': locale('GB', 'United Kingdom', 'dd/MM/yyyy', 'HH:mm'),
+  'Europe/Berlin': locale('DE', 'Germany', 'dd.MM.yyyy', 'HH:mm'),
+  'Europe/Istanbul': locale('TR', 'Türkiye', 'dd.MM.yyyy', 'HH:mm'),
+  'America/New_York': US,
+  'America/Chicago': US,
+  'America/Los_Angeles': US,
+  'America/Sao_Paulo': locale('BR', 'Brazil', 'dd/MM/yyyy', 'HH:mm'),
+  'Asia/Tokyo': locale('JP', 'Japan', 'yyyy/MM/dd', 'HH:mm'),
+  'Asia/Kolkata': locale('IN', 'India', 'dd-MM-yyyy', 'hh:mm tt'),
+  'Asia/Singapore': locale('SG', 'Singapore', 'dd/MM/yyyy', 'hh:mm tt'),
+  'Australia/Sydney': locale('AU', 'Australia', 'dd/MM/yyyy', 'hh:mm tt'),
+  'Pacific/Auckland': locale('NZ', 'New Zealand', 'dd/MM/yyyy', 'hh:mm tt'),
+  'Pacific/Kiritimati': locale('KI', 'Kiribati', 'dd/MM/yyyy', 'HH:mm'),
+  'Pacific/Pago_Pago': locale('AS', 'American Samoa', 'MM/dd/yyyy', 'hh:mm tt'),
+};
+
+/** The vendor's period types: one year, three years, or an explicit end ("Custom"). */
+export const LICENSE_PERIOD_TYPES = {
+  oneYear: { resourceId: 'period1Year0', name: '1 Year' },
+  threeYears: { resourceId: 'period3Years', name: '3 Years' },
+  custom: { resourceId: 'periodCustom', name: 'Custom' },
+} as const;
+
+const MODULES_BY_LICENSE_TYPE: Record<string, readonly string[]> = {
+  Trial: ['Phishing Simulator'],
+  Standard: ['Phishing Simulator', 'Awareness Educator'],
+  Professional: ['Phishing Simulator', 'Awareness Educator', 'Incident Responder'],
+  Enterprise: ['Phishing Simulator', 'Awareness Educator', 'Incident Responder', 'Threat Intelligence'],
+  'MSP Bundle': ['Phishing Simulator', 'Awareness Educator', 'Incident Responder', 'Vishing Simulator'],
+};
+
+const ACTIVE = { id: 1, name: 'Active' };
+const PASSIVE = { id: 2, name: 'Passive' };
+
+/** Licences that ended this long ago belong to customers the reseller has set passive. */
+const PASSIVE_AFTER_MS = 365 * DAY_MS;
+
+function periodTypeOf(fields: CompanyFields) {
+  if (fields.licenseEndAt === null || fields.licenseStartAt === null) return LICENSE_PERIOD_TYPES.custom;
+  const days = Math.round((fields.licenseEndAt - fields.licenseStartAt) / DAY_MS);
+  if (days === 365) return LICENSE_PERIOD_TYPES.oneYear;
+  return days === 3 * 365 ? LICENSE_PERIOD_TYPES.threeYears : LICENSE_PERIOD_TYPES.custom;
+}
+
+/** `todayStart`: epoch ms of the seed's UTC today. */
+export function profileOf(fields: CompanyFields, todayStart: number): CompanyProfile {
+  const place = fields.timeZoneId === null ? undefined : LOCALES[fields.timeZoneId];
+  const isLongLapsed = fields.licenseEndAt !== null && fields.licenseEndAt < todayStart - PASSIVE_AFTER_MS;
+  return {
+    description: null,
+    country: place?.country ?? null,
+    licensePeriodType: periodTypeOf(fields),
+    status: isLongLapsed ? PASSIVE : ACTIVE,
+    licenseModules: fields.licenseType === null ? [] : (MODULES_BY_LICENSE_TYPE[fields.licenseType.name] ?? []),
+    dateFormat: place?.dateFormat ?? null,
+    timeFormat: place?.timeFormat ?? null,
+  };
+}
