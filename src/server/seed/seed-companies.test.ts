@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../../../test/support/databases.js';
+import { findTreeInconsistencies } from '../../../test/support/tree-consistency.js';
 import { dayOf } from '../../contract/index.js';
-import { findTreeInconsistencies } from '../admin/tree-consistency.js';
 import { SEARCH_INDEXES } from '../db/migrations/001-initial.js';
 import type { Db } from '../db/storage.js';
 import { openStorage, type Storage } from '../db/storage.js';

@@ -1,7 +1,7 @@
 // A check of the copies the company table keeps (schema.ts): path, depth, reseller name, folded columns. Tests run
 // it after every kind of write; it reads the whole table, so it is for test-sized databases and offline checks.
-import { foldTags, foldText } from '../db/fold-text.js';
-import type { Db } from '../db/storage.js';
+import { foldTags, foldText } from '../../src/server/db/fold-text.js';
+import type { Db } from '../../src/server/db/storage.js';
 
 const foldNullable = (text: string | null) => (text === null ? null : foldText(text));
 
