@@ -6,6 +6,7 @@ import { dayOf } from '../../contract/index.js';
 import { SEARCH_INDEXES } from '../db/migrations/001-initial.js';
 import type { Db } from '../db/storage.js';
 import { openStorage, type Storage } from '../db/storage.js';
+import { isInSubtree } from '../db/tree-path.js';
 import { FORMULA_COMPANY_NAME, ROOT_COMPANY_NAME, type SeedSummary, seedCompanies } from './index.js';
 
 const TODAY = '2026-03-15';
@@ -78,7 +79,7 @@ describe.each(DATABASE_KINDS)('seedCompanies on %s', (kind) => {
     expect(deep?.depth).toBeGreaterThanOrEqual(3);
     for (const reseller of summary.resellers) {
       const prefix = rows.find((row) => row.resource_id === reseller.resourceId)?.path ?? '?';
-      const below = rows.filter((row) => row.path.startsWith(prefix) && row.path !== prefix);
+      const below = rows.filter((row) => isInSubtree(row.path, prefix, false));
       expect(below.length).toBe(reseller.descendantCount);
     }
   });
