@@ -15,8 +15,8 @@ import { stringify } from 'csv-stringify';
 import { stringify as stringifySync } from 'csv-stringify/sync';
 import type ExcelJS from 'exceljs';
 import { EXPORT_COLUMNS, type ExportRecord, exportRecordOf, neutraliseFormula } from '../src/contract/index.js';
-import { streamCsv, streamXlsx } from '../src/server/export/index.js';
-import { makeCompanies } from '../src/server/export/sample-companies.js';
+import { streamCsv, streamXlsx } from '../src/spreadsheet/index.js';
+import { makeCompanies } from '../test/support/sample-companies.js';
 
 const DEFAULT_ROWS = 200_000;
 /** Distinct rows made before timing starts; the writers then cycle through them. */

@@ -4,10 +4,10 @@
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXPORT_COLUMNS, EXPORT_CONTENT_TYPES, type SearchCompanyDto } from '../src/contract/index.js';
-import { expectedCells } from '../src/server/export/sample-companies.js';
 import { callApi, fetchToken } from './support/api.js';
 import { DATABASE_KINDS } from './support/databases.js';
 import { PINNED_NOW_MS, PINNED_TODAY } from './support/pinned-clock.js';
+import { expectedCells } from './support/sample-companies.js';
 import { searchAllPages, searchPageOf } from './support/search-pages.js';
 import { libreOfficeSheets, loadWorkbook, sheetTexts } from './support/spreadsheet-readers.js';
 import { startTestServer, type TestServer } from './support/test-server.js';

@@ -1,9 +1,9 @@
 // buildApp(config) -> a Fastify instance with every route, not listening: what `lapse serve` and tests start.
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { createCredentialLookup } from './auth/caller.js';
 import { createKeyRing } from './auth/signing-keys.js';
 import { tokenRoutes } from './auth/token-route.js';
+import { createCredentialLookup } from './cache/index.js';
 import { exportRoutes } from './companies/export-route.js';
 import { companyRoutes } from './companies/routes.js';
 import type { ServerConfig } from './config.js';

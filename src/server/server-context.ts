@@ -1,6 +1,6 @@
 // What every route needs, built once in buildApp and passed down (no globals, no process.env).
-import type { CredentialLookup } from './auth/caller.js';
 import type { KeyRing } from './auth/signing-keys.js';
+import type { CredentialLookup } from './cache/index.js';
 import type { ServerConfig } from './config.js';
 import type { Storage } from './db/storage.js';
 import type { RateLimitStore } from './rate-limit/token-bucket.js';

@@ -8,6 +8,7 @@ import pg from 'pg';
 import { inject } from 'vitest';
 import { foldTags, foldText } from '../../src/server/db/fold-text.js';
 import type { CompaniesTable, LapseDatabase } from '../../src/server/db/schema.js';
+import { childPath } from '../../src/server/db/tree-path.js';
 import { startPostgresCluster, stopPostgresCluster, testTempDir } from './postgres-cluster.js';
 
 export const DATABASE_KINDS = ['sqlite', 'postgres'] as const;
@@ -108,7 +109,7 @@ export async function insertCompanies(db: Kysely<LapseDatabase>, specs: CompanyS
       name,
       name_folded: foldText(name),
       parent_id: parent?.id ?? null,
-      path: `${parent?.path ?? '/'}${resourceId}/`,
+      path: childPath(parent?.path ?? null, resourceId),
       depth: parent === undefined ? 0 : parent.depth + 1,
       reseller_name: parent?.name ?? null,
       reseller_name_folded: parent === undefined ? null : foldText(parent.name),

@@ -1,7 +1,7 @@
 // CSV and Excel files written on this machine, by the same writers the server's export uses (contract §5).
 import type { Readable } from 'node:stream';
 import type { SearchCompanyDto } from '../../contract/index.js';
-import { recordBatchesOf, streamCsv, streamXlsx } from '../../server/export/index.js';
+import { recordBatchesOf, streamCsv, streamXlsx } from '../../spreadsheet/index.js';
 
 export type SpreadsheetFormat = 'csv' | 'xlsx';
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../../../test/support/databases.js';
+import { findTreeInconsistencies } from '../../../test/support/tree-consistency.js';
 import { openStorage, type Storage } from '../db/storage.js';
 import { AdminError, createCompany, updateCompany } from './index.js';
-import { findTreeInconsistencies } from './tree-consistency.js';
 
 const NOW = Date.UTC(2026, 2, 15, 9, 30);
 

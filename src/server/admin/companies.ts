@@ -3,6 +3,7 @@
 import { sql } from 'kysely';
 import { RESOURCE_ID_PATTERN } from '../../contract/index.js';
 import type { Db } from '../db/storage.js';
+import { isInSubtree, parentIdOf, rebasedPathSql, subtreeCondition } from '../db/tree-path.js';
 import { AdminError } from './admin-error.js';
 import { type CompanyChanges, fieldsOfStored, resolveFieldChanges } from './company-changes.js';
 import { findCompanyByResourceId, resolveCompany, type StoredCompany } from './company-reference.js';
@@ -31,17 +32,11 @@ export function inTransaction<T>(db: Db, work: (trx: Db) => Promise<T>): Promise
   return db.isTransaction ? work(db) : db.transaction().execute(work);
 }
 
-/** The parent's resource id: the path's second-to-last segment (schema.ts: `/<root>/…/<parent>/<own>/`). */
-function parentResourceIdOf(path: string): string | null {
-  const ids = path.split('/').filter((id) => id !== '');
-  return ids.length < 2 ? null : (ids[ids.length - 2] as string);
-}
-
 function summarise(company: StoredCompany): CompanySummary {
   return {
     resourceId: company.resource_id,
     name: company.name,
-    parentResourceId: parentResourceIdOf(company.path),
+    parentResourceId: parentIdOf(company.path),
     resellerName: company.reseller_name,
     depth: company.depth,
     path: company.path,
@@ -101,22 +96,19 @@ export async function createCompanyIn(db: Db, input: CompanyInput, now: number):
 
 /** Whether `reference` names the company's current parent, so a round-tripped export does not "move" anything. */
 function namesParent(reference: string, company: StoredCompany): boolean {
-  return reference === company.reseller_name || reference === parentResourceIdOf(company.path);
+  return reference === company.reseller_name || reference === parentIdOf(company.path);
 }
 
 async function newParentFor(db: Db, company: StoredCompany, reference: string | null): Promise<StoredCompany> {
   if (company.parent_id === null) throw new AdminError('The platform root has no reseller and cannot be moved');
   if (reference === null || reference === '') throw new AdminError(`"${company.name}" needs a reseller`);
   const target = await resolveCompany(db, reference);
-  if (target.path.startsWith(company.path)) {
+  if (isInSubtree(target.path, company.path, true)) {
     const where = target.id === company.id ? 'itself' : `"${target.name}", which is below it`;
     throw new AdminError(`Cannot move "${company.name}" under ${where}`);
   }
   return target;
 }
-
-/** schema.ts: a subtree is the path range ('/a/b/', '/a/b0'): '/' sorts just below '0'. */
-const subtreeUpperBound = (path: string) => `${path.slice(0, -1)}0`;
 
 export async function updateCompanyIn(
   db: Db,
@@ -144,11 +136,10 @@ export async function updateCompanyIn(
     await db
       .updateTable('companies')
       .set({
-        path: sql<string>`${row.path} || substr(path, ${company.path.length + 1})`,
+        path: rebasedPathSql(company.path, row.path),
         depth: sql<number>`depth + ${(row.depth ?? 0) - company.depth}`,
       })
-      .where('path', '>', company.path)
-      .where('path', '<', subtreeUpperBound(company.path))
+      .where(subtreeCondition(company.path, false))
       .execute();
   }
   return summarise(await companyById(db, company.id));

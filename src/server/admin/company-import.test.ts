@@ -1,13 +1,13 @@
 import { stringify } from 'csv-stringify/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../../../test/support/databases.js';
+import { findTreeInconsistencies } from '../../../test/support/tree-consistency.js';
 import { dayStartUtc, EXPORT_COLUMNS, neutraliseFormula, type SearchCompanyDto } from '../../contract/index.js';
 import { SEARCH_COMPANY } from '../companies/company-records.js';
 import type { Db } from '../db/storage.js';
 import { openStorage, type Storage } from '../db/storage.js';
 import { FORMULA_COMPANY_NAME, seedCompanies } from '../seed/index.js';
 import { importCompanies } from './index.js';
-import { findTreeInconsistencies } from './tree-consistency.js';
 
 const TODAY = '2026-03-15';
 const HEADERS = EXPORT_COLUMNS.map((column) => column.header);

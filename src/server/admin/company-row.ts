@@ -3,6 +3,7 @@
 import type { Insertable } from 'kysely';
 import { foldTags, foldText } from '../db/fold-text.js';
 import type { CompaniesTable } from '../db/schema.js';
+import { childPath, depthOf } from '../db/tree-path.js';
 
 export interface CatalogueEntry {
   resourceId: string;
@@ -55,11 +56,6 @@ export type CompanyRow = Omit<Insertable<CompaniesTable>, 'id'>;
 
 const foldNullable = (text: string | null) => (text === null ? null : foldText(text));
 
-/** The path of a company placed under `parent` (schema.ts: `/<root id>/…/<own id>/`). */
-export function pathUnder(parent: ParentPlacement | null, resourceId: string): string {
-  return `${parent === null ? '/' : parent.path}${resourceId}/`;
-}
-
 function profileColumns(profile: CompanyProfile): Partial<CompanyRow> {
   return {
     description: profile.description,
@@ -80,13 +76,14 @@ export function buildCompanyRow(fields: CompanyFields, parent: ParentPlacement |
   const resellerName = parent?.name ?? null;
   const industryName = fields.industry?.name ?? null;
   const licenseTypeName = fields.licenseType?.name ?? null;
+  const path = childPath(parent?.path ?? null, fields.resourceId);
   const row: CompanyRow = {
     resource_id: fields.resourceId,
     name: fields.name,
     name_folded: foldText(fields.name),
     parent_id: parent?.id ?? null,
-    path: pathUnder(parent, fields.resourceId),
-    depth: parent === null ? 0 : parent.depth + 1,
+    path,
+    depth: depthOf(path),
     reseller_name: resellerName,
     reseller_name_folded: foldNullable(resellerName),
     industry_resource_id: fields.industry?.resourceId ?? null,

@@ -1,6 +1,7 @@
 // The /api/* guard: a valid bearer token of an enabled credential, the role's permission, the rate limit.
 import type { FastifyRequest } from 'fastify';
 import { type Permission, ROLE_PERMISSIONS } from '../../contract/index.js';
+import { dataVersionOf } from '../cache/index.js';
 import { ApiError } from '../errors.js';
 import type { ServerContext } from '../server-context.js';
 import type { Caller } from './caller.js';
@@ -42,18 +43,6 @@ export async function authenticate(
     );
   }
   return { clientId: credential.clientId, role: credential.role, company: credential.company };
-}
-
-const requestVersions = new WeakMap<FastifyRequest, Promise<string | null>>();
-
-/** The storage's data version, read once per request (caches of credentials and pages share it). */
-export function dataVersionOf(context: ServerContext, request: FastifyRequest): Promise<string | null> {
-  let version = requestVersions.get(request);
-  if (!version) {
-    version = context.storage.dataVersion();
-    requestVersions.set(request, version);
-  }
-  return version;
 }
 
 declare module 'fastify' {

@@ -2,7 +2,6 @@
 // disabled credential stops working at once (contract §2: "unknown or disabled client" is a 401).
 import { isRole, type Role } from '../../contract/index.js';
 import type { Db } from '../db/storage.js';
-import { createVersionedCache } from '../versioned-cache.js';
 
 export interface CallerCompany {
   id: number;
@@ -56,30 +55,6 @@ export async function findCredential(db: Db, clientId: string): Promise<Credenti
       path: row.path,
       parentResourceId: row.parent_resource_id,
       parentName: row.parent_name,
-    },
-  };
-}
-
-export interface CredentialLookup {
-  /** The credential as of `version` (see Storage.dataVersion); null version: always read the database. */
-  find(clientId: string, version: string | null): Promise<CredentialRecord | undefined>;
-}
-
-/**
- * Every API call needs its caller's credential; while the data version stands still it cannot have changed
- * (disabling one is a committed write), so it is read once per version.
- */
-export function createCredentialLookup(db: Db): CredentialLookup {
-  const cache = createVersionedCache<CredentialRecord | null>({ maxEntries: 10_000, maxSize: 10_000, sizeOf: () => 1 });
-  return {
-    async find(clientId, version) {
-      if (version === null) return findCredential(db, clientId);
-      const found = await cache.getOrCompute(
-        clientId,
-        version,
-        async () => (await findCredential(db, clientId)) ?? null,
-      );
-      return found ?? undefined;
     },
   };
 }

@@ -3,12 +3,11 @@
 // the first key still agree; an unknown `kid` makes an instance reload the key table (another instance's key).
 import { randomBytes } from 'node:crypto';
 import { exportJWK, generateKeyPair, importJWK, type JWK, type JWTPayload, jwtVerify, SignJWT } from 'jose';
+import { createVerifiedTokens } from '../cache/index.js';
 import type { Storage } from '../db/storage.js';
 
 const ALGORITHM = 'EdDSA';
 const RELOAD_INTERVAL_MS = 5_000;
-/** Verified tokens remembered, so a client's every request does not pay for a signature check. */
-const MAX_VERIFIED_TOKENS = 1_000;
 
 interface LoadedKey {
   kid: string;
@@ -28,7 +27,7 @@ export function createKeyRing(storage: Storage, issuer: string): KeyRing {
   let keys: LoadedKey[] = [];
   let loadedAt = 0;
   let loading: Promise<void> | undefined;
-  const verified = new Map<string, JWTPayload>();
+  const verified = createVerifiedTokens();
 
   async function readKeys(): Promise<LoadedKey[]> {
     const rows = await storage.db.selectFrom('signing_keys').selectAll().orderBy('created_at').orderBy('kid').execute();
@@ -105,18 +104,8 @@ export function createKeyRing(storage: Storage, issuer: string): KeyRing {
         .sign(key.privateKey);
     },
     async verify(token, nowSeconds) {
-      const known = verified.get(token);
-      // A token verified before is checked again only for time: its signature, issuer and claims cannot change.
-      if (known) {
-        if (
-          typeof known.exp === 'number' &&
-          known.exp > nowSeconds &&
-          !(typeof known.nbf === 'number' && known.nbf > nowSeconds)
-        ) {
-          return known;
-        }
-        verified.delete(token);
-      }
+      const known = verified.get(token, nowSeconds);
+      if (known) return known;
       const { payload } = await jwtVerify(
         token,
         async (header) => {
@@ -131,8 +120,7 @@ export function createKeyRing(storage: Storage, issuer: string): KeyRing {
           requiredClaims: ['exp', 'iat', 'sub', 'client_id'],
         },
       );
-      if (verified.size >= MAX_VERIFIED_TOKENS) verified.delete(verified.keys().next().value as string);
-      verified.set(token, payload);
+      verified.remember(token, payload);
       return payload;
     },
     async jwks() {

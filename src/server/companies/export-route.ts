@@ -15,10 +15,11 @@ import {
   HEADERS,
   PERMISSION,
 } from '../../contract/index.js';
+import { streamCsv, streamXlsx } from '../../spreadsheet/index.js';
 import { callerOf, guard } from '../auth/authenticate.js';
 import type { Db, RowBatches } from '../db/storage.js';
 import { ApiError } from '../errors.js';
-import { awaitFirstByte, streamCsv, streamXlsx } from '../export/index.js';
+import { awaitFirstByte } from '../export/index.js';
 import type { ServerContext } from '../server-context.js';
 import { EXPORT_CELLS } from './company-records.js';
 import { normaliseJsonBody, requestScope, ScopeHeadersSchema, ScopeQuerySchema, todayStartMs } from './routes.js';

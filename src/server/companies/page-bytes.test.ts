@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { makeCompany, makeTrickyCompany } from '../../../test/support/sample-companies.js';
 import { type SearchCompanyDto, type SearchPage, success } from '../../contract/index.js';
-import { makeCompany, makeTrickyCompany } from '../export/sample-companies.js';
 import { piecesOfDtos, piecesOfJson, searchPageBytes } from './page-bytes.js';
 
 // Any UTF-16 code unit, lone surrogates included, so escaping is tested on every kind of character.

@@ -15,11 +15,11 @@ import {
   success,
   utcDayStartOf,
 } from '../../contract/index.js';
-import { callerOf, dataVersionOf, guard } from '../auth/authenticate.js';
+import { callerOf, guard } from '../auth/authenticate.js';
 import type { Caller } from '../auth/caller.js';
+import { createVersionedCache, dataVersionOf } from '../cache/index.js';
 import { requireJsonBody } from '../http/body-parsers.js';
 import type { ServerContext } from '../server-context.js';
-import { createVersionedCache } from '../versioned-cache.js';
 import { companyById, myCompanies } from './my-companies.js';
 import { resolveScope, type Scope } from './scope.js';
 import { type CountOf, searchPageBody } from './search-page.js';

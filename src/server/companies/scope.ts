@@ -4,6 +4,7 @@ import { RESOURCE_ID_PATTERN } from '../../contract/index.js';
 import type { Caller } from '../auth/caller.js';
 import type { LapseDatabase } from '../db/schema.js';
 import type { Db } from '../db/storage.js';
+import { isInSubtree, subtreeCondition } from '../db/tree-path.js';
 import { ApiError } from '../errors.js';
 
 /** A set of companies as a range of materialised paths (see `companies.path` in db/schema.ts). */
@@ -14,24 +15,15 @@ export interface Scope {
   includesRoot: boolean;
 }
 
-/** The first string above every path that starts with `prefix` ('/' + 1 = '0'; ids and '/' sort at or above '/'). */
-function upperBound(prefix: string): string {
-  return `${prefix.slice(0, -1)}0`;
-}
+const everyCompany = (eb: ExpressionBuilder<LapseDatabase, 'companies'>): Expression<SqlBool> => eb.lit(true);
 
 export function scopeCondition(scope: Scope) {
-  return (eb: ExpressionBuilder<LapseDatabase, 'companies'>): Expression<SqlBool> => {
-    if (scope.path === null) return eb.lit(true);
-    return eb.and([
-      eb('companies.path', scope.includesRoot ? '>=' : '>', scope.path),
-      eb('companies.path', '<', upperBound(scope.path)),
-    ]);
-  };
+  return scope.path === null ? everyCompany : subtreeCondition(scope.path, scope.includesRoot);
 }
 
 export function isInScope(scope: Scope, path: string): boolean {
   if (scope.path === null) return true;
-  return path.startsWith(scope.path) && (scope.includesRoot || path !== scope.path);
+  return isInSubtree(path, scope.path, scope.includesRoot);
 }
 
 /** Everything a caller may see: Root sees all; a Reseller its subtree without itself. */

@@ -1,5 +1,3 @@
-// Record streams to byte streams for POST /api/companies/search/export (contract §5).
-export { streamCsv } from './csv.js';
+// What POST /api/companies/search/export adds to the spreadsheet writers (src/spreadsheet): it waits for the
+// first byte, so an early failure is still a JSON answer (contract §5).
 export { awaitFirstByte } from './first-byte.js';
-export { recordBatchesOf } from './record-batches.js';
-export { streamXlsx, type XlsxOptions } from './xlsx.js';

@@ -1,11 +1,12 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../../../test/support/databases.js';
+import { findTreeInconsistencies } from '../../../test/support/tree-consistency.js';
 import { dayOf } from '../../contract/index.js';
-import { findTreeInconsistencies } from '../admin/tree-consistency.js';
 import { SEARCH_INDEXES } from '../db/migrations/001-initial.js';
 import type { Db } from '../db/storage.js';
 import { openStorage, type Storage } from '../db/storage.js';
+import { isInSubtree } from '../db/tree-path.js';
 import { FORMULA_COMPANY_NAME, ROOT_COMPANY_NAME, type SeedSummary, seedCompanies } from './index.js';
 
 const TODAY = '2026-03-15';
@@ -78,7 +79,7 @@ describe.each(DATABASE_KINDS)('seedCompanies on %s', (kind) => {
     expect(deep?.depth).toBeGreaterThanOrEqual(3);
     for (const reseller of summary.resellers) {
       const prefix = rows.find((row) => row.resource_id === reseller.resourceId)?.path ?? '?';
-      const below = rows.filter((row) => row.path.startsWith(prefix) && row.path !== prefix);
+      const below = rows.filter((row) => isInSubtree(row.path, prefix, false));
       expect(below.length).toBe(reseller.descendantCount);
     }
   });

@@ -1,6 +1,6 @@
 // The fixed parts of the Excel export's package (ECMA-376): content types, relationships, workbook, styles,
 // and each worksheet's XML around its rows. Parts that list the sheets are written last, once their count is known.
-import { EXPORT_COLUMNS, type ExportCellKind } from '../../contract/index.js';
+import { EXPORT_COLUMNS, type ExportCellKind } from '../contract/index.js';
 import { HEADER_ROW_XML, LAST_COLUMN } from './xlsx-cells.js';
 
 const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';

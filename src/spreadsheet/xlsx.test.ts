@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { libreOfficeSheets, loadWorkbook, sheetTexts } from '../../../test/support/spreadsheet-readers.js';
-import { EXPORT_COLUMNS, type SearchCompanyDto } from '../../contract/index.js';
+import {
+  expectedCells,
+  generateCompanies,
+  makeCompanies,
+  makeCompany,
+  makeTrickyCompany,
+} from '../../test/support/sample-companies.js';
+import { libreOfficeSheets, loadWorkbook, sheetTexts } from '../../test/support/spreadsheet-readers.js';
+import { EXPORT_COLUMNS, type SearchCompanyDto } from '../contract/index.js';
 import { recordBatchesOf } from './record-batches.js';
-import { expectedCells, generateCompanies, makeCompanies, makeCompany, makeTrickyCompany } from './sample-companies.js';
 import { streamXlsx, type XlsxOptions } from './xlsx.js';
 
 const HEADERS = EXPORT_COLUMNS.map((column) => column.header);

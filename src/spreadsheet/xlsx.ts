@@ -2,7 +2,7 @@
 // flat; past the per-sheet row limit the rows continue on "Companies (2)" and so on.
 import { Readable } from 'node:stream';
 import { ZipFile } from 'yazl';
-import { EXCEL_MAX_DATA_ROWS, type ExportRecord } from '../../contract/index.js';
+import { EXCEL_MAX_DATA_ROWS, type ExportRecord } from '../contract/index.js';
 import { streamPulled } from './pulled-stream.js';
 import { RowReader } from './row-reader.js';
 import { recordRowXml } from './xlsx-cells.js';

@@ -1,7 +1,8 @@
 // A check of the copies the company table keeps (schema.ts): path, depth, reseller name, folded columns. Tests run
 // it after every kind of write; it reads the whole table, so it is for test-sized databases and offline checks.
-import { foldTags, foldText } from '../db/fold-text.js';
-import type { Db } from '../db/storage.js';
+import { foldTags, foldText } from '../../src/server/db/fold-text.js';
+import type { Db } from '../../src/server/db/storage.js';
+import { childPath } from '../../src/server/db/tree-path.js';
 
 const foldNullable = (text: string | null) => (text === null ? null : foldText(text));
 
@@ -13,7 +14,7 @@ export async function findTreeInconsistencies(db: Db): Promise<string[]> {
   for (const row of rows) {
     const parent = row.parent_id === null ? undefined : byId.get(row.parent_id);
     const expected = {
-      path: `${parent?.path ?? '/'}${row.resource_id}/`,
+      path: childPath(parent?.path ?? null, row.resource_id),
       depth: parent === undefined ? 0 : parent.depth + 1,
       reseller_name: parent?.name ?? null,
       reseller_name_folded: foldNullable(parent?.name ?? null),

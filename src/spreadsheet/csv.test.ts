@@ -1,9 +1,14 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { EXPORT_COLUMNS } from '../../contract/index.js';
+import {
+  expectedCells,
+  generateCompanies,
+  makeCompanies,
+  makeTrickyCompany,
+} from '../../test/support/sample-companies.js';
+import { EXPORT_COLUMNS } from '../contract/index.js';
 import { streamCsv } from './csv.js';
 import { recordBatchesOf } from './record-batches.js';
-import { expectedCells, generateCompanies, makeCompanies, makeTrickyCompany } from './sample-companies.js';
 
 async function csvText(count: number): Promise<string> {
   const chunks: Buffer[] = [];

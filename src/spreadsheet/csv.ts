@@ -4,7 +4,7 @@
 // Written by hand rather than with csv-stringify: on the export's 14 columns csv-stringify costs about five
 // times as much per row as everything else in the export together (`npm run bench -- export`, writers table).
 import type { Readable } from 'node:stream';
-import { EXPORT_COLUMNS, type ExportCell, type ExportRecord, neutraliseFormula } from '../../contract/index.js';
+import { EXPORT_COLUMNS, type ExportCell, type ExportRecord, neutraliseFormula } from '../contract/index.js';
 import { streamPulled } from './pulled-stream.js';
 import { RowReader } from './row-reader.js';
 

@@ -1,6 +1,6 @@
 // Generated SearchCompanyDto rows for the export tests and benchmark: tricky text for the round-trip tests,
 // plain realistic rows for measuring speed. Deterministic (no randomness), so failures reproduce.
-import { neutraliseFormula, type SearchCompanyDto } from '../../contract/index.js';
+import { neutraliseFormula, type SearchCompanyDto } from '../../src/contract/index.js';
 
 // Texts a serialiser must carry through unchanged (or neutralised, contract §5) to any reader.
 const TRICKY_NAMES = [

@@ -7,7 +7,7 @@ import {
   type ExportRecord,
   neutraliseFormula,
   parseDay,
-} from '../../contract/index.js';
+} from '../contract/index.js';
 
 /** Cell style ids, as numbered in the package's styles part. */
 export const CELL_STYLE = { header: 1, date: 2 } as const;

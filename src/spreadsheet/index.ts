@@ -1,0 +1,5 @@
+// Export records to CSV and Excel byte streams (contract §5): the server's export route and the CLI's local
+// files write with the same code.
+export { streamCsv } from './csv.js';
+export { recordBatchesOf } from './record-batches.js';
+export { streamXlsx, type XlsxOptions } from './xlsx.js';
