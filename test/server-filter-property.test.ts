@@ -3,7 +3,7 @@
 // (only when valid) or a 400 INPUT_ERROR, never a 5xx.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ORDER_BY_ACCEPTED } from '../src/contract/index.js';
+import { DAY_MS, ORDER_BY_ACCEPTED } from '../src/contract/index.js';
 import { callApi, fetchToken, searchBody } from './support/api.js';
 import { type CompanyTree, readCompanyTree } from './support/company-rows.js';
 import { DATABASE_KINDS } from './support/databases.js';
@@ -21,7 +21,6 @@ import { startTestServer, type TestServer } from './support/test-server.js';
 const COMPANIES = 400;
 const RUNS = 60;
 const MAX_ITEMS = 8;
-const DAY_MS = 86_400_000;
 
 const HOSTILE_TEXT = ["' OR 1=1 --", '%', '_', '\\', '"', "'", '%_%', 'a%b', '\\%', "'); drop table companies; --", ''];
 

@@ -1,6 +1,7 @@
 // The search filter's meaning (contract §4), written from the contract alone and evaluated in memory over rows
 // read straight from the database: what the server's SQL must agree with. Case-insensitive means
 // `toLowerCase()` on both sides; dates are parsed here, not with the contract module the server uses.
+import { DAY_MS } from '../../src/contract/index.js';
 import type { CompanyRecord, CompanyTree } from './company-rows.js';
 
 export interface OracleFilterItem {
@@ -26,8 +27,6 @@ export interface OracleContext {
   /** Epoch ms of today's UTC midnight: the day that decides "expired". */
   todayStartMs: number;
 }
-
-const DAY_MS = 86_400_000;
 
 const FIELD_ALIASES: Record<string, string> = { renewaldate: 'licenseenddate', licenseexpired: 'licenceexpired' };
 

@@ -1,6 +1,6 @@
 // Generated SearchCompanyDto rows for the export tests and benchmark: tricky text for the round-trip tests,
 // plain realistic rows for measuring speed. Deterministic (no randomness), so failures reproduce.
-import { neutraliseFormula, type SearchCompanyDto } from '../../src/contract/index.js';
+import { DAY_MS, neutraliseFormula, type SearchCompanyDto } from '../../src/contract/index.js';
 
 // Texts a serialiser must carry through unchanged (or neutralised, contract §5) to any reader.
 const TRICKY_NAMES = [
@@ -30,7 +30,6 @@ const TRICKY_TAGS: readonly (readonly string[])[] = [
   [''],
 ];
 
-const DAY_MS = 86_400_000;
 const BASE_MS = Date.UTC(2026, 0, 1);
 
 function isoAt(ms: number): string {
