@@ -134,7 +134,7 @@ async function checksumTable(db: AnyDb, table: TableName, batchSize: number): Pr
   return checksum;
 }
 
-/** After the bulk load: new company ids must follow the copied ones, and the planner needs statistics. */
+/** After the bulk load: new company ids must follow the copied ones, and the database gets ready to serve reads. */
 async function finishTarget(target: DialectConnection): Promise<void> {
   const db = target.db as Kysely<unknown>;
   await target.adapter.resetIdentity(db, 'companies', 'id');

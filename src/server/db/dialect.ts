@@ -100,7 +100,8 @@ export interface DialectConnection {
   dataVersion(): Promise<string | null>;
   /**
    * Inserts `rows` (objects with the same columns) into `table` the fastest way this database takes many rows:
-   * the bulk loads (seed, copy) write through it. `db` is this connection's db or a transaction open on it.
+   * the bulk loads (seed, copy) write through it. `db` is this connection's db or a transaction open on it; on
+   * SQLite the rows go straight to the connection, so nothing else may be running on it meanwhile.
    */
   writeRows(db: Kysely<LapseDatabase>, table: keyof LapseDatabase, rows: readonly object[]): Promise<void>;
   close(): Promise<void>;
