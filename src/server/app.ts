@@ -14,8 +14,7 @@ import { registerErrorHandler } from './http/error-handler.js';
 import { requestIdOf } from './http/request-id.js';
 import { registerResponseHeaders } from './http/response-headers.js';
 import { serverLogger } from './logger.js';
-import { createDatabaseRateLimitStore } from './rate-limit/database-store.js';
-import { createMemoryRateLimitStore, type RateLimitStore } from './rate-limit/token-bucket.js';
+import type { RateLimitStore } from './rate-limit/index.js';
 import type { ServerContext } from './server-context.js';
 
 export interface AppParts {
@@ -40,10 +39,7 @@ export async function buildApp(config: ServerConfig, parts: AppParts = {}): Prom
     storage,
     keyRing: createKeyRing(storage, config.issuer),
     credentials: createCredentialLookup(storage.db),
-    // One process on SQLite keeps buckets in memory; instances sharing PostgreSQL share them there (contract §7).
-    rateLimits:
-      parts.rateLimits ??
-      (storage.dialect === 'postgres' ? createDatabaseRateLimitStore(storage.db) : createMemoryRateLimitStore()),
+    rateLimits: parts.rateLimits ?? storage.createRateLimitStore(),
   };
   const app = Fastify({
     ...loggerOptions(config),

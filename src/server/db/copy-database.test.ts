@@ -1,8 +1,9 @@
-import { sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, insertCompanies, type TestDatabase } from '../../../test/support/databases.js';
 import { CopyRefusedError, copyDatabase } from './copy-database.js';
-import { SEARCH_INDEXES } from './migrations/001-initial.js';
+import { connectDialect } from './dialect.js';
+import { SEARCH_INDEXES } from './search-indexes.js';
 import { type Db, openStorage } from './storage.js';
 
 /** A little of everything the copy must carry unchanged: nulls, accents, quotes, line breaks, fractions. */
@@ -85,15 +86,11 @@ async function readEverything(location: string) {
 }
 
 async function listIndexes(location: string): Promise<string[]> {
-  const storage = await openStorage(location);
+  const connection = connectDialect(location, { maxConnections: 1 });
   try {
-    const query =
-      storage.dialect === 'postgres'
-        ? sql<{ name: string }>`select indexname as name from pg_indexes where tablename = 'companies'`
-        : sql<{ name: string }>`select name from sqlite_master where type = 'index' and tbl_name = 'companies'`;
-    return (await query.execute(storage.db)).rows.map((row) => row.name);
+    return await connection.adapter.indexNames(connection.db as Kysely<unknown>, 'companies');
   } finally {
-    await storage.close();
+    await connection.close();
   }
 }
 

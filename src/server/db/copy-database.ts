@@ -1,12 +1,11 @@
 // Copies a whole lapse database between SQLite and PostgreSQL (either way, or like to like), then proves the
 // copy: per table, the row count and an order-independent checksum read back from each side.
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { type Kysely, sql } from 'kysely';
-import { connectDialect, type DialectConnection, isPostgresUrl } from './dialect.js';
+import { connectDialect, type DialectConnection, dialectFor } from './dialect.js';
 import { migrateToLatest } from './migrate.js';
-import { createSearchIndexes, dropSearchIndexes } from './migrations/001-initial.js';
 import type { LapseDatabase } from './schema.js';
+import { createSearchIndexes, dropSearchIndexes } from './search-indexes.js';
 
 type TableName = keyof LapseDatabase;
 type Row = Record<string, unknown>;
@@ -25,9 +24,6 @@ const COPY_ORDER: { [table in TableName]: readonly string[] } = {
   signing_keys: ['kid'],
   rate_limit_buckets: ['bucket_key'],
 };
-
-/** Bound parameters per INSERT, under SQLite's limit of 32766 (PostgreSQL allows 65535). */
-const MAX_PARAMETERS = 30_000;
 
 export interface TableCopyReport {
   table: TableName;
@@ -78,10 +74,7 @@ class TableChecksum {
 }
 
 function describeLocation(location: string): string {
-  if (!isPostgresUrl(location)) return location;
-  const url = new URL(location);
-  url.password = '';
-  return url.toString();
+  return dialectFor(location).describeLocation(location);
 }
 
 async function readAppliedMigrations(db: AnyDb, location: string): Promise<string[]> {
@@ -108,46 +101,29 @@ function streamTable(db: AnyDb, table: TableName, batchSize: number): AsyncItera
     .stream(batchSize);
 }
 
-/**
- * Columns the database computes itself (GENERATED ALWAYS): read and checksummed like any other, never written.
- * The target's own definition counts, since that is where the insert goes.
- */
-async function listGeneratedColumns(target: DialectConnection, table: TableName): Promise<Set<string>> {
-  const query =
-    target.traits.name === 'postgres'
-      ? sql<{ name: string }>`select column_name as name from information_schema.columns
-          where table_schema = current_schema() and table_name = ${table} and is_generated = 'ALWAYS'`
-      : // table_xinfo marks generated columns hidden = 2 (virtual) or 3 (stored).
-        sql<{ name: string }>`select name from pragma_table_xinfo(${table}) where hidden in (2, 3)`;
-  const { rows } = await query.execute(target.db);
-  return new Set(rows.map((row) => row.name));
-}
-
 function withoutColumns(row: Row, columns: Set<string>): Row {
   return columns.size === 0 ? row : Object.fromEntries(Object.entries(row).filter(([column]) => !columns.has(column)));
 }
 
-async function insertBatch(db: AnyDb, table: TableName, rows: Row[]): Promise<void> {
-  if (rows.length > 0) await db.insertInto(table).values(rows).execute();
-}
-
-/** Streams one table from source to target; returns the checksum of what it read. */
+/**
+ * Streams one table from source to target; returns the checksum of what it read. Columns the database computes
+ * itself (GENERATED ALWAYS) are read and checksummed like any other, never written; the target's own definition
+ * counts, since that is where the insert goes.
+ */
 async function copyTable(source: AnyDb, target: DialectConnection, table: TableName, options: Required<CopyOptions>) {
-  const targetDb = target.db as unknown as AnyDb;
-  const generated = await listGeneratedColumns(target, table);
+  const generated = await target.adapter.generatedColumnNames(target.db as Kysely<unknown>, table);
   const checksum = new TableChecksum();
   let batch: Row[] = [];
   for await (const row of streamTable(source, table, options.batchSize)) {
     checksum.add(row);
     batch.push(withoutColumns(row, generated));
-    const rowsPerInsert = Math.min(options.batchSize, Math.floor(MAX_PARAMETERS / Object.keys(row).length));
-    if (batch.length >= rowsPerInsert) {
-      await insertBatch(targetDb, table, batch);
+    if (batch.length >= options.batchSize) {
+      await target.writeRows(target.db, table, batch);
       batch = [];
       options.onProgress(table, checksum.rows);
     }
   }
-  await insertBatch(targetDb, table, batch);
+  await target.writeRows(target.db, table, batch);
   options.onProgress(table, checksum.rows);
   return checksum;
 }
@@ -158,19 +134,15 @@ async function checksumTable(db: AnyDb, table: TableName, batchSize: number): Pr
   return checksum;
 }
 
-/** After the bulk load: PostgreSQL's identity sequence must follow the copied ids, and its planner needs statistics. */
+/** After the bulk load: new company ids must follow the copied ones, and the database gets ready to serve reads. */
 async function finishTarget(target: DialectConnection): Promise<void> {
-  if (target.traits.name !== 'postgres') return; // SQLite's AUTOINCREMENT follows the largest id by itself.
-  await sql`select setval(pg_get_serial_sequence('companies', 'id'), coalesce(max(id), 0) + 1, false) from companies`.execute(
-    target.db,
-  );
-  // VACUUM as well: it sets the visibility map, without which index-only scans read the heap after all, and the
-  // hint bits, which the first reads of every copied row would otherwise write.
-  await sql`vacuum (analyze)`.execute(target.db);
+  const db = target.db as Kysely<unknown>;
+  await target.adapter.resetIdentity(db, 'companies', 'id');
+  await target.adapter.settleAfterCopy(db);
 }
 
 async function openSource(location: string) {
-  if (!isPostgresUrl(location) && !existsSync(location)) {
+  if (dialectFor(location).isMissing(location)) {
     throw new CopyRefusedError(`the source ${location} does not exist`);
   }
   const connection = connectDialect(location, { maxConnections: 2 });
@@ -198,7 +170,7 @@ async function copyAllTables(source: AnyDb, target: DialectConnection, options: 
       }
       return result;
     });
-  await createSearchIndexes(target.db as Kysely<unknown>, target.traits);
+  await createSearchIndexes(target.db as Kysely<unknown>, target.adapter);
   await finishTarget(target);
   return checksums;
 }
@@ -221,7 +193,7 @@ async function compareWithTarget(targetDb: AnyDb, sourceChecksums: Map<TableName
 
 /** Migrates the target and checks it can take the source: same migrations, no rows. */
 async function prepareTarget(target: DialectConnection, to: string, sourceMigrations: string[]): Promise<void> {
-  await migrateToLatest(target.db as Kysely<unknown>, target.traits);
+  await migrateToLatest(target.db as Kysely<unknown>, target.adapter);
   const targetDb = target.db as unknown as AnyDb;
   const targetMigrations = await readAppliedMigrations(targetDb, to);
   if (sourceMigrations.join() !== targetMigrations.join()) {

@@ -1,5 +1,6 @@
 // Storage: a migrated database and the two ways the server reads it (a short snapshot, a long stream).
 import { type Compilable, type Kysely, sql } from 'kysely';
+import type { RateLimitStore } from '../rate-limit/index.js';
 import { connectDialect, type DialectName, type PoolOptions, type SqlJson } from './dialect.js';
 import { migrateToLatest } from './migrate.js';
 import type { LapseDatabase } from './schema.js';
@@ -14,6 +15,7 @@ export type RowBatches = (query: Compilable<unknown>, batchSize: number) => Asyn
 
 export interface Storage {
   db: Db;
+  /** Which database this is, for display (/readyz); behaviour that differs lives in the dialect adapter. */
   dialect: DialectName;
   /** JSON built in the database, where the dialect does it faster than the server (see dialect.ts). */
   json: SqlJson | undefined;
@@ -27,6 +29,8 @@ export interface Storage {
   selectValues(query: Compilable<unknown>): Promise<unknown[][]>;
   /** Changes whenever committed writes may have changed the data; null: do not cache (see dialect.ts). */
   dataVersion(): Promise<string | null>;
+  /** contract §7: the rate-limit buckets this database's server instances share (see DialectAdapter). */
+  createRateLimitStore(): RateLimitStore;
   /** Throws when the database cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -34,21 +38,17 @@ export interface Storage {
 
 export async function openStorage(location: string, options: PoolOptions = { maxConnections: 10 }): Promise<Storage> {
   const connection = connectDialect(location, options);
-  await migrateToLatest(connection.db as Kysely<unknown>, connection.traits);
-  const snapshot = <T>(db: Db, read: (db: Db) => Promise<T>) =>
-    db
-      .transaction()
-      .setIsolationLevel(connection.traits.name === 'postgres' ? 'repeatable read' : 'serializable')
-      .execute(read);
+  const { adapter } = connection;
+  await migrateToLatest(connection.db as Kysely<unknown>, adapter);
   return {
     db: connection.db,
-    dialect: connection.traits.name,
-    json: connection.traits.json,
+    dialect: adapter.name,
+    json: adapter.json,
     selectValues: (query) => connection.selectValues(query.compile()),
     async longReadSnapshot(read) {
       const reader = await connection.openReader();
       try {
-        return await snapshot(reader.db, (trx) =>
+        return await adapter.inSnapshot(reader.db, (trx) =>
           read(trx, (query, batchSize) => reader.streamBatches(trx, query.compile(), batchSize)),
         );
       } finally {
@@ -56,6 +56,7 @@ export async function openStorage(location: string, options: PoolOptions = { max
       }
     },
     dataVersion: () => connection.dataVersion(),
+    createRateLimitStore: () => adapter.createRateLimitStore(connection.db),
     async ping() {
       await sql`select 1`.execute(connection.db);
     },

@@ -1,9 +1,10 @@
-import { sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../../../test/support/databases.js';
 import { findTreeInconsistencies } from '../../../test/support/tree-consistency.js';
 import { dayOf } from '../../contract/index.js';
-import { SEARCH_INDEXES } from '../db/migrations/001-initial.js';
+import { connectDialect } from '../db/dialect.js';
+import { SEARCH_INDEXES } from '../db/search-indexes.js';
 import type { Db } from '../db/storage.js';
 import { openStorage, type Storage } from '../db/storage.js';
 import { isInSubtree } from '../db/tree-path.js';
@@ -126,13 +127,9 @@ describe.each(DATABASE_KINDS)('seedCompanies on %s', (kind) => {
   });
 
   it('rebuilds the search indexes and refuses to seed a non-empty database without reset', async () => {
-    const indexes =
-      kind === 'sqlite'
-        ? await sql<{ name: string }>`select name from sqlite_master where type = 'index'`.execute(storage.db)
-        : await sql<{ name: string }>`select indexname as name from pg_indexes where tablename = 'companies'`.execute(
-            storage.db,
-          );
-    const names = indexes.rows.map((row) => row.name);
+    const connection = connectDialect(database.location, { maxConnections: 1 });
+    const names = await connection.adapter.indexNames(connection.db as Kysely<unknown>, 'companies');
+    await connection.close();
     for (const index of Object.keys(SEARCH_INDEXES)) expect(names).toContain(index);
     await expect(seedCompanies(database.location, { companies: 10, seed: 7, today: TODAY })).rejects.toThrow(/--reset/);
     const count = await storage.db

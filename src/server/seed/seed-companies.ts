@@ -1,19 +1,17 @@
 // seedCompanies: fills an empty database with a deterministic company tree (same companies/seed/today → same rows).
 // Everything happens in one transaction with the search indexes dropped and rebuilt after, then ANALYZE, because
 // the planner's choice between the subtree range and an order index depends on its statistics.
-import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect, sql } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import { type CalendarDay, parseDay } from '../../contract/index.js';
 import { AdminError } from '../admin/admin-error.js';
-import { connectDialect, type DialectTraits, isPostgresUrl } from '../db/dialect.js';
+import { connectDialect, type DialectConnection } from '../db/dialect.js';
 import { migrateToLatest } from '../db/migrate.js';
-import { createSearchIndexes, dropSearchIndexes } from '../db/migrations/001-initial.js';
 import type { LapseDatabase } from '../db/schema.js';
+import { createSearchIndexes, dropSearchIndexes } from '../db/search-indexes.js';
 import { buildCatalogue, type SeedCatalogue } from './catalogue.js';
 import { generateCompanyTree, type SeededCompany, type TreeOutline } from './company-tree.js';
 import { createRandom } from './random.js';
 import { createTally, type SeedCounts } from './seed-tally.js';
-import { sqliteRowWriter, type Trx, type WriteRows, writeRowsWithKysely } from './seed-writers.js';
 
 export interface SeedOptions {
   companies: number;
@@ -36,6 +34,11 @@ export interface SeedSummary extends TreeOutline {
 }
 
 export const PROGRESS_INTERVAL = 100_000;
+
+/** Companies handed to the database's bulk writer at a time. */
+const BATCH_ROWS = 500;
+
+type Trx = Transaction<LapseDatabase>;
 
 function checkOptions(options: SeedOptions): void {
   if (!Number.isSafeInteger(options.companies) || options.companies < 1) {
@@ -71,12 +74,26 @@ async function insertCatalogue(trx: Trx, catalogue: SeedCatalogue): Promise<void
   await trx.insertInto('license_types').values(rows(catalogue.licenseTypes)).execute();
 }
 
-async function load(
-  db: Kysely<LapseDatabase>,
-  traits: DialectTraits,
-  writeRows: WriteRows,
-  options: SeedOptions,
-): Promise<SeedSummary> {
+async function writeCompanies(
+  connection: DialectConnection,
+  trx: Trx,
+  rows: Iterable<SeededCompany>,
+  onRow: (row: SeededCompany) => void,
+): Promise<void> {
+  let batch: SeededCompany[] = [];
+  for (const row of rows) {
+    onRow(row);
+    batch.push(row);
+    if (batch.length === BATCH_ROWS) {
+      await connection.writeRows(trx, 'companies', batch);
+      batch = [];
+    }
+  }
+  await connection.writeRows(trx, 'companies', batch);
+}
+
+async function load(connection: DialectConnection, options: SeedOptions): Promise<SeedSummary> {
+  const { db, adapter } = connection;
   const random = createRandom(options.seed);
   const catalogue = buildCatalogue(random);
   const outline: TreeOutline = {
@@ -96,8 +113,9 @@ async function load(
     const schemaDb = trx as unknown as Kysely<unknown>;
     await dropSearchIndexes(schemaDb);
     await insertCatalogue(trx, catalogue);
-    await writeRows(trx, generateCompanyTree(options.companies, options.today, random, catalogue, outline), countRow);
-    await createSearchIndexes(schemaDb, traits);
+    const rows = generateCompanyTree(options.companies, options.today, random, catalogue, outline);
+    await writeCompanies(connection, trx, rows, countRow);
+    await createSearchIndexes(schemaDb, adapter);
   });
   await sql`analyze`.execute(db);
   return {
@@ -111,54 +129,18 @@ async function load(
   };
 }
 
-/** Leaves WAL for a rollback journal when no other connection has the file open; false when one does. */
-function tryRollbackJournal(handle: Database.Database): boolean {
-  try {
-    return handle.pragma('journal_mode = DELETE', { simple: true }) === 'delete';
-  } catch {
-    return false;
-  }
-}
-
-async function seedSqlite(file: string, traits: DialectTraits, options: SeedOptions): Promise<SeedSummary> {
-  const handle = new Database(file);
-  // A one-off bulk load: a rollback journal writes each page once (WAL writes it twice; it stays when a server
-  // has the file open), foreign keys are right by construction (parents come first), and a big page cache keeps
-  // the index builds in memory. ANALYZE samples each index instead of reading it whole.
-  const leftWal = tryRollbackJournal(handle);
-  handle.pragma('busy_timeout = 5000');
-  handle.pragma('synchronous = OFF');
-  handle.pragma('foreign_keys = OFF');
-  handle.pragma('cache_size = -262144');
-  handle.pragma('temp_store = MEMORY');
-  handle.pragma('threads = 2'); // the index builds sort with a helper thread
-  handle.pragma('analysis_limit = 1000');
-  const db = new Kysely<LapseDatabase>({ dialect: new SqliteDialect({ database: handle }) });
-  try {
-    return await load(db, traits, sqliteRowWriter(handle), options);
-  } finally {
-    if (leftWal) handle.pragma('journal_mode = WAL');
-    await db.destroy();
-  }
-}
-
-async function seedPostgres(db: Kysely<LapseDatabase>, traits: DialectTraits, options: SeedOptions) {
-  const summary = await load(db, traits, writeRowsWithKysely, options);
-  // Ids were given explicitly, so the identity sequence must be moved past them for later inserts.
-  await sql`select setval(pg_get_serial_sequence('companies', 'id'), (select max(id) from companies))`.execute(db);
-  return summary;
-}
-
 /** `location`: a SQLite file path or a postgres:// URL (as openStorage takes). */
 export async function seedCompanies(location: string, options: SeedOptions): Promise<SeedSummary> {
   checkOptions(options);
   if (location === ':memory:' || location === '') throw new AdminError('The seed needs a database file or URL');
-  const connection = connectDialect(location, { maxConnections: 1 });
+  const connection = connectDialect(location, { maxConnections: 1, isBulkLoad: true });
   try {
-    await migrateToLatest(connection.db as Kysely<unknown>, connection.traits);
-    if (isPostgresUrl(location)) return await seedPostgres(connection.db, connection.traits, options);
+    await migrateToLatest(connection.db as Kysely<unknown>, connection.adapter);
+    const summary = await load(connection, options);
+    // Ids were given explicitly, so the database's own numbering must be moved past them for later inserts.
+    await connection.adapter.resetIdentity(connection.db as Kysely<unknown>, 'companies', 'id');
+    return summary;
   } finally {
     await connection.close();
   }
-  return seedSqlite(location, connection.traits, options);
 }

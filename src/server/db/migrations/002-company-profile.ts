@@ -1,10 +1,10 @@
 // The company profile fields of the vendor's CompanyDto (contract §6): country, licence period, status, modules,
 // date and time formats, description. All may be empty, so existing rows need no values.
 import type { Kysely } from 'kysely';
-import type { DialectTraits } from '../dialect.js';
+import type { DialectAdapter } from '../dialect.js';
 
-export async function up(db: Kysely<unknown>, traits: DialectTraits): Promise<void> {
-  const text = traits.byteOrderedText;
+export async function up(db: Kysely<unknown>, adapter: DialectAdapter): Promise<void> {
+  const text = adapter.byteOrderedText;
   const columns = [
     'description',
     'country_resource_id',

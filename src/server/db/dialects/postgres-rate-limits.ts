@@ -1,9 +1,11 @@
 // Rate-limit buckets shared by every server instance on one PostgreSQL database (contract §7 must hold across
 // instances). One statement per decision: the bucket row is locked, refilled, debited when it can be, and written
 // back; concurrent requests for one client serialise on that row.
-import { sql } from 'kysely';
-import type { Db } from '../db/storage.js';
-import { decide, type RateDecision, type RateLimitStore, refill } from './token-bucket.js';
+import { type Kysely, sql } from 'kysely';
+import { decide, type RateDecision, type RateLimitStore, refill } from '../../rate-limit/index.js';
+import type { LapseDatabase } from '../schema.js';
+
+type Db = Kysely<LapseDatabase>;
 
 interface BucketRow {
   refilled: number;
@@ -36,7 +38,7 @@ async function refilledTokens(
   return Number(result.rows[0]?.refilled ?? perMinute);
 }
 
-export function createDatabaseRateLimitStore(db: Db): RateLimitStore {
+export function createPostgresRateLimitStore(db: Db): RateLimitStore {
   return {
     async take(key, perMinute, nowMs): Promise<RateDecision> {
       const tokens = await refilledTokens(db, key, perMinute, nowMs, true);

@@ -1,0 +1,89 @@
+// A PostgreSQL database through a pg pool: every connection can read and write, the pool gives each its own.
+import { type CompiledQuery, Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import Cursor from 'pg-cursor';
+import type { DialectConnection, PoolOptions } from '../dialect.js';
+import type { LapseDatabase } from '../schema.js';
+
+/**
+ * pg-cursor reads `batchSize` rows per round trip, and Kysely's executor hands them over as one result. pg keeps
+ * an object's keys in the result's column order, so its values are the row in select order.
+ */
+async function* postgresBatches(trx: Kysely<LapseDatabase>, query: CompiledQuery, batchSize: number) {
+  for await (const result of trx.getExecutor().stream(query, batchSize))
+    yield (result.rows as object[]).map((row) => Object.values(row));
+}
+
+/** Bound parameters per statement: the protocol counts them in 16 bits. */
+const MAX_PARAMETERS = 65_535;
+
+/** Multi-row inserts, as many rows to a statement as the parameter limit lets through. */
+const writeRows: DialectConnection['writeRows'] = async (db, table, rows) => {
+  const first = rows[0];
+  if (first === undefined) return;
+  const rowsPerInsert = Math.max(1, Math.floor(MAX_PARAMETERS / Object.keys(first).length));
+  for (let start = 0; start < rows.length; start += rowsPerInsert) {
+    await db
+      .insertInto(table)
+      .values(rows.slice(start, start + rowsPerInsert) as never)
+      .execute();
+  }
+};
+
+/**
+ * pg-cursor's close() waits for a ReadyForQuery that a lost connection never sends, so an export whose database
+ * went away would hang instead of failing (contract §5: a cut export must not look whole, nor stall). A cursor
+ * that has failed has nothing left to close: its error already ended the query.
+ */
+class FailFastCursor<Row> extends Cursor<Row> {
+  override close(): Promise<void>;
+  override close(callback: (err: Error) => void): undefined;
+  override close(callback?: (err: Error) => void): Promise<void> | undefined {
+    const hasFailed = (this as unknown as { state: string }).state === 'error';
+    if (!hasFailed) return callback ? super.close(callback) : super.close();
+    if (!callback) return Promise.resolve();
+    setImmediate(callback as () => void);
+    return undefined;
+  }
+}
+
+let postgresTypesSet = false;
+function setPostgresTypeParsers(): void {
+  if (postgresTypesSet) return;
+  // BIGINT (epoch ms) and COUNT(*) come back as strings by default; every value we store fits a double.
+  pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+  pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number(value));
+  postgresTypesSet = true;
+}
+
+/** The connection, without its adapter (postgres.ts adds it). */
+export function connectPostgres(url: string, options: PoolOptions): Omit<DialectConnection, 'adapter'> {
+  setPostgresTypeParsers();
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.maxConnections,
+    connectionTimeoutMillis: 5000,
+    idleTimeoutMillis: 30_000,
+    // A pool error (the database restarted under an idle client) must not crash the process.
+    allowExitOnIdle: false,
+  });
+  pool.on('error', () => {});
+  // A connection lost while checked out (the database stopped mid-export) fails the query that was using it; pg
+  // also emits the loss on the client, where the pool listens only while the client is idle: without this
+  // listener that event would crash the process.
+  pool.on('connect', (client) => client.on('error', () => {}));
+  const db = new Kysely<LapseDatabase>({ dialect: new PostgresDialect({ pool, cursor: FailFastCursor }) });
+  return {
+    db,
+    // The pool already hands each transaction its own connection.
+    openReader: async () => ({ db, streamBatches: postgresBatches, release: async () => {} }),
+    async selectValues(query) {
+      const result = await pool.query({ text: query.sql, values: [...query.parameters], rowMode: 'array' });
+      return result.rows as unknown[][];
+    },
+    // Other instances write to the same database and PostgreSQL has no cheap change counter: never cache.
+    dataVersion: async () => null,
+    writeRows,
+    close: () => db.destroy(),
+  };
+}

@@ -1,0 +1,184 @@
+// A SQLite file (through better-sqlite3): the main connection, reader connections for long reads, bulk writes.
+import Database from 'better-sqlite3';
+import { type CompiledQuery, Kysely, type SqliteDatabase, SqliteDialect } from 'kysely';
+import type { ConnectOptions, DialectConnection, Reader } from '../dialect.js';
+import type { LapseDatabase } from '../schema.js';
+
+/** better-sqlite3 reads synchronously: a batch is `batchSize` steps of the statement's iterator. */
+async function* sqliteBatches(database: Database.Database, query: CompiledQuery, batchSize: number) {
+  const statement = database.prepare(query.sql).raw(true);
+  const rows = statement.iterate(...(query.parameters as unknown[])) as IterableIterator<unknown[]>;
+  try {
+    for (;;) {
+      const batch: unknown[][] = [];
+      for (let next = rows.next(); !next.done; next = rows.next()) {
+        batch.push(next.value);
+        if (batch.length === batchSize) break;
+      }
+      if (batch.length > 0) yield batch;
+      if (batch.length < batchSize) return;
+    }
+  } finally {
+    rows.return?.();
+  }
+}
+
+function openSqliteFile(file: string, readonly: boolean): Database.Database {
+  const database = new Database(file, { readonly, fileMustExist: readonly });
+  // WAL lets readers (search, long exports) run beside the writer; NORMAL is durable at checkpoints in WAL mode.
+  if (!readonly) database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = NORMAL');
+  database.pragma('busy_timeout = 5000');
+  database.pragma('foreign_keys = ON');
+  return database;
+}
+
+/** Leaves WAL for a rollback journal when no other connection has the file open; false when one does. */
+function tryRollbackJournal(database: Database.Database): boolean {
+  try {
+    return database.pragma('journal_mode = DELETE', { simple: true }) === 'delete';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A one-off bulk load: a rollback journal writes each page once (WAL writes it twice; it stays when a server has
+ * the file open), foreign keys are right by construction (parents come first), and a big page cache keeps the
+ * index builds in memory. ANALYZE samples each index instead of reading it whole. Returns what undoes the journal
+ * change when the load's connection closes.
+ */
+function setBulkLoadPragmas(database: Database.Database): () => void {
+  const hasLeftWal = tryRollbackJournal(database);
+  database.pragma('synchronous = OFF');
+  database.pragma('foreign_keys = OFF');
+  database.pragma('cache_size = -262144');
+  database.pragma('temp_store = MEMORY');
+  database.pragma('threads = 2'); // the index builds sort with a helper thread
+  database.pragma('analysis_limit = 1000');
+  return () => {
+    if (hasLeftWal) database.pragma('journal_mode = WAL');
+  };
+}
+
+const MAX_CACHED_STATEMENTS = 500;
+
+/**
+ * Kysely prepares every query anew; on a hot search path preparing costs as much as running. The main
+ * connection keeps its prepared statements (the SQL text is the key; values are bound per call). Kysely holds a
+ * connection for one query or stream at a time, so a statement is never run twice at once.
+ */
+function statementCache(prepare: (sqlText: string) => Database.Statement) {
+  const statements = new Map<string, Database.Statement>();
+  return (sqlText: string) => {
+    let statement = statements.get(sqlText);
+    if (!statement) {
+      statement = prepare(sqlText);
+      if (statements.size >= MAX_CACHED_STATEMENTS) statements.delete(statements.keys().next().value as string);
+      statements.set(sqlText, statement);
+    }
+    return statement;
+  };
+}
+
+function withStatementCache(database: Database.Database): SqliteDatabase {
+  return { close: () => database.close(), prepare: statementCache((sqlText) => database.prepare(sqlText)) };
+}
+
+/**
+ * Rows through one prepared statement on the raw connection, run row by row: several times faster than Kysely's
+ * multi-row inserts. The batch runs in a transaction of its own, or in a savepoint of one already open on the
+ * connection (the seed's), which the rows then join.
+ */
+function sqliteRowWriter(database: Database.Database): DialectConnection['writeRows'] {
+  const insertStatement = statementCache((sqlText) => database.prepare(sqlText));
+  const insertAll = database.transaction((statement: Database.Statement, columns: string[], rows: object[]) => {
+    for (const row of rows) statement.run(columns.map((column) => (row as Record<string, unknown>)[column]));
+  });
+  return async (_db, table, rows) => {
+    const first = rows[0];
+    if (first === undefined) return;
+    const columns = Object.keys(first);
+    const names = columns.map((column) => `"${column}"`).join(', ');
+    const statement = insertStatement(
+      `insert into "${table}" (${names}) values (${columns.map(() => '?').join(', ')})`,
+    );
+    insertAll(statement, columns, rows as object[]);
+  };
+}
+
+/**
+ * Page cache of the main connection, which serves every search: SQLite's default (2 MiB) is smaller than the
+ * pages a listing reads again and again (the index walked up to each page's offset, rows near each other), and a
+ * page missing from it is a system call to read. 64 MiB holds a 100,000-company database whole; it fills only as
+ * far as searches read. Reader connections (exports, which read each row once under a memory ceiling) keep the
+ * default. `npm run bench -- client` measured listings 15–20% faster with it.
+ */
+const MAIN_CONNECTION_CACHE_KIB = 64 * 1024;
+
+/**
+ * Reader connections kept open between long reads: opening one per export costs an open, a schema read and a
+ * page cache built anew each time, and the allocations that come and go with them.
+ */
+const MAX_IDLE_SQLITE_READERS = 4;
+
+/** The connection, without its adapter (sqlite.ts adds it). */
+export function connectSqlite(file: string, options: ConnectOptions): Omit<DialectConnection, 'adapter'> {
+  const database = openSqliteFile(file, false);
+  database.pragma(`cache_size = -${MAIN_CONNECTION_CACHE_KIB}`);
+  const endBulkLoad = options.isBulkLoad ? setBulkLoadPragmas(database) : () => {};
+  const db = new Kysely<LapseDatabase>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
+  const isMemory = file === ':memory:' || file === '';
+  const versionStatement = database
+    .prepare("select (select data_version from pragma_data_version()) || ':' || total_changes()")
+    .pluck();
+  // Statements that return arrays (raw mode is a setting of the statement, so they are kept apart).
+  const arrayStatement = statementCache((sqlText) => database.prepare(sqlText).raw(true));
+  const idleReaders: Reader[] = [];
+  let isClosed = false;
+  // An in-memory database exists only on its one connection, so it reads there.
+  const memoryReader: Reader = {
+    db,
+    streamBatches: (_trx, query, batchSize) => sqliteBatches(database, query, batchSize),
+    release: async () => {},
+  };
+  function openFileReader(): Reader {
+    const readerDatabase = openSqliteFile(file, true);
+    const readerDb = new Kysely<LapseDatabase>({ dialect: new SqliteDialect({ database: readerDatabase }) });
+    const reader: Reader = {
+      db: readerDb,
+      // The raw handle is the connection the transaction runs on, so the batches read inside it.
+      streamBatches: (_trx, query, batchSize) => sqliteBatches(readerDatabase, query, batchSize),
+      async release() {
+        // Only a reader whose read ended cleanly goes back: one still in a transaction is closed instead.
+        if (!isClosed && !readerDatabase.inTransaction && idleReaders.length < MAX_IDLE_SQLITE_READERS) {
+          idleReaders.push(reader);
+        } else {
+          await readerDb.destroy();
+        }
+      },
+    };
+    return reader;
+  }
+  return {
+    db,
+    openReader: async () => (isMemory ? memoryReader : (idleReaders.pop() ?? openFileReader())),
+    // Through Kysely's hold on the connection, so the read never lands inside another request's transaction.
+    selectValues: (query) =>
+      db
+        .connection()
+        .execute(async () => arrayStatement(query.sql).all(...(query.parameters as unknown[])) as unknown[][]),
+    // data_version moves when another connection (another process: `lapse admin`, a seed) commits;
+    // total_changes() counts this connection's own writes. Asked on every request, so straight on the connection
+    // rather than through Kysely: read in the middle of this connection's own transaction it counts changes
+    // that may yet roll back, which can only make a cache miss, never serve stale data.
+    dataVersion: async () => versionStatement.get() as string,
+    writeRows: sqliteRowWriter(database),
+    async close() {
+      isClosed = true;
+      await Promise.all(idleReaders.splice(0).map((reader) => reader.db.destroy()));
+      if (database.open) endBulkLoad();
+      await db.destroy();
+    },
+  };
+}
