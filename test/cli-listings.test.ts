@@ -80,7 +80,8 @@ interface ListingJson {
 }
 
 function parseListing(result: CliResult): ListingJson {
-  expect(result.stderr).not.toMatch(/^lapse:/m);
+  // An error line is `lapse <command>: <message>`.
+  expect(result.stderr).not.toMatch(/^lapse( [\w-]+)*: /m);
   expect(result.code).toBe(0);
   return JSON.parse(result.stdout) as ListingJson;
 }
@@ -409,6 +410,7 @@ describe('exit codes and configuration', () => {
     });
     expect(result.code).toBe(3);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/^lapse expired: /);
     expect(result.stderr).not.toContain('    at ');
   });
 
@@ -431,6 +433,21 @@ describe('exit codes and configuration', () => {
     );
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('Mars/Olympus');
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('exits 2 with one line for an invalid integer flag on each kind of reseller command', async () => {
+    const env = envFor(server.baseUrl, server.credentials.reseller);
+    for (const args of [
+      ['expired', '--page-size', '0'],
+      ['renewals', '--within', '-3d'],
+      ['export', '--page', 'two'],
+      ['companies', '--page-size', '100000'],
+    ]) {
+      const result = await runCli(args, env);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr, args.join(' ')).toMatch(/^error: option '.*' is invalid\. expected a whole number/);
+    }
   });
 
   it('reads a private config file, and refuses one others can read with a chmod hint', async () => {

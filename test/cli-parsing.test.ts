@@ -1,13 +1,18 @@
-// The CLI's edges without a server: --where expressions, --within, configuration precedence and the
-// exit-code table.
+// The CLI's edges without a server: --where expressions, --within, integer flags, the day D, configuration
+// precedence, the environment and the exit-code table.
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AsOfError, resolveAsOf } from '../src/cli/as-of.js';
 import { parseWithinDays } from '../src/cli/commands/renewals.js';
 import { filterFrom, parseWhere } from '../src/cli/commands/where-expression.js';
 import { loadClientConfig } from '../src/cli/config.js';
+import { readEnvironment } from '../src/cli/environment.js';
 import { EXIT_CODES, exitCodeFor, UsageError } from '../src/cli/exit-codes.js';
+import { integerFromEnvironment, integerOption } from '../src/cli/integer-option.js';
 import { describeDaysLeft } from '../src/cli/output/index.js';
 import {
   AuthError,
@@ -18,6 +23,10 @@ import {
   ValidationError,
 } from '../src/client/index.js';
 import { renewalDayOf } from '../src/contract/index.js';
+import { AdminError } from '../src/server/admin/index.js';
+import { CopyRefusedError } from '../src/server/db/copy-database.js';
+
+const ROOT = new URL('..', import.meta.url).pathname;
 
 describe('--where', () => {
   it('parses word and symbol operators, canonical field names and quoted values', () => {
@@ -61,6 +70,65 @@ describe('--within', () => {
     expect(parseWithinDays('30')).toBe(30);
     expect(parseWithinDays('0d')).toBe(0);
     expect(() => parseWithinDays('a month')).toThrow();
+  });
+  it('accepts spaces and an upper-case D, and refuses a negative or fractional count', () => {
+    expect(parseWithinDays(' 7 D ')).toBe(7);
+    expect(() => parseWithinDays('-1d')).toThrow('expected a whole number from 0 to 99999');
+    expect(() => parseWithinDays('1.5')).toThrow('expected a whole number');
+  });
+});
+
+describe('integer flags', () => {
+  it('take digits within the range, and refuse anything else with one message shape', () => {
+    const port = integerOption({ min: 0, max: 65_535 });
+    expect(port('0')).toBe(0);
+    expect(port(' 8080 ')).toBe(8080);
+    for (const text of ['', '-1', '65536', '1e3', '0x10', '8.0', '80 80']) {
+      expect(() => port(text), text).toThrow('expected a whole number from 0 to 65535');
+    }
+    expect(() => integerOption({ min: 1 })('0')).toThrow('expected a whole number, 1 or more');
+    expect(() => integerOption({ min: 0 })('99999999999999999999')).toThrow('expected a whole number, 0 or more');
+  });
+
+  it('read an integer variable the same way, unset or empty meaning the default', () => {
+    const range = { min: 1, max: 10 };
+    expect(integerFromEnvironment({ LAPSE_PORT: '7' }, 'LAPSE_PORT', range)).toBe(7);
+    expect(integerFromEnvironment({ LAPSE_PORT: '' }, 'LAPSE_PORT', range)).toBeUndefined();
+    expect(integerFromEnvironment({}, 'LAPSE_PORT', range)).toBeUndefined();
+    expect(() => integerFromEnvironment({ LAPSE_PORT: '11' }, 'LAPSE_PORT', range)).toThrow(
+      new UsageError('LAPSE_PORT is "11": expected a whole number from 1 to 10'),
+    );
+  });
+});
+
+describe('the day D', () => {
+  const now = () => Date.parse('2026-03-10T20:00:00Z');
+  it('is the as-of day when named, else today in the zone by the clock passed in', () => {
+    expect(resolveAsOf({}, now)).toEqual({ asOf: '2026-03-10', timeZone: 'UTC' });
+    expect(resolveAsOf({ timeZone: 'Pacific/Auckland' }, now)).toEqual({
+      asOf: '2026-03-11',
+      timeZone: 'Pacific/Auckland',
+    });
+    expect(resolveAsOf({ asOf: '2026-01-31', timeZone: 'America/Los_Angeles' }, now)).toEqual({
+      asOf: '2026-01-31',
+      timeZone: 'America/Los_Angeles',
+    });
+  });
+  it('refuses an unknown zone or a day that is not YYYY-MM-DD, as a usage error', () => {
+    expect(() => resolveAsOf({ timeZone: 'Mars/Olympus' }, now)).toThrow(AsOfError);
+    expect(() => resolveAsOf({ timeZone: '' }, now)).toThrow(AsOfError);
+    expect(() => resolveAsOf({ asOf: '2026-02-30' }, now)).toThrow('"2026-02-30" is not a YYYY-MM-DD day');
+    expect(() => resolveAsOf({ asOf: '' }, now)).toThrow(AsOfError);
+    expect(exitCodeFor(new AsOfError('x'))).toBe(EXIT_CODES.usage);
+  });
+});
+
+describe('the environment', () => {
+  it('keeps only the variables lapse reads', () => {
+    expect(readEnvironment({ LAPSE_PORT: '1', LAPSE_TYPO: 'x', PATH: '/bin', HOME: '/home/a' })).toEqual({
+      LAPSE_PORT: '1',
+      HOME: '/home/a',
+    });
   });
 });
 
@@ -135,5 +203,136 @@ describe('exit codes', () => {
     expect(exitCodeFor(new RateLimitError('x'))).toBe(EXIT_CODES.unavailable);
     expect(exitCodeFor(new NetworkError('x'))).toBe(EXIT_CODES.unavailable);
     expect(exitCodeFor(new TypeError('bug'))).toBe(EXIT_CODES.failure);
+  });
+
+  it('maps the admin and copy refusals, unusable files or ports and an unreachable database', () => {
+    const systemError = (code: string) => Object.assign(new Error(code), { code });
+    expect(exitCodeFor(new AdminError('No company has the resource id or name "x"'))).toBe(EXIT_CODES.usage);
+    expect(exitCodeFor(new CopyRefusedError('not empty'))).toBe(EXIT_CODES.usage);
+    expect(exitCodeFor(systemError('ENOENT'))).toBe(EXIT_CODES.usage);
+    expect(exitCodeFor(systemError('EACCES'))).toBe(EXIT_CODES.usage);
+    expect(exitCodeFor(systemError('EADDRINUSE'))).toBe(EXIT_CODES.usage);
+    expect(exitCodeFor(systemError('ECONNREFUSED'))).toBe(EXIT_CODES.unavailable);
+    expect(exitCodeFor(systemError('SQLITE_BUSY'))).toBe(EXIT_CODES.unavailable);
+    expect(exitCodeFor(systemError('ERR_SOMETHING'))).toBe(EXIT_CODES.failure);
+  });
+});
+
+interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** The built CLI (npm run build) in an environment of the test's own: nothing from the machine running it. */
+function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [join(ROOT, 'bin/lapse.js'), ...args],
+      // A command that wrongly accepted its flags would start a server: the timeout ends it.
+      { env: { PATH: process.env.PATH ?? '', HOME: workDir, ...env }, timeout: 30_000, cwd: workDir },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+let workDir: string;
+
+describe('the built CLI on bad input', () => {
+  beforeAll(async () => {
+    if (!existsSync(join(ROOT, 'dist/src/cli/main.js'))) throw new Error('run `npm run build` first');
+    workDir = await mkdtemp(join(tmpdir(), 'lapse-cli-parsing-'));
+  });
+  afterAll(() => rm(workDir, { recursive: true, force: true }));
+
+  const client = { LAPSE_BASE_URL: 'http://127.0.0.1:9', LAPSE_CLIENT_ID: 'id', LAPSE_CLIENT_SECRET: 'secret' };
+
+  it.each([
+    { args: ['serve', '--port', '80a'], range: ' from 0 to 65535' },
+    { args: ['serve', '--port', '65536'], range: ' from 0 to 65535' },
+    { args: ['serve', '--rate-limit', '-1'], range: ', 0 or more' },
+    { args: ['serve', '--database-pool-size', '0'], range: ', 1 or more' },
+    { args: ['serve', '--search-cache', 'lots'], range: ', 0 or more' },
+    { args: ['ui', '--port', '1e3'], range: ' from 0 to 65535' },
+    { args: ['expired', '--page-size', '0'], range: ' from 1 to 1000' },
+    { args: ['companies', '--page-size', '1001'], range: ' from 1 to 1000' },
+    { args: ['export', '--page', '0'], range: ', 1 or more' },
+    { args: ['renewals', '--within', 'a month'], range: ' from 0 to 99999 (like 30 or 30d)' },
+    { args: ['seed', '--companies', '0'], range: ' from 1 to 20000000' },
+    { args: ['seed', '--companies', '10', '--seed', '-3'], range: ' from 0 to 4294967295' },
+    { args: ['migrate', '--from', 'a.db', '--to', 'b.db', '--batch-size', '100001'], range: ' from 1 to 100000' },
+    { args: ['admin', 'company', 'create', '--name', 'X', '--user-limit', '2.5'], range: ', 0 or more' },
+    { args: ['admin', 'company', 'update', 'X', '--target-users', 'many'], range: ', 0 or more' },
+  ])(
+    '$args.0 $args.1 $args.2 … refuses the value with exit 2 and "expected a whole number $range"',
+    async ({ args, range }) => {
+      const result = await runCli(args, client);
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(result.stderr.split('\n')[0]).toMatch(/^error: option '--[a-z-]+ <\w+>' argument '.*' is invalid\. /);
+      expect(result.stderr).toContain(`expected a whole number${range}`);
+    },
+  );
+
+  it.each([
+    {
+      variable: 'LAPSE_PORT',
+      value: 'eighty',
+      message: 'LAPSE_PORT is "eighty": expected a whole number from 0 to 65535',
+    },
+    {
+      variable: 'LAPSE_RATE_LIMIT',
+      value: '-5',
+      message: 'LAPSE_RATE_LIMIT is "-5": expected a whole number, 0 or more',
+    },
+    {
+      variable: 'LAPSE_DATABASE_POOL_SIZE',
+      value: '0',
+      message: 'LAPSE_DATABASE_POOL_SIZE is "0": expected a whole number, 1 or more',
+    },
+    {
+      variable: 'LAPSE_SEARCH_CACHE',
+      value: '1.5',
+      message: 'LAPSE_SEARCH_CACHE is "1.5": expected a whole number, 0 or more',
+    },
+  ])('lapse serve refuses $variable=$value with exit 2 and one line', async ({ variable, value, message }) => {
+    const result = await runCli(['serve', '--database', ':memory:'], { [variable]: value });
+    expect(result).toEqual({ code: 2, stdout: '', stderr: `lapse serve: ${message}\n` });
+  });
+
+  it('lapse serve refuses an unknown log level with exit 2 and one line', async () => {
+    const result = await runCli(['serve', '--database', ':memory:', '--log-level', 'loud']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^lapse serve: log level must be one of .*, not "loud"\n$/);
+  });
+
+  it.each([
+    { args: ['expired', '--tz', 'Mars/Olympus'], message: 'unknown time zone "Mars/Olympus" (use an IANA name)' },
+    { args: ['renewals', '--as-of', '2026-3-1'], message: '"2026-3-1" is not a YYYY-MM-DD day' },
+    { args: ['over-limit', '--as-of', '2026-02-30', '--tz', 'UTC'], message: '"2026-02-30" is not a YYYY-MM-DD day' },
+  ])(
+    'lapse $args.0 refuses a bad day or zone with exit 2 and one line naming the command',
+    async ({ args, message }) => {
+      const result = await runCli(args, client);
+      expect(result).toEqual({ code: 2, stdout: '', stderr: `lapse ${args[0]}: ${message}\n` });
+    },
+  );
+
+  it('names what is missing in one line, exit 2, for the reseller commands and the dashboard', async () => {
+    for (const command of ['expired', 'whoami', 'ui']) {
+      const result = await runCli([command]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(new RegExp(`^lapse ${command}: missing LAPSE_BASE_URL.*\n$`));
+    }
+  });
+
+  it('exits 5 with one line when the server cannot be reached', async () => {
+    const result = await runCli(['whoami'], client);
+    expect(result.code).toBe(5);
+    expect(result.stderr).toMatch(/^lapse whoami: [^\n]+\n$/);
   });
 });

@@ -4,6 +4,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseInstant } from '../contract/index.js';
+import type { Environment } from './environment.js';
 import { UsageError } from './exit-codes.js';
 
 export interface ClientConfig {
@@ -21,8 +22,6 @@ export interface ConfigFlags {
   company?: string | undefined;
 }
 
-type Env = Record<string, string | undefined>;
-
 interface FileConfig {
   baseUrl?: string;
   clientId?: string;
@@ -30,7 +29,7 @@ interface FileConfig {
   companyId?: string;
 }
 
-export function defaultConfigPath(env: Env): string {
+export function defaultConfigPath(env: Environment): string {
   const base = env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config');
   return join(base, 'lapse', 'config.json');
 }
@@ -68,7 +67,7 @@ async function readConfigFile(path: string, isExplicit: boolean): Promise<FileCo
   return out;
 }
 
-function clockFrom(env: Env): () => number {
+function clockFrom(env: Environment): () => number {
   if (!env.LAPSE_NOW) return Date.now;
   const pinned = parseInstant(env.LAPSE_NOW);
   if (pinned === undefined)
@@ -76,7 +75,7 @@ function clockFrom(env: Env): () => number {
   return () => pinned;
 }
 
-export async function loadClientConfig(flags: ConfigFlags, env: Env): Promise<ClientConfig> {
+export async function loadClientConfig(flags: ConfigFlags, env: Environment): Promise<ClientConfig> {
   const file = await readConfigFile(flags.config ?? defaultConfigPath(env), flags.config !== undefined);
   const baseUrl = flags.baseUrl ?? (env.LAPSE_BASE_URL || file.baseUrl);
   const clientId = env.LAPSE_CLIENT_ID || file.clientId;

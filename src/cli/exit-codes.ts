@@ -1,4 +1,4 @@
-// The CLI's exit codes, in one table: scripts branch on these.
+// The CLI's exit codes, in one table: scripts branch on these. The README points here.
 import {
   AuthError,
   ForbiddenError,
@@ -9,18 +9,27 @@ import {
   ServerError,
   ValidationError,
 } from '../client/index.js';
+import { AdminError } from '../server/admin/index.js';
+import { isDatabaseUnavailable } from '../server/db/availability.js';
+import { CopyRefusedError } from '../server/db/copy-database.js';
 
 export const EXIT_CODES = {
   ok: 0,
   /** Anything unexpected (a bug). */
   failure: 1,
-  /** Bad flags or config, and requests the server rejected as invalid (400): both are fixed by the caller. */
+  /**
+   * Bad flags, environment or config, a file or port that cannot be used, input the admin commands refuse, and
+   * requests the server rejected as invalid (400): all are fixed by the caller.
+   */
   usage: 2,
   /** The credential was refused (401, invalid_client). */
   auth: 3,
   /** The role may not do this, or the company is not one this reseller manages (403). */
   forbidden: 4,
-  /** The server failed, kept rate limiting, or could not be reached (5xx, 429 after retries, network). */
+  /**
+   * The server failed, kept rate limiting, or could not be reached (5xx, 429 after retries, network), or the
+   * database could not be reached.
+   */
   unavailable: 5,
   /** The company (or route) does not exist (404). */
   notFound: 6,
@@ -33,6 +42,8 @@ export class UsageError extends Error {
 
 const BY_CATEGORY: readonly [new (...args: never[]) => Error, number][] = [
   [UsageError, EXIT_CODES.usage],
+  [AdminError, EXIT_CODES.usage],
+  [CopyRefusedError, EXIT_CODES.usage],
   [ValidationError, EXIT_CODES.usage],
   [AuthError, EXIT_CODES.auth],
   [ForbiddenError, EXIT_CODES.forbidden],
@@ -42,9 +53,28 @@ const BY_CATEGORY: readonly [new (...args: never[]) => Error, number][] = [
   [NetworkError, EXIT_CODES.unavailable],
 ];
 
+/** System error codes for a path or port the caller named that cannot be used as it stands. */
+const CALLER_FIXABLE_CODES = new Set([
+  'ENOENT',
+  'ENOTDIR',
+  'EISDIR',
+  'EEXIST',
+  'EACCES',
+  'EPERM',
+  'EROFS',
+  'EADDRINUSE',
+  'EADDRNOTAVAIL',
+]);
+
+function systemCodeOf(error: unknown): unknown {
+  return typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+}
+
 export function exitCodeFor(error: unknown): number {
   for (const [ErrorClass, code] of BY_CATEGORY) if (error instanceof ErrorClass) return code;
-  return error instanceof LapseError ? EXIT_CODES.unavailable : EXIT_CODES.failure;
+  if (error instanceof LapseError || isDatabaseUnavailable(error)) return EXIT_CODES.unavailable;
+  const code = systemCodeOf(error);
+  return typeof code === 'string' && CALLER_FIXABLE_CODES.has(code) ? EXIT_CODES.usage : EXIT_CODES.failure;
 }
 
 /** One line for stderr: the message and, for a rejected request, what the server said was wrong. */
@@ -52,5 +82,5 @@ export function describeError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const details = error instanceof LapseError ? error.validationMessages.filter((m) => m !== error.message) : [];
   const requestId = error instanceof LapseError && error.requestId ? ` (request ${error.requestId})` : '';
-  return [error.message, ...details].join('; ') + requestId;
+  return ([error.message, ...details].join('; ') + requestId).replaceAll('\n', ' ');
 }

@@ -1,22 +1,26 @@
 // The `lapse` command line: server-side commands (serve, seed, admin, migrate) and the reseller's commands
 // (expired, renewals, over-limit, companies, export, whoami, ui). Each commands/ file registers its own.
 import { Command } from 'commander';
+import { runProgram } from './command-action.js';
 import { register as registerAdmin } from './commands/admin.js';
 import { register as registerClientCommands } from './commands/client-commands.js';
 import { register as registerMigrate } from './commands/migrate.js';
 import { register as registerSeed } from './commands/seed.js';
 import { register as registerServe } from './commands/serve.js';
 import { register as registerUi } from './commands/ui.js';
+import { readEnvironment } from './environment.js';
+import { EXIT_CODES } from './exit-codes.js';
 
 const program = new Command('lapse')
   .description('Find, list and export the customer companies whose licence has expired, or is about to.')
   .showHelpAfterError()
   // contract of the CLI: usage errors exit 2 (commander's default is 1).
   .exitOverride((error) => {
-    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') process.exit(0);
-    process.exit(2);
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') process.exit(EXIT_CODES.ok);
+    process.exit(EXIT_CODES.usage);
   });
 
+const environment = readEnvironment(process.env);
 for (const register of [
   registerServe,
   registerSeed,
@@ -25,7 +29,7 @@ for (const register of [
   registerClientCommands,
   registerUi,
 ]) {
-  register(program);
+  register(program, environment);
 }
 
-await program.parseAsync(process.argv);
+await runProgram(program, process.argv);

@@ -1,7 +1,7 @@
 // `lapse admin`: the operator's commands on the database itself: companies (create, update, import a CSV in the
 // export's layout) and API credentials (create, list, disable).
 import { readFile } from 'node:fs/promises';
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { ROLES } from '../../contract/index.js';
 import {
   type CompanyChanges,
@@ -16,7 +16,9 @@ import {
 } from '../../server/admin/index.js';
 import { openStorage, type Storage } from '../../server/db/storage.js';
 import type { RegisterCommands } from '../command-module.js';
-import { type DatabaseFlags, databaseAction, printJson, withDatabaseOption } from './database-option.js';
+import type { Environment } from '../environment.js';
+import { integerOption } from '../integer-option.js';
+import { type DatabaseFlags, printJson, withDatabaseOption } from './database-option.js';
 
 async function withStorage<T>(location: string, work: (storage: Storage) => Promise<T>): Promise<T> {
   const storage = await openStorage(location, { maxConnections: 2 });
@@ -27,10 +29,7 @@ async function withStorage<T>(location: string, work: (storage: Storage) => Prom
   }
 }
 
-function count(text: string): number {
-  if (!/^\d+$/.test(text)) throw new InvalidArgumentError('expected a whole number ≥ 0');
-  return Number(text);
-}
+const count = integerOption({ min: 0 });
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 const noneAsNull = (text: string) => (text === 'none' ? null : text);
@@ -55,7 +54,7 @@ interface CompanyFlags extends DatabaseFlags {
   timeZone?: string;
 }
 
-function withCompanyFieldOptions(command: Command): Command {
+function withCompanyFieldOptions(command: Command, environment: Environment): Command {
   return withDatabaseOption(
     command
       .option('--industry <id|name>', 'industry (a new name is added to the catalogue; "" clears it)')
@@ -74,6 +73,7 @@ function withCompanyFieldOptions(command: Command): Command {
       .option('--tag <tag>', 'a tag (repeat for several; replaces the tags)', collect)
       .option('--clear-tags', 'remove every tag')
       .option('--time-zone <IANA>', 'time zone id ("none" clears it)'),
+    environment,
   );
 }
 
@@ -110,7 +110,7 @@ function printCompany(summary: CompanySummary, verb: string, flags: DatabaseFlag
   process.stdout.write(`${verb} ${summary.resourceId} "${summary.name}" under ${reseller}, depth ${summary.depth}\n`);
 }
 
-function registerCompanyCommands(admin: Command): void {
+function registerCompanyCommands(admin: Command, environment: Environment): void {
   const company = admin.command('company').description('create, change or import companies');
   withCompanyFieldOptions(
     company
@@ -119,13 +119,12 @@ function registerCompanyCommands(admin: Command): void {
       .requiredOption('--name <name>', 'company name')
       .option('--parent <id|name>', 'its reseller (required unless the database has no company yet)')
       .option('--resource-id <id>', 'keep this resource id ([A-Za-z0-9]{12}) instead of a new random one'),
-  ).action(
-    databaseAction('admin company create', async (flags: CompanyFlags) => {
-      const input: CompanyInput = { ...changesFrom(flags), name: flags.name ?? '', parent: flags.parent ?? null };
-      if (flags.resourceId !== undefined) input.resourceId = flags.resourceId;
-      printCompany(await withStorage(flags.database, (storage) => createCompany(storage.db, input)), 'Created', flags);
-    }),
-  );
+    environment,
+  ).action(async (flags: CompanyFlags) => {
+    const input: CompanyInput = { ...changesFrom(flags), name: flags.name ?? '', parent: flags.parent ?? null };
+    if (flags.resourceId !== undefined) input.resourceId = flags.resourceId;
+    printCompany(await withStorage(flags.database, (storage) => createCompany(storage.db, input)), 'Created', flags);
+  });
   withCompanyFieldOptions(
     company
       .command('update')
@@ -133,13 +132,12 @@ function registerCompanyCommands(admin: Command): void {
       .argument('<company>', 'resource id or unique name')
       .option('--name <name>', 'new name (its children’s reseller name follows)')
       .option('--parent <id|name>', 'new reseller'),
-  ).action(
-    databaseAction('admin company update', async (reference: string, flags: CompanyFlags) => {
-      const changes = changesFrom(flags);
-      const summary = await withStorage(flags.database, (storage) => updateCompany(storage.db, reference, changes));
-      printCompany(summary, 'Updated', flags);
-    }),
-  );
+    environment,
+  ).action(async (reference: string, flags: CompanyFlags) => {
+    const changes = changesFrom(flags);
+    const summary = await withStorage(flags.database, (storage) => updateCompany(storage.db, reference, changes));
+    printCompany(summary, 'Updated', flags);
+  });
   withDatabaseOption(
     company
       .command('import')
@@ -148,14 +146,13 @@ function registerCompanyCommands(admin: Command): void {
           'all or nothing',
       )
       .argument('<file.csv>', 'the CSV file'),
-  ).action(
-    databaseAction('admin company import', async (file: string, flags: DatabaseFlags) => {
-      const text = await readFile(file);
-      const summary = await withStorage(flags.database, (storage) => importCompanies(storage.db, text));
-      if (flags.json) return printJson(summary);
-      process.stdout.write(`Imported ${file}: ${summary.created} created, ${summary.updated} updated\n`);
-    }),
-  );
+    environment,
+  ).action(async (file: string, flags: DatabaseFlags) => {
+    const text = await readFile(file);
+    const summary = await withStorage(flags.database, (storage) => importCompanies(storage.db, text));
+    if (flags.json) return printJson(summary);
+    process.stdout.write(`Imported ${file}: ${summary.created} created, ${summary.updated} updated\n`);
+  });
 }
 
 interface CredentialFlags extends DatabaseFlags {
@@ -164,7 +161,7 @@ interface CredentialFlags extends DatabaseFlags {
   description?: string;
 }
 
-function registerCredentialCommands(admin: Command): void {
+function registerCredentialCommands(admin: Command, environment: Environment): void {
   const credential = admin.command('credential').description('API credentials (client id + secret)');
   withDatabaseOption(
     credential
@@ -173,55 +170,54 @@ function registerCredentialCommands(admin: Command): void {
       .requiredOption('--company <id|name>', 'the company it acts for')
       .addOption(new Option('--role <role>', 'client role').choices(ROLES).makeOptionMandatory())
       .option('--description <text>', 'a note for the operator'),
-  ).action(
-    databaseAction('admin credential create', async (flags: CredentialFlags) => {
-      const input = { company: flags.company, role: flags.role, description: flags.description };
-      const created = await withStorage(flags.database, (storage) => createCredential(storage.db, input));
-      const notice = 'The client secret is not shown again: store it now.';
-      if (flags.json) {
-        printJson(created);
-        process.stderr.write(`${notice}\n`);
-        return;
-      }
-      const lines = [
-        `Client ID:     ${created.clientId}`,
-        `Client secret: ${created.clientSecret}`,
-        `Role:          ${created.role}`,
-        `Company:       ${created.companyName} (${created.companyResourceId})`,
-        notice,
-      ];
-      process.stdout.write(`${lines.join('\n')}\n`);
-    }),
-  );
-  withDatabaseOption(credential.command('list').description('list credentials (never their secrets)')).action(
-    databaseAction('admin credential list', async (flags: DatabaseFlags) => {
-      const credentials = await withStorage(flags.database, (storage) => listCredentials(storage.db));
-      if (flags.json) return printJson(credentials);
-      for (const c of credentials) {
-        const state = c.isDisabled ? 'disabled' : 'active';
-        process.stdout.write(
-          `${c.clientId}  ${c.role.padEnd(13)}  ${state.padEnd(8)}  ${c.createdAt}  ${c.companyName} (${c.companyResourceId})\n`,
-        );
-      }
-      if (credentials.length === 0) process.stdout.write('No credentials.\n');
-    }),
-  );
+    environment,
+  ).action(async (flags: CredentialFlags) => {
+    const input = { company: flags.company, role: flags.role, description: flags.description };
+    const created = await withStorage(flags.database, (storage) => createCredential(storage.db, input));
+    const notice = 'The client secret is not shown again: store it now.';
+    if (flags.json) {
+      printJson(created);
+      process.stderr.write(`${notice}\n`);
+      return;
+    }
+    const lines = [
+      `Client ID:     ${created.clientId}`,
+      `Client secret: ${created.clientSecret}`,
+      `Role:          ${created.role}`,
+      `Company:       ${created.companyName} (${created.companyResourceId})`,
+      notice,
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+  });
+  withDatabaseOption(
+    credential.command('list').description('list credentials (never their secrets)'),
+    environment,
+  ).action(async (flags: DatabaseFlags) => {
+    const credentials = await withStorage(flags.database, (storage) => listCredentials(storage.db));
+    if (flags.json) return printJson(credentials);
+    for (const c of credentials) {
+      const state = c.isDisabled ? 'disabled' : 'active';
+      process.stdout.write(
+        `${c.clientId}  ${c.role.padEnd(13)}  ${state.padEnd(8)}  ${c.createdAt}  ${c.companyName} (${c.companyResourceId})\n`,
+      );
+    }
+    if (credentials.length === 0) process.stdout.write('No credentials.\n');
+  });
   withDatabaseOption(
     credential
       .command('disable')
       .description('disable a credential: it gets no new tokens and its tokens stop working')
       .argument('<clientId>', 'the client id'),
-  ).action(
-    databaseAction('admin credential disable', async (clientId: string, flags: DatabaseFlags) => {
-      const disabled = await withStorage(flags.database, (storage) => disableCredential(storage.db, clientId));
-      if (flags.json) return printJson(disabled);
-      process.stdout.write(`Disabled ${disabled.clientId} (${disabled.role}, ${disabled.companyName})\n`);
-    }),
-  );
+    environment,
+  ).action(async (clientId: string, flags: DatabaseFlags) => {
+    const disabled = await withStorage(flags.database, (storage) => disableCredential(storage.db, clientId));
+    if (flags.json) return printJson(disabled);
+    process.stdout.write(`Disabled ${disabled.clientId} (${disabled.role}, ${disabled.companyName})\n`);
+  });
 }
 
-export const register: RegisterCommands = (program: Command) => {
+export const register: RegisterCommands = (program, environment) => {
   const admin = program.command('admin').description("operator's commands on the database: companies, credentials");
-  registerCompanyCommands(admin);
-  registerCredentialCommands(admin);
+  registerCompanyCommands(admin, environment);
+  registerCredentialCommands(admin, environment);
 };

@@ -7,7 +7,7 @@ import { registerOverLimit } from './over-limit.js';
 import { registerRenewals } from './renewals.js';
 import { registerWhoami } from './whoami.js';
 
-export const register: RegisterCommands = (program) => {
+export const register: RegisterCommands = (program, environment) => {
   for (const registerCommand of [
     registerExpired,
     registerRenewals,
@@ -16,6 +16,6 @@ export const register: RegisterCommands = (program) => {
     registerExport,
     registerWhoami,
   ]) {
-    registerCommand(program);
+    registerCommand(program, environment);
   }
 };

@@ -1,10 +1,11 @@
-// The flags every reseller command takes, parsed once into a typed context, and the one place that turns a
-// failure into a line on stderr and an exit code.
-import { type Command, InvalidArgumentError, Option } from 'commander';
+// The flags every reseller command takes, parsed once into a typed context.
+import { type Command, Option } from 'commander';
 import { createClient, type LapseClient, type ListingOptions } from '../../client/index.js';
-import { type CalendarDay, dayOf, isValidTimeZone, MAX_PAGE_SIZE, parseDay } from '../../contract/index.js';
+import { type CalendarDay, MAX_PAGE_SIZE } from '../../contract/index.js';
+import { resolveAsOf } from '../as-of.js';
 import { type ClientConfig, loadClientConfig } from '../config.js';
-import { describeError, exitCodeFor, UsageError } from '../exit-codes.js';
+import type { Environment } from '../environment.js';
+import { integerOption } from '../integer-option.js';
 import { OUTPUT_FORMATS, type OutputFormat, type OutputTarget } from '../output/index.js';
 import { createProgress, type ProgressReporter } from '../progress.js';
 
@@ -31,20 +32,6 @@ export interface CommandContext {
   warn(message: string): void;
 }
 
-export function parsePositiveInteger(text: string): number {
-  const value = Number(text);
-  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < 1) {
-    throw new InvalidArgumentError('expected a whole number, 1 or more');
-  }
-  return value;
-}
-
-function parsePageSize(text: string): number {
-  const value = parsePositiveInteger(text);
-  if (value > MAX_PAGE_SIZE) throw new InvalidArgumentError(`at most ${MAX_PAGE_SIZE} (contract limit)`);
-  return value;
-}
-
 export function withCommonOptions(command: Command): Command {
   return command
     .option('--company <resourceId>', 'scope to this customer and the companies below it (X-KEEPNET-Company-Id)')
@@ -52,26 +39,21 @@ export function withCommonOptions(command: Command): Command {
     .option('--as-of <YYYY-MM-DD>', 'evaluate on this day instead of today')
     .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('table'))
     .option('--output <file>', 'write to this file instead of stdout')
-    .option('--page-size <n>', `rows per request (1-${MAX_PAGE_SIZE}, default ${MAX_PAGE_SIZE})`, parsePageSize)
+    .option(
+      '--page-size <n>',
+      `rows per request (1-${MAX_PAGE_SIZE}, default ${MAX_PAGE_SIZE})`,
+      integerOption({ min: 1, max: MAX_PAGE_SIZE }),
+    )
     .option('--config <file>', 'JSON config file (default $XDG_CONFIG_HOME/lapse/config.json)')
     .option('--base-url <url>', 'API base URL (default LAPSE_BASE_URL)');
 }
 
-function resolveDay(flags: CommonFlags, now: () => number): { asOf: CalendarDay; timeZone: string } {
-  const timeZone = flags.tz ?? 'UTC';
-  if (!isValidTimeZone(timeZone)) throw new UsageError(`--tz: unknown time zone "${timeZone}" (use an IANA name)`);
-  if (flags.asOf === undefined) return { asOf: dayOf(now(), timeZone), timeZone };
-  const asOf = parseDay(flags.asOf);
-  if (asOf === undefined) throw new UsageError(`--as-of: "${flags.asOf}" is not a YYYY-MM-DD day`);
-  return { asOf, timeZone };
-}
-
-async function contextFrom(flags: CommonFlags): Promise<CommandContext> {
+async function contextFrom(flags: CommonFlags, environment: Environment): Promise<CommandContext> {
   const config = await loadClientConfig(
     { config: flags.config, baseUrl: flags.baseUrl, company: flags.company },
-    process.env,
+    environment,
   );
-  const { asOf, timeZone } = resolveDay(flags, config.now);
+  const { asOf, timeZone } = resolveAsOf({ asOf: flags.asOf, timeZone: flags.tz }, config.now);
   const progress = createProgress();
   const client = createClient({
     baseUrl: config.baseUrl,
@@ -97,21 +79,17 @@ async function contextFrom(flags: CommonFlags): Promise<CommandContext> {
   };
 }
 
-/** Runs a command body with a client; any failure is one line on stderr and an exit code from the table. */
+/** Runs a command body with a client; the progress bar is gone before any error is reported. */
 export function clientAction<F extends CommonFlags>(
+  environment: Environment,
   body: (context: CommandContext, flags: F) => Promise<void>,
 ): (flags: F) => Promise<void> {
   return async (flags) => {
-    let progress: ProgressReporter | undefined;
+    const context = await contextFrom(flags, environment);
     try {
-      const context = await contextFrom(flags);
-      progress = context.progress;
       await body(context, flags);
-      progress.stop();
-    } catch (error) {
-      progress?.stop();
-      process.stderr.write(`lapse: ${describeError(error)}\n`);
-      process.exitCode = exitCodeFor(error);
+    } finally {
+      context.progress.stop();
     }
   };
 }

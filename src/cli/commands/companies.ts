@@ -1,15 +1,16 @@
 // `lapse companies`: the generic search, every page.
 import type { Command } from 'commander';
 import type { SearchCompanyDto } from '../../contract/index.js';
+import type { Environment } from '../environment.js';
 import { writeCompanyList } from '../output/index.js';
 import { clientAction, withCommonOptions } from './client-options.js';
 import { type SearchFlags, searchRequestFrom, withSearchOptions } from './search-options.js';
 
-export function registerCompanies(program: Command): void {
+export function registerCompanies(program: Command, environment: Environment): void {
   withCommonOptions(
     withSearchOptions(program.command('companies').description('search companies (every page of the results)')),
   ).action(
-    clientAction<SearchFlags>(async (context, flags) => {
+    clientAction<SearchFlags>(environment, async (context, flags) => {
       const companies: SearchCompanyDto[] = [];
       const warnings: string[] = [];
       for await (const company of context.client.companies.iterate(searchRequestFrom(flags), {

@@ -34,7 +34,7 @@ describe('lapse seed and lapse admin', () => {
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
-  it('seeds, then refuses to seed again without --reset (exit 1, one line on stderr)', async () => {
+  it('seeds, then refuses to seed again without --reset (exit 2, one line on stderr)', async () => {
     const seeded = await runLapse(['seed', '--companies', '120', '--seed', '5', '--today', '2026-03-15', '--json'], {
       LAPSE_DATABASE_URL: database,
     });
@@ -43,7 +43,7 @@ describe('lapse seed and lapse admin', () => {
     expect(summary).toMatchObject({ companies: 120, seed: 5, today: '2026-03-15', counts: { companies: 120 } });
     expect(summary.resellers.length).toBeGreaterThanOrEqual(3);
     const again = await runLapse(['seed', '--companies', '120', '--database', database]);
-    expect(again.code).toBe(1);
+    expect(again.code).toBe(2);
     expect(again.stderr).toBe('lapse seed: The database already holds companies; seed with --reset to replace them\n');
   });
 
@@ -61,6 +61,54 @@ describe('lapse seed and lapse admin', () => {
       database,
     ]);
     expect(badRole.code).toBe(2);
+  });
+
+  it.each([
+    {
+      name: 'a malformed resource id',
+      args: ['admin', 'company', 'create', '--name', 'Odd', '--parent', 'Lapse Platform', '--resource-id', 'bad!'],
+      message: '"bad!" is not a resource id ([A-Za-z0-9]{12})',
+    },
+    {
+      name: 'an unknown reseller',
+      args: ['admin', 'company', 'create', '--name', 'Lost', '--parent', 'Nobody At All'],
+      message: 'No company has the resource id or name "Nobody At All"',
+    },
+    {
+      name: 'a blank tag',
+      args: ['admin', 'company', 'update', 'Lapse Platform', '--tag', ' '],
+      message: 'A tag cannot be blank',
+    },
+    {
+      name: 'a renewal date that is not a day',
+      args: ['admin', 'company', 'update', 'Lapse Platform', '--renewal-date', 'soon'],
+      message: 'must be a YYYY-MM-DD day',
+    },
+    {
+      name: 'a credential for an unknown company',
+      args: ['admin', 'credential', 'create', '--company', 'Nobody At All', '--role', 'Reseller'],
+      message: 'No company has the resource id or name "Nobody At All"',
+    },
+    {
+      name: 'a CSV file that does not exist',
+      args: ['admin', 'company', 'import', 'no-such-file.csv'],
+      message: 'no-such-file.csv',
+    },
+  ])('exits 2 with one line on stderr for $name', async ({ args, message }) => {
+    const result = await runLapse([...args, '--database', database]);
+    const command = args.slice(0, 3).join(' ');
+    expect(result).toMatchObject({ code: 2, stdout: '' });
+    expect(result.stderr.split('\n')).toEqual([expect.stringMatching(new RegExp(`^lapse ${command}: `)), '']);
+    expect(result.stderr).toContain(message);
+  });
+
+  it('exits 2 with one line on stderr for a bad --today, and 5 when the database cannot be reached', async () => {
+    const badDay = await runLapse(['seed', '--companies', '10', '--today', '2026-02-30', '--database', database]);
+    expect(badDay).toMatchObject({ code: 2, stderr: 'lapse seed: "2026-02-30" is not a YYYY-MM-DD day\n' });
+    // Nothing listens on port 1 of the loopback interface: the connection is refused at once.
+    const unreachable = await runLapse(['admin', 'credential', 'list', '--database', 'postgres://lapse@127.0.0.1:1/x']);
+    expect(unreachable.code).toBe(5);
+    expect(unreachable.stderr).toMatch(/^lapse admin credential list: .*ECONNREFUSED.*\n$/);
   });
 
   it('creates a credential shown once, lists it without its secret, and disables it', async () => {
@@ -87,7 +135,7 @@ describe('lapse seed and lapse admin', () => {
     expect(disabled.code).toBe(0);
     const unknown = await runLapse(['admin', 'credential', 'disable', 'lapse_unknown', '--database', database]);
     expect(unknown).toMatchObject({
-      code: 1,
+      code: 2,
       stderr: 'lapse admin credential disable: No credential has the client id "lapse_unknown"\n',
     });
   });
@@ -150,7 +198,7 @@ describe('lapse seed and lapse admin', () => {
     }
     await writeFile(csv, 'Company Name,Reseller Name\r\nLost,Nobody\r\n');
     const failed = await runLapse(['admin', 'company', 'import', csv, '--database', database]);
-    expect(failed.code).toBe(1);
+    expect(failed.code).toBe(2);
     expect(failed.stderr).toMatch(
       /^lapse admin company import: Nothing was imported: 1 line\(s\) have problems: line 2: .*\n$/,
     );

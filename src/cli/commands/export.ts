@@ -5,8 +5,10 @@ import type { ReadableStream as NodeWebReadableStream } from 'node:stream/web';
 import { type Command, Option } from 'commander';
 import { type LapseClient, NotFoundError, type SearchRequest } from '../../client/index.js';
 import { EXPORT_FILE_NAMES, type SearchCompanyDto } from '../../contract/index.js';
+import type { Environment } from '../environment.js';
+import { integerOption } from '../integer-option.js';
 import { type SpreadsheetFormat, streamSpreadsheet, writeOutput } from '../output/index.js';
-import { clientAction, parsePositiveInteger, withCommonOptions } from './client-options.js';
+import { clientAction, withCommonOptions } from './client-options.js';
 import { type SearchFlags, searchRequestFrom, withSearchOptions } from './search-options.js';
 
 interface ExportFlags extends SearchFlags {
@@ -19,7 +21,7 @@ async function* onePage(client: LapseClient, request: SearchRequest): AsyncGener
   yield* (await client.companies.search(request)).results;
 }
 
-export function registerExport(program: Command): void {
+export function registerExport(program: Command, environment: Environment): void {
   withCommonOptions(
     withSearchOptions(
       program
@@ -27,10 +29,10 @@ export function registerExport(program: Command): void {
         .description('export companies to CSV or Excel through the server (written locally when it has no export)')
         .addOption(new Option('--type <type>', 'file type').choices(['csv', 'xlsx']).default('csv'))
         .option('--all-pages', 'every matching row, not only the selected page')
-        .option('--page <n>', 'the page to export without --all-pages', parsePositiveInteger, 1),
+        .option('--page <n>', 'the page to export without --all-pages', integerOption({ min: 1 }), 1),
     ),
   ).action(
-    clientAction<ExportFlags>(async (context, flags) => {
+    clientAction<ExportFlags>(environment, async (context, flags) => {
       const request: SearchRequest = { ...searchRequestFrom(flags), pageNumber: flags.page };
       const exportType = flags.type === 'csv' ? 'CSV' : 'Excel';
       const output = flags.output ?? EXPORT_FILE_NAMES[exportType];

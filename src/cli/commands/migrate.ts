@@ -1,23 +1,13 @@
 // `lapse migrate`: copy a whole lapse database between SQLite and PostgreSQL, then prove the copy table by table.
-import { InvalidArgumentError } from 'commander';
-import { isDatabaseUnavailable } from '../../server/db/availability.js';
-import { CopyRefusedError, type CopyReport, copyDatabase } from '../../server/db/copy-database.js';
+import { type CopyReport, copyDatabase } from '../../server/db/copy-database.js';
 import type { RegisterCommands } from '../command-module.js';
-import { EXIT_CODES } from '../exit-codes.js';
+import { integerOption } from '../integer-option.js';
 
 interface MigrateFlags {
   from: string;
   to: string;
   json?: boolean;
   batchSize: number;
-}
-
-function parseBatchSize(value: string): number {
-  const size = Number(value);
-  if (!Number.isInteger(size) || size < 1 || size > 100_000) {
-    throw new InvalidArgumentError('must be a whole number from 1 to 100000');
-  }
-  return size;
 }
 
 function formatSummary(report: CopyReport): string {
@@ -37,12 +27,6 @@ function formatSummary(report: CopyReport): string {
   return [format(header), ...lines.map(format)].join('\n');
 }
 
-/** A refused copy is fixed by the caller (another target, the right source); an unreachable database by waiting. */
-function exitCodeFor(error: unknown): number {
-  if (error instanceof CopyRefusedError) return EXIT_CODES.usage;
-  return isDatabaseUnavailable(error) ? EXIT_CODES.unavailable : EXIT_CODES.failure;
-}
-
 /** Progress on an interactive terminal only, so redirected output and scripts see just the summary. */
 function showProgress(table: string, copiedRows: number): void {
   if (process.stderr.isTTY) process.stderr.write(`\rcopying ${table}: ${copiedRows} rows\u001b[K`);
@@ -53,17 +37,15 @@ async function migrate(flags: MigrateFlags): Promise<void> {
   try {
     report = await copyDatabase(flags.from, flags.to, { batchSize: flags.batchSize, onProgress: showProgress });
   } catch (error) {
+    // The progress line stays, and the error follows on a line of its own.
     if (process.stderr.isTTY) process.stderr.write('\n');
-    process.stderr.write(`lapse migrate: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = exitCodeFor(error);
-    return;
+    throw error;
   }
   if (process.stderr.isTTY) process.stderr.write('\r\u001b[K');
   process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatSummary(report)}\n`);
   if (!report.matches) {
     const failed = report.tables.filter((table) => !table.matches).map((table) => table.table);
-    process.stderr.write(`lapse migrate: the copy does not match the source in: ${failed.join(', ')}\n`);
-    process.exitCode = EXIT_CODES.failure;
+    throw new Error(`the copy does not match the source in: ${failed.join(', ')}`);
   }
 }
 
@@ -76,7 +58,7 @@ export const register: RegisterCommands = (program) => {
     )
     .requiredOption('--from <file.db|url>', 'the database to copy from (only read)')
     .requiredOption('--to <file.db|url>', 'the empty database to copy into')
-    .option('--batch-size <rows>', 'rows per read and write', parseBatchSize, 1000)
+    .option('--batch-size <rows>', 'rows per read and write', integerOption({ min: 1, max: 100_000 }), 1000)
     .option('--json', 'print the per-table report as JSON')
     .action((flags: MigrateFlags) => migrate(flags));
 };

@@ -1,27 +1,25 @@
 // `lapse renewals --within 30d`: the companies whose renewal day falls from today through today + N days.
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
+import type { Environment } from '../environment.js';
+import { integerOption } from '../integer-option.js';
 import { type CommonFlags, clientAction, withCommonOptions } from './client-options.js';
 import { reportListing } from './listing-report.js';
 
-/** "30d" or "30": a whole number of days, 0 or more. */
-export function parseWithinDays(text: string): number {
-  const match = /^\s*(\d{1,5})\s*d?\s*$/i.exec(text);
-  if (!match?.[1]) throw new InvalidArgumentError('expected a number of days, like 30d or 30');
-  return Number(match[1]);
-}
+/** "30d" or "30": a whole number of days. */
+export const parseWithinDays = integerOption({ min: 0, max: 99_999, suffix: 'd' });
 
 interface RenewalsFlags extends CommonFlags {
   within: number;
 }
 
-export function registerRenewals(program: Command): void {
+export function registerRenewals(program: Command, environment: Environment): void {
   withCommonOptions(
     program
       .command('renewals')
       .description('list companies whose licence renews within the next N days (today and day N included)')
       .option('--within <days>', 'window length, e.g. 30d or 30', parseWithinDays, 30),
   ).action(
-    clientAction<RenewalsFlags>(async (context, flags) =>
+    clientAction<RenewalsFlags>(environment, async (context, flags) =>
       reportListing(context, await context.client.renewing({ ...context.listingOptions, withinDays: flags.within })),
     ),
   );

@@ -1,31 +1,15 @@
 // `lapse seed`: fill an empty database with a deterministic company tree (same flags → same rows).
-import { type Command, InvalidArgumentError } from 'commander';
-import { type CalendarDay, dayOf, parseDay } from '../../contract/index.js';
 import { type SeedSummary, seedCompanies } from '../../server/seed/index.js';
+import { resolveAsOf } from '../as-of.js';
 import type { RegisterCommands } from '../command-module.js';
-import { type DatabaseFlags, databaseAction, printJson, withDatabaseOption } from './database-option.js';
+import { integerOption } from '../integer-option.js';
+import { type DatabaseFlags, printJson, withDatabaseOption } from './database-option.js';
 
 interface SeedFlags extends DatabaseFlags {
   companies: number;
   seed: number;
-  today?: CalendarDay;
+  today?: string;
   reset?: boolean;
-}
-
-function wholeNumber(min: number, max: number) {
-  return (text: string): number => {
-    const value = Number(text);
-    if (!/^\d+$/.test(text) || value < min || value > max) {
-      throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}`);
-    }
-    return value;
-  };
-}
-
-function day(text: string): CalendarDay {
-  const parsed = parseDay(text);
-  if (parsed === undefined) throw new InvalidArgumentError('expected a YYYY-MM-DD day');
-  return parsed;
 }
 
 function describeSummary(summary: SeedSummary, seconds: number): string {
@@ -50,7 +34,7 @@ async function seed(flags: SeedFlags): Promise<void> {
     companies: flags.companies,
     seed: flags.seed,
     // The edge decides what today is: the flag, else the current UTC day.
-    today: flags.today ?? dayOf(Date.now()),
+    today: resolveAsOf({ asOf: flags.today }, Date.now).asOf,
     reset: flags.reset === true,
     onProgress: showProgress ? (written, total) => process.stderr.write(`seeded ${written} of ${total}\n`) : undefined,
   });
@@ -59,14 +43,27 @@ async function seed(flags: SeedFlags): Promise<void> {
   else process.stdout.write(`${describeSummary(summary, seconds)}\n`);
 }
 
-export const register: RegisterCommands = (program: Command) => {
+export const register: RegisterCommands = (program, environment) => {
   withDatabaseOption(
     program
       .command('seed')
       .description('Fill an empty database with a deterministic tree of companies (for demos, tests and benchmarks)')
-      .requiredOption('--companies <n>', 'how many companies, root and resellers included', wholeNumber(1, 20_000_000))
-      .option('--seed <s>', 'PRNG seed: the same seed gives the same rows', wholeNumber(0, 0xffff_ffff), 1)
-      .option('--today <YYYY-MM-DD>', 'the day renewal dates are spread around (default: today, UTC)', day)
+      .requiredOption(
+        '--companies <n>',
+        'how many companies, root and resellers included',
+        integerOption({
+          min: 1,
+          max: 20_000_000,
+        }),
+      )
+      .option(
+        '--seed <s>',
+        'PRNG seed: the same seed gives the same rows',
+        integerOption({ min: 0, max: 0xffff_ffff }),
+        1,
+      )
+      .option('--today <YYYY-MM-DD>', 'the day renewal dates are spread around (default: today, UTC)')
       .option('--reset', 'delete every company and credential first'),
-  ).action(databaseAction('seed', seed));
+    environment,
+  ).action(seed);
 };

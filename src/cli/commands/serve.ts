@@ -1,117 +1,139 @@
 // `lapse serve`: the Company API server. Flags win over env (LAPSE_*), env over defaults.
-import type { Command } from 'commander';
+import { Option } from 'commander';
 import { buildApp } from '../../server/app.js';
-import { DEFAULT_CONFIG, serverConfig } from '../../server/config.js';
+import { DEFAULT_CONFIG, type ServerConfig, serverConfig } from '../../server/config.js';
 import { serverLogger } from '../../server/logger.js';
 import type { RegisterCommands } from '../command-module.js';
+import type { Environment, EnvironmentVariable } from '../environment.js';
+import { UsageError } from '../exit-codes.js';
+import { type IntegerRange, integerFromEnvironment, integerOption, PORT_NUMBER } from '../integer-option.js';
 
-interface ServeOptions {
+interface ServeFlags {
   host: string;
-  port: string;
+  port?: number;
   database: string;
-  rateLimit: string;
+  rateLimit?: number;
   issuer?: string;
   cors?: string;
   logLevel: string;
-  databasePoolSize: string;
-  searchCache: string;
+  databasePoolSize?: number;
+  searchCache?: number;
 }
+
+/** The integer flags, each with its variable, its range and its default. */
+const INTEGER_SETTINGS = {
+  port: { flag: '--port <port>', variable: 'LAPSE_PORT', range: PORT_NUMBER, fallback: DEFAULT_CONFIG.port },
+  rateLimit: {
+    flag: '--rate-limit <perMinute>',
+    variable: 'LAPSE_RATE_LIMIT',
+    range: { min: 0 },
+    fallback: DEFAULT_CONFIG.rateLimitPerMinute,
+  },
+  databasePoolSize: {
+    flag: '--database-pool-size <connections>',
+    variable: 'LAPSE_DATABASE_POOL_SIZE',
+    range: { min: 1 },
+    fallback: DEFAULT_CONFIG.databasePoolSize,
+  },
+  searchCache: {
+    flag: '--search-cache <entries>',
+    variable: 'LAPSE_SEARCH_CACHE',
+    range: { min: 0 },
+    fallback: DEFAULT_CONFIG.searchCacheEntries,
+  },
+} satisfies Record<string, { flag: string; variable: EnvironmentVariable; range: IntegerRange; fallback: number }>;
+
+type IntegerSetting = keyof typeof INTEGER_SETTINGS;
 
 /** A postgres URL without its password, for logs. */
 function redactDatabaseUrl(database: string): string {
   return database.replace(/\/\/([^:@/]*):[^@]*@/, '//$1:***@');
 }
 
-function positiveInteger(name: string, value: string): number {
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < 0) throw new Error(`${name} must be a whole number, not "${value}"`);
-  return number;
+function integerSettingOption(key: IntegerSetting, description: string): Option {
+  const { flag, variable, range, fallback } = INTEGER_SETTINGS[key];
+  return new Option(flag, `${description} (${variable}, default ${fallback})`).argParser(integerOption(range));
 }
 
-export const register: RegisterCommands = (program: Command) => {
-  const env = process.env;
+function integerSetting(flags: ServeFlags, environment: Environment, key: IntegerSetting): number {
+  const { variable, range, fallback } = INTEGER_SETTINGS[key];
+  return flags[key] ?? integerFromEnvironment(environment, variable, range) ?? fallback;
+}
+
+function loggerFor(level: string): ServerConfig['logger'] {
+  try {
+    return serverLogger(level);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+function configFrom(flags: ServeFlags, environment: Environment): ServerConfig {
+  return serverConfig({
+    database: flags.database,
+    host: flags.host,
+    port: integerSetting(flags, environment, 'port'),
+    rateLimitPerMinute: integerSetting(flags, environment, 'rateLimit'),
+    databasePoolSize: integerSetting(flags, environment, 'databasePoolSize'),
+    searchCacheEntries: integerSetting(flags, environment, 'searchCache'),
+    issuer: flags.issuer ?? 'lapse',
+    corsOrigins: flags.cors
+      ? flags.cors
+          .split(',')
+          .map((o) => o.trim())
+          .filter(Boolean)
+      : [],
+    logger: loggerFor(flags.logLevel),
+  });
+}
+
+async function serve(config: ServerConfig): Promise<void> {
+  const app = await buildApp(config);
+  const address = await app.listen({ host: config.host, port: config.port });
+  app.log.info({ address, database: redactDatabaseUrl(config.database) }, 'lapse API listening');
+  // One plain line for people and scripts, whatever the log level (logs go to stdout as JSON).
+  process.stderr.write(`lapse API listening on ${address} (database ${redactDatabaseUrl(config.database)})\n`);
+  // Graceful shutdown: stop accepting, let in-flight requests finish, close the database, exit 0.
+  let isClosing = false;
+  const shutdown = (signal: string) => {
+    if (isClosing) return;
+    isClosing = true;
+    app.log.info({ signal }, 'shutting down');
+    const forced = setTimeout(() => process.exit(1), config.shutdownGraceMs);
+    forced.unref();
+    app.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+export const register: RegisterCommands = (program, environment) => {
   program
     .command('serve')
     .description('Run the Company API server')
-    .option('--host <host>', 'address to listen on (LAPSE_HOST)', env.LAPSE_HOST ?? DEFAULT_CONFIG.host)
-    .option(
-      '--port <port>',
-      'port to listen on; 0 picks a free one (LAPSE_PORT)',
-      env.LAPSE_PORT ?? String(DEFAULT_CONFIG.port),
-    )
+    .option('--host <host>', 'address to listen on (LAPSE_HOST)', environment.LAPSE_HOST ?? DEFAULT_CONFIG.host)
+    .addOption(integerSettingOption('port', 'port to listen on; 0 picks a free one'))
     .option(
       '--database <file|url>',
       'SQLite file or postgres:// URL (LAPSE_DATABASE_URL)',
-      env.LAPSE_DATABASE_URL ?? 'lapse.db',
+      environment.LAPSE_DATABASE_URL ?? 'lapse.db',
     )
-    .option(
-      '--rate-limit <perMinute>',
-      'requests per minute per client id (LAPSE_RATE_LIMIT)',
-      env.LAPSE_RATE_LIMIT ?? String(DEFAULT_CONFIG.rateLimitPerMinute),
-    )
-    .option('--issuer <iss>', 'token issuer; the same on every instance (LAPSE_ISSUER)', env.LAPSE_ISSUER)
+    .addOption(integerSettingOption('rateLimit', 'requests per minute per client id'))
+    .option('--issuer <iss>', 'token issuer; the same on every instance (LAPSE_ISSUER)', environment.LAPSE_ISSUER)
     .option(
       '--cors <origins>',
       'comma-separated origins allowed by CORS; none by default (LAPSE_CORS_ORIGINS)',
-      env.LAPSE_CORS_ORIGINS,
+      environment.LAPSE_CORS_ORIGINS,
     )
-    .option(
-      '--database-pool-size <connections>',
-      'PostgreSQL connections per instance (LAPSE_DATABASE_POOL_SIZE)',
-      env.LAPSE_DATABASE_POOL_SIZE ?? String(DEFAULT_CONFIG.databasePoolSize),
-    )
-    .option(
-      '--search-cache <entries>',
-      'search pages kept while the data is unchanged; 0 = off (LAPSE_SEARCH_CACHE)',
-      env.LAPSE_SEARCH_CACHE ?? String(DEFAULT_CONFIG.searchCacheEntries),
-    )
+    .addOption(integerSettingOption('databasePoolSize', 'PostgreSQL connections per instance'))
+    .addOption(integerSettingOption('searchCache', 'search pages kept while the data is unchanged; 0 = off'))
     .option(
       '--log-level <level>',
       'trace, debug, info, warn, error or silent (LAPSE_LOG_LEVEL)',
-      env.LAPSE_LOG_LEVEL ?? 'info',
+      environment.LAPSE_LOG_LEVEL ?? 'info',
     )
-    .action(async (options: ServeOptions) => {
-      let config: ReturnType<typeof serverConfig>;
-      try {
-        config = serverConfig({
-          database: options.database,
-          host: options.host,
-          port: positiveInteger('--port', options.port),
-          rateLimitPerMinute: positiveInteger('--rate-limit', options.rateLimit),
-          databasePoolSize: Math.max(1, positiveInteger('--database-pool-size', options.databasePoolSize)),
-          searchCacheEntries: positiveInteger('--search-cache', options.searchCache),
-          issuer: options.issuer ?? 'lapse',
-          corsOrigins: options.cors
-            ? options.cors
-                .split(',')
-                .map((o) => o.trim())
-                .filter(Boolean)
-            : [],
-          logger: serverLogger(options.logLevel),
-        });
-      } catch (error) {
-        process.stderr.write(`lapse serve: ${(error as Error).message}\n`);
-        process.exit(2);
-      }
-      const app = await buildApp(config);
-      const address = await app.listen({ host: config.host, port: config.port });
-      app.log.info({ address, database: redactDatabaseUrl(config.database) }, 'lapse API listening');
-      // One plain line for people and scripts, whatever the log level (logs go to stdout as JSON).
-      process.stderr.write(`lapse API listening on ${address} (database ${redactDatabaseUrl(config.database)})\n`);
-      // Graceful shutdown: stop accepting, let in-flight requests finish, close the database, exit 0.
-      let isClosing = false;
-      const shutdown = (signal: string) => {
-        if (isClosing) return;
-        isClosing = true;
-        app.log.info({ signal }, 'shutting down');
-        const forced = setTimeout(() => process.exit(1), config.shutdownGraceMs);
-        forced.unref();
-        app.close().then(
-          () => process.exit(0),
-          () => process.exit(1),
-        );
-      };
-      process.on('SIGTERM', () => shutdown('SIGTERM'));
-      process.on('SIGINT', () => shutdown('SIGINT'));
-    });
+    .action((flags: ServeFlags) => serve(configFrom(flags, environment)));
 };

@@ -2,11 +2,11 @@
 // SDK in this process with the configured credential, so the client secret never reaches the browser.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { InvalidArgumentError } from 'commander';
 import { createClient } from '../../client/index.js';
 import type { RegisterCommands } from '../command-module.js';
 import { loadClientConfig } from '../config.js';
-import { describeError, exitCodeFor } from '../exit-codes.js';
+import type { Environment } from '../environment.js';
+import { integerOption, PORT_NUMBER } from '../integer-option.js';
 import { createPortfolio, DEFAULT_WEB_ROOT, startUiServer } from '../ui/index.js';
 
 interface UiFlags {
@@ -16,15 +16,8 @@ interface UiFlags {
   company?: string;
 }
 
-function parsePort(value: string): number {
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535)
-    throw new InvalidArgumentError('must be a port from 0 to 65535');
-  return port;
-}
-
-async function serveDashboard(flags: UiFlags): Promise<void> {
-  const config = await loadClientConfig(flags, process.env);
+async function serveDashboard(flags: UiFlags, environment: Environment): Promise<void> {
+  const config = await loadClientConfig(flags, environment);
   if (!existsSync(join(DEFAULT_WEB_ROOT, 'index.html'))) {
     throw new Error(`the dashboard's files are missing from ${DEFAULT_WEB_ROOT}: run npm run build`);
   }
@@ -45,19 +38,11 @@ async function serveDashboard(flags: UiFlags): Promise<void> {
   process.once('SIGTERM', stop);
 }
 
-export const register: RegisterCommands = (program) => {
+export const register: RegisterCommands = (program, environment) => {
   program
     .command('ui')
     .description('Serve the dashboard on 127.0.0.1 and print its URL.')
-    .option('--port <port>', 'port to listen on (0 picks a free one)', parsePort, 4300)
-    .action(async (_flags: UiFlags, command) => {
-      // The shared connection flags (--config, --base-url, --company) may be declared on the program.
-      const flags = command.optsWithGlobals() as UiFlags;
-      try {
-        await serveDashboard(flags);
-      } catch (error) {
-        process.stderr.write(`lapse ui: ${describeError(error)}\n`);
-        process.exitCode = exitCodeFor(error);
-      }
-    });
+    .option('--port <port>', 'port to listen on (0 picks a free one)', integerOption(PORT_NUMBER), 4300)
+    // The shared connection flags (--config, --base-url, --company) may be declared on the program.
+    .action((_flags: UiFlags, command) => serveDashboard(command.optsWithGlobals() as UiFlags, environment));
 };

@@ -1,13 +1,14 @@
 // `lapse whoami`: who the credential is (the token's claims) and what it may call; never the token itself.
 import type { Command } from 'commander';
+import type { Environment } from '../environment.js';
 import { writeOutput } from '../output/index.js';
 import { clientAction, withCommonOptions } from './client-options.js';
 
-export function registerWhoami(program: Command): void {
+export function registerWhoami(program: Command, environment: Environment): void {
   withCommonOptions(
     program.command('whoami').description("show the credential's role, company and permissions"),
   ).action(
-    clientAction(async (context) => {
+    clientAction(environment, async (context) => {
       const identity = await context.client.whoami();
       if (context.target.format === 'json') {
         return writeOutput(context.target.output, `${JSON.stringify(identity, null, 2)}\n`);

@@ -2,7 +2,8 @@
 // `lapse ui` process; one view's filtered and ordered rows (what a page shows and a download writes); and the key
 // figures and monthly chart drawn from the same listings.
 import type { LapseClient, Listing } from '../../client/index.js';
-import { addDays, type CalendarDay, dayOf, daysBetween } from '../../contract/index.js';
+import { addDays, type CalendarDay, daysBetween } from '../../contract/index.js';
+import { resolveAsOf } from '../as-of.js';
 import {
   type IndexedCompany,
   indexCompany,
@@ -150,7 +151,7 @@ export function createPortfolio(options: PortfolioOptions): Portfolio {
   }
 
   return {
-    resolveDay: (choice) => ({ timeZone: choice.timeZone, asOf: choice.asOf || dayOf(options.now(), choice.timeZone) }),
+    resolveDay: (choice) => resolveAsOf({ timeZone: choice.timeZone, asOf: choice.asOf || undefined }, options.now),
     async viewRows(query) {
       const day = this.resolveDay(query);
       const { fetched, viewRows } = await loadView(query, day);

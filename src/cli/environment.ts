@@ -1,0 +1,33 @@
+// The environment variables lapse reads. main.ts reads process.env once, here, and passes the result down, so
+// every command (and every test) sees the same typed values and a misspelt name does not compile.
+export const ENVIRONMENT_VARIABLES = [
+  'HOME',
+  'XDG_CONFIG_HOME',
+  'LAPSE_BASE_URL',
+  'LAPSE_CLIENT_ID',
+  'LAPSE_CLIENT_SECRET',
+  'LAPSE_COMPANY_ID',
+  'LAPSE_NOW',
+  'LAPSE_DATABASE_URL',
+  'LAPSE_HOST',
+  'LAPSE_PORT',
+  'LAPSE_RATE_LIMIT',
+  'LAPSE_ISSUER',
+  'LAPSE_CORS_ORIGINS',
+  'LAPSE_DATABASE_POOL_SIZE',
+  'LAPSE_SEARCH_CACHE',
+  'LAPSE_LOG_LEVEL',
+] as const;
+
+export type EnvironmentVariable = (typeof ENVIRONMENT_VARIABLES)[number];
+
+export type Environment = Readonly<Partial<Record<EnvironmentVariable, string>>>;
+
+export function readEnvironment(source: Readonly<Record<string, string | undefined>>): Environment {
+  const environment: Partial<Record<EnvironmentVariable, string>> = {};
+  for (const name of ENVIRONMENT_VARIABLES) {
+    const value = source[name];
+    if (value !== undefined) environment[name] = value;
+  }
+  return environment;
+}
