@@ -9,7 +9,7 @@ import {
   ServerError,
   ValidationError,
 } from '../client/index.js';
-import { AdminError } from '../server/admin/index.js';
+import { AdminError, AdminNotFoundError } from '../server/admin/index.js';
 import { isDatabaseUnavailable } from '../server/db/availability.js';
 import { CopyRefusedError } from '../server/db/copy-database.js';
 
@@ -42,6 +42,8 @@ export class UsageError extends Error {
 
 const BY_CATEGORY: readonly [new (...args: never[]) => Error, number][] = [
   [UsageError, EXIT_CODES.usage],
+  // Before AdminError, which it extends: the first matching category decides.
+  [AdminNotFoundError, EXIT_CODES.notFound],
   [AdminError, EXIT_CODES.usage],
   [CopyRefusedError, EXIT_CODES.usage],
   [ValidationError, EXIT_CODES.usage],

@@ -73,6 +73,7 @@ describe('lapse seed and lapse admin', () => {
       name: 'an unknown reseller',
       args: ['admin', 'company', 'create', '--name', 'Lost', '--parent', 'Nobody At All'],
       message: 'No company has the resource id or name "Nobody At All"',
+      code: 6,
     },
     {
       name: 'a blank tag',
@@ -88,19 +89,23 @@ describe('lapse seed and lapse admin', () => {
       name: 'a credential for an unknown company',
       args: ['admin', 'credential', 'create', '--company', 'Nobody At All', '--role', 'Reseller'],
       message: 'No company has the resource id or name "Nobody At All"',
+      code: 6,
     },
     {
       name: 'a CSV file that does not exist',
       args: ['admin', 'company', 'import', 'no-such-file.csv'],
       message: 'no-such-file.csv',
     },
-  ])('exits 2 with one line on stderr for $name', async ({ args, message }) => {
-    const result = await runLapse([...args, '--database', database]);
-    const command = args.slice(0, 3).join(' ');
-    expect(result).toMatchObject({ code: 2, stdout: '' });
-    expect(result.stderr.split('\n')).toEqual([expect.stringMatching(new RegExp(`^lapse ${command}: `)), '']);
-    expect(result.stderr).toContain(message);
-  });
+  ])(
+    'exits 2 (6 when what it names does not exist) with one line on stderr for $name',
+    async ({ args, message, code = 2 }) => {
+      const result = await runLapse([...args, '--database', database]);
+      const command = args.slice(0, 3).join(' ');
+      expect(result).toMatchObject({ code, stdout: '' });
+      expect(result.stderr.split('\n')).toEqual([expect.stringMatching(new RegExp(`^lapse ${command}: `)), '']);
+      expect(result.stderr).toContain(message);
+    },
+  );
 
   it('exits 2 with one line on stderr for a bad --today, and 5 when the database cannot be reached', async () => {
     const badDay = await runLapse(['seed', '--companies', '10', '--today', '2026-02-30', '--database', database]);

@@ -1,5 +1,6 @@
-// The one error the admin services throw for bad input or a missing company/credential: its message is meant
-// for the operator as it stands (the CLI prints it on one line and exits 1).
+// The one error the admin services throw for bad input, and its kind for a company or credential that does not
+// exist: the message is meant for the operator as it stands (the CLI prints it on one line; exit codes in
+// src/cli/exit-codes.ts).
 export class AdminError extends Error {
   constructor(
     message: string,
@@ -10,4 +11,9 @@ export class AdminError extends Error {
     super(details.length === 0 ? message : `${message}: ${details.join('; ')}`);
     this.name = 'AdminError';
   }
+}
+
+/** The company or credential named does not exist. */
+export class AdminNotFoundError extends AdminError {
+  override name = 'AdminNotFoundError';
 }

@@ -4,7 +4,7 @@ import { RESOURCE_ID_PATTERN } from '../../contract/index.js';
 import { foldText } from '../db/fold-text.js';
 import type { CompaniesTable } from '../db/schema.js';
 import type { Db } from '../db/storage.js';
-import { AdminError } from './admin-error.js';
+import { AdminError, AdminNotFoundError } from './admin-error.js';
 import type { CatalogueEntry } from './company-row.js';
 import { randomResourceId } from './resource-id.js';
 
@@ -38,7 +38,7 @@ export async function findCompanyByName(db: Db, name: string): Promise<StoredCom
 export async function resolveCompany(db: Db, reference: string): Promise<StoredCompany> {
   const byId = RESOURCE_ID_PATTERN.test(reference) ? await findCompanyByResourceId(db, reference) : undefined;
   const company = byId ?? (await findCompanyByName(db, reference));
-  if (company === undefined) throw new AdminError(`No company has the resource id or name "${reference}"`);
+  if (company === undefined) throw new AdminNotFoundError(`No company has the resource id or name "${reference}"`);
   return company;
 }
 

@@ -2,7 +2,7 @@
 import { isRole, ROLES, type Role } from '../../contract/index.js';
 import { generateClientCredentials, hashSecret } from '../auth/secrets.js';
 import type { Db } from '../db/storage.js';
-import { AdminError } from './admin-error.js';
+import { AdminError, AdminNotFoundError } from './admin-error.js';
 import { resolveCompany } from './company-reference.js';
 
 export interface CredentialInput {
@@ -101,6 +101,6 @@ export async function disableCredential(db: Db, clientId: string): Promise<Crede
     .set({ is_disabled: 1 })
     .where('client_id', '=', clientId)
     .executeTakeFirst();
-  if (result.numUpdatedRows === 0n) throw new AdminError(`No credential has the client id "${clientId}"`);
+  if (result.numUpdatedRows === 0n) throw new AdminNotFoundError(`No credential has the client id "${clientId}"`);
   return toListing(await credentialListing(db).where('credentials.client_id', '=', clientId).executeTakeFirstOrThrow());
 }

@@ -1,5 +1,5 @@
 // Operator services behind `lapse admin`: companies (create, update, move, CSV import) and API credentials.
-export { AdminError } from './admin-error.js';
+export { AdminError, AdminNotFoundError } from './admin-error.js';
 export { type CompanyInput, type CompanySummary, createCompany, updateCompany } from './companies.js';
 export type { CompanyChanges } from './company-changes.js';
 export { type CsvSource, type ImportSummary, importCompanies } from './company-import.js';
