@@ -151,21 +151,5 @@ export function fieldsOfStored(company: StoredCompany): CompanyFields {
     tags: JSON.parse(company.tags) as string[],
     privacyDurationId: company.privacy_duration_id,
     timeZoneId: company.time_zone_id,
-    profile: {
-      description: company.description,
-      country:
-        company.country_resource_id === null
-          ? null
-          : {
-              resourceId: company.country_resource_id,
-              name: company.country_name ?? '',
-              code: company.country_code ?? '',
-            },
-      licensePeriodType: entry(company.license_period_type_resource_id, company.license_period_type_name),
-      status: company.status_id === null ? null : { id: company.status_id, name: company.status_name ?? '' },
-      licenseModules: JSON.parse(company.license_modules) as string[],
-      dateFormat: company.date_format,
-      timeFormat: company.time_format,
-    },
   };
 }

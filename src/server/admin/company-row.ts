@@ -18,17 +18,6 @@ export interface ParentPlacement {
   depth: number;
 }
 
-/** The profile a company shows in its CompanyDto (contract §6) and nowhere else: stored as given. */
-export interface CompanyProfile {
-  description: string | null;
-  country: (CatalogueEntry & { code: string }) | null;
-  licensePeriodType: CatalogueEntry | null;
-  status: { id: number; name: string } | null;
-  licenseModules: readonly string[];
-  dateFormat: string | null;
-  timeFormat: string | null;
-}
-
 export interface CompanyFields {
   resourceId: string;
   name: string;
@@ -54,30 +43,21 @@ export interface CompanyFields {
 
 export type CompanyRow = Omit<Insertable<CompaniesTable>, 'id'>;
 
+/**
+ * The stored columns a write sets as given, with no copies kept elsewhere: every column of the row that
+ * buildCompanyRow does not build (the company's profile, contract §6). A new such column is a profile column by
+ * itself.
+ */
+export type CompanyProfile = Partial<Omit<CompanyRow, keyof ReturnType<typeof builtColumns> | 'is_over_limit'>>;
+
 const foldNullable = (text: string | null) => (text === null ? null : foldText(text));
 
-function profileColumns(profile: CompanyProfile): Partial<CompanyRow> {
-  return {
-    description: profile.description,
-    country_resource_id: profile.country?.resourceId ?? null,
-    country_name: profile.country?.name ?? null,
-    country_code: profile.country?.code ?? null,
-    license_period_type_resource_id: profile.licensePeriodType?.resourceId ?? null,
-    license_period_type_name: profile.licensePeriodType?.name ?? null,
-    status_id: profile.status?.id ?? null,
-    status_name: profile.status?.name ?? null,
-    license_modules: JSON.stringify(profile.licenseModules),
-    date_format: profile.dateFormat,
-    time_format: profile.timeFormat,
-  };
-}
-
-export function buildCompanyRow(fields: CompanyFields, parent: ParentPlacement | null): CompanyRow {
+function builtColumns(fields: CompanyFields, parent: ParentPlacement | null) {
   const resellerName = parent?.name ?? null;
   const industryName = fields.industry?.name ?? null;
   const licenseTypeName = fields.licenseType?.name ?? null;
   const path = childPath(parent?.path ?? null, fields.resourceId);
-  const row: CompanyRow = {
+  return {
     resource_id: fields.resourceId,
     name: fields.name,
     name_folded: foldText(fields.name),
@@ -105,7 +85,11 @@ export function buildCompanyRow(fields: CompanyFields, parent: ParentPlacement |
     tags_folded: foldTags(fields.tags),
     privacy_duration_id: fields.privacyDurationId,
     time_zone_id: fields.timeZoneId,
-  };
-  // Assigned, not spread into the literal: the seed builds a million rows.
-  return fields.profile === undefined ? row : Object.assign(row, profileColumns(fields.profile));
+  } satisfies CompanyRow;
+}
+
+export function buildCompanyRow(fields: CompanyFields, parent: ParentPlacement | null): CompanyRow {
+  const row: CompanyRow = builtColumns(fields, parent);
+  // Assigned, not spread into a new literal: the seed builds a million rows.
+  return fields.profile === undefined ? row : Object.assign(row, fields.profile);
 }

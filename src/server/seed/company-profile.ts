@@ -65,13 +65,20 @@ function periodTypeOf(fields: CompanyFields) {
 export function profileOf(fields: CompanyFields, todayStart: number): CompanyProfile {
   const place = fields.timeZoneId === null ? undefined : LOCALES[fields.timeZoneId];
   const isLongLapsed = fields.licenseEndAt !== null && fields.licenseEndAt < todayStart - PASSIVE_AFTER_MS;
+  const periodType = periodTypeOf(fields);
+  const status = isLongLapsed ? PASSIVE : ACTIVE;
+  const modules = fields.licenseType === null ? [] : (MODULES_BY_LICENSE_TYPE[fields.licenseType.name] ?? []);
   return {
     description: null,
-    country: place?.country ?? null,
-    licensePeriodType: periodTypeOf(fields),
-    status: isLongLapsed ? PASSIVE : ACTIVE,
-    licenseModules: fields.licenseType === null ? [] : (MODULES_BY_LICENSE_TYPE[fields.licenseType.name] ?? []),
-    dateFormat: place?.dateFormat ?? null,
-    timeFormat: place?.timeFormat ?? null,
+    country_resource_id: place?.country.resourceId ?? null,
+    country_name: place?.country.name ?? null,
+    country_code: place?.country.code ?? null,
+    license_period_type_resource_id: periodType.resourceId,
+    license_period_type_name: periodType.name,
+    status_id: status.id,
+    status_name: status.name,
+    license_modules: JSON.stringify(modules),
+    date_format: place?.dateFormat ?? null,
+    time_format: place?.timeFormat ?? null,
   };
 }
