@@ -1,6 +1,7 @@
 // Small real-HTTP helpers for server tests: a token per credential, and JSON calls that return status, headers
-// and the parsed body.
+// and the parsed body, each response checked against the contract's schema for its route first.
 import type { TestCredential } from './test-server.js';
+import { assertWireExchange } from './wire-schemas.js';
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -32,12 +33,15 @@ export async function callApi<T = any>(
   const headers: Record<string, string> = { ...init.headers };
   if (init.token) headers.authorization = `Bearer ${init.token}`;
   if (init.body !== undefined) headers['content-type'] ??= 'application/json';
+  const method = init.method ?? (init.body !== undefined || init.rawBody !== undefined ? 'POST' : 'GET');
   const response = await fetch(`${baseUrl}${path}`, {
-    method: init.method ?? (init.body !== undefined || init.rawBody !== undefined ? 'POST' : 'GET'),
+    method,
     headers,
     body: init.rawBody ?? (init.body === undefined ? undefined : JSON.stringify(init.body)),
   });
-  const text = await response.text();
+  const bytes = Buffer.from(await response.arrayBuffer());
+  const text = new TextDecoder().decode(bytes); // as response.text(): UTF-8, a byte-order mark dropped
+  await assertWireExchange({ method, path, status: response.status, headers: response.headers, bytes });
   let body: unknown = text;
   try {
     body = JSON.parse(text);
