@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/server/app.js';
 import { serverConfig } from '../src/server/config.js';
-import { callApi, fetchToken, searchBody } from './support/api.js';
+import { callApi, checkedBytes, fetchToken, searchBody } from './support/api.js';
 import { PINNED_NOW_MS, PINNED_TODAY } from './support/pinned-clock.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
@@ -48,7 +48,7 @@ describe('two instances on one PostgreSQL database', () => {
         body: JSON.stringify(searchBody({ exportType: 'CSV', reportAllPages: true })),
       });
       expect(response.status).toBe(200);
-      return Buffer.from(await response.arrayBuffer());
+      return checkedBytes('POST', '/api/companies/search/export', response);
     };
     const [a, b] = [await exportFrom(first.baseUrl), await exportFrom(secondUrl)];
     expect(a.length).toBeGreaterThan(1000);

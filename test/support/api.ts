@@ -39,14 +39,19 @@ export async function callApi<T = any>(
     headers,
     body: init.rawBody ?? (init.body === undefined ? undefined : JSON.stringify(init.body)),
   });
-  const bytes = Buffer.from(await response.arrayBuffer());
-  const text = new TextDecoder().decode(bytes); // as response.text(): UTF-8, a byte-order mark dropped
-  await assertWireExchange({ method, path, status: response.status, headers: response.headers, bytes });
+  const text = new TextDecoder().decode(await checkedBytes(method, path, response)); // as response.text() decodes
   let body: unknown = text;
   try {
     body = JSON.parse(text);
   } catch {}
   return { status: response.status, headers: response.headers, body: body as T };
+}
+
+/** A fetched response's body, once it has passed the contract's checks for its route (wire-schemas.ts). */
+export async function checkedBytes(method: string, path: string, response: Response): Promise<Buffer> {
+  const bytes = Buffer.from(await response.arrayBuffer());
+  await assertWireExchange({ method, path, status: response.status, headers: response.headers, bytes });
+  return bytes;
 }
 
 export function searchBody(overrides: Record<string, unknown> = {}) {

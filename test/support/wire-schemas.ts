@@ -2,6 +2,7 @@
 // hand-built bytes for speed, so its declared schema is checked here rather than by the server's serialiser.
 // Objects are closed (no property the schema does not name), as the vendor's schemas are and as a serialiser
 // built from the route's schema would send them.
+import type { IncomingHttpHeaders } from 'node:http';
 import { Kind, type TSchema, Type } from '@sinclair/typebox';
 import { type TypeCheck, TypeCompiler } from '@sinclair/typebox/compiler';
 import type { ValueError } from '@sinclair/typebox/errors';
@@ -132,6 +133,16 @@ export function exportTypeOf(contentType: string | null | undefined): ExportType
   return entry[0] as ExportType;
 }
 
+/** Node's incoming headers as fetch's Headers reads them: a repeated header's values joined by `, `. */
+export function incomingHeaders(headers: IncomingHttpHeaders): { get(name: string): string | null } {
+  return {
+    get(name) {
+      const value = headers[name.toLowerCase()];
+      return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+    },
+  };
+}
+
 /** The headers of a 200 export: the content type and the attachment's file name the contract gives. */
 export function assertExportHeaders(headers: { get(name: string): string | null }): ExportType {
   const exportType = exportTypeOf(headers.get('content-type'));
@@ -163,7 +174,7 @@ async function assertExcelHeaderRows(bytes: Buffer): Promise<void> {
 
 function assertHeaderRow(row: string[] | undefined, where: string): void {
   if (JSON.stringify(row) !== JSON.stringify(EXPORT_HEADERS)) {
-    throw new Error(`the ${where} header row is ${describeValue(row)}, not ${describeValue(EXPORT_HEADERS)}`);
+    throw new Error(`the ${where} header row is ${JSON.stringify(row)}, not ${JSON.stringify(EXPORT_HEADERS)}`);
   }
 }
 
