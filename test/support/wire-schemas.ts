@@ -58,15 +58,24 @@ function describeValue(value: unknown): string {
   return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }
 
-/** What is wrong with `value` under the named check (the deepest paths first), or [] when it passes. */
+/**
+ * What is wrong with `value` under the named check, the deepest paths first, the members of one union that each
+ * refuse the same value on one line; [] when it passes.
+ */
 export function schemaViolationsOf(name: WireCheckName, value: unknown): string[] {
   const check: TypeCheck<TSchema> = WIRE_CHECKS[name];
   if (check.Check(value)) return [];
-  const leaves = [...leafErrors(check.Errors(value))];
-  leaves.sort((a, b) => b.path.split('/').length - a.path.split('/').length);
-  return leaves
+  const byPlace = new Map<string, { path: string; value: unknown; messages: string[] }>();
+  for (const error of leafErrors(check.Errors(value))) {
+    const place = `${error.path}\u0000${describeValue(error.value)}`;
+    const found = byPlace.get(place);
+    if (found) found.messages.push(error.message);
+    else byPlace.set(place, { path: error.path || '/', value: error.value, messages: [error.message] });
+  }
+  return [...byPlace.values()]
+    .sort((a, b) => b.path.split('/').length - a.path.split('/').length)
     .slice(0, MAX_REPORTED_ERRORS)
-    .map((error) => `${error.path || '/'}: ${error.message}, got ${describeValue(error.value)}`);
+    .map((place) => `${place.path}: ${place.messages.join(' or ')}, got ${describeValue(place.value)}`);
 }
 
 /** Throws, naming the schema's paths and the values found there, unless `value` passes the named check. */
