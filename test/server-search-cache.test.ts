@@ -1,7 +1,7 @@
 // A company write is seen by the very next search with the same body: the page and its totals, whether the write
-// came through the server's own connection or another one (as `lapse admin` writes). On SQLite pages and counts
-// are cached by the data version; on PostgreSQL nothing is cached today, and these tests hold a future cache to
-// the same.
+// came through the server's own connection, another connection, or `lapse admin` in another process. On SQLite
+// pages and counts are cached by the data version; on PostgreSQL nothing is cached today, and these tests hold a
+// future cache to the same. Needs `npm run build` (the `lapse admin` writer).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SearchPage } from '../src/contract/index.js';
 import { createCompany, updateCompany } from '../src/server/admin/index.js';
@@ -10,6 +10,7 @@ import { fetchToken, searchBody } from './support/api.js';
 import { DATABASE_KINDS } from './support/databases.js';
 import { PINNED_TODAY, PINNED_TODAY_START_MS, pinnedClock } from './support/pinned-clock.js';
 import { resourceIdsOf, searchPageOf, sortedIds } from './support/search-pages.js';
+import { runLapseAdmin } from './support/server-process.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
 const YESTERDAY = '2026-11-25';
@@ -20,10 +21,51 @@ const expiredFilter = {
 const WHOLE = searchBody({ pageSize: 1000, filter: expiredFilter });
 const PAGED = searchBody({ pageSize: 5, filter: expiredFilter });
 
+/** One way of writing companies, as a server's neighbours do. */
+interface Writer {
+  /** Moves the company's renewal date to yesterday. */
+  expire(resourceId: string): Promise<void>;
+  /** Adds an expired company under `parent`; its resource id. */
+  addExpired(name: string, parent: string): Promise<string>;
+}
+
+function writerOn(db: Db): Writer {
+  return {
+    async expire(resourceId) {
+      await updateCompany(db, resourceId, { licenseEndDate: YESTERDAY });
+    },
+    async addExpired(name, parent) {
+      return (await createCompany(db, { name, parent, licenseEndDate: YESTERDAY }, pinnedClock.now())).resourceId;
+    },
+  };
+}
+
+function adminProcessOn(database: string): Writer {
+  return {
+    async expire(resourceId) {
+      await runLapseAdmin(['company', 'update', resourceId, '--renewal-date', YESTERDAY, '--database', database]);
+    },
+    async addExpired(name, parent) {
+      const created = await runLapseAdmin([
+        ...['company', 'create', '--name', name, '--parent', parent, '--renewal-date', YESTERDAY],
+        ...['--json', '--database', database],
+      ]);
+      return (JSON.parse(created) as { resourceId: string }).resourceId;
+    },
+  };
+}
+
+const WRITERS = [
+  ["the server's own connection", 'own'],
+  ['another connection on the same database', 'connection'],
+  ['`lapse admin` in another process', 'process'],
+] as const;
+type WriterName = (typeof WRITERS)[number][1];
+
 describe.each(DATABASE_KINDS)('a company write and the cached search on %s', (kind) => {
   let server: TestServer;
   let token: string;
-  let writers: Record<'own' | 'other', Db>;
+  let writers: Record<WriterName, Writer>;
   let closeOther: () => Promise<void>;
   let renewing: string[];
 
@@ -32,7 +74,11 @@ describe.each(DATABASE_KINDS)('a company write and the cached search on %s', (ki
     token = await fetchToken(server.baseUrl, server.credentials.root);
     const other = await openStorage(server.databaseLocation, { maxConnections: 1 });
     closeOther = () => other.close();
-    writers = { own: server.storage.db, other: other.db };
+    writers = {
+      own: writerOn(server.storage.db),
+      connection: writerOn(other.db),
+      process: adminProcessOn(server.databaseLocation),
+    };
     // Companies renewing after today, so moving their renewal to yesterday makes them expired.
     const rows = await server.storage.db
       .selectFrom('companies')
@@ -40,10 +86,10 @@ describe.each(DATABASE_KINDS)('a company write and the cached search on %s', (ki
       .where('license_end_at', '>=', PINNED_TODAY_START_MS + 86_400_000)
       .where('depth', '>', 0)
       .orderBy('resource_id')
-      .limit(2)
+      .limit(WRITERS.length)
       .execute();
     renewing = rows.map((row) => row.resource_id);
-    expect(renewing).toHaveLength(2);
+    expect(renewing).toHaveLength(WRITERS.length);
   });
   afterAll(async () => {
     await closeOther?.();
@@ -75,7 +121,7 @@ describe.each(DATABASE_KINDS)('a company write and the cached search on %s', (ki
       totalNumberOfPages: Math.ceil(after.totalNumberOfRecords / PAGED.pageSize),
       limitExceededCompanyCount: after.limitExceededCompanyCount,
     };
-    // A page never asked for before the write still takes the totals counted before it, if a count is kept.
+    // Page 2 was never served before the write, so only totals kept from before it could be stale here.
     const second = await search(PAGED, 2);
     expect(totalsOf(second)).toEqual({ ...expectedPagedTotals, pageNumber: 2 });
     expect(second.results).toEqual(after.results.slice(5, 10));
@@ -84,32 +130,16 @@ describe.each(DATABASE_KINDS)('a company write and the cached search on %s', (ki
     expect(first.results).toEqual(after.results.slice(0, 5));
   }
 
-  it.each([
-    ["the server's own connection", 'own', 0],
-    ['another connection on the same database', 'other', 1],
-  ] as const)('a renewal moved to yesterday through %s', async (_, writer, index) => {
-    const resourceId = renewing[index] as string;
+  it.each(WRITERS)('a renewal moved to yesterday through %s', async (_, writer) => {
+    const resourceId = renewing[WRITERS.findIndex(([, name]) => name === writer)] as string;
     await expectSearchesToSee(async () => {
-      await updateCompany(writers[writer], resourceId, { licenseEndDate: YESTERDAY });
+      await writers[writer].expire(resourceId);
       return resourceId;
     });
   });
 
-  it.each([
-    ["the server's own connection", 'own'],
-    ['another connection on the same database', 'other'],
-  ] as const)('a company added through %s', async (_, writer) => {
-    await expectSearchesToSee(async () => {
-      const created = await createCompany(
-        writers[writer],
-        {
-          name: `Aardvark ${writer} Ltd`,
-          parent: server.credentials.reseller.companyResourceId,
-          licenseEndDate: YESTERDAY,
-        },
-        pinnedClock.now(),
-      );
-      return created.resourceId;
-    });
+  it.each(WRITERS)('a company added through %s', async (_, writer) => {
+    const parent = server.credentials.reseller.companyResourceId;
+    await expectSearchesToSee(() => writers[writer].addExpired(`Aardvark ${writer} Ltd`, parent));
   });
 });
