@@ -73,7 +73,7 @@ describe('the compiled contract checks', () => {
   });
 
   it('walk the /my tree to any depth', () => {
-    const leaf = { name: 'c', resourceId: 'C', licenceExpired: 1, children: [] };
+    const leaf = { name: 'c', resourceId: 'C', licenceExpired: 1, children: [], parentResourceId: 'B' };
     const tree: unknown[] = [
       {
         name: 'a',
@@ -84,6 +84,9 @@ describe('the compiled contract checks', () => {
     ];
     expect(schemaViolationsOf('myCompaniesResult', success(tree))).toContain(
       '/data/0/children/0/children/0/licenceExpired: Expected boolean, got 1',
+    );
+    expect(schemaViolationsOf('myCompaniesResult', success(tree))).toContain(
+      '/data/0/children/0/children/0/parentResourceId: Unexpected property, got "B"',
     );
     const good: MyCompanyNode[] = [{ name: 'a', resourceId: 'A', licenceExpired: false, children: [] }];
     expect(schemaViolationsOf('myCompaniesResult', success(good))).toEqual([]);
