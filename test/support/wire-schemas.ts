@@ -115,12 +115,17 @@ export function assertWireJson(method: string, pathname: string, status: number,
   assertWireSchema(name, body, what);
 }
 
+/** Response headers as fetch's Headers reads them (a missing header is null). */
+export interface HeaderReader {
+  get(name: string): string | null;
+}
+
 export interface WireExchange {
   method: string;
   /** The request's path, query string included. */
   path: string;
   status: number;
-  headers: { get(name: string): string | null };
+  headers: HeaderReader;
   bytes: Buffer;
 }
 
@@ -143,7 +148,7 @@ export function exportTypeOf(contentType: string | null | undefined): ExportType
 }
 
 /** Node's incoming headers as fetch's Headers reads them: a repeated header's values joined by `, `. */
-export function incomingHeaders(headers: IncomingHttpHeaders): { get(name: string): string | null } {
+export function incomingHeaders(headers: IncomingHttpHeaders): HeaderReader {
   return {
     get(name) {
       const value = headers[name.toLowerCase()];
@@ -153,7 +158,7 @@ export function incomingHeaders(headers: IncomingHttpHeaders): { get(name: strin
 }
 
 /** The headers of a 200 export: the content type and the attachment's file name the contract gives. */
-export function assertExportHeaders(headers: { get(name: string): string | null }): ExportType {
+export function assertExportHeaders(headers: HeaderReader): ExportType {
   const exportType = exportTypeOf(headers.get('content-type'));
   const disposition = headers.get('content-disposition');
   const expected = `attachment; filename="${EXPORT_FILE_NAMES[exportType]}"`;
@@ -188,7 +193,7 @@ function assertHeaderRow(row: string[] | undefined, where: string): void {
 }
 
 /** A whole 200 export: headers, then the header row of the CSV or of every Excel sheet. */
-export async function assertExportFile(headers: { get(name: string): string | null }, bytes: Buffer): Promise<void> {
+export async function assertExportFile(headers: HeaderReader, bytes: Buffer): Promise<void> {
   const exportType = assertExportHeaders(headers);
   if (exportType === 'CSV') assertCsvHeaderRow(bytes);
   else await assertExcelHeaderRows(bytes);
