@@ -6,6 +6,7 @@ import { createClient, ForbiddenError, NotFoundError } from '../src/client/index
 import { dayStartUtc, type SearchCompanyDto } from '../src/contract/index.js';
 import { startFaultProxy } from './support/fault-proxy.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
+import { assertCsvHeaderRow, exportTypeOf } from './support/wire-schemas.js';
 
 const TODAY = '2026-03-10';
 let server: TestServer;
@@ -114,7 +115,10 @@ describe('single companies and the tree', () => {
 describe('companies.export', () => {
   it('returns a web stream with the file name and row count', async () => {
     const file = await clientAs(server.baseUrl).companies.export({ exportType: 'CSV', reportAllPages: true });
-    const text = await new Response(file.stream).text();
+    const bytes = Buffer.from(await new Response(file.stream).arrayBuffer());
+    const text = new TextDecoder().decode(bytes);
+    assertCsvHeaderRow(bytes);
+    expect(exportTypeOf(file.contentType)).toBe('CSV');
     expect(file.fileName).toBe('Companies.csv');
     expect(file.contentType).toContain('text/csv');
     expect(file.totalCount).toBe(subtree(server.credentials.reseller.companyResourceId).length);

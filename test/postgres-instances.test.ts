@@ -4,9 +4,10 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/server/app.js';
 import { serverConfig } from '../src/server/config.js';
-import { callApi, fetchToken, searchBody } from './support/api.js';
+import { callApi, checkedBytes, fetchToken, searchBody } from './support/api.js';
 import { PINNED_NOW_MS, PINNED_TODAY } from './support/pinned-clock.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
+import { holdResponsesToContract, type WireGuard } from './support/wire-guard.js';
 
 const RATE_LIMIT_PER_MINUTE = 8;
 
@@ -14,6 +15,7 @@ describe('two instances on one PostgreSQL database', () => {
   let first: TestServer;
   let second: FastifyInstance;
   let secondUrl: string;
+  let secondGuard: WireGuard;
 
   beforeAll(async () => {
     const shared = { rateLimitPerMinute: RATE_LIMIT_PER_MINUTE, now: () => PINNED_NOW_MS };
@@ -22,11 +24,13 @@ describe('two instances on one PostgreSQL database', () => {
     second = await buildApp(
       serverConfig({ database: first.databaseLocation, port: 0, issuer: 'lapse-test', logger: false, ...shared }),
     );
+    secondGuard = holdResponsesToContract(second);
     secondUrl = await second.listen({ host: '127.0.0.1', port: 0 });
   });
   afterAll(async () => {
     await second?.close();
     await first?.close();
+    secondGuard?.assertNoViolations();
   });
 
   it('a token issued by one instance is accepted by the other, and both answer the same search', async () => {
@@ -48,7 +52,7 @@ describe('two instances on one PostgreSQL database', () => {
         body: JSON.stringify(searchBody({ exportType: 'CSV', reportAllPages: true })),
       });
       expect(response.status).toBe(200);
-      return Buffer.from(await response.arrayBuffer());
+      return checkedBytes('POST', '/api/companies/search/export', response);
     };
     const [a, b] = [await exportFrom(first.baseUrl), await exportFrom(secondUrl)];
     expect(a.length).toBeGreaterThan(1000);

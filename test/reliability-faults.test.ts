@@ -26,6 +26,7 @@ import {
   spawnServer,
 } from './support/server-process.js';
 import type { TestCredential } from './support/test-server.js';
+import { assertCsvHeaderRow, assertExportHeaders, incomingHeaders } from './support/wire-schemas.js';
 
 const EXPORT_PATH = '/api/companies/search/export';
 /** Every company name is padded so that an export is far larger than anything a server may hold in memory. */
@@ -57,11 +58,13 @@ function countCompanies(file: string): number {
 async function openExport(server: ServerProcess, token: string, body: unknown) {
   const opened = await postJson(server.baseUrl, EXPORT_PATH, body, { authorization: `Bearer ${token}` });
   expect(opened.response.statusCode).toBe(200);
+  assertExportHeaders(incomingHeaders(opened.response.headers));
   return opened;
 }
 
 /** Data lines of a CSV export: header line excluded; every record ends with CRLF (contract §5). */
 function csvRecordCount(csv: Buffer): number {
+  assertCsvHeaderRow(csv);
   const text = csv.toString('utf8');
   expect(text.endsWith('\r\n')).toBe(true);
   return text.split('\r\n').length - 2;

@@ -1,6 +1,6 @@
 // Security headers and X-Request-Id on every kind of response (contract §2), and CORS only where configured.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callApi, fetchToken, searchBody } from './support/api.js';
+import { callApi, checkedBytes, fetchToken, searchBody } from './support/api.js';
 import { pinnedClock } from './support/pinned-clock.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
@@ -73,7 +73,7 @@ describe('response headers', () => {
         ...init,
         headers: { ...(init.headers as Record<string, string>), origin: DASHBOARD_ORIGIN },
       });
-      await response.arrayBuffer();
+      await checkedBytes(init.method ?? 'GET', path, response);
       statuses[name] = response.status;
       for (const header of SECURITY_HEADERS) expect(response.headers.get(header), `${name}: ${header}`).toBeTruthy();
       expect(response.headers.get('x-content-type-options'), name).toBe('nosniff');

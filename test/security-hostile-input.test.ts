@@ -20,7 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifySecret } from '../src/server/auth/secrets.js';
 import { serverLogger } from '../src/server/logger.js';
 import { FORMULA_COMPANY_NAME } from '../src/server/seed/index.js';
-import { type ApiResponse, callApi, fetchToken, searchBody } from './support/api.js';
+import { type ApiResponse, callApi, checkedBytes, fetchToken, searchBody } from './support/api.js';
 import { type CompanyRecord, readAllCompanies } from './support/company-rows.js';
 import { DATABASE_KINDS } from './support/databases.js';
 import { PINNED_NOW_MS, pinnedClock } from './support/pinned-clock.js';
@@ -488,7 +488,7 @@ describe.each(DATABASE_KINDS)('hostile input on %s', (kind) => {
       }),
     });
     expect(response.status).toBe(200);
-    const [, row] = (await response.text()).split('\r\n');
+    const [, row] = (await checkedBytes('POST', EXPORT, response)).toString('utf8').split('\r\n');
     expect(row?.startsWith(`"'${FORMULA_COMPANY_NAME.replaceAll('"', '""')}"`)).toBe(true);
   });
 

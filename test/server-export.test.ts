@@ -4,7 +4,7 @@
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXPORT_COLUMNS, EXPORT_CONTENT_TYPES, type SearchCompanyDto } from '../src/contract/index.js';
-import { callApi, fetchToken } from './support/api.js';
+import { callApi, checkedBytes, fetchToken } from './support/api.js';
 import { DATABASE_KINDS } from './support/databases.js';
 import { PINNED_NOW_MS, PINNED_TODAY } from './support/pinned-clock.js';
 import { expectedCells } from './support/sample-companies.js';
@@ -27,7 +27,7 @@ async function exportFile(server: TestServer, token: string, body: Record<string
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
-  return { response, bytes: Buffer.from(await response.arrayBuffer()) };
+  return { response, bytes: await checkedBytes('POST', '/api/companies/search/export', response) };
 }
 
 function csvRows(bytes: Buffer): string[][] {

@@ -1,6 +1,7 @@
 // Small real-HTTP helpers for server tests: a token per credential, and JSON calls that return status, headers
-// and the parsed body.
+// and the parsed body, each response checked against the contract's schema for its route first.
 import type { TestCredential } from './test-server.js';
+import { assertWireExchange } from './wire-schemas.js';
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -32,17 +33,25 @@ export async function callApi<T = any>(
   const headers: Record<string, string> = { ...init.headers };
   if (init.token) headers.authorization = `Bearer ${init.token}`;
   if (init.body !== undefined) headers['content-type'] ??= 'application/json';
+  const method = init.method ?? (init.body !== undefined || init.rawBody !== undefined ? 'POST' : 'GET');
   const response = await fetch(`${baseUrl}${path}`, {
-    method: init.method ?? (init.body !== undefined || init.rawBody !== undefined ? 'POST' : 'GET'),
+    method,
     headers,
     body: init.rawBody ?? (init.body === undefined ? undefined : JSON.stringify(init.body)),
   });
-  const text = await response.text();
+  const text = new TextDecoder().decode(await checkedBytes(method, path, response)); // as response.text() decodes
   let body: unknown = text;
   try {
     body = JSON.parse(text);
   } catch {}
   return { status: response.status, headers: response.headers, body: body as T };
+}
+
+/** A fetched response's body, once it has passed the contract's checks for its route (wire-schemas.ts). */
+export async function checkedBytes(method: string, path: string, response: Response): Promise<Buffer> {
+  const bytes = Buffer.from(await response.arrayBuffer());
+  await assertWireExchange({ method, path, status: response.status, headers: response.headers, bytes });
+  return bytes;
 }
 
 export function searchBody(overrides: Record<string, unknown> = {}) {

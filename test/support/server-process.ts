@@ -1,8 +1,9 @@
 // A lapse API server in a process of its own (`node bin/lapse.js serve`), for what an in-process server cannot
 // show: kill -9, SIGTERM, the process's open file descriptors and resident memory. Needs `npm run build`.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { dayOf } from '../../src/contract/index.js';
 import { createCredential as createAdminCredential } from '../../src/server/admin/index.js';
 import { openStorage } from '../../src/server/db/storage.js';
@@ -33,8 +34,21 @@ export interface ServerProcess {
 }
 
 /** `lapse serve --port 0` on `database`; resolves once the server says where it listens. */
-export async function spawnServer(database: string, extraArgs: string[] = []): Promise<ServerProcess> {
+function requireBuild(): void {
   if (!existsSync(BUILT_CLI)) throw new Error('bin/lapse.js needs the build: run `npm run build` first');
+}
+
+/** `lapse admin …` in a process of its own, as an operator runs it beside a serving process; its stdout. */
+export async function runLapseAdmin(args: string[]): Promise<string> {
+  requireBuild();
+  const { stdout } = await promisify(execFile)(process.execPath, [CLI, 'admin', ...args], {
+    timeout: START_TIMEOUT_MS,
+  });
+  return stdout;
+}
+
+export async function spawnServer(database: string, extraArgs: string[] = []): Promise<ServerProcess> {
+  requireBuild();
   const child: ChildProcess = spawn(
     process.execPath,
     [CLI, 'serve', '--host', '127.0.0.1', '--port', '0', '--database', database, '--log-level', 'info', ...extraArgs],

@@ -7,6 +7,7 @@ import { type ServerConfig, serverConfig } from '../../src/server/config.js';
 import { openStorage, type Storage } from '../../src/server/db/storage.js';
 import { type SeedSummary, seedCompanies } from '../../src/server/seed/index.js';
 import { createTestDatabase, type DatabaseKind } from './databases.js';
+import { holdResponsesToContract } from './wire-guard.js';
 
 export interface TestCredential {
   clientId: string;
@@ -99,6 +100,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...options.config,
   });
   const app = await buildApp(config, { storage });
+  const wireGuard = holdResponsesToContract(app);
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
   return {
     baseUrl: address,
@@ -113,6 +115,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       await app.close();
       await storage.close();
       await database.drop();
+      wireGuard.assertNoViolations();
     },
   };
 }

@@ -6,6 +6,7 @@ import {
   CompanyDtoSchema,
   ErrorResultSchema,
   HEADERS,
+  MyCompanyNodeSchema,
   normaliseBodyKeys,
   PERMISSION,
   type SearchBody,
@@ -100,7 +101,12 @@ export async function companyRoutes(app: FastifyInstance, context: ServerContext
   app.get(
     '/api/companies/my',
     {
-      schema: { summary: 'The companies this client manages, as a tree', tags: ['companies'], security },
+      schema: {
+        summary: 'The companies this client manages, as a tree',
+        tags: ['companies'],
+        security,
+        response: { 200: ServiceResultSchema(Type.Array(MyCompanyNodeSchema)), ...errors },
+      },
       onRequest: guard(context, PERMISSION.my),
     },
     async (request) => {
