@@ -37,9 +37,7 @@ export const SearchCompanyDtoSchema = Type.Object(
   closed,
 );
 
-export interface SearchCompanyDto extends Omit<Static<typeof SearchCompanyChildSchema>, 'children'> {
-  children: SearchCompanyDto[] | null;
-}
+export type SearchCompanyDto = Static<typeof SearchCompanyDtoSchema>;
 
 export const SearchPageSchema = Type.Object(
   {
@@ -53,14 +51,7 @@ export const SearchPageSchema = Type.Object(
   closed,
 );
 
-export interface SearchPage {
-  pageNumber: number;
-  pageSize: number;
-  totalNumberOfRecords: number;
-  totalNumberOfPages: number;
-  limitExceededCompanyCount: number;
-  results: SearchCompanyDto[];
-}
+export type SearchPage = Static<typeof SearchPageSchema>;
 
 /**
  * contract §6: the vendor's CompanyDto, the fields a reseller uses (the vendor's others, such as SMTP and
@@ -98,13 +89,6 @@ export const CompanyDtoSchema = Type.Object(
 );
 export type CompanyDto = Static<typeof CompanyDtoSchema>;
 
-export interface MyCompanyNode {
-  name: string;
-  resourceId: string;
-  licenceExpired: boolean;
-  children: MyCompanyNode[];
-}
-
 export const MyCompanyNodeSchema = Type.Recursive(
   (self) =>
     Type.Object(
@@ -118,6 +102,7 @@ export const MyCompanyNodeSchema = Type.Recursive(
     ),
   { $id: 'MyCompanyNode' },
 );
+export type MyCompanyNode = Static<typeof MyCompanyNodeSchema>;
 
 /** contract §3: resource ids are opaque 12-character strings. */
 export const RESOURCE_ID_PATTERN = /^[A-Za-z0-9]{12}$/;

@@ -1,6 +1,6 @@
 // contract §1: the OAuth2 client-credentials token endpoint and the JWT it issues.
-import { Type } from '@sinclair/typebox';
-import type { Permission, Role } from './roles.js';
+import { type Static, Type } from '@sinclair/typebox';
+import { PERMISSION, type Role } from './roles.js';
 
 export const TOKEN_PATH = '/connect/token';
 export const JWKS_PATH = '/.well-known/jwks.json';
@@ -12,25 +12,16 @@ export const TokenResponseSchema = Type.Object({
   expires_in: Type.Integer(),
   token_type: Type.Literal('Bearer'),
   scope: Type.String(),
-  permissions: Type.Array(Type.String()),
+  permissions: Type.Array(Type.Union(Object.values(PERMISSION).map((permission) => Type.Literal(permission)))),
 });
-
-export interface TokenResponse {
-  access_token: string;
-  expires_in: number;
-  token_type: 'Bearer';
-  scope: string;
-  permissions: Permission[];
-}
+export type TokenResponse = Static<typeof TokenResponseSchema>;
 
 export const OAUTH_ERRORS = ['invalid_client', 'invalid_request', 'unsupported_grant_type', 'invalid_scope'] as const;
 export type OAuthErrorCode = (typeof OAUTH_ERRORS)[number] | 'rate_limited';
 
 export const OAuthErrorSchema = Type.Object({ error: Type.String(), error_description: Type.String() });
-export interface OAuthError {
-  error: OAuthErrorCode | string;
-  error_description: string;
-}
+/** `error` is one of OAuthErrorCode from lapse; other servers may send others. */
+export type OAuthError = Static<typeof OAuthErrorSchema>;
 
 export interface TokenClaims {
   iss: string;
