@@ -1,7 +1,12 @@
-// contract §4 (SearchCompanyDto, the search page) and §6 (CompanyDto, the /my tree).
+// contract §4 (SearchCompanyDto, the search page) and §6 (CompanyDto, the /my tree), in the vendor's shapes (§9):
+// the vendor's schemas allow no properties beyond their own, and neither do these.
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
+import './formats.js';
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+/** An instant as ISO-8601 text in UTC (`Date#toISOString()`). */
+const DateTime = (description?: string) => Type.String({ format: 'date-time', ...(description && { description }) });
+const closed = { additionalProperties: false } as const;
 
 const searchCompanyFields = {
   companyResourceId: Type.String(),
@@ -14,8 +19,8 @@ const searchCompanyFields = {
   isNumberOfUsersLimited: Type.Boolean(),
   numberOfUsers: Type.String({ description: 'the licence limit; a string, as the vendor sends it' }),
   licenceExpired: Type.Boolean(),
-  licenseEndDate: Nullable(Type.String({ description: 'renewal date, ISO-8601 UTC date-time' })),
-  createTime: Type.String(),
+  licenseEndDate: Nullable(DateTime('renewal date, ISO-8601 UTC date-time')),
+  createTime: DateTime(),
   targetUserCount: Type.Integer(),
   inactiveTargetUserCount: Type.Integer(),
   deletedTargetUserCount: Type.Integer(),
@@ -24,25 +29,29 @@ const searchCompanyFields = {
   privacyDurationId: Type.Integer(),
 };
 
-const SearchCompanyChildSchema = Type.Object({ ...searchCompanyFields, children: Type.Null() });
+/** A company as a flat search page lists it, and as a clustered page lists a reseller's children. */
+export const SearchCompanyChildSchema = Type.Object({ ...searchCompanyFields, children: Type.Null() }, closed);
 
-export const SearchCompanyDtoSchema = Type.Object({
-  ...searchCompanyFields,
-  children: Nullable(Type.Array(SearchCompanyChildSchema)),
-});
+export const SearchCompanyDtoSchema = Type.Object(
+  { ...searchCompanyFields, children: Nullable(Type.Array(SearchCompanyChildSchema)) },
+  closed,
+);
 
 export interface SearchCompanyDto extends Omit<Static<typeof SearchCompanyChildSchema>, 'children'> {
   children: SearchCompanyDto[] | null;
 }
 
-export const SearchPageSchema = Type.Object({
-  pageNumber: Type.Integer(),
-  pageSize: Type.Integer(),
-  totalNumberOfRecords: Type.Integer(),
-  totalNumberOfPages: Type.Integer(),
-  limitExceededCompanyCount: Type.Integer(),
-  results: Type.Array(SearchCompanyDtoSchema),
-});
+export const SearchPageSchema = Type.Object(
+  {
+    pageNumber: Type.Integer(),
+    pageSize: Type.Integer(),
+    totalNumberOfRecords: Type.Integer(),
+    totalNumberOfPages: Type.Integer(),
+    limitExceededCompanyCount: Type.Integer(),
+    results: Type.Array(SearchCompanyDtoSchema),
+  },
+  closed,
+);
 
 export interface SearchPage {
   pageNumber: number;
@@ -53,19 +62,40 @@ export interface SearchPage {
   results: SearchCompanyDto[];
 }
 
-export const CompanyDtoSchema = Type.Object({
-  resourceId: Type.String(),
-  name: Type.String(),
-  licenseTypeName: Nullable(Type.String()),
-  licenseStartDate: Nullable(Type.String()),
-  licenseEndDate: Nullable(Type.String()),
-  isNumberOfUsersLimited: Type.Boolean(),
-  numberOfUsers: Type.Integer(),
-  targetUserCount: Type.Integer(),
-  timeZoneId: Nullable(Type.String()),
-  tags: Type.Array(Type.String()),
-  parentResourceId: Nullable(Type.String()),
-});
+/**
+ * contract §6: the vendor's CompanyDto, the fields a reseller uses (the vendor's others, such as SMTP and
+ * training settings, lapse does not hold and leaves out; none is required). The parent is `parentId`.
+ */
+export const CompanyDtoSchema = Type.Object(
+  {
+    resourceId: Type.String(),
+    name: Type.String(),
+    description: Nullable(Type.String()),
+    industryResourceId: Nullable(Type.String()),
+    industryName: Nullable(Type.String()),
+    countryResourceId: Nullable(Type.String()),
+    countryName: Nullable(Type.String()),
+    countryCode: Nullable(Type.String()),
+    licenseTypeResourceId: Nullable(Type.String()),
+    licenseTypeName: Nullable(Type.String()),
+    licensePeriodTypeResourceId: Nullable(Type.String()),
+    licensePeriodTypeName: Nullable(Type.String()),
+    licenseStartDate: Nullable(DateTime()),
+    licenseEndDate: Nullable(DateTime('renewal date, ISO-8601 UTC date-time')),
+    isNumberOfUsersLimited: Type.Boolean(),
+    numberOfUsers: Type.Integer({ description: 'the licence limit; an int here, unlike the search DTO' }),
+    parentId: Nullable(Type.Integer({ description: "the parent company's id; null for the platform" })),
+    statusId: Nullable(Type.Integer()),
+    statusName: Nullable(Type.String()),
+    licenseModules: Type.Array(Type.String()),
+    targetUserCount: Type.Integer(),
+    timeZoneId: Nullable(Type.String()),
+    dateFormat: Nullable(Type.String()),
+    timeFormat: Nullable(Type.String()),
+    tags: Type.Array(Type.String()),
+  },
+  closed,
+);
 export type CompanyDto = Static<typeof CompanyDtoSchema>;
 
 export interface MyCompanyNode {
@@ -77,12 +107,15 @@ export interface MyCompanyNode {
 
 export const MyCompanyNodeSchema = Type.Recursive(
   (self) =>
-    Type.Object({
-      name: Type.String(),
-      resourceId: Type.String(),
-      licenceExpired: Type.Boolean(),
-      children: Type.Array(self),
-    }),
+    Type.Object(
+      {
+        name: Type.String(),
+        resourceId: Type.String(),
+        licenceExpired: Type.Boolean(),
+        children: Type.Array(self),
+      },
+      closed,
+    ),
   { $id: 'MyCompanyNode' },
 );
 
