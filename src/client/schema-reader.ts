@@ -34,7 +34,7 @@ interface FieldException {
 const FIELD_EXCEPTIONS: Readonly<Record<string, FieldException>> = {
   // contract §8: the vendor spells it both ways.
   licenceExpired: { alsoNamed: 'licenseExpired' },
-  // A missing licence limit is '0', as the vendor sends it (an int 0 where the schema says Integer).
+  // A missing licence limit reads as 0: the search DTO's text '0', CompanyDto's int 0.
   numberOfUsers: { whenMissing: '0' },
 };
 
@@ -95,7 +95,7 @@ function withFallback(orNull: Coercion, fallback: string | number | boolean | nu
   return { orNull, required: (value) => orNull(value) ?? fallback };
 }
 
-/** An object read from whatever was sent, except that nothing at all stays null. */
+/** For a nullable object: nothing sent stays null, anything else is read (a non-object as an empty one). */
 const unlessMissing =
   (read: Coercion): Coercion =>
   (value) =>
