@@ -1,5 +1,14 @@
+import { Type } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
 import { describe, expect, it } from 'vitest';
-import { normaliseCompany, normaliseDateTime, normaliseSearchCompany, normaliseSearchPage } from './normalise-dto.js';
+import { CompanyDtoSchema, MyCompanyNodeSchema } from '../contract/index.js';
+import {
+  normaliseCompany,
+  normaliseDateTime,
+  normaliseMyCompanies,
+  normaliseSearchCompany,
+  normaliseSearchPage,
+} from './normalise-dto.js';
 
 const wireCompany = {
   companyResourceId: 'Abc123Def456',
@@ -99,5 +108,50 @@ describe('normaliseSearchPage', () => {
 describe('normaliseCompany', () => {
   it('keeps numberOfUsers an int for the single-company DTO', () => {
     expect(normaliseCompany({ resourceId: 'x', name: 'n', numberOfUsers: '12', tags: [] }).numberOfUsers).toBe(12);
+  });
+
+  it("reads the vendor's fuller CompanyDto in any key case, ints sent as text, dates at an offset", () => {
+    const company = normaliseCompany({
+      ResourceId: 'Abc123Def456',
+      Name: 'Acme',
+      ParentId: '7',
+      StatusId: 2,
+      LicenseModules: ['Phishing', 'Awareness'],
+      LicenseStartDate: '2025-03-01T01:00:00+02:00',
+      NumberOfUsers: 50,
+      ParentResourceId: 'Zyx987Wvu654',
+    });
+    expect(company).toMatchObject({
+      resourceId: 'Abc123Def456',
+      parentId: 7,
+      statusId: 2,
+      licenseModules: ['Phishing', 'Awareness'],
+      licenseStartDate: '2025-02-28T23:00:00.000Z',
+      numberOfUsers: 50,
+      description: null,
+    });
+    expect(company).not.toHaveProperty('parentResourceId');
+    expect(Value.Check(CompanyDtoSchema, company)).toBe(true);
+  });
+});
+
+describe('normaliseMyCompanies', () => {
+  it('reads a tree in any key case, either spelling of licenceExpired, and a lone node as a list of one', () => {
+    const tree = normaliseMyCompanies({
+      Name: 'Reseller',
+      ResourceId: 'Res123Res456',
+      LicenseExpired: 'true',
+      Children: { name: 'Acme', resourceId: 'Abc123Def456', licenceExpired: false, extra: 1 },
+    });
+    expect(tree).toEqual([
+      {
+        name: 'Reseller',
+        resourceId: 'Res123Res456',
+        licenceExpired: true,
+        children: [{ name: 'Acme', resourceId: 'Abc123Def456', licenceExpired: false, children: [] }],
+      },
+    ]);
+    expect(Value.Check(Type.Array(MyCompanyNodeSchema), tree)).toBe(true);
+    expect(normaliseMyCompanies(null)).toEqual([]);
   });
 });
