@@ -140,7 +140,7 @@ describe('lapse seed and lapse admin', () => {
     expect(disabled.code).toBe(0);
     const unknown = await runLapse(['admin', 'credential', 'disable', 'lapse_unknown', '--database', database]);
     expect(unknown).toMatchObject({
-      code: 2,
+      code: 6,
       stderr: 'lapse admin credential disable: No credential has the client id "lapse_unknown"\n',
     });
   });
