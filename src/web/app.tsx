@@ -1,7 +1,7 @@
 // The dashboard: key figures, the renewals chart, and the three views of companies, each a page at a time from
 // the `lapse ui` process. Every failure the reseller can act on replaces the content with what to do about it.
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import type { CompanyPage, Session, SortKey, Summary, ViewName } from '../cli/ui/ui-api.js';
+import type { CompanyPage, Session, SortKey, Summary, ViewName } from '../dashboard/ui-api.js';
 import { CompanyTable } from './components/company-table.js';
 import { ErrorPanel } from './components/error-panel.js';
 import { FilterBar, type FilterValues } from './components/filter-bar.js';

@@ -1,5 +1,5 @@
 // The page's only way out: JSON GETs to the `lapse ui` process that served it (never to the API itself).
-import type { CompanyQuery, UiError, UiErrorKind } from '../cli/ui/ui-api.js';
+import type { CompanyQuery, UiError, UiErrorKind } from '../dashboard/ui-api.js';
 
 /** The local process is gone (closed, or the network dropped): not an API failure. */
 export type RequestErrorKind = UiErrorKind | 'offline';

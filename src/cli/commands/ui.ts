@@ -4,10 +4,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { createClient } from '../../client/index.js';
+import { createPortfolio, DEFAULT_WEB_ROOT, startUiServer } from '../../dashboard/index.js';
 import type { RegisterCommands } from '../command-module.js';
 import { loadClientConfig } from '../config.js';
 import { describeError, exitCodeFor } from '../exit-codes.js';
-import { createPortfolio, DEFAULT_WEB_ROOT, startUiServer } from '../ui/index.js';
 
 interface UiFlags {
   port: number;

@@ -1,5 +1,5 @@
 // The key figures on top: what is overdue, what is coming, and how many people it touches.
-import type { Summary } from '../../cli/ui/ui-api.js';
+import type { Summary } from '../../dashboard/ui-api.js';
 import { formatNumber } from '../format.js';
 
 interface Figure {

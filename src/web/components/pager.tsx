@@ -1,5 +1,5 @@
 // Moves through the pages the `lapse ui` process holds; the page never has more than one of them.
-import { PAGE_SIZES } from '../../cli/ui/ui-api.js';
+import { PAGE_SIZES } from '../../dashboard/ui-api.js';
 import { formatNumber } from '../format.js';
 
 interface PagerProps {

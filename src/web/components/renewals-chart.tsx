@@ -1,7 +1,7 @@
 // Renewals by month, drawn as SVG bars: the 12 months up to the as-of day that lapsed (red) and the 12 from it
 // that are coming up (blue). The as-of month holds both, stacked.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { MonthBar } from '../../cli/ui/ui-api.js';
+import type { MonthBar } from '../../dashboard/ui-api.js';
 import { formatMonthLong, formatMonthShort, formatNumber } from '../format.js';
 
 const HEIGHT = 240;

@@ -1,8 +1,8 @@
 // The dashboard's data: the listings the SDK engine finds (expired, renewing, over the limit), kept in the
 // `lapse ui` process; one view's filtered and ordered rows (what a page shows and a download writes); and the key
 // figures and monthly chart drawn from the same listings.
-import type { LapseClient, Listing } from '../../client/index.js';
-import { addDays, type CalendarDay, dayOf, daysBetween } from '../../contract/index.js';
+import type { LapseClient, Listing } from '../client/index.js';
+import { addDays, type CalendarDay, dayOf, daysBetween } from '../contract/index.js';
 import {
   type IndexedCompany,
   indexCompany,

@@ -1,6 +1,6 @@
 // Reads the page's query string into a CompanyQuery, refusing anything malformed (a 400 for the page, never a
 // guess): the same parameters drive a page of rows and the download of all of them.
-import { isValidTimeZone, parseDay } from '../../contract/index.js';
+import { isValidTimeZone, parseDay } from '../contract/index.js';
 import {
   type CompanyQuery,
   MAX_WITHIN_DAYS,

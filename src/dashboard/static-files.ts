@@ -16,8 +16,8 @@ const CONTENT_TYPES: Record<string, string> = {
   '.json': 'application/json',
 };
 
-/** dist/web, beside the compiled CLI (this file runs as dist/src/cli/ui/static-files.js). */
-export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../../web/', import.meta.url));
+/** dist/web, beside the compiled sources (this file runs as dist/src/dashboard/static-files.js). */
+export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../web/', import.meta.url));
 
 /** The file a URL path names inside `root`, or undefined when it would leave `root`. */
 function resolveFile(root: string, urlPath: string): string | undefined {

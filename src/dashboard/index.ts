@@ -1,4 +1,4 @@
-// `lapse ui`'s local server: what the command starts (see ui-server.ts) and what the page and it exchange.
+// The dashboard's backend: the local server `lapse ui` starts (see ui-server.ts), with the listings it keeps.
 export { createPortfolio, type Portfolio } from './portfolio.js';
 export { DEFAULT_WEB_ROOT } from './static-files.js';
 export type * from './ui-api.js';

@@ -8,7 +8,7 @@ import {
   RateLimitError,
   ServerError,
   ValidationError,
-} from '../../client/index.js';
+} from '../client/index.js';
 import { QueryError } from './company-query.js';
 import type { UiError, UiErrorKind } from './ui-api.js';
 

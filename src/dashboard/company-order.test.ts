@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SearchCompanyDto } from '../../contract/index.js';
+import type { SearchCompanyDto } from '../contract/index.js';
 import { indexCompany, matchesFilter, sortCompanies } from './company-order.js';
 
 function company(id: string, fields: Partial<SearchCompanyDto>): SearchCompanyDto {

@@ -3,9 +3,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pipeline } from 'node:stream/promises';
-import { ForbiddenError, type LapseClient } from '../../client/index.js';
-import { EXPORT_CONTENT_TYPES } from '../../contract/index.js';
-import { streamSpreadsheet } from '../output/index.js';
+import { streamSpreadsheet } from '../cli/output/index.js';
+import { ForbiddenError, type LapseClient } from '../client/index.js';
+import { EXPORT_CONTENT_TYPES } from '../contract/index.js';
 import { cutCompanyPage } from './company-page.js';
 import { parseCompanyQuery, parseDayChoice, QueryError } from './company-query.js';
 import type { Portfolio } from './portfolio.js';
