@@ -2,6 +2,7 @@
 // `lapse ui` process; one view's filtered and ordered rows (what a page shows and a download writes); and the key
 // figures and monthly chart drawn from the same listings.
 import type { LapseClient, Listing } from '../client/index.js';
+import { lastDayOfMonth, monthOf, monthsFrom, shiftMonth } from '../contract/calendar-month.js';
 import { addDays, type CalendarDay, dayOf, daysBetween } from '../contract/index.js';
 import {
   type IndexedCompany,
@@ -13,7 +14,6 @@ import {
   sortCompanies,
 } from './company-order.js';
 import { createListingCache } from './listing-cache.js';
-import { lastDayOfMonth, monthOf, monthsFrom, shiftMonth } from './renewal-months.js';
 import type { CompanyQuery, CompanyRow, ListingInfo, MonthBar, Summary } from './ui-api.js';
 
 export interface DayChoice {

@@ -1,6 +1,6 @@
 // Calendar months for the renewals chart, as `YYYY-MM` text. Days themselves stay with contract/calendar-day.ts;
 // this only steps whole months, which that module has no need for.
-import { addDays, type CalendarDay } from '../contract/index.js';
+import { addDays, type CalendarDay } from './calendar-day.js';
 
 export type CalendarMonth = string;
 

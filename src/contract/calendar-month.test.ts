@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lastDayOfMonth, monthOf, monthsFrom, shiftMonth } from './renewal-months.js';
+import { lastDayOfMonth, monthOf, monthsFrom, shiftMonth } from './calendar-month.js';
 
 describe('renewal months', () => {
   it('steps months across year ends in both directions', () => {
