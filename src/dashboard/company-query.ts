@@ -1,15 +1,16 @@
-// Reads the page's query string into a CompanyQuery, refusing anything malformed (a 400 for the page, never a
+// Reads the page's query string into a ViewQuery, refusing anything malformed (a 400 for the page, never a
 // guess): the same parameters drive a page of rows and the download of all of them.
-import { isValidTimeZone, parseDay } from '../contract/index.js';
 import {
-  type CompanyQuery,
+  DASHBOARD_PAGE_SIZES,
+  isValidTimeZone,
   MAX_WITHIN_DAYS,
-  PAGE_SIZES,
+  parseDay,
   SORT_KEYS,
   type SortKey,
   VIEW_NAMES,
   type ViewName,
-} from './ui-api.js';
+  type ViewQuery,
+} from '../contract/index.js';
 
 /** A query parameter the page should never have sent. */
 export class QueryError extends Error {
@@ -48,11 +49,11 @@ export function parseDayChoice(params: URLSearchParams): { timeZone: string; asO
   return { timeZone, asOf };
 }
 
-export function parseCompanyQuery(params: URLSearchParams): CompanyQuery {
+export function parseCompanyQuery(params: URLSearchParams): ViewQuery {
   const view = oneOf(params.get('view'), VIEW_NAMES, 'view') ?? 'expired';
   const defaults = DEFAULT_SORT[view];
   const direction = oneOf(params.get('dir'), ['asc', 'desc'] as const, 'dir');
-  const pageSize = wholeNumber(params.get('pageSize'), 'pageSize', 1, Math.max(...PAGE_SIZES)) ?? 50;
+  const pageSize = wholeNumber(params.get('pageSize'), 'pageSize', 1, Math.max(...DASHBOARD_PAGE_SIZES)) ?? 50;
   return {
     view,
     ...parseDayChoice(params),

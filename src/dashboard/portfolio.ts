@@ -2,8 +2,21 @@
 // `lapse ui` process; one view's filtered and ordered rows (what a page shows and a download writes); and the key
 // figures and monthly chart drawn from the same listings.
 import type { LapseClient, Listing } from '../client/index.js';
-import { lastDayOfMonth, monthOf, monthsFrom, shiftMonth } from '../contract/calendar-month.js';
-import { addDays, type CalendarDay, dayOf, daysBetween } from '../contract/index.js';
+import {
+  addDays,
+  type CalendarDay,
+  type CompanyRow,
+  type DashboardSummary,
+  dayOf,
+  daysBetween,
+  type ListingInfo,
+  lastDayOfMonth,
+  type MonthBar,
+  monthOf,
+  monthsFrom,
+  shiftMonth,
+  type ViewQuery,
+} from '../contract/index.js';
 import {
   type IndexedCompany,
   indexCompany,
@@ -14,7 +27,6 @@ import {
   sortCompanies,
 } from './company-order.js';
 import { createListingCache } from './listing-cache.js';
-import type { CompanyQuery, CompanyRow, ListingInfo, MonthBar, Summary } from './ui-api.js';
 
 export interface DayChoice {
   asOf: CalendarDay;
@@ -40,8 +52,8 @@ export interface ViewRows {
 export interface Portfolio {
   /** The day D a query names: its as-of day, or today in its time zone by the process's clock. */
   resolveDay(choice: { timeZone: string; asOf: string }): DayChoice;
-  viewRows(query: CompanyQuery): Promise<ViewRows>;
-  summarise(day: DayChoice, reseller: string): Promise<Summary>;
+  viewRows(query: ViewQuery): Promise<ViewRows>;
+  summarise(day: DayChoice, reseller: string): Promise<DashboardSummary>;
   /** Forget every listing, so the next request asks the API again. */
   refresh(): void;
 }
@@ -143,7 +155,7 @@ export function createPortfolio(options: PortfolioOptions): Portfolio {
     return { fetched, viewRows };
   }
 
-  async function loadView(query: CompanyQuery, day: DayChoice) {
+  async function loadView(query: ViewQuery, day: DayChoice) {
     if (query.view === 'renewing') return renewingWithin(day, query.withinDays);
     const fetched = await (query.view === 'expired' ? expired(day) : overLimit());
     return { fetched, viewRows: fetched.companies };

@@ -5,12 +5,16 @@ import type { AddressInfo } from 'node:net';
 import { pipeline } from 'node:stream/promises';
 import { streamSpreadsheet } from '../cli/output/index.js';
 import { ForbiddenError, type LapseClient } from '../client/index.js';
-import { EXPORT_CONTENT_TYPES } from '../contract/index.js';
+import {
+  type DashboardSession,
+  DOWNLOAD_FORMATS,
+  type DownloadFormat,
+  EXPORT_CONTENT_TYPES,
+} from '../contract/index.js';
 import { cutCompanyPage } from './company-page.js';
 import { parseCompanyQuery, parseDayChoice, QueryError } from './company-query.js';
 import type { Portfolio } from './portfolio.js';
 import { sendStaticFile } from './static-files.js';
-import { EXPORT_FORMATS, type ExportFormat, type Session } from './ui-api.js';
 import { describeUiError } from './ui-error.js';
 
 export interface UiServerOptions {
@@ -70,7 +74,7 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
   let origin = '';
   let ownHosts = new Set<string>();
 
-  async function readSession(): Promise<Session> {
+  async function readSession(): Promise<DashboardSession> {
     const { claims } = await client.whoami();
     role = claims.role;
     return {
@@ -82,8 +86,9 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
   }
 
   async function sendExport(params: URLSearchParams, response: ServerResponse): Promise<void> {
-    const format = params.get('format') as ExportFormat;
-    if (!EXPORT_FORMATS.includes(format)) throw new QueryError(`format must be one of ${EXPORT_FORMATS.join(', ')}`);
+    const format = params.get('format') as DownloadFormat;
+    if (!DOWNLOAD_FORMATS.includes(format))
+      throw new QueryError(`format must be one of ${DOWNLOAD_FORMATS.join(', ')}`);
     const query = parseCompanyQuery(params);
     const { info, rows } = await portfolio.viewRows(query);
     const fileName = `lapse-${query.view}-${info.asOf}.${format}`;
