@@ -15,7 +15,7 @@ import {
 } from '../client/index.js';
 import { EXPORT_CONTENT_TYPES, type SearchCompanyDto } from '../contract/index.js';
 import { createPortfolio } from './portfolio.js';
-import { startUiServer, type UiServer } from './ui-server.js';
+import { startUiServer, type UiServer } from './dashboard-server.js';
 
 const NOW = Date.parse('2026-03-10T12:00:00.000Z');
 const INDEX_HTML = '<!doctype html><title>lapse</title>';
