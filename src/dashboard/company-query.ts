@@ -1,20 +1,61 @@
-// Reads the page's query string into a ViewQuery, refusing anything malformed (a 400 for the page, never a
-// guess): the same parameters drive a page of rows and the download of all of them.
-import {
-  DASHBOARD_PAGE_SIZES,
-  isValidTimeZone,
-  MAX_WITHIN_DAYS,
-  parseDay,
-  SORT_KEYS,
-  type SortKey,
-  VIEW_NAMES,
-  type ViewName,
-  type ViewQuery,
+// The page's query strings: read as the browser wrote them, checked against the contract's schemas (a 400 for
+// the page, never a guess), and turned into a ViewQuery; the same parameters drive a page of rows and the
+// download of all of them.
+import type { TSchema } from '@sinclair/typebox';
+import type { FastifySchemaValidationError } from 'fastify';
+import type {
+  DASHBOARD_QUERY_FORMATS,
+  SortKey,
+  SummaryQueryString,
+  ViewName,
+  ViewQuery,
+  ViewQueryString,
 } from '../contract/index.js';
 
 /** A query parameter the page should never have sent. */
 export class QueryError extends Error {
   override name = 'QueryError';
+}
+
+/**
+ * Reads a query string as URLSearchParams does, the first of a repeated name winning, and leaves out empty values:
+ * an empty parameter means the same as an absent one.
+ */
+export function parseQueryString(text: string): Record<string, string> {
+  const first = new Map<string, string>();
+  for (const [name, value] of new URLSearchParams(text)) if (!first.has(name)) first.set(name, value);
+  const query: Record<string, string> = Object.create(null);
+  for (const [name, value] of first) if (value !== '') query[name] = value;
+  return query;
+}
+
+const FORMAT_MESSAGES: Record<keyof typeof DASHBOARD_QUERY_FORMATS, (value: string) => string> = {
+  'time-zone': (value) => `unknown time zone "${value}"`,
+  'calendar-day': (value) => `as-of day "${value}" is not a YYYY-MM-DD day`,
+};
+
+/** What is wrong with a parameter, read off its own schema: the values it may take, or its range, or its format. */
+function describeParameter(name: string, schema: TSchema, value: string): string {
+  if (Array.isArray(schema.anyOf)) {
+    return `${name} must be one of ${schema.anyOf.map((option: TSchema) => option.const).join(', ')}`;
+  }
+  if (schema.type === 'integer') return `${name} must be a whole number from ${schema.minimum} to ${schema.maximum}`;
+  const format = FORMAT_MESSAGES[schema.format as keyof typeof FORMAT_MESSAGES];
+  return format ? format(value) : `${name} is not valid`;
+}
+
+/** The QueryError for the first parameter a querystring schema refused. */
+export function queryErrorOf(
+  errors: readonly FastifySchemaValidationError[],
+  schema: TSchema,
+  query: Record<string, unknown>,
+): QueryError {
+  const [first] = errors;
+  const missing = first?.params.missingProperty;
+  const name = typeof missing === 'string' ? missing : (first?.instancePath.slice(1) ?? '');
+  const parameter: TSchema | undefined = schema.properties?.[name];
+  if (!parameter) return new QueryError(first?.message ?? 'the query is not valid');
+  return new QueryError(describeParameter(name, parameter, String(query[name] ?? '')));
 }
 
 const DEFAULT_SORT: Record<ViewName, { sort: SortKey; ascending: boolean }> = {
@@ -24,45 +65,23 @@ const DEFAULT_SORT: Record<ViewName, { sort: SortKey; ascending: boolean }> = {
   'over-limit': { sort: 'overBy', ascending: false },
 };
 
-function oneOf<T extends string>(value: string | null, allowed: readonly T[], name: string): T | undefined {
-  if (value === null || value === '') return undefined;
-  if (!(allowed as readonly string[]).includes(value))
-    throw new QueryError(`${name} must be one of ${allowed.join(', ')}`);
-  return value as T;
+/** The time zone and day D a query names; an absent asOf is resolved later against the clock. */
+export function parseDayChoice(query: SummaryQueryString): { timeZone: string; asOf: string } {
+  return { timeZone: query.tz ?? 'UTC', asOf: query.asOf ?? '' };
 }
 
-function wholeNumber(value: string | null, name: string, min: number, max: number): number | undefined {
-  if (value === null || value === '') return undefined;
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < min || number > max) {
-    throw new QueryError(`${name} must be a whole number from ${min} to ${max}`);
-  }
-  return number;
-}
-
-/** The time zone and day D a query names; an empty asOf is resolved later against the clock. */
-export function parseDayChoice(params: URLSearchParams): { timeZone: string; asOf: string } {
-  const timeZone = params.get('tz') || 'UTC';
-  if (!isValidTimeZone(timeZone)) throw new QueryError(`unknown time zone "${timeZone}"`);
-  const asOf = params.get('asOf') ?? '';
-  if (asOf !== '' && parseDay(asOf) === undefined) throw new QueryError(`as-of day "${asOf}" is not a YYYY-MM-DD day`);
-  return { timeZone, asOf };
-}
-
-export function parseCompanyQuery(params: URLSearchParams): ViewQuery {
-  const view = oneOf(params.get('view'), VIEW_NAMES, 'view') ?? 'expired';
+export function parseViewQuery(query: ViewQueryString): ViewQuery {
+  const view = query.view ?? 'expired';
   const defaults = DEFAULT_SORT[view];
-  const direction = oneOf(params.get('dir'), ['asc', 'desc'] as const, 'dir');
-  const pageSize = wholeNumber(params.get('pageSize'), 'pageSize', 1, Math.max(...DASHBOARD_PAGE_SIZES)) ?? 50;
   return {
     view,
-    ...parseDayChoice(params),
-    withinDays: wholeNumber(params.get('within'), 'within', 0, MAX_WITHIN_DAYS) ?? 30,
-    search: (params.get('q') ?? '').trim(),
-    reseller: params.get('reseller') ?? '',
-    sort: oneOf(params.get('sort'), SORT_KEYS, 'sort') ?? defaults.sort,
-    ascending: direction === undefined ? defaults.ascending : direction === 'asc',
-    page: wholeNumber(params.get('page'), 'page', 1, Number.MAX_SAFE_INTEGER) ?? 1,
-    pageSize,
+    ...parseDayChoice(query),
+    withinDays: query.within ?? 30,
+    search: (query.q ?? '').trim(),
+    reseller: query.reseller ?? '',
+    sort: query.sort ?? defaults.sort,
+    ascending: query.dir === undefined ? defaults.ascending : query.dir === 'asc',
+    page: query.page ?? 1,
+    pageSize: query.pageSize ?? 50,
   };
 }

@@ -4,6 +4,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { TSchema } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   AuthError,
@@ -13,9 +15,17 @@ import {
   NetworkError,
   type WhoAmI,
 } from '../client/index.js';
-import { EXPORT_CONTENT_TYPES, type SearchCompanyDto } from '../contract/index.js';
+import {
+  CompanyPageSchema,
+  DashboardSessionSchema,
+  DashboardSummarySchema,
+  EXPORT_CONTENT_TYPES,
+  type SearchCompanyDto,
+  UiErrorSchema,
+  UiRefusalSchema,
+} from '../contract/index.js';
+import { type DashboardServer, startDashboardServer } from './dashboard-server.js';
 import { createPortfolio } from './portfolio.js';
-import { startUiServer, type UiServer } from './dashboard-server.js';
 
 const NOW = Date.parse('2026-03-10T12:00:00.000Z');
 const INDEX_HTML = '<!doctype html><title>lapse</title>';
@@ -102,7 +112,7 @@ interface Answer {
   body: string;
 }
 
-let server: UiServer;
+let server: DashboardServer;
 let temp: string;
 let port: string;
 
@@ -122,7 +132,12 @@ function send(method: string, path: string, headers: Record<string, string> = {}
   });
 }
 
-const json = (answer: Answer) => JSON.parse(answer.body) as unknown;
+/** The answer's JSON, held to the contract schema it should meet. */
+function json(answer: Answer, schema: TSchema): unknown {
+  const body: unknown = JSON.parse(answer.body);
+  expect([...Value.Errors(schema, body)].map((error) => `${error.path} ${error.message}`)).toEqual([]);
+  return body;
+}
 
 beforeAll(async () => {
   temp = await mkdtemp(join(tmpdir(), 'lapse-ui-server-'));
@@ -131,7 +146,7 @@ beforeAll(async () => {
   await writeFile(join(webRoot, 'index.html'), INDEX_HTML);
   await writeFile(join(webRoot, 'assets', 'index-abc123.js'), SCRIPT);
   await writeFile(join(temp, 'secret.txt'), 'not for the browser');
-  server = await startUiServer({
+  server = await startDashboardServer({
     client,
     portfolio: createPortfolio({ client, now: () => NOW }),
     baseUrl: 'https://api.example',
@@ -223,6 +238,7 @@ describe('static files', () => {
       '/../secret.txt',
       '/..%2fsecret.txt',
       '/%2e%2e/secret.txt',
+      '/%zz',
     ]) {
       const answer = await send('GET', path);
       expect(answer.status, path).toBe(404);
@@ -246,13 +262,14 @@ describe('/ui-api/', () => {
     for (const [method, path] of [
       ['GET', '/ui-api/nowhere'],
       ['GET', '/ui-api/'],
+      ['GET', '/ui-api/%zz'],
       ['GET', '/ui-api/refresh'],
       ['POST', '/ui-api/session'],
       ['DELETE', '/ui-api/companies'],
     ] as const) {
       const answer = await send(method, `${path}?view=expired`);
       expect(answer.status).toBe(404);
-      expect(json(answer)).toEqual({ error: `no route ${method} ${path}` });
+      expect(json(answer, UiRefusalSchema)).toEqual({ error: `no route ${method} ${path}` });
       expect(answer.headers['content-type']).toBe('application/json; charset=utf-8');
       expect(answer.headers['cache-control']).toBe('no-store');
     }
@@ -262,7 +279,7 @@ describe('/ui-api/', () => {
   it('tells the page who it is signed in as, without the secret', async () => {
     const answer = await send('GET', '/ui-api/session');
     expect(answer.status).toBe(200);
-    expect(json(answer)).toEqual({
+    expect(json(answer, DashboardSessionSchema)).toEqual({
       baseUrl: 'https://api.example',
       companyName: 'Acme Resellers',
       role: 'Reseller',
@@ -276,7 +293,7 @@ describe('/ui-api/', () => {
   it("answers a page of a view with the view's default order, today in UTC by the process's clock", async () => {
     const answer = await send('GET', '/ui-api/companies');
     expect(answer.status).toBe(200);
-    expect(json(answer)).toEqual({
+    expect(json(answer, CompanyPageSchema)).toEqual({
       asOf: '2026-03-10',
       timeZone: 'UTC',
       strategy: { name: 'server-filter', reason: 'the server filters' },
@@ -310,7 +327,8 @@ describe('/ui-api/', () => {
   });
 
   it('reads every parameter of a view, and takes an empty one as absent and a repeated one by its first value', async () => {
-    const page = (query: string) => send('GET', `/ui-api/companies?${query}`).then(json);
+    const page = (query: string) =>
+      send('GET', `/ui-api/companies?${query}`).then((answer) => json(answer, CompanyPageSchema));
     await expect(
       page(
         'view=expired&tz=Europe/Istanbul&asOf=2026-03-09&q=%20company%20&reseller=Reseller+A&sort=targetUserCount&dir=asc&page=2&pageSize=1',
@@ -372,6 +390,10 @@ describe('/ui-api/', () => {
       ],
       ['page=0', `page must be a whole number from 1 to ${Number.MAX_SAFE_INTEGER}`],
       ['page=Infinity', `page must be a whole number from 1 to ${Number.MAX_SAFE_INTEGER}`],
+      ['page=1e400', `page must be a whole number from 1 to ${Number.MAX_SAFE_INTEGER}`],
+      ['pageSize=NaN', 'pageSize must be a whole number from 1 to 250'],
+      ['pageSize=Infinity', 'pageSize must be a whole number from 1 to 250'],
+      ['within=-Infinity', 'within must be a whole number from 0 to 730'],
       [
         'page=0&sort=bogus&within=-1&asOf=x&tz=x&pageSize=0&dir=x&view=x',
         'view must be one of expired, renewing, over-limit',
@@ -389,18 +411,20 @@ describe('/ui-api/', () => {
     for (const [query, message] of cases) {
       const answer = await send('GET', `/ui-api/companies?${query}`);
       expect(answer.status, query).toBe(400);
-      expect(json(answer), query).toEqual(invalid(message));
+      expect(json(answer, UiErrorSchema), query).toEqual(invalid(message));
       expect(answer.headers['cache-control']).toBe('no-store');
     }
     const summary = await send('GET', '/ui-api/summary?tz=Nowhere&view=bogus');
     expect(summary.status).toBe(400);
-    expect(json(summary)).toEqual(invalid('unknown time zone "Nowhere"'));
+    expect(json(summary, UiErrorSchema)).toEqual(invalid('unknown time zone "Nowhere"'));
   });
 
   it('sums up the figures and the monthly chart for a day and one reseller', async () => {
     const answer = await send('GET', '/ui-api/summary?tz=UTC&asOf=2026-03-10&reseller=Reseller+A');
     expect(answer.status).toBe(200);
-    const summary = json(answer) as { months: { month: string; lapsed: number; upcoming: number }[] };
+    const summary = json(answer, DashboardSummarySchema) as {
+      months: { month: string; lapsed: number; upcoming: number }[];
+    };
     expect(summary).toMatchObject({
       asOf: '2026-03-10',
       timeZone: 'UTC',
@@ -451,9 +475,9 @@ describe('/ui-api/', () => {
     for (const query of ['', 'format=', 'format=pdf', 'format=pdf&view=bogus', 'format=CSV']) {
       const answer = await send('GET', `/ui-api/export?${query}`);
       expect(answer.status, query).toBe(400);
-      expect(json(answer)).toEqual(invalid('format must be one of csv, xlsx'));
+      expect(json(answer, UiErrorSchema)).toEqual(invalid('format must be one of csv, xlsx'));
     }
-    expect(json(await send('GET', '/ui-api/export?format=csv&view=bogus'))).toEqual(
+    expect(json(await send('GET', '/ui-api/export?format=csv&view=bogus'), UiErrorSchema)).toEqual(
       invalid('view must be one of expired, renewing, over-limit'),
     );
   });
@@ -470,7 +494,7 @@ describe('/ui-api/', () => {
     for (const headers of others) {
       const refused = await send('POST', '/ui-api/refresh', headers);
       expect(refused.status).toBe(403);
-      expect(json(refused)).toEqual({ error: 'cross-origin request' });
+      expect(json(refused, UiRefusalSchema)).toEqual({ error: 'cross-origin request' });
     }
     const form = await send('POST', '/ui-api/refresh', {
       origin: 'http://attacker.example',
@@ -483,7 +507,7 @@ describe('/ui-api/', () => {
     failure = new AuthError('invalid_client');
     const auth = await send('GET', '/ui-api/companies?view=over-limit');
     expect(auth.status).toBe(401);
-    expect(json(auth)).toEqual({
+    expect(json(auth, UiErrorSchema)).toEqual({
       error: {
         kind: 'auth',
         title: 'The API refused the credential',
@@ -495,12 +519,14 @@ describe('/ui-api/', () => {
     failure = new NetworkError('connect ECONNREFUSED');
     const network = await send('GET', '/ui-api/export?format=csv&view=over-limit');
     expect(network.status).toBe(502);
-    expect(json(network)).toMatchObject({ error: { kind: 'unreachable', detail: 'connect ECONNREFUSED' } });
+    expect(json(network, UiErrorSchema)).toMatchObject({
+      error: { kind: 'unreachable', detail: 'connect ECONNREFUSED' },
+    });
     expect(network.headers['content-type']).toBe('application/json; charset=utf-8');
   });
 
   it('learns the role before describing a refusal when no page has asked for the session yet', async () => {
-    const fresh = await startUiServer({
+    const fresh = await startDashboardServer({
       client,
       portfolio: createPortfolio({ client, now: () => NOW }),
       baseUrl: 'https://api.example',
@@ -523,7 +549,7 @@ describe('/ui-api/', () => {
   });
 
   it('closes with a kept-alive connection still open', async () => {
-    const other = await startUiServer({
+    const other = await startDashboardServer({
       client,
       portfolio: createPortfolio({ client, now: () => NOW }),
       baseUrl: 'https://api.example',

@@ -1,9 +1,9 @@
 // The page's built files (dist/web, made by `npm run build`), served as they are: nothing is built at run time.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import type { ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -26,20 +26,24 @@ function resolveFile(root: string, urlPath: string): string | undefined {
   return file.startsWith(normalize(root + sep)) ? file : undefined;
 }
 
-/** Sends a built file; false when there is none (the caller answers 404). */
-export async function sendStaticFile(root: string, urlPath: string, response: ServerResponse): Promise<boolean> {
-  const file = resolveFile(root, urlPath);
-  if (file === undefined) return false;
-  const info = await stat(file).catch(() => undefined);
-  if (!info?.isFile()) return false;
-  response.writeHead(200, {
-    'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
-    'content-length': info.size,
-    // Vite puts a content hash in every asset name, so those never change; index.html must be re-read.
-    'cache-control': urlPath.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+/** `GET` and `HEAD` of any path outside /ui-api/: a built file, or the server's not-found answer. */
+export async function staticFileRoutes(app: FastifyInstance, options: { webRoot: string }): Promise<void> {
+  app.route({
+    method: ['GET', 'HEAD'],
+    url: '/*',
+    async handler(request, reply) {
+      const urlPath = request.url.split('?')[0] ?? '/';
+      const file = resolveFile(options.webRoot, urlPath);
+      const info = file === undefined ? undefined : await stat(file).catch(() => undefined);
+      if (file === undefined || !info?.isFile()) return reply.callNotFound();
+      return reply
+        .headers({
+          'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+          'content-length': info.size,
+          // Vite puts a content hash in every asset name, so those never change; index.html must be re-read.
+          'cache-control': urlPath.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+        })
+        .send(createReadStream(file));
+    },
   });
-  await new Promise<void>((resolve, reject) => {
-    createReadStream(file).on('error', reject).pipe(response).on('finish', resolve).on('error', reject);
-  });
-  return true;
 }

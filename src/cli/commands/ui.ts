@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { createClient } from '../../client/index.js';
-import { createPortfolio, DEFAULT_WEB_ROOT, startUiServer } from '../../dashboard/index.js';
+import { createPortfolio, DEFAULT_WEB_ROOT, startDashboardServer } from '../../dashboard/index.js';
 import type { RegisterCommands } from '../command-module.js';
 import { loadClientConfig } from '../config.js';
 import { describeError, exitCodeFor } from '../exit-codes.js';
@@ -29,7 +29,7 @@ async function serveDashboard(flags: UiFlags): Promise<void> {
     throw new Error(`the dashboard's files are missing from ${DEFAULT_WEB_ROOT}: run npm run build`);
   }
   const client = createClient(config);
-  const server = await startUiServer({
+  const server = await startDashboardServer({
     client,
     portfolio: createPortfolio({ client, now: config.now }),
     baseUrl: config.baseUrl,
