@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { searchCompanyDto } from '../../test/support/search-company-dto.js';
 import {
   AuthError,
   ForbiddenError,
@@ -31,30 +32,8 @@ const NOW = Date.parse('2026-03-10T12:00:00.000Z');
 const INDEX_HTML = '<!doctype html><title>lapse</title>';
 const SCRIPT = 'console.log("page");';
 
-function company(id: string, fields: Partial<SearchCompanyDto>): SearchCompanyDto {
-  return {
-    companyResourceId: id,
-    companyName: `Company ${id}`,
-    resellerName: 'Reseller A',
-    industryName: null,
-    industryResourceId: null,
-    licenseTypeName: 'Standard',
-    licenseTypeResourceId: null,
-    isNumberOfUsersLimited: true,
-    numberOfUsers: '10',
-    licenceExpired: false,
-    licenseEndDate: '2026-04-01T00:00:00.000Z',
-    createTime: '2020-01-01T00:00:00.000Z',
-    targetUserCount: 5,
-    inactiveTargetUserCount: 0,
-    deletedTargetUserCount: 0,
-    monthlyActiveUserCount: 0,
-    tags: [],
-    privacyDurationId: 0,
-    children: null,
-    ...fields,
-  };
-}
+const company = (id: string, fields: Partial<SearchCompanyDto>) =>
+  searchCompanyDto(id, { licenseTypeName: 'Standard', licenseEndDate: '2026-04-01T00:00:00.000Z', ...fields });
 
 const EXPIRED = [
   company('a1', { licenseEndDate: '2026-03-01T08:00:00.000Z', licenceExpired: true, targetUserCount: 7 }),
@@ -132,8 +111,10 @@ function send(method: string, path: string, headers: Record<string, string> = {}
   });
 }
 
-/** The answer's JSON, held to the contract schema it should meet. */
+/** The answer's JSON, held to the contract schema it should meet, and never to be cached. */
 function json(answer: Answer, schema: TSchema): unknown {
+  expect(answer.headers['content-type']).toBe('application/json; charset=utf-8');
+  expect(answer.headers['cache-control']).toBe('no-store');
   const body: unknown = JSON.parse(answer.body);
   expect([...Value.Errors(schema, body)].map((error) => `${error.path} ${error.message}`)).toEqual([]);
   return body;
@@ -270,8 +251,6 @@ describe('/ui-api/', () => {
       const answer = await send(method, `${path}?view=expired`);
       expect(answer.status).toBe(404);
       expect(json(answer, UiRefusalSchema)).toEqual({ error: `no route ${method} ${path}` });
-      expect(answer.headers['content-type']).toBe('application/json; charset=utf-8');
-      expect(answer.headers['cache-control']).toBe('no-store');
     }
     expect((await send('HEAD', '/ui-api/session')).status).toBe(404);
   });
@@ -285,8 +264,6 @@ describe('/ui-api/', () => {
       role: 'Reseller',
       companyId: null,
     });
-    expect(answer.headers['content-type']).toBe('application/json; charset=utf-8');
-    expect(answer.headers['cache-control']).toBe('no-store');
     expect(answer.headers['content-length']).toBe(String(Buffer.byteLength(answer.body)));
   });
 
@@ -412,7 +389,6 @@ describe('/ui-api/', () => {
       const answer = await send('GET', `/ui-api/companies?${query}`);
       expect(answer.status, query).toBe(400);
       expect(json(answer, UiErrorSchema), query).toEqual(invalid(message));
-      expect(answer.headers['cache-control']).toBe('no-store');
     }
     const summary = await send('GET', '/ui-api/summary?tz=Nowhere&view=bogus');
     expect(summary.status).toBe(400);
@@ -522,7 +498,6 @@ describe('/ui-api/', () => {
     expect(json(network, UiErrorSchema)).toMatchObject({
       error: { kind: 'unreachable', detail: 'connect ECONNREFUSED' },
     });
-    expect(network.headers['content-type']).toBe('application/json; charset=utf-8');
   });
 
   it('learns the role before describing a refusal when no page has asked for the session yet', async () => {
