@@ -1,7 +1,7 @@
 // The page's JSON API under /ui-api/, answered through the SDK in this process so the client secret never reaches
 // the browser. Each route declares its contract schemas; every failure becomes a UiError the page can show.
-import { Type } from '@sinclair/typebox';
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifySchema } from 'fastify';
+import { type TSchema, Type } from '@sinclair/typebox';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { streamSpreadsheet } from '../cli/output/index.js';
 import { ForbiddenError, type LapseClient } from '../client/index.js';
 import {
@@ -40,6 +40,7 @@ async function* rowsOf<T>(rows: readonly T[]): AsyncGenerator<T> {
   yield* rows;
 }
 
+/** A path under /ui-api/ that no route answers with this method. */
 export function refuseRoute(request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const refusal: UiRefusal = { error: `no route ${request.method} ${request.url.split('?')[0]}` };
   return reply.code(404).header('cache-control', 'no-store').send(refusal);
@@ -65,10 +66,10 @@ export async function apiRoutes(app: FastifyInstance, options: ApiRoutesOptions)
   });
 
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
-    const schema = request.routeOptions.schema as FastifySchema | undefined;
+    const querystring = request.routeOptions.schema?.querystring as TSchema | undefined;
     const failure =
-      error.validation && error.validationContext === 'querystring'
-        ? queryErrorOf(error.validation, schema?.querystring as never, request.query as Record<string, unknown>)
+      error.validation && error.validationContext === 'querystring' && querystring
+        ? queryErrorOf(error.validation, querystring, request.query as Record<string, unknown>)
         : error;
     // The Forbidden message depends on the role; learn it when no page has asked for the session yet.
     if (failure instanceof ForbiddenError && role === undefined) await readSession().catch(() => undefined);
