@@ -1,5 +1,6 @@
 // The one module that owns calendar days and time zones (contract §4 "What expired means"). Nothing else
 // decides what "today" is: callers pass `now` in, so tests can pin it and clients can use another zone.
+import { daysInMonth } from './calendar-month.js';
 
 /** A calendar day as `YYYY-MM-DD`. */
 export type CalendarDay = string;
@@ -116,12 +117,7 @@ function isIsoString(text: string): boolean {
 /** Whether the `YYYY-MM-DD` start of `text` (month 01–12, day 01–31) names a day its month has. */
 function isInMonth(text: string): boolean {
   const day = Number(text.slice(8, 10));
-  if (day <= 28) return true;
-  const month = Number(text.slice(5, 7));
-  if (month !== 2) return day <= (month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31);
-  const year = Number(text.slice(0, 4));
-  const isLeapYear = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  return day <= (isLeapYear ? 29 : 28);
+  return day <= 28 || day <= daysInMonth(Number(text.slice(0, 4)), Number(text.slice(5, 7)));
 }
 
 /** Parses an ISO-8601 date-time with a zone to epoch milliseconds; undefined otherwise. */

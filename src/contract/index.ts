@@ -1,6 +1,8 @@
 // The wire contract (shared/api-contract.md) as schemas, types and constants, shared by server, client and web.
 export * from './calendar-day.js';
+export * from './calendar-month.js';
 export * from './company-dto.js';
+export * from './dashboard-api.js';
 export * from './envelope.js';
 export * from './export-columns.js';
 export * from './filter-language.js';

@@ -1,7 +1,7 @@
 // The dashboard: key figures, the renewals chart, and the three views of companies, each a page at a time from
 // the `lapse ui` process. Every failure the reseller can act on replaces the content with what to do about it.
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import type { CompanyPage, Session, SortKey, Summary, ViewName } from '../cli/ui/ui-api.js';
+import type { CompanyPage, DashboardSession, DashboardSummary, SortKey, ViewName } from '../contract/index.js';
 import { CompanyTable } from './components/company-table.js';
 import { ErrorPanel } from './components/error-panel.js';
 import { FilterBar, type FilterValues } from './components/filter-bar.js';
@@ -45,7 +45,12 @@ function useLoad(load: (signal: AbortSignal) => Promise<void>, deps: unknown[]) 
   }, deps);
 }
 
-function countFor(view: ViewName, summary: Summary | undefined, page: CompanyPage | undefined, withinDays: number) {
+function countFor(
+  view: ViewName,
+  summary: DashboardSummary | undefined,
+  page: CompanyPage | undefined,
+  withinDays: number,
+) {
   if (page?.view === view) return page.viewTotal;
   if (summary === undefined) return undefined;
   if (view === 'expired') return summary.expiredNow;
@@ -67,8 +72,8 @@ export function App() {
   const [page, setPage] = useState(1);
   const [pageSize, setPageSize] = useState(50);
   const [reloads, setReloads] = useState(0);
-  const [session, setSession] = useState<Session>();
-  const [summary, setSummary] = useState<Summary>();
+  const [session, setSession] = useState<DashboardSession>();
+  const [summary, setSummary] = useState<DashboardSummary>();
   const [companies, setCompanies] = useState<CompanyPage>();
   const [isLoadingRows, setLoadingRows] = useState(true);
   const [error, setError] = useState<UiRequestError>();
@@ -97,7 +102,7 @@ export function App() {
 
   useLoad(
     async (signal) => {
-      setSession(await getJson<Session>('/ui-api/session', new URLSearchParams(), signal));
+      setSession(await getJson<DashboardSession>('/ui-api/session', new URLSearchParams(), signal));
     },
     [reloads],
   );
@@ -107,7 +112,7 @@ export function App() {
       setSummary(undefined);
       const dayParams = new URLSearchParams({ tz: values.timeZone, asOf: values.asOf, reseller: values.reseller });
       try {
-        setSummary(await getJson<Summary>('/ui-api/summary', dayParams, signal));
+        setSummary(await getJson<DashboardSummary>('/ui-api/summary', dayParams, signal));
       } catch (failure) {
         if (!signal.aborted) setError(asRequestError(failure));
       }

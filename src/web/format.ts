@@ -1,17 +1,19 @@
 // How numbers, days and day counts read on the page.
+import { type CalendarDay, type CalendarMonth, dayStartUtc, firstDayOfMonth, monthOf } from '../contract/index.js';
+
 const NUMBER = new Intl.NumberFormat('en');
 const MONTH = new Intl.DateTimeFormat('en-US', { month: 'short', timeZone: 'UTC' });
 const MONTH_YEAR = new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
 
 export const formatNumber = (value: number) => NUMBER.format(value);
 
-export const formatMonthShort = (month: string) => MONTH.format(new Date(`${month}-01T00:00:00Z`));
-export const formatMonthLong = (month: string) => MONTH_YEAR.format(new Date(`${month}-01T00:00:00Z`));
+export const formatMonthShort = (month: CalendarMonth) => MONTH.format(dayStartUtc(firstDayOfMonth(month)));
+export const formatMonthLong = (month: CalendarMonth) => MONTH_YEAR.format(dayStartUtc(firstDayOfMonth(month)));
 
 /** `2026-03-09` → `9 Mar 2026` (a calendar day: no time zone shift). */
-export function formatDay(day: string | null): string {
+export function formatDay(day: CalendarDay | null): string {
   if (day === null) return '—';
-  return `${Number(day.slice(8, 10))} ${formatMonthShort(day.slice(0, 7))} ${day.slice(0, 4)}`;
+  return `${Number(day.slice(8, 10))} ${formatMonthShort(monthOf(day))} ${day.slice(0, 4)}`;
 }
 
 const plural = (count: number, word: string) => `${formatNumber(count)} ${word}${count === 1 ? '' : 's'}`;

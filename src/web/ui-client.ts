@@ -1,5 +1,5 @@
 // The page's only way out: JSON GETs to the `lapse ui` process that served it (never to the API itself).
-import type { CompanyQuery, UiError, UiErrorKind } from '../cli/ui/ui-api.js';
+import type { UiError, UiErrorKind, ViewQuery } from '../contract/index.js';
 
 /** The local process is gone (closed, or the network dropped): not an API failure. */
 export type RequestErrorKind = UiErrorKind | 'offline';
@@ -16,7 +16,7 @@ export class UiRequestError extends Error {
 }
 
 /** What the page holds about a view; sort and direction are absent until the user picks a column. */
-export type ViewState = Omit<CompanyQuery, 'sort' | 'ascending'> & Partial<Pick<CompanyQuery, 'sort' | 'ascending'>>;
+export type ViewState = Omit<ViewQuery, 'sort' | 'ascending'> & Partial<Pick<ViewQuery, 'sort' | 'ascending'>>;
 
 /** The query string for a view; the same one drives a page of rows and the download of all of them. */
 export function viewParams(state: ViewState): URLSearchParams {

@@ -14,6 +14,9 @@ export default defineConfig({
     target: 'es2022',
     modulePreload: { polyfill: false },
     assetsInlineLimit: 0,
+    // The contract's modules only define values, so the page takes the few it uses and none of the schemas (nor
+    // TypeBox) that the rest of src/contract builds at load.
+    rollupOptions: { treeshake: { moduleSideEffects: (id: string) => !id.includes('/src/contract/') } },
   },
   logLevel: 'warn',
 });

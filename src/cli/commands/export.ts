@@ -5,9 +5,10 @@ import type { ReadableStream as NodeWebReadableStream } from 'node:stream/web';
 import { type Command, Option } from 'commander';
 import { type LapseClient, NotFoundError, type SearchRequest } from '../../client/index.js';
 import { EXPORT_FILE_NAMES, type SearchCompanyDto } from '../../contract/index.js';
+import { type SpreadsheetFormat, streamSpreadsheet } from '../../spreadsheet/index.js';
 import type { Environment } from '../environment.js';
 import { integerOption } from '../integer-option.js';
-import { type SpreadsheetFormat, streamSpreadsheet, writeOutput } from '../output/index.js';
+import { writeOutput } from '../output/index.js';
 import { clientAction, withCommonOptions } from './client-options.js';
 import { type SearchFlags, searchRequestFrom, withSearchOptions } from './search-options.js';
 

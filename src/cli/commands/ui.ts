@@ -3,11 +3,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createClient } from '../../client/index.js';
+import { createPortfolio, DEFAULT_WEB_ROOT, startDashboardServer } from '../../dashboard/index.js';
 import type { RegisterCommands } from '../command-module.js';
 import { loadClientConfig } from '../config.js';
 import type { Environment } from '../environment.js';
 import { integerOption, PORT_NUMBER } from '../integer-option.js';
-import { createPortfolio, DEFAULT_WEB_ROOT, startUiServer } from '../ui/index.js';
 
 interface UiFlags {
   port: number;
@@ -22,7 +22,7 @@ async function serveDashboard(flags: UiFlags, environment: Environment): Promise
     throw new Error(`the dashboard's files are missing from ${DEFAULT_WEB_ROOT}: run npm run build`);
   }
   const client = createClient(config);
-  const server = await startUiServer({
+  const server = await startDashboardServer({
     client,
     portfolio: createPortfolio({ client, now: config.now }),
     baseUrl: config.baseUrl,

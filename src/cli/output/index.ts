@@ -1,12 +1,11 @@
 // Hands a listing to the chosen output format: table, json, csv or xlsx, on stdout or in a file.
 import type { CalendarDay, SearchCompanyDto } from '../../contract/index.js';
+import { streamSpreadsheet } from '../../spreadsheet/index.js';
 import { UsageError } from '../exit-codes.js';
 import { writeOutput } from './destination.js';
-import { streamSpreadsheet } from './spreadsheet.js';
 import { renderTable } from './table.js';
 
 export { writeFileAtomically, writeOutput } from './destination.js';
-export { type SpreadsheetFormat, streamSpreadsheet } from './spreadsheet.js';
 export { describeDaysLeft, renderTable } from './table.js';
 
 export const OUTPUT_FORMATS = ['table', 'json', 'csv', 'xlsx'] as const;

@@ -1,6 +1,6 @@
 // One page of a view's companies, with sortable column headers (buttons, so the keyboard can sort too).
 import type { ComponentChildren } from 'preact';
-import type { CompanyRow, SortKey, ViewName } from '../../cli/ui/ui-api.js';
+import type { CompanyRow, SortKey, ViewName } from '../../contract/index.js';
 import { describeDays, formatDay, formatNumber } from '../format.js';
 
 interface Column {

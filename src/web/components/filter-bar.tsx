@@ -1,6 +1,6 @@
 // The controls over a view: text search, reseller, renewal window, time zone, as-of day, and the downloads
 // (plain links to the export route, so they carry exactly the filter on screen).
-import type { ViewName } from '../../cli/ui/ui-api.js';
+import type { ViewName } from '../../contract/index.js';
 
 const WITHIN_CHOICES = [7, 14, 30, 60, 90, 180, 365] as const;
 

@@ -1,10 +1,10 @@
 // The key figures on top: what is overdue, what is coming, and how many people it touches.
-import type { Summary } from '../../cli/ui/ui-api.js';
+import type { DashboardSummary } from '../../contract/index.js';
 import { formatNumber } from '../format.js';
 
 interface Figure {
   label: string;
-  value: (summary: Summary) => number;
+  value: (summary: DashboardSummary) => number;
   note: string;
   tone: 'overdue' | 'soon' | 'upcoming' | 'neutral';
 }
@@ -22,7 +22,7 @@ const FIGURES: readonly Figure[] = [
   },
 ];
 
-export function KeyFigures({ summary }: { summary: Summary | undefined }) {
+export function KeyFigures({ summary }: { summary: DashboardSummary | undefined }) {
   return (
     <section class="figures" aria-label="Key figures" aria-busy={summary === undefined}>
       {FIGURES.map((figure) => (

@@ -1,5 +1,5 @@
 // Moves through the pages the `lapse ui` process holds; the page never has more than one of them.
-import { PAGE_SIZES } from '../../cli/ui/ui-api.js';
+import { DASHBOARD_PAGE_SIZES } from '../../contract/index.js';
 import { formatNumber } from '../format.js';
 
 interface PagerProps {
@@ -22,7 +22,7 @@ export function Pager({ page, pageCount, pageSize, total, onPage, onPageSize }: 
       <label class="pager-size">
         Rows per page
         <select value={String(pageSize)} onChange={(e) => onPageSize(Number(e.currentTarget.value))}>
-          {PAGE_SIZES.map((size) => (
+          {DASHBOARD_PAGE_SIZES.map((size) => (
             <option key={size} value={String(size)}>
               {size}
             </option>

@@ -1,7 +1,7 @@
 // Renewals by month, drawn as SVG bars: the 12 months up to the as-of day that lapsed (red) and the 12 from it
 // that are coming up (blue). The as-of month holds both, stacked.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { MonthBar } from '../../cli/ui/ui-api.js';
+import { type MonthBar, monthOf } from '../../contract/index.js';
 import { formatMonthLong, formatMonthShort, formatNumber } from '../format.js';
 
 const HEIGHT = 240;
@@ -51,7 +51,7 @@ export function RenewalsChart({ months, asOf }: { months: MonthBar[] | undefined
   const barWidth = Math.max(4, slot * 0.66);
   const y = (value: number) => MARGIN.top + plotHeight - (value / top) * plotHeight;
   const labelEvery = slot < 34 ? 3 : slot < 48 ? 2 : 1;
-  const currentMonth = asOf?.slice(0, 7);
+  const currentMonth = asOf === undefined ? undefined : monthOf(asOf);
   const currentIndex = bars.findIndex((b) => b.month === currentMonth);
   const lapsedTotal = bars.reduce((sum, b) => sum + b.lapsed, 0);
   const upcomingTotal = bars.reduce((sum, b) => sum + b.upcoming, 0);

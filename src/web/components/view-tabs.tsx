@@ -1,5 +1,5 @@
 // The three views as tabs (arrow keys move between them, as the WAI-ARIA tabs pattern describes).
-import type { ViewName } from '../../cli/ui/ui-api.js';
+import type { ViewName } from '../../contract/index.js';
 import { formatNumber } from '../format.js';
 
 export interface ViewTab {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { lastDayOfMonth, monthOf, monthsFrom, shiftMonth } from './renewal-months.js';
+import { addDays } from './calendar-day.js';
+import { daysInMonth, firstDayOfMonth, lastDayOfMonth, monthOf, monthsFrom, shiftMonth } from './calendar-month.js';
 
-describe('renewal months', () => {
+describe('calendar months', () => {
   it('steps months across year ends in both directions', () => {
     expect(shiftMonth('2026-01', -1)).toBe('2025-12');
     expect(shiftMonth('2025-12', 1)).toBe('2026-01');
@@ -17,5 +18,15 @@ describe('renewal months', () => {
 
   it('lists consecutive months from a day', () => {
     expect(monthsFrom(shiftMonth(monthOf('2026-01-15'), -1), 3)).toEqual(['2025-12', '2026-01', '2026-02']);
+  });
+
+  it('counts the days of every month of a 400-year cycle as the day arithmetic does', () => {
+    for (const month of monthsFrom('1900-01', 400 * 12)) {
+      const last = addDays(firstDayOfMonth(shiftMonth(month, 1)), -1);
+      expect(lastDayOfMonth(month)).toBe(last);
+      expect(daysInMonth(Number(month.slice(0, 4)), Number(month.slice(5, 7)))).toBe(Number(last.slice(8, 10)));
+    }
+    expect(daysInMonth(1900, 2)).toBe(28);
+    expect(daysInMonth(2000, 2)).toBe(29);
   });
 });

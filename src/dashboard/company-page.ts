@@ -1,8 +1,9 @@
 // One page of a view for the browser: the rows it shows, the totals, and the reseller names for its filter.
-import { describeCompany, type ViewRows } from './portfolio.js';
-import type { CompanyPage, CompanyQuery } from './ui-api.js';
 
-export function cutCompanyPage(query: CompanyQuery, { info, viewRows, rows }: ViewRows): CompanyPage {
+import type { CompanyPage, ViewQuery } from '../contract/index.js';
+import { describeCompany, type ViewRows } from './portfolio.js';
+
+export function cutCompanyPage(query: ViewQuery, { info, viewRows, rows }: ViewRows): CompanyPage {
   const pageCount = Math.max(1, Math.ceil(rows.length / query.pageSize));
   // A page past the end (the filter shrank the rows) shows the last page rather than nothing.
   const page = Math.min(query.page, pageCount);

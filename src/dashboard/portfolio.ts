@@ -1,9 +1,23 @@
 // The dashboard's data: the listings the SDK engine finds (expired, renewing, over the limit), kept in the
 // `lapse ui` process; one view's filtered and ordered rows (what a page shows and a download writes); and the key
 // figures and monthly chart drawn from the same listings.
-import type { LapseClient, Listing } from '../../client/index.js';
-import { addDays, type CalendarDay, daysBetween } from '../../contract/index.js';
-import { resolveAsOf } from '../as-of.js';
+
+import { resolveAsOf } from '../cli/as-of.js';
+import type { LapseClient, Listing } from '../client/index.js';
+import {
+  addDays,
+  type CalendarDay,
+  type CompanyRow,
+  type DashboardSummary,
+  daysBetween,
+  type ListingInfo,
+  lastDayOfMonth,
+  type MonthBar,
+  monthOf,
+  monthsFrom,
+  shiftMonth,
+  type ViewQuery,
+} from '../contract/index.js';
 import {
   type IndexedCompany,
   indexCompany,
@@ -14,8 +28,6 @@ import {
   sortCompanies,
 } from './company-order.js';
 import { createListingCache } from './listing-cache.js';
-import { lastDayOfMonth, monthOf, monthsFrom, shiftMonth } from './renewal-months.js';
-import type { CompanyQuery, CompanyRow, ListingInfo, MonthBar, Summary } from './ui-api.js';
 
 export interface DayChoice {
   asOf: CalendarDay;
@@ -41,8 +53,8 @@ export interface ViewRows {
 export interface Portfolio {
   /** The day D a query names: its as-of day, or today in its time zone by the process's clock. */
   resolveDay(choice: { timeZone: string; asOf: string }): DayChoice;
-  viewRows(query: CompanyQuery): Promise<ViewRows>;
-  summarise(day: DayChoice, reseller: string): Promise<Summary>;
+  viewRows(query: ViewQuery): Promise<ViewRows>;
+  summarise(day: DayChoice, reseller: string): Promise<DashboardSummary>;
   /** Forget every listing, so the next request asks the API again. */
   refresh(): void;
 }
@@ -144,7 +156,7 @@ export function createPortfolio(options: PortfolioOptions): Portfolio {
     return { fetched, viewRows };
   }
 
-  async function loadView(query: CompanyQuery, day: DayChoice) {
+  async function loadView(query: ViewQuery, day: DayChoice) {
     if (query.view === 'renewing') return renewingWithin(day, query.withinDays);
     const fetched = await (query.view === 'expired' ? expired(day) : overLimit());
     return { fetched, viewRows: fetched.companies };

@@ -8,9 +8,9 @@ import {
   RateLimitError,
   ServerError,
   ValidationError,
-} from '../../client/index.js';
+} from '../client/index.js';
+import type { UiError, UiErrorKind } from '../contract/index.js';
 import { QueryError } from './company-query.js';
-import type { UiError, UiErrorKind } from './ui-api.js';
 
 export interface ErrorContext {
   baseUrl: string;

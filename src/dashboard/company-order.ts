@@ -1,7 +1,8 @@
 // Filtering and ordering one view's rows in memory, the way the page asks: text search over company and reseller
 // names, one reseller, and a total order on any column (ties broken by companyResourceId, as contract §4 does).
-import { type CalendarDay, renewalDayOf, type SearchCompanyDto } from '../../contract/index.js';
-import type { SortKey } from './ui-api.js';
+
+import type { SortKey } from '../contract/index.js';
+import { type CalendarDay, renewalDayOf, type SearchCompanyDto } from '../contract/index.js';
 
 /** A listing row with what filtering and ordering read more than once worked out ahead. */
 export interface IndexedCompany {
