@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { instantArbitrary, type SearchRow, searchRowArbitrary } from '../../../test/support/search-rows.js';
 import { EARLIEST_INSTANT, exportRecordOf, LATEST_INSTANT, utcDayStartOf } from '../../contract/index.js';
+import { sqliteJson } from '../db/dialects/sqlite-json.js';
 import { openStorage, type Storage } from '../db/storage.js';
 import {
   EXPORT_CELLS,
@@ -37,8 +38,7 @@ async function bothWays(row: SearchRow, todayStartMs: number) {
     .returning('id')
     .executeTakeFirstOrThrow();
   try {
-    const json = storage.json;
-    if (!json) throw new Error('SQLite writes JSON');
+    const json = sqliteJson;
     const rows = storage.db.selectFrom('companies').where('id', '=', id);
     const [values] = await storage.selectValues(selectSearchRow(rows));
     const [[text]] = (await storage.selectValues(

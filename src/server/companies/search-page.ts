@@ -44,16 +44,20 @@ async function flatPage(storage: Storage, query: CompanyQuery, page: PageRequest
   return searchPageBytes(totalsOf(page, total, exceeded), results);
 }
 
-/** The page's companies as JSON text pieces: written by the database when it can (company-json.ts), else here. */
+/** The page's companies as JSON text pieces: written by the database where it can (SEARCH_COMPANY.json), else here. */
 async function pageResults(storage: Storage, query: CompanyQuery, page: PageRequest): Promise<Iterable<string>> {
   const rows = pageOfRows(storage.db, query, page);
   const context = { todayStartMs: query.todayStartMs };
-  if (storage.json) {
-    const json = rows.select(SEARCH_COMPANY.json(storage.json, context).as('json'));
-    return piecesOfJson((await storage.selectValues(json)).map((values) => values[0] as string));
-  }
-  const values = await storage.selectValues(selectSearchRow(rows));
-  return piecesOfDtos(values.map((row) => SEARCH_COMPANY.fromValues(row, context)));
+  return storage.withSqlJson(
+    async (json) => {
+      const texts = await storage.selectValues(rows.select(SEARCH_COMPANY.json(json, context).as('json')));
+      return piecesOfJson(texts.map((values) => values[0] as string));
+    },
+    async () => {
+      const values = await storage.selectValues(selectSearchRow(rows));
+      return piecesOfDtos(values.map((row) => SEARCH_COMPANY.fromValues(row, context)));
+    },
+  );
 }
 
 /**

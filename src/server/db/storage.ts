@@ -17,8 +17,11 @@ export interface Storage {
   db: Db;
   /** Which database this is, for display (/readyz); behaviour that differs lives in the dialect adapter. */
   dialect: DialectName;
-  /** JSON built in the database, where the dialect does it faster than the server (see dialect.ts). */
-  json: SqlJson | undefined;
+  /**
+   * Reads the one way this database does faster: `inDatabase` with the pieces for having the database write JSON
+   * (where the dialect has them, see SqlJson), else `inServer`. Both must give the same result.
+   */
+  withSqlJson<T>(inDatabase: (json: SqlJson) => Promise<T>, inServer: () => Promise<T>): Promise<T>;
   /**
    * Runs `read` in one snapshot (so a count and the rows it counts agree), on a connection of its own: for long
    * reads (exports) that must not hold up other requests. On PostgreSQL the snapshot is REPEATABLE READ; on SQLite
@@ -43,7 +46,7 @@ export async function openStorage(location: string, options: PoolOptions = { max
   return {
     db: connection.db,
     dialect: adapter.name,
-    json: adapter.json,
+    withSqlJson: (inDatabase, inServer) => (adapter.json ? inDatabase(adapter.json) : inServer()),
     selectValues: (query) => connection.selectValues(query.compile()),
     async longReadSnapshot(read) {
       const reader = await connection.openReader();
