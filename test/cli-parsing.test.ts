@@ -6,7 +6,6 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AsOfError, resolveAsOf } from '../src/cli/as-of.js';
 import { parseWithinDays } from '../src/cli/commands/renewals.js';
 import { filterFrom, parseWhere } from '../src/cli/commands/where-expression.js';
 import { loadClientConfig } from '../src/cli/config.js';
@@ -22,7 +21,7 @@ import {
   RateLimitError,
   ValidationError,
 } from '../src/client/index.js';
-import { renewalDayOf } from '../src/contract/index.js';
+import { AsOfError, renewalDayOf, resolveAsOf } from '../src/contract/index.js';
 import { AdminError } from '../src/server/admin/index.js';
 import { CopyRefusedError } from '../src/server/db/copy-database.js';
 

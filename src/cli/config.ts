@@ -67,7 +67,8 @@ async function readConfigFile(path: string, isExplicit: boolean): Promise<FileCo
   return out;
 }
 
-function clockFrom(env: Environment): () => number {
+/** The clock of the edge: LAPSE_NOW pins it, else the system clock. */
+export function clockFrom(env: Environment): () => number {
   if (!env.LAPSE_NOW) return Date.now;
   const pinned = parseInstant(env.LAPSE_NOW);
   if (pinned === undefined)

@@ -9,9 +9,9 @@ import {
   ServerError,
   ValidationError,
 } from '../client/index.js';
+import { AsOfError } from '../contract/index.js';
 import { AdminError, AdminNotFoundError } from '../server/admin/index.js';
-import { isDatabaseUnavailable } from '../server/db/availability.js';
-import { CopyRefusedError } from '../server/db/copy-database.js';
+import { CopyRefusedError, isDatabaseUnavailable } from '../server/db/index.js';
 
 export const EXIT_CODES = {
   ok: 0,
@@ -42,6 +42,7 @@ export class UsageError extends Error {
 
 const BY_CATEGORY: readonly [new (...args: never[]) => Error, number][] = [
   [UsageError, EXIT_CODES.usage],
+  [AsOfError, EXIT_CODES.usage],
   // Before AdminError, which it extends: the first matching category decides.
   [AdminNotFoundError, EXIT_CODES.notFound],
   [AdminError, EXIT_CODES.usage],

@@ -2,12 +2,7 @@
 // (expired, renewals, over-limit, companies, export, whoami, ui). Each commands/ file registers its own.
 import { Command } from 'commander';
 import { runProgram } from './command-action.js';
-import { register as registerAdmin } from './commands/admin.js';
-import { register as registerClientCommands } from './commands/client-commands.js';
-import { register as registerMigrate } from './commands/migrate.js';
-import { register as registerSeed } from './commands/seed.js';
-import { register as registerServe } from './commands/serve.js';
-import { register as registerUi } from './commands/ui.js';
+import { COMMANDS } from './commands/index.js';
 import { readEnvironment } from './environment.js';
 import { EXIT_CODES } from './exit-codes.js';
 
@@ -21,15 +16,6 @@ const program = new Command('lapse')
   });
 
 const environment = readEnvironment(process.env);
-for (const register of [
-  registerServe,
-  registerSeed,
-  registerAdmin,
-  registerMigrate,
-  registerClientCommands,
-  registerUi,
-]) {
-  register(program, environment);
-}
+for (const register of COMMANDS) register(program, environment);
 
 await runProgram(program, process.argv);

@@ -1,4 +1,5 @@
 // The wire contract (shared/api-contract.md) as schemas, types and constants, shared by server, client and web.
+export * from './as-of.js';
 export * from './calendar-day.js';
 export * from './calendar-month.js';
 export * from './company-dto.js';

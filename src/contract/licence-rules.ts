@@ -30,6 +30,24 @@ export function isOverLimit(licence: LicenceLimit): boolean {
   return licence.isNumberOfUsersLimited && licence.targetUserCount > licence.numberOfUsers;
 }
 
+/**
+ * The licence limit as a number, null when not limited (an unlimited licence is never over it). The search DTO
+ * carries the limit as text (contract §4), CompanyDto as a number (§6).
+ */
+export function licenceLimitOf(licence: { isNumberOfUsersLimited: boolean; numberOfUsers: string | number }) {
+  return licence.isNumberOfUsersLimited ? Number(licence.numberOfUsers) : null;
+}
+
+/** How many target users a limited licence is over its limit by; null when it is not over. */
+export function usersOverLimit(licence: {
+  isNumberOfUsersLimited: boolean;
+  numberOfUsers: string | number;
+  targetUserCount: number;
+}): number | null {
+  const limit = licenceLimitOf(licence);
+  return limit === null || licence.targetUserCount <= limit ? null : licence.targetUserCount - limit;
+}
+
 /** contract §5: what the export's License Limit column says of a licence that is not limited. */
 export const UNLIMITED = 'Unlimited';
 

@@ -2,7 +2,7 @@
 // names, one reseller, and a total order on any column (ties broken by companyResourceId, as contract §4 does).
 
 import type { SortKey } from '../contract/index.js';
-import { type CalendarDay, renewalDayOf, type SearchCompanyDto } from '../contract/index.js';
+import { type CalendarDay, licenceLimitOf, renewalDayOf, type SearchCompanyDto } from '../contract/index.js';
 
 /** A listing row with what filtering and ordering read more than once worked out ahead. */
 export interface IndexedCompany {
@@ -28,11 +28,6 @@ export function indexCompany(dto: SearchCompanyDto): IndexedCompany {
     renewalDay: renewalDayOf(dto.licenseEndDate),
     searchText: `${dto.companyName}\n${dto.resellerName ?? ''}`.toLowerCase(),
   };
-}
-
-/** The licence limit, null when not limited (an unlimited licence is never over it). */
-export function licenceLimitOf(dto: SearchCompanyDto): number | null {
-  return dto.isNumberOfUsersLimited ? Number(dto.numberOfUsers) : null;
 }
 
 export function matchesFilter(filter: RowFilter): (company: IndexedCompany) => boolean {

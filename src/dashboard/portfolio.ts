@@ -2,7 +2,6 @@
 // `lapse ui` process; one view's filtered and ordered rows (what a page shows and a download writes); and the key
 // figures and monthly chart drawn from the same listings.
 
-import { resolveAsOf } from '../cli/as-of.js';
 import type { LapseClient, Listing } from '../client/index.js';
 import {
   addDays,
@@ -12,16 +11,18 @@ import {
   daysBetween,
   type ListingInfo,
   lastDayOfMonth,
+  licenceLimitOf,
   type MonthBar,
   monthOf,
   monthsFrom,
+  resolveAsOf,
   shiftMonth,
+  usersOverLimit,
   type ViewQuery,
 } from '../contract/index.js';
 import {
   type IndexedCompany,
   indexCompany,
-  licenceLimitOf,
   matchesFilter,
   type RowFilter,
   type RowOrder,
@@ -76,7 +77,6 @@ function renewalWindowDays(asOf: CalendarDay): number {
 
 export function describeCompany(company: IndexedCompany, asOf: CalendarDay): CompanyRow {
   const { dto } = company;
-  const limit = licenceLimitOf(dto);
   return {
     companyResourceId: dto.companyResourceId,
     companyName: dto.companyName,
@@ -85,8 +85,8 @@ export function describeCompany(company: IndexedCompany, asOf: CalendarDay): Com
     renewalDay: company.renewalDay,
     daysFromAsOf: company.renewalDay === null ? null : daysBetween(asOf, company.renewalDay),
     targetUserCount: dto.targetUserCount,
-    licenceLimit: limit,
-    overBy: limit !== null && dto.targetUserCount > limit ? dto.targetUserCount - limit : null,
+    licenceLimit: licenceLimitOf(dto),
+    overBy: usersOverLimit(dto),
   };
 }
 

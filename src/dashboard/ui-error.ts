@@ -9,7 +9,7 @@ import {
   ServerError,
   ValidationError,
 } from '../client/index.js';
-import type { UiError, UiErrorKind } from '../contract/index.js';
+import { AsOfError, type UiError, type UiErrorKind } from '../contract/index.js';
 import { QueryError } from './company-query.js';
 
 export interface ErrorContext {
@@ -49,7 +49,7 @@ function describeForbidden(context: ErrorContext): Described {
 }
 
 function describe(error: unknown, context: ErrorContext): Described {
-  if (error instanceof QueryError) {
+  if (error instanceof QueryError || error instanceof AsOfError) {
     return { httpStatus: 400, kind: 'invalid', title: 'That view cannot be shown', message: error.message };
   }
   if (error instanceof AuthError) {

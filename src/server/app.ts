@@ -1,18 +1,13 @@
 // buildApp(config) -> a Fastify instance with every route, not listening: what `lapse serve` and tests start.
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { createKeyRing } from './auth/signing-keys.js';
-import { tokenRoutes } from './auth/token-route.js';
+import { createKeyRing, tokenRoutes } from './auth/index.js';
 import { createCredentialLookup } from './cache/index.js';
-import { exportRoutes } from './companies/export-route.js';
-import { companyRoutes } from './companies/routes.js';
+import { companyRoutes, exportRoutes } from './companies/index.js';
 import type { ServerConfig } from './config.js';
-import { openStorage, type Storage } from './db/storage.js';
+import { openStorage, type Storage } from './db/index.js';
 import { healthRoutes } from './health-routes.js';
-import { registerBodyParsers } from './http/body-parsers.js';
-import { registerErrorHandler } from './http/error-handler.js';
-import { requestIdOf } from './http/request-id.js';
-import { registerResponseHeaders } from './http/response-headers.js';
+import { registerBodyParsers, registerErrorHandler, registerResponseHeaders, requestIdOf } from './http/index.js';
 import { serverLogger } from './logger.js';
 import type { RateLimitStore } from './rate-limit/index.js';
 import type { ServerContext } from './server-context.js';

@@ -1,9 +1,9 @@
 // What every route needs, built once in buildApp and passed down (no globals, no process.env).
-import type { KeyRing } from './auth/signing-keys.js';
+import type { KeyRing } from './auth/index.js';
 import type { CredentialLookup } from './cache/index.js';
 import type { ServerConfig } from './config.js';
-import type { Storage } from './db/storage.js';
-import type { RateLimitStore } from './rate-limit/token-bucket.js';
+import type { Storage } from './db/index.js';
+import type { RateLimitStore } from './rate-limit/index.js';
 
 export interface ServerContext {
   config: ServerConfig;

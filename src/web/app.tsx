@@ -2,13 +2,17 @@
 // the `lapse ui` process. Every failure the reseller can act on replaces the content with what to do about it.
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { CompanyPage, DashboardSession, DashboardSummary, SortKey, ViewName } from '../contract/index.js';
-import { CompanyTable } from './components/company-table.js';
-import { ErrorPanel } from './components/error-panel.js';
-import { FilterBar, type FilterValues } from './components/filter-bar.js';
-import { KeyFigures } from './components/key-figures.js';
-import { Pager } from './components/pager.js';
-import { RenewalsChart } from './components/renewals-chart.js';
-import { type ViewTab, ViewTabs } from './components/view-tabs.js';
+import {
+  CompanyTable,
+  ErrorPanel,
+  FilterBar,
+  type FilterValues,
+  KeyFigures,
+  Pager,
+  RenewalsChart,
+  type ViewTab,
+  ViewTabs,
+} from './components/index.js';
 import { formatNumber, formatTime } from './format.js';
 import { getJson, postRefresh, UiRequestError, type ViewState, viewParams } from './ui-client.js';
 

@@ -14,8 +14,8 @@ export default defineConfig({
     target: 'es2022',
     modulePreload: { polyfill: false },
     assetsInlineLimit: 0,
-    // The contract's modules only define values, so the page takes the few it uses and none of the schemas (nor
-    // TypeBox) that the rest of src/contract builds at load.
+    // The page uses none of the contract's side effects (the one there, formats.ts, registers a format for
+    // TypeBox checks), so it takes the few values it uses and none of the schemas (nor TypeBox).
     rollupOptions: { treeshake: { moduleSideEffects: (id: string) => !id.includes('/src/contract/') } },
   },
   logLevel: 'warn',

@@ -14,7 +14,7 @@ import {
   listCredentials,
   updateCompany,
 } from '../../server/admin/index.js';
-import { openStorage, type Storage } from '../../server/db/storage.js';
+import { openStorage, type Storage } from '../../server/db/index.js';
 import type { RegisterCommands } from '../command-module.js';
 import type { Environment } from '../environment.js';
 import { integerOption } from '../integer-option.js';

@@ -1,8 +1,7 @@
 // The flags every reseller command takes, parsed once into a typed context.
 import { type Command, Option } from 'commander';
 import { createClient, type LapseClient, type ListingOptions } from '../../client/index.js';
-import { type CalendarDay, MAX_PAGE_SIZE } from '../../contract/index.js';
-import { resolveAsOf } from '../as-of.js';
+import { type CalendarDay, MAX_PAGE_SIZE, resolveAsOf } from '../../contract/index.js';
 import { type ClientConfig, loadClientConfig } from '../config.js';
 import type { Environment } from '../environment.js';
 import { integerOption } from '../integer-option.js';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStorage } from '../../server/db/storage.js';
+import { openStorage } from '../../server/db/index.js';
 
 const cli = fileURLToPath(new URL('../../../bin/lapse.js', import.meta.url));
 

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, insertCompanies, type TestDatabase } from '../../../test/support/databases.js';
-import { openStorage } from '../../server/db/storage.js';
+import { openStorage } from '../../server/db/index.js';
 
 const cli = fileURLToPath(new URL('../../../bin/lapse.js', import.meta.url));
 

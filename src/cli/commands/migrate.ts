@@ -1,5 +1,5 @@
 // `lapse migrate`: copy a whole lapse database between SQLite and PostgreSQL, then prove the copy table by table.
-import { type CopyReport, copyDatabase } from '../../server/db/copy-database.js';
+import { type CopyReport, copyDatabase } from '../../server/db/index.js';
 import type { RegisterCommands } from '../command-module.js';
 import { integerOption } from '../integer-option.js';
 

@@ -1,7 +1,8 @@
 // `lapse seed`: fill an empty database with a deterministic company tree (same flags → same rows).
+import { resolveAsOf } from '../../contract/index.js';
 import { type SeedSummary, seedCompanies } from '../../server/seed/index.js';
-import { resolveAsOf } from '../as-of.js';
 import type { RegisterCommands } from '../command-module.js';
+import { clockFrom } from '../config.js';
 import { integerOption } from '../integer-option.js';
 import { type DatabaseFlags, printJson, withDatabaseOption } from './database-option.js';
 
@@ -27,14 +28,14 @@ function describeSummary(summary: SeedSummary, seconds: number): string {
   ].join('\n');
 }
 
-async function seed(flags: SeedFlags): Promise<void> {
+async function seed(flags: SeedFlags, now: () => number): Promise<void> {
   const started = performance.now();
   const showProgress = process.stderr.isTTY === true;
   const summary = await seedCompanies(flags.database, {
     companies: flags.companies,
     seed: flags.seed,
     // The edge decides what today is: the flag, else the current UTC day.
-    today: resolveAsOf({ asOf: flags.today }, Date.now).asOf,
+    today: resolveAsOf({ asOf: flags.today }, now).asOf,
     reset: flags.reset === true,
     onProgress: showProgress ? (written, total) => process.stderr.write(`seeded ${written} of ${total}\n`) : undefined,
   });
@@ -65,5 +66,5 @@ export const register: RegisterCommands = (program, environment) => {
       .option('--today <YYYY-MM-DD>', 'the day renewal dates are spread around (default: today, UTC)')
       .option('--reset', 'delete every company and credential first'),
     environment,
-  ).action(seed);
+  ).action((flags: SeedFlags) => seed(flags, clockFrom(environment)));
 };

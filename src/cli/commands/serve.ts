@@ -1,8 +1,7 @@
 // `lapse serve`: the Company API server. Flags win over env (LAPSE_*), env over defaults.
 import { Option } from 'commander';
-import { buildApp } from '../../server/app.js';
-import { DEFAULT_CONFIG, type ServerConfig, serverConfig } from '../../server/config.js';
-import { serverLogger } from '../../server/logger.js';
+import { dialectFor } from '../../server/db/index.js';
+import { buildApp, DEFAULT_CONFIG, type ServerConfig, serverConfig, serverLogger } from '../../server/index.js';
 import type { RegisterCommands } from '../command-module.js';
 import type { Environment, EnvironmentVariable } from '../environment.js';
 import { UsageError } from '../exit-codes.js';
@@ -46,10 +45,6 @@ const INTEGER_SETTINGS = {
 type IntegerSetting = keyof typeof INTEGER_SETTINGS;
 
 /** A postgres URL without its password, for logs. */
-function redactDatabaseUrl(database: string): string {
-  return database.replace(/\/\/([^:@/]*):[^@]*@/, '//$1:***@');
-}
-
 function integerSettingOption(key: IntegerSetting, description: string): Option {
   const { flag, variable, range, fallback } = INTEGER_SETTINGS[key];
   return new Option(flag, `${description} (${variable}, default ${fallback})`).argParser(integerOption(range));
@@ -90,9 +85,14 @@ function configFrom(flags: ServeFlags, environment: Environment): ServerConfig {
 async function serve(config: ServerConfig): Promise<void> {
   const app = await buildApp(config);
   const address = await app.listen({ host: config.host, port: config.port });
-  app.log.info({ address, database: redactDatabaseUrl(config.database) }, 'lapse API listening');
+  app.log.info(
+    { address, database: dialectFor(config.database).describeLocation(config.database) },
+    'lapse API listening',
+  );
   // One plain line for people and scripts, whatever the log level (logs go to stdout as JSON).
-  process.stderr.write(`lapse API listening on ${address} (database ${redactDatabaseUrl(config.database)})\n`);
+  process.stderr.write(
+    `lapse API listening on ${address} (database ${dialectFor(config.database).describeLocation(config.database)})\n`,
+  );
   // Graceful shutdown: stop accepting, let in-flight requests finish, close the database, exit 0.
   let isClosing = false;
   const shutdown = (signal: string) => {

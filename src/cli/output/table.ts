@@ -1,6 +1,13 @@
 // The human view of a listing: one row per company with its renewal date and how many days overdue or left.
 import Table from 'cli-table3';
-import { type CalendarDay, daysBetween, renewalDayOf, type SearchCompanyDto } from '../../contract/index.js';
+import {
+  type CalendarDay,
+  daysBetween,
+  licenceLimitOf,
+  renewalDayOf,
+  type SearchCompanyDto,
+  UNLIMITED,
+} from '../../contract/index.js';
 
 /** "12 overdue", "today", "5 left" — measured from the listing's day D. */
 export function describeDaysLeft(renewalDay: CalendarDay | null, asOf: CalendarDay): string {
@@ -11,7 +18,7 @@ export function describeDaysLeft(renewalDay: CalendarDay | null, asOf: CalendarD
 }
 
 function usersOverLimit(company: SearchCompanyDto): string {
-  const limit = company.isNumberOfUsersLimited ? company.numberOfUsers : 'unlimited';
+  const limit = licenceLimitOf(company) ?? UNLIMITED.toLowerCase();
   return `${company.targetUserCount} / ${limit}`;
 }
 

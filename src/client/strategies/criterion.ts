@@ -5,10 +5,10 @@ import {
   type CalendarDay,
   type Filter,
   isExpiredOn,
-  isOverLimit,
   renewalDayOf,
   type SearchBody,
   type SearchCompanyDto,
+  usersOverLimit,
 } from '../../contract/index.js';
 
 /** Renewal days from `from` (inclusive) up to `before` (exclusive); either end may be open. */
@@ -161,8 +161,7 @@ export function renewingWithin(day: CalendarDay, withinDays: number): Criterion 
 export function exceedingLimit(): Criterion {
   return {
     description: 'target users over the licence limit',
-    matches: ({ isNumberOfUsersLimited, numberOfUsers, targetUserCount }) =>
-      isOverLimit({ isNumberOfUsersLimited, numberOfUsers: Number(numberOfUsers), targetUserCount }),
+    matches: (company) => usersOverLimit(company) !== null,
     refine: (body) => ({ ...body, isTargetUserCountExceededLimit: true }),
     order: byNameOrder,
   };

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../../../test/support/databases.js';
 import { findTreeInconsistencies } from '../../../test/support/tree-consistency.js';
-import { openStorage, type Storage } from '../db/storage.js';
+import { openStorage, type Storage } from '../db/index.js';
 import { AdminError, createCompany, updateCompany } from './index.js';
 
 const NOW = Date.UTC(2026, 2, 15, 9, 30);

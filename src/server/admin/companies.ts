@@ -2,8 +2,8 @@
 // the copies elsewhere in step: a rename updates the children's reseller name, a move rewrites the subtree's paths.
 import { sql } from 'kysely';
 import { RESOURCE_ID_PATTERN } from '../../contract/index.js';
-import type { Db } from '../db/storage.js';
-import { isInSubtree, parentIdOf, rebasedPathSql, subtreeCondition } from '../db/tree-path.js';
+import type { Db } from '../db/index.js';
+import { isInSubtree, parentIdOf, rebasedPathSql, subtreeCondition } from '../db/index.js';
 import { AdminError } from './admin-error.js';
 import { type CompanyChanges, fieldsOfStored, resolveFieldChanges } from './company-changes.js';
 import { findCompanyByResourceId, resolveCompany, type StoredCompany } from './company-reference.js';

@@ -8,8 +8,8 @@ import {
   parseDay,
   parseInstant,
 } from '../../contract/index.js';
-import { TAG_SEPARATOR } from '../db/fold-text.js';
-import type { Db } from '../db/storage.js';
+import type { Db } from '../db/index.js';
+import { TAG_SEPARATOR } from '../db/index.js';
 import { AdminError } from './admin-error.js';
 import { resolveCatalogueEntry, type StoredCompany } from './company-reference.js';
 import type { CompanyFields } from './company-row.js';

@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../../../test/support/databases.js';
 import { findTreeInconsistencies } from '../../../test/support/tree-consistency.js';
 import { dayStartUtc, EXPORT_COLUMNS, neutraliseFormula, type SearchCompanyDto } from '../../contract/index.js';
-import { SEARCH_COMPANY } from '../companies/company-records.js';
-import type { Db } from '../db/storage.js';
-import { openStorage, type Storage } from '../db/storage.js';
+import { SEARCH_COMPANY } from '../companies/index.js';
+import type { Db } from '../db/index.js';
+import { openStorage, type Storage } from '../db/index.js';
 import { FORMULA_COMPANY_NAME, seedCompanies } from '../seed/index.js';
 import { importCompanies } from './index.js';
 

@@ -1,8 +1,8 @@
 // Imports companies from a CSV in the export's column layout (contract §5), plus an optional "Reseller ID" column
 // that wins over "Reseller Name". One transaction: a single bad line and nothing is written.
 import { parse } from 'csv-parse/sync';
-import { EXPORT_COLUMNS } from '../../contract/index.js';
-import type { Db } from '../db/storage.js';
+import { EXPORT_COLUMNS, type ExportHeader, UNLIMITED } from '../../contract/index.js';
+import type { Db } from '../db/index.js';
 import { AdminError } from './admin-error.js';
 import { type CompanyInput, createCompanyIn, inTransaction, updateCompanyIn } from './companies.js';
 import type { CompanyChanges } from './company-changes.js';
@@ -38,8 +38,14 @@ function wholeNumber(header: string, cell: string): number {
   return Number(cell);
 }
 
-/** How each column's cell changes the company; an empty number cell leaves the value as it is. */
-const CELL_READERS: Record<string, (cell: string, changes: CompanyChanges, header: string) => void> = {
+type CellReader = (cell: string, changes: CompanyChanges, header: string) => void;
+
+/**
+ * How each column's cell changes the company; an empty number cell leaves the value as it is. Keyed by the
+ * export's headers (contract §5), so a renamed column does not compile here; the columns not listed are read
+ * elsewhere (ids, the reseller) or derived (License Expired).
+ */
+const CELL_READERS: { readonly [H in ExportHeader]?: CellReader } = {
   'Company Name': (cell, changes) => {
     changes.name = unneutralise(cell);
   },
@@ -63,7 +69,7 @@ const CELL_READERS: Record<string, (cell: string, changes: CompanyChanges, heade
   },
   'License Limit': (cell, changes, header) => {
     if (cell === '') return;
-    changes.isNumberOfUsersLimited = cell.toLowerCase() !== 'unlimited';
+    changes.isNumberOfUsersLimited = cell.toLowerCase() !== UNLIMITED.toLowerCase();
     if (changes.isNumberOfUsersLimited) changes.numberOfUsers = wholeNumber(header, cell);
   },
   // contract §5: tags are joined by ", ".
@@ -137,7 +143,7 @@ function readCsv(text: Buffer): CsvLine[] {
 
 function readRow(cells: Map<string, string>): ImportRow {
   const changes: CompanyChanges = {};
-  for (const [header, cell] of cells) CELL_READERS[header]?.(cell, changes, header);
+  for (const [header, cell] of cells) CELL_READERS[header as ExportHeader]?.(cell, changes, header);
   const resellerId = cells.get(RESELLER_ID) ?? '';
   const resellerName = unneutralise(cells.get('Reseller Name') ?? '');
   return {

@@ -1,9 +1,8 @@
 // Finding what an operator names: a company by resource id or unique name, a catalogue entry by id or name.
 import type { Selectable } from 'kysely';
 import { RESOURCE_ID_PATTERN } from '../../contract/index.js';
-import { foldText } from '../db/fold-text.js';
-import type { CompaniesTable } from '../db/schema.js';
-import type { Db } from '../db/storage.js';
+import type { CompaniesTable, Db } from '../db/index.js';
+import { foldText } from '../db/index.js';
 import { AdminError, AdminNotFoundError } from './admin-error.js';
 import type { CatalogueEntry } from './company-row.js';
 import { randomResourceId } from './resource-id.js';

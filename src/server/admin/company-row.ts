@@ -1,9 +1,8 @@
 // The one place a company's stored row is built from its fields: every write (seed, create, update, import)
 // goes through it, so the denormalised names, folded columns, path and depth are always filled the same way.
 import type { Insertable } from 'kysely';
-import { foldTags, foldText } from '../db/fold-text.js';
-import type { CompaniesTable } from '../db/schema.js';
-import { childPath, depthOf } from '../db/tree-path.js';
+import type { CompaniesTable } from '../db/index.js';
+import { childPath, depthOf, foldTags, foldText } from '../db/index.js';
 
 export interface CatalogueEntry {
   resourceId: string;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../../../test/support/databases.js';
-import { verifySecret } from '../auth/secrets.js';
-import { openStorage, type Storage } from '../db/storage.js';
+import { verifySecret } from '../auth/index.js';
+import { openStorage, type Storage } from '../db/index.js';
 import { createCompany, createCredential, disableCredential, listCredentials } from './index.js';
 
 const NOW = Date.UTC(2026, 2, 15, 12);

@@ -1,7 +1,7 @@
 // API credentials (contract §1): a client id and a secret shown once; only a scrypt hash of the secret is stored.
 import { isRole, ROLES, type Role } from '../../contract/index.js';
-import { generateClientCredentials, hashSecret } from '../auth/secrets.js';
-import type { Db } from '../db/storage.js';
+import { generateClientCredentials, hashSecret } from '../auth/index.js';
+import type { Db } from '../db/index.js';
 import { AdminError, AdminNotFoundError } from './admin-error.js';
 import { resolveCompany } from './company-reference.js';
 

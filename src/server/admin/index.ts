@@ -5,6 +5,14 @@ export type { CompanyChanges } from './company-changes.js';
 export { type CsvSource, type ImportSummary, importCompanies } from './company-import.js';
 export { resolveCompany } from './company-reference.js';
 export {
+  buildCompanyRow,
+  type CatalogueEntry,
+  type CompanyFields,
+  type CompanyProfile,
+  type CompanyRow,
+  type ParentPlacement,
+} from './company-row.js';
+export {
   type CreatedCredential,
   type CredentialInput,
   type CredentialListing,
@@ -12,3 +20,4 @@ export {
   disableCredential,
   listCredentials,
 } from './credentials.js';
+export { composeResourceId, randomResourceId } from './resource-id.js';

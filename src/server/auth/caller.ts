@@ -1,7 +1,7 @@
 // Who is calling: a credential, its role and the company it belongs to, read fresh on every request so a
 // disabled credential stops working at once (contract §2: "unknown or disabled client" is a 401).
 import { isRole, type Role } from '../../contract/index.js';
-import type { Db } from '../db/storage.js';
+import type { Db } from '../db/index.js';
 
 export interface CallerCompany {
   id: number;

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { exportJWK, generateKeyPair, importJWK, type JWK, type JWTPayload, jwtVerify, SignJWT } from 'jose';
 import { createVerifiedTokens } from '../cache/index.js';
-import type { Storage } from '../db/storage.js';
+import type { Storage } from '../db/index.js';
 
 const ALGORITHM = 'EdDSA';
 const RELOAD_INTERVAL_MS = 5_000;

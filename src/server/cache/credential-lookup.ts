@@ -1,5 +1,5 @@
-import { type CredentialRecord, findCredential } from '../auth/caller.js';
-import type { Db } from '../db/storage.js';
+import { type CredentialRecord, findCredential } from '../auth/index.js';
+import type { Db } from '../db/index.js';
 import { createVersionedCache } from './versioned-cache.js';
 
 export interface CredentialLookup {

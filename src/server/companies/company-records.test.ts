@@ -3,14 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { instantArbitrary, type SearchRow, searchRowArbitrary } from '../../../test/support/search-rows.js';
 import { EARLIEST_INSTANT, exportRecordOf, LATEST_INSTANT, utcDayStartOf } from '../../contract/index.js';
 import { sqliteJson } from '../db/dialects/sqlite-json.js';
-import { openStorage, type Storage } from '../db/storage.js';
-import {
-  EXPORT_CELLS,
-  EXPORT_ROW_COLUMNS,
-  SEARCH_COMPANY,
-  SEARCH_ROW_COLUMNS,
-  toSearchCompanyDto,
-} from './company-records.js';
+import { openStorage, type Storage } from '../db/index.js';
+import { EXPORT_CELLS, EXPORT_ROW_COLUMNS, SEARCH_COMPANY, SEARCH_ROW_COLUMNS } from './company-records.js';
 import { selectSearchRow } from './search-query.js';
 
 // Every instant an admin can store (years 0000 to 9999, see company-changes.ts).
@@ -44,7 +38,10 @@ async function bothWays(row: SearchRow, todayStartMs: number) {
     const [[text]] = (await storage.selectValues(
       rows.select(SEARCH_COMPANY.json(json, { todayStartMs }).as('json')),
     )) as [[string]];
-    return { dto: toSearchCompanyDto(values as unknown[], todayStartMs), parsed: JSON.parse(text) as object };
+    return {
+      dto: SEARCH_COMPANY.fromValues(values as unknown[], { todayStartMs }),
+      parsed: JSON.parse(text) as object,
+    };
   } finally {
     await storage.db.deleteFrom('companies').where('id', '=', id).execute();
   }
@@ -84,7 +81,7 @@ describe('the export cells', () => {
           isRenewalDay && row.license_end_at !== null ? utcDayStartOf(row.license_end_at) : utcDayStartOf(now);
         const exported = EXPORT_ROW_COLUMNS.map((column) => row[column as keyof SearchRow]);
         expect(EXPORT_CELLS.fromValues(exported, { todayStartMs })).toEqual(
-          exportRecordOf(toSearchCompanyDto(valuesOf(row), todayStartMs)),
+          exportRecordOf(SEARCH_COMPANY.fromValues(valuesOf(row), { todayStartMs })),
         );
       }),
       { numRuns: 2000 },

@@ -21,9 +21,10 @@ import {
   derived,
   expiredOnToday,
   type Field,
-  type FieldTable,
   flag,
   instant,
+  type JsonFieldTable,
+  jsonRecord,
   nullableInstant,
   parseTextList,
   plain,
@@ -35,7 +36,7 @@ import {
 type SearchCompanyRow = Omit<SearchCompanyDto, 'children'> & { children: null };
 
 /** contract §4: a company as a search page lists it. */
-const SEARCH_COMPANY_FIELDS: FieldTable<SearchCompanyRow> = {
+const SEARCH_COMPANY_FIELDS: JsonFieldTable<SearchCompanyRow> = {
   companyResourceId: plain('resource_id'),
   companyName: plain('name'),
   resellerName: plain('reseller_name'),
@@ -58,7 +59,7 @@ const SEARCH_COMPANY_FIELDS: FieldTable<SearchCompanyRow> = {
 };
 
 /** The search record; its rows lead with the id and parent id, for clustering by reseller. */
-export const SEARCH_COMPANY = storedRecord(SEARCH_COMPANY_FIELDS, ['id', 'parent_id']);
+export const SEARCH_COMPANY = jsonRecord(SEARCH_COMPANY_FIELDS, ['id', 'parent_id']);
 
 /** contract §6: a company as `GET /api/companies/{resourceId}` returns it. */
 export const COMPANY_DTO = storedRecord<CompanyDto>({
@@ -94,7 +95,7 @@ const dayOrNull = (ms: number | null) => (ms === null ? null : utcDayOfMs(ms));
 /**
  * contract §5: each export cell from stored columns, with no SearchCompanyDto in between (an export reads every
  * matching row, and a DTO per row cost more than reading it); a property test holds the cells equal to
- * `exportRecordOf(toSearchCompanyDto(row))`.
+ * `exportRecordOf` of the row's SearchCompanyDto.
  */
 const EXPORT_CELL_FIELDS: { readonly [H in ExportHeader]: Field<ExportCell> } = {
   'Company Name': plain('name'),
@@ -153,8 +154,3 @@ export const ORDER_COLUMNS: { readonly [O in OrderBy]: { column: Column; isNulla
 export const SEARCH_ROW_COLUMNS = SEARCH_COMPANY.columns;
 /** The stored columns the export's cells are made of, in the order exports read them. */
 export const EXPORT_ROW_COLUMNS = EXPORT_CELLS.columns;
-
-/** A search row's values (SEARCH_ROW_COLUMNS order) as its SearchCompanyDto on the day starting `todayStartMs`. */
-export function toSearchCompanyDto(values: readonly unknown[], todayStartMs: number): SearchCompanyDto {
-  return SEARCH_COMPANY.fromValues(values, { todayStartMs });
-}

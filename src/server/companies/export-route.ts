@@ -16,8 +16,8 @@ import {
   PERMISSION,
 } from '../../contract/index.js';
 import { streamCsv, streamXlsx } from '../../spreadsheet/index.js';
-import { callerOf, guard } from '../auth/authenticate.js';
-import type { Db, RowBatches } from '../db/storage.js';
+import { callerOf, guard } from '../auth/index.js';
+import type { Db, RowBatches } from '../db/index.js';
 import { ApiError } from '../errors.js';
 import { awaitFirstByte } from '../export/index.js';
 import type { ServerContext } from '../server-context.js';

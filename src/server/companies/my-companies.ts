@@ -1,7 +1,7 @@
 // contract §6: GET /api/companies/my (the managed tree) and GET /api/companies/{id} (one company).
 import { type CompanyDto, isExpiredAt, type MyCompanyNode, RESOURCE_ID_PATTERN } from '../../contract/index.js';
-import type { Caller } from '../auth/caller.js';
-import type { Db } from '../db/storage.js';
+import type { Caller } from '../auth/index.js';
+import type { Db } from '../db/index.js';
 import { ApiError } from '../errors.js';
 import { COMPANY_DTO } from './company-records.js';
 import { isInScope, scopeCondition, visibleScope } from './scope.js';
@@ -49,7 +49,12 @@ export async function myCompanies(db: Db, caller: Caller, todayStartMs: number):
   return roots;
 }
 
-export async function companyById(db: Db, caller: Caller, resourceId: string): Promise<CompanyDto> {
+export async function companyById(
+  db: Db,
+  caller: Caller,
+  resourceId: string,
+  todayStartMs: number,
+): Promise<CompanyDto> {
   // contract §3: ids are [A-Za-z0-9]{12}; anything else names no company (and a NUL would be a PostgreSQL error).
   if (!RESOURCE_ID_PATTERN.test(resourceId)) {
     throw ApiError.notFound(`Company ${JSON.stringify(resourceId.slice(0, 64))} was not found.`);
@@ -59,6 +64,5 @@ export async function companyById(db: Db, caller: Caller, resourceId: string): P
   const isAllowed =
     caller.role === 'Company Admin' ? row.id === caller.company.id : isInScope(visibleScope(caller), row.path);
   if (!isAllowed) throw ApiError.forbidden(`Company ${JSON.stringify(resourceId)} is not managed by this client.`);
-  // A CompanyDto has no day-dependent field; the context is the record's shape.
-  return COMPANY_DTO.fromRow(row, { todayStartMs: 0 });
+  return COMPANY_DTO.fromRow(row, { todayStartMs });
 }

@@ -25,7 +25,7 @@ export function* piecesOfDtos(results: readonly SearchCompanyDto[]): Generator<s
   }
 }
 
-/** Companies given as their JSON text (see company-json.ts), a piece at a time. */
+/** Companies given as their JSON text (SEARCH_COMPANY.json), a piece at a time. */
 export function* piecesOfJson(companies: readonly string[]): Generator<string> {
   for (let start = 0; start < companies.length; start += COMPANIES_PER_PIECE) {
     yield companies.slice(start, start + COMPANIES_PER_PIECE).join(',');

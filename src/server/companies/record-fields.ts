@@ -4,9 +4,8 @@
 // one too many, or one of the wrong type does not compile. company-records.ts holds the tables.
 import { type RawBuilder, type Selectable, sql } from 'kysely';
 import { isExpiredAt } from '../../contract/index.js';
-import type { SqlJson } from '../db/dialect.js';
-import type { CompaniesTable } from '../db/schema.js';
-import { expiredSql } from './licence-sql.js';
+import type { CompaniesTable, SqlJson } from '../db/index.js';
+import { expiredSql } from '../db/index.js';
 
 type Stored = Selectable<CompaniesTable>;
 export type Column = keyof Stored & string;
@@ -26,11 +25,15 @@ export interface Field<T> {
   readonly columns: readonly Column[];
   /** The value's reader for rows holding `columns` at the positions `at`. */
   bind(at: readonly number[]): BoundValue<T>;
+}
+
+/** A field the database can also write as JSON. */
+export interface JsonField<T> extends Field<T> {
   /** The value as SQL JSON; `refs` are the `columns` as column references. */
   json(json: SqlJson, refs: readonly Sql[], context: RecordContext): Sql;
 }
 
-const one = <T>(column: Column, value: (stored: never) => T, json: Field<T>['json']): Field<T> => ({
+const one = <T>(column: Column, value: (stored: never) => T, json: JsonField<T>['json']): JsonField<T> => ({
   columns: [column],
   bind([position]) {
     return (row) => value(row[position as number] as never);
@@ -41,12 +44,12 @@ const one = <T>(column: Column, value: (stored: never) => T, json: Field<T>['jso
 const asIs = (_json: SqlJson, [ref]: readonly Sql[]) => ref as Sql;
 
 /** A column's value as it is: text, null, an integer. */
-export function plain<C extends Column>(column: C): Field<Stored[C]> {
+export function plain<C extends Column>(column: C): JsonField<Stored[C]> {
   return one(column, (stored: Stored[C]) => stored, asIs);
 }
 
 /** A 0/1 column as a boolean. */
-export function flag(column: ColumnsOf<number>): Field<boolean> {
+export function flag(column: ColumnsOf<number>): JsonField<boolean> {
   return one(
     column,
     (stored: number) => stored !== 0,
@@ -55,7 +58,7 @@ export function flag(column: ColumnsOf<number>): Field<boolean> {
 }
 
 /** An integer column as its decimal text (contract §4: the search DTO's licence limit is a string). */
-export function decimalText(column: ColumnsOf<number>): Field<string> {
+export function decimalText(column: ColumnsOf<number>): JsonField<string> {
   return one(
     column,
     (stored: number) => String(stored),
@@ -64,7 +67,7 @@ export function decimalText(column: ColumnsOf<number>): Field<string> {
 }
 
 /** Epoch ms as an ISO-8601 UTC date-time. */
-export function instant(column: ColumnsOf<number>): Field<string> {
+export function instant(column: ColumnsOf<number>): JsonField<string> {
   return one(
     column,
     (stored: number) => new Date(stored).toISOString(),
@@ -73,7 +76,7 @@ export function instant(column: ColumnsOf<number>): Field<string> {
 }
 
 /** Epoch ms or null as an ISO-8601 UTC date-time or null. */
-export function nullableInstant(column: ColumnsOf<number | null>): Field<string | null> {
+export function nullableInstant(column: ColumnsOf<number | null>): JsonField<string | null> {
   return one(
     column,
     (stored: number | null) => (stored === null ? null : new Date(stored).toISOString()),
@@ -88,12 +91,12 @@ export function parseTextList(stored: string): string[] {
   return Array.isArray(list) ? list.map(String) : [];
 }
 
-export function textList(column: ColumnsOf<string>): Field<string[]> {
+export function textList(column: ColumnsOf<string>): JsonField<string[]> {
   return one(column, parseTextList, (json, [ref]) => json.embed(ref as Sql));
 }
 
 /** contract §4: expired on the context's day, decided on the renewal instant. */
-export function expiredOnToday(column: ColumnsOf<number | null>): Field<boolean> {
+export function expiredOnToday(column: ColumnsOf<number | null>): JsonField<boolean> {
   return {
     columns: [column],
     bind([position]) {
@@ -104,11 +107,11 @@ export function expiredOnToday(column: ColumnsOf<number | null>): Field<boolean>
 }
 
 /** A field that is always the same value. */
-export function constant<T extends null>(value: T): Field<T> {
+export function constant<T extends null>(value: T): JsonField<T> {
   return { columns: [], bind: () => () => value, json: () => sql.lit(value) };
 }
 
-/** A field made of several columns, in the server only (no SQL JSON: such records are built here). */
+/** A field made of several columns, read in the server only: a record of such fields has no SQL JSON. */
 export function derived<const C extends readonly Column[], T>(
   columns: C,
   value: (...stored: { [I in keyof C]: Stored[C[I]] }) => T,
@@ -119,13 +122,11 @@ export function derived<const C extends readonly Column[], T>(
       const read = value as unknown as (...values: unknown[]) => T;
       return (row) => read(...at.map((position) => row[position]));
     },
-    json: () => {
-      throw new Error(`A field of ${columns.join(', ')} has no SQL JSON`);
-    },
   };
 }
 
 export type FieldTable<R> = { readonly [K in keyof R]-?: Field<R[K]> };
+export type JsonFieldTable<R> = { readonly [K in keyof R]-?: JsonField<R[K]> };
 
 const unique = (columns: readonly Column[]) => [...new Set(columns)];
 const bindAll = <T>(columns: readonly Column[], fields: readonly Field<T>[]) =>
@@ -138,6 +139,10 @@ export interface StoredRecord<R> {
   fromValues(values: readonly unknown[], context: RecordContext): R;
   /** The record of a row read as an object. */
   fromRow(row: Pick<Stored, Column>, context: RecordContext): R;
+}
+
+/** A record the database can also write as JSON text. */
+export interface JsonRecord<R> extends StoredRecord<R> {
   /** The record's JSON text, written by the database; keys in the table's order, as `fromValues` builds it. */
   json(json: SqlJson, context: RecordContext): RawBuilder<string>;
 }
@@ -163,10 +168,18 @@ export function storedRecord<R>(table: FieldTable<R>, leading: readonly Column[]
         columns.map((column) => row[column]),
         context,
       ),
+  };
+}
+
+/** storedRecord, and the record's JSON as the database writes it. */
+export function jsonRecord<R>(table: JsonFieldTable<R>, leading: readonly Column[] = []): JsonRecord<R> {
+  const entries = Object.entries(table) as [string, JsonField<unknown>][];
+  return {
+    ...storedRecord(table, leading),
     json: (json, context) =>
       json.object(
-        fields.map((field, index) => [
-          keys[index] as string,
+        entries.map(([key, field]) => [
+          key,
           field.json(
             json,
             field.columns.map((column) => sql.ref(`companies.${column}`)),

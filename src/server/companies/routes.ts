@@ -16,10 +16,10 @@ import {
   success,
   utcDayStartOf,
 } from '../../contract/index.js';
-import { callerOf, guard } from '../auth/authenticate.js';
-import type { Caller } from '../auth/caller.js';
+import type { Caller } from '../auth/index.js';
+import { callerOf, guard } from '../auth/index.js';
 import { createVersionedCache, dataVersionOf } from '../cache/index.js';
-import { requireJsonBody } from '../http/body-parsers.js';
+import { requireJsonBody } from '../http/index.js';
 import type { ServerContext } from '../server-context.js';
 import { companyById, myCompanies } from './my-companies.js';
 import { resolveScope, type Scope } from './scope.js';
@@ -130,7 +130,7 @@ export async function companyRoutes(app: FastifyInstance, context: ServerContext
     async (request) => {
       const caller = callerOf(request);
       const { resourceId } = request.params as { resourceId: string };
-      return success(await companyById(context.storage.db, caller, resourceId));
+      return success(await companyById(context.storage.db, caller, resourceId, todayStartMs(context)));
     },
   );
 }

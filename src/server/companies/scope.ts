@@ -1,10 +1,9 @@
 // contract §3: which companies a caller may see, optionally narrowed to one customer's subtree.
 import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
 import { RESOURCE_ID_PATTERN } from '../../contract/index.js';
-import type { Caller } from '../auth/caller.js';
-import type { LapseDatabase } from '../db/schema.js';
-import type { Db } from '../db/storage.js';
-import { isInSubtree, subtreeCondition } from '../db/tree-path.js';
+import type { Caller } from '../auth/index.js';
+import type { Db, LapseDatabase } from '../db/index.js';
+import { isInSubtree, subtreeCondition } from '../db/index.js';
 import { ApiError } from '../errors.js';
 
 /** A set of companies as a range of materialised paths (see `companies.path` in db/schema.ts). */

@@ -1,6 +1,6 @@
 // contract §4: one page of search results, flat or clustered by reseller, with its totals, as response bytes.
 import type { SearchPage } from '../../contract/index.js';
-import type { Db, Storage } from '../db/storage.js';
+import type { Db, Storage } from '../db/index.js';
 import { SEARCH_COMPANY } from './company-records.js';
 import { piecesOfDtos, piecesOfJson, searchPageBytes } from './page-bytes.js';
 import {

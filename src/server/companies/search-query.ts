@@ -2,13 +2,11 @@
 // row). Both therefore return exactly the same rows in the same order for the same body, scope and day.
 import type { Selectable, SelectQueryBuilder } from 'kysely';
 import { canonicalOrderBy, ORDER_BY_ACCEPTED, type OrderBy, type SearchBody } from '../../contract/index.js';
-import type { CompaniesTable, LapseDatabase } from '../db/schema.js';
-import type { Db } from '../db/storage.js';
+import type { CompaniesTable, Db, LapseDatabase } from '../db/index.js';
+import { overLimitCondition } from '../db/index.js';
 import { ApiError } from '../errors.js';
 import { EXPORT_ROW_COLUMNS, ORDER_COLUMNS, SEARCH_ROW_COLUMNS } from './company-records.js';
-import { compilePredicate } from './filter/compile-predicate.js';
-import { type Predicate, parseFilter } from './filter/parse-filter.js';
-import { overLimitCondition } from './licence-sql.js';
+import { compilePredicate, type Predicate, parseFilter } from './filter/index.js';
 import { type Scope, scopeCondition } from './scope.js';
 
 export type CompanyRow = Selectable<CompaniesTable>;

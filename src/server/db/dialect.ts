@@ -3,8 +3,7 @@
 // things; it never asks which database it is on.
 import type { ColumnDefinitionBuilder, CompiledQuery, Kysely, RawBuilder } from 'kysely';
 import type { RateLimitStore } from '../rate-limit/index.js';
-import { postgresAdapter } from './dialects/postgres.js';
-import { sqliteAdapter } from './dialects/sqlite.js';
+import { postgresAdapter, sqliteAdapter } from './dialects/index.js';
 import type { LapseDatabase } from './schema.js';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -13,7 +12,7 @@ type Expression = RawBuilder<unknown>;
 
 /**
  * The pieces for writing a JSON object in SQL, so a row leaves the database as its JSON text: one string per row
- * instead of a value per column, an object and a JSON.stringify (companies/company-json.ts, measured there).
+ * instead of a value per column, an object and a JSON.stringify (companies/company-records.ts; `npm run bench -- search-json` measures it).
  */
 export interface SqlJson {
   /** A JSON object's text, keys in the order given; text values become JSON strings, numbers and null stay. */

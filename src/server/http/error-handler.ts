@@ -1,7 +1,7 @@
 // One error handler: every thrown thing becomes a ServiceResult (contract §2). Bad input is never a 500.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { SERVICE_STATUS } from '../../contract/index.js';
-import { isDatabaseUnavailable } from '../db/availability.js';
+import { isDatabaseUnavailable } from '../db/index.js';
 import { ApiError } from '../errors.js';
 import { validationMessages } from './validation-messages.js';
 

@@ -1,6 +1,6 @@
 // The seed's industries and licence types (contract §4: IndustryName/LicenseTypeName and their resource ids).
-import type { CatalogueEntry } from '../admin/company-row.js';
-import { composeResourceId } from '../admin/resource-id.js';
+import type { CatalogueEntry } from '../admin/index.js';
+import { composeResourceId } from '../admin/index.js';
 import type { Random } from './random.js';
 
 const INDUSTRY_NAMES = [

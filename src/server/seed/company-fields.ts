@@ -2,7 +2,7 @@
 // renewal dates relative to `today` (≈30% expired, some today, some within 30 days, some open-ended), instants
 // off UTC midnight, unlimited and exceeded licences, tags and empty catalogue references.
 import { DAY_MS } from '../../contract/index.js';
-import type { CompanyFields } from '../admin/company-row.js';
+import type { CompanyFields } from '../admin/index.js';
 import type { SeedCatalogue } from './catalogue.js';
 import { profileOf } from './company-profile.js';
 import type { Random } from './random.js';

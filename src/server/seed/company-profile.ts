@@ -1,7 +1,7 @@
 // A seeded company's profile (contract §6 CompanyDto: country, formats, licence period, status, modules), derived
 // from the fields already generated rather than drawn anew, so the rest of the seeded tree stays as it was.
 import { DAY_MS } from '../../contract/index.js';
-import type { CompanyFields, CompanyProfile } from '../admin/company-row.js';
+import type { CompanyFields, CompanyProfile } from '../admin/index.js';
 
 interface Locale {
   country: { resourceId: string; name: string; code: string };

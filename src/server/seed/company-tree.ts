@@ -2,8 +2,7 @@
 // one platform root → ~N/1000 top-level resellers, each with ~1000 companies below it, some under sub-resellers
 // and sub-sub-resellers, so customers sit at depths 2 to 4.
 import { type CalendarDay, dayStartUtc } from '../../contract/index.js';
-import { buildCompanyRow, type CompanyRow, type ParentPlacement } from '../admin/company-row.js';
-import { composeResourceId } from '../admin/resource-id.js';
+import { buildCompanyRow, type CompanyRow, composeResourceId, type ParentPlacement } from '../admin/index.js';
 import type { SeedCatalogue } from './catalogue.js';
 import { generateCompanyFields } from './company-fields.js';
 import {

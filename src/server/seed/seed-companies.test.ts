@@ -3,11 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../../../test/support/databases.js';
 import { findTreeInconsistencies } from '../../../test/support/tree-consistency.js';
 import { dayOf } from '../../contract/index.js';
-import { connectDialect } from '../db/dialect.js';
-import { SEARCH_INDEXES } from '../db/search-indexes.js';
-import type { Db } from '../db/storage.js';
-import { openStorage, type Storage } from '../db/storage.js';
-import { isInSubtree } from '../db/tree-path.js';
+import type { Db } from '../db/index.js';
+import { connectDialect, isInSubtree, openStorage, SEARCH_INDEXES, type Storage } from '../db/index.js';
 import { FORMULA_COMPANY_NAME, ROOT_COMPANY_NAME, type SeedSummary, seedCompanies } from './index.js';
 
 const TODAY = '2026-03-15';

@@ -3,11 +3,15 @@
 // the planner's choice between the subtree range and an order index depends on its statistics.
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { type CalendarDay, parseDay } from '../../contract/index.js';
-import { AdminError } from '../admin/admin-error.js';
-import { connectDialect, type DialectConnection } from '../db/dialect.js';
-import { migrateToLatest } from '../db/migrate.js';
-import type { LapseDatabase } from '../db/schema.js';
-import { createSearchIndexes, dropSearchIndexes } from '../db/search-indexes.js';
+import { AdminError } from '../admin/index.js';
+import type { LapseDatabase } from '../db/index.js';
+import {
+  connectDialect,
+  createSearchIndexes,
+  type DialectConnection,
+  dropSearchIndexes,
+  migrateToLatest,
+} from '../db/index.js';
 import { buildCatalogue, type SeedCatalogue } from './catalogue.js';
 import { generateCompanyTree, type SeededCompany, type TreeOutline } from './company-tree.js';
 import { createRandom } from './random.js';

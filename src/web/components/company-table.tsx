@@ -1,6 +1,6 @@
 // One page of a view's companies, with sortable column headers (buttons, so the keyboard can sort too).
 import type { ComponentChildren } from 'preact';
-import type { CompanyRow, SortKey, ViewName } from '../../contract/index.js';
+import { type CompanyRow, type SortKey, UNLIMITED, type ViewName } from '../../contract/index.js';
 import { describeDays, formatDay, formatNumber } from '../format.js';
 
 interface Column {
@@ -44,7 +44,7 @@ const limit: Column = {
   title: 'Licence limit',
   sort: 'licenceLimit',
   numeric: true,
-  cell: (row) => (row.licenceLimit === null ? <span class="muted">Unlimited</span> : formatNumber(row.licenceLimit)),
+  cell: (row) => (row.licenceLimit === null ? <span class="muted">{UNLIMITED}</span> : formatNumber(row.licenceLimit)),
 };
 const overBy: Column = {
   title: 'Over by',

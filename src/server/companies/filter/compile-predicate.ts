@@ -1,10 +1,9 @@
 // A parsed filter predicate as one Kysely expression over the companies table. Every value is a bound
 // parameter; LIKE patterns escape their wildcards.
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
-import { TAG_SEPARATOR } from '../../db/fold-text.js';
-import type { LapseDatabase } from '../../db/schema.js';
+import type { LapseDatabase } from '../../db/index.js';
+import { expiredCondition, TAG_SEPARATOR } from '../../db/index.js';
 import { FILTER_COLUMNS } from '../company-records.js';
-import { expiredCondition } from '../licence-sql.js';
 import type { DateValue, Predicate } from './parse-filter.js';
 
 type Eb = ExpressionBuilder<LapseDatabase, 'companies'>;
@@ -75,7 +74,11 @@ export function compilePredicate(predicate: Predicate, todayStartMs: number) {
       case 'expired':
         return expiredCondition(eb, todayStartMs, node.isExpired);
       case 'textSearch':
-        return eb.or([like(eb, 'name_folded', node.folded), like(eb, 'reseller_name_folded', node.folded)]);
+        // contract §4: SearchInputTextValue searches the company name and the reseller name.
+        return eb.or([
+          like(eb, FILTER_COLUMNS.CompanyName, node.folded),
+          like(eb, FILTER_COLUMNS.ResellerName, node.folded),
+        ]);
     }
   };
   return (eb: Eb) => compile(eb, predicate);

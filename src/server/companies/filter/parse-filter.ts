@@ -15,7 +15,7 @@ import {
   parseDay,
   parseInstant,
 } from '../../../contract/index.js';
-import { foldText } from '../../db/fold-text.js';
+import { foldText } from '../../db/index.js';
 
 /** A date value: a calendar day compares as the UTC day [startMs, endMs); a date-time as one instant. */
 export type DateValue = { kind: 'day'; startMs: number; endMs: number } | { kind: 'instant'; ms: number };

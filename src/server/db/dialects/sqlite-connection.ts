@@ -112,7 +112,7 @@ function sqliteRowWriter(database: Database.Database): DialectConnection['writeR
  * pages a listing reads again and again (the index walked up to each page's offset, rows near each other), and a
  * page missing from it is a system call to read. 64 MiB holds a 100,000-company database whole; it fills only as
  * far as searches read. Reader connections (exports, which read each row once under a memory ceiling) keep the
- * default. `npm run bench -- client` measured listings 15–20% faster with it.
+ * default (docs/decisions.md, "Main connection page cache"; `npm run bench -- client` measures it).
  */
 const MAIN_CONNECTION_CACHE_KIB = 64 * 1024;
 

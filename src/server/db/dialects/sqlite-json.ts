@@ -1,4 +1,4 @@
-// SqlJson on SQLite: its JSON1 functions write a company's JSON text (see companies/company-json.ts).
+// SqlJson on SQLite: its JSON1 functions write a company's JSON text (see SEARCH_COMPANY in companies/company-records.ts).
 import { type RawBuilder, sql } from 'kysely';
 import type { SqlJson } from '../dialect.js';
 

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import { overLimitSql } from '../../companies/licence-sql.js';
 import type { DialectAdapter } from '../dialect.js';
+import { overLimitSql } from '../licence-sql.js';
 import { createSearchIndexes } from '../search-indexes.js';
 
 export async function up(db: Kysely<unknown>, adapter: DialectAdapter): Promise<void> {

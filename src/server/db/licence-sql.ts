@@ -1,7 +1,7 @@
 // contract §4's licence rules (src/contract/licence-rules.ts) as SQL over the companies table, for filters, the
 // database-written JSON and the stored over-limit column: each rule is built here once.
 import { type Expression, type ExpressionBuilder, type RawBuilder, type SqlBool, sql } from 'kysely';
-import type { LapseDatabase } from '../db/schema.js';
+import type { LapseDatabase } from './schema.js';
 
 type Eb = ExpressionBuilder<LapseDatabase, 'companies'>;
 

@@ -1,7 +1,6 @@
 // The day D a command or the dashboard works on: the as-of day if one is named, else today in the time zone
 // (UTC unless one is named) by the clock the edge passes in.
-import { type CalendarDay, dayOf, isValidTimeZone, parseDay } from '../contract/index.js';
-import { UsageError } from './exit-codes.js';
+import { type CalendarDay, dayOf, isValidTimeZone, parseDay } from './calendar-day.js';
 
 export interface AsOfChoice {
   /** `YYYY-MM-DD`; today when absent. */
@@ -16,7 +15,7 @@ export interface AsOf {
 }
 
 /** A day or zone that cannot be used; a usage error for the CLI, a 400 for the dashboard. */
-export class AsOfError extends UsageError {
+export class AsOfError extends Error {
   override name = 'AsOfError';
 }
 

@@ -1,0 +1,8 @@
+// The page's components, one file each.
+export * from './company-table.js';
+export * from './error-panel.js';
+export * from './filter-bar.js';
+export * from './key-figures.js';
+export * from './pager.js';
+export * from './renewals-chart.js';
+export * from './view-tabs.js';
