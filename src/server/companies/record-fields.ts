@@ -120,6 +120,10 @@ export function derived<const C extends readonly Column[], T>(
     columns,
     bind(at) {
       const read = value as unknown as (...values: unknown[]) => T;
+      // One and two columns (every derived field so far) without an array per row.
+      const [first = 0, second = 0] = at;
+      if (at.length === 1) return (row) => read(row[first]);
+      if (at.length === 2) return (row) => read(row[first], row[second]);
       return (row) => read(...at.map((position) => row[position]));
     },
   };
