@@ -105,7 +105,11 @@ export function createKeyRing(storage: Storage, options: KeyRingOptions): KeyRin
 
   async function readRows(): Promise<SigningKeyRow[]> {
     if (signingKey) {
-      installing ??= installExternalKey(storage, signingKey, now());
+      // Once per process; a failure (the database away) is tried again on the next use.
+      installing ??= installExternalKey(storage, signingKey, now()).catch((error: unknown) => {
+        installing = undefined;
+        throw error;
+      });
       await installing;
     }
     const rows = await readSigningKeyRows(storage.db);
