@@ -170,6 +170,12 @@ describe.each(DATABASE_KINDS)('rotating and revoking the signing key on %s', (ki
 
     const rotated = await rotateSigningKey(server.storage.db, clockMs);
     expect(rotated.kid).not.toBe(oldKid);
+    const retired = await server.storage.db
+      .selectFrom('signing_keys')
+      .select('private_jwk')
+      .where('kid', '=', oldKid ?? '')
+      .executeTakeFirstOrThrow();
+    expect(retired.private_jwk).toBeNull();
     const newToken = await tokenSignedBy((kid) => kid === rotated.kid, 'a token signed by the new key');
     expect(await searchStatus(server.baseUrl, oldToken)).toBe(200);
     expect(await searchStatus(server.baseUrl, newToken)).toBe(200);

@@ -63,7 +63,12 @@ export async function rotateSigningKey(db: Db, now = Date.now()): Promise<Signin
           'rotate it by starting the servers with a new key',
       );
     }
-    await trx.updateTable('signing_keys').set({ retired_at: now }).where('retired_at', 'is', null).execute();
+    // A retired key never signs again: its private half goes, so a copy of the database taken later cannot use it.
+    await trx
+      .updateTable('signing_keys')
+      .set({ retired_at: now, private_jwk: null })
+      .where('retired_at', 'is', null)
+      .execute();
     const kid = await insertGeneratedKey(trx, now);
     const rows = await readSigningKeyRows(trx);
     const gone = rows.filter((row) => !isVerifying(row, now)).map((row) => row.kid);
