@@ -110,7 +110,7 @@ describe.each(DATABASE_KINDS)('hostile input on %s', (kind) => {
         .executeTakeFirstOrThrow();
       return {
         kid: row.kid,
-        privateKey: await importJWK(JSON.parse(row.private_jwk) as JWK, 'EdDSA'),
+        privateKey: await importJWK(JSON.parse(row.private_jwk ?? 'null') as JWK, 'EdDSA'),
         publicJwk: JSON.parse(row.public_jwk) as JWK,
       };
     }

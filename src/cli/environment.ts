@@ -17,6 +17,8 @@ export const ENVIRONMENT_VARIABLES = [
   'LAPSE_DATABASE_POOL_SIZE',
   'LAPSE_SEARCH_CACHE',
   'LAPSE_LOG_LEVEL',
+  'LAPSE_SIGNING_KEY',
+  'LAPSE_SIGNING_KEY_FILE',
 ] as const;
 
 export type EnvironmentVariable = (typeof ENVIRONMENT_VARIABLES)[number];

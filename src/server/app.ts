@@ -32,7 +32,7 @@ export async function buildApp(config: ServerConfig, parts: AppParts = {}): Prom
   const context: ServerContext = {
     config,
     storage,
-    keyRing: createKeyRing(storage, config.issuer),
+    keyRing: createKeyRing(storage, { issuer: config.issuer, now: config.now, signingKey: config.signingKey }),
     credentials: createCredentialLookup(storage.db),
     rateLimits: parts.rateLimits ?? storage.createRateLimitStore(),
   };

@@ -1,5 +1,6 @@
 // The server's configuration, parsed once at the edge (flags, env) and passed down.
 import type { Logger } from 'pino';
+import type { ExternalSigningKey } from './auth/signing-key-source.js';
 
 export interface ServerConfig {
   /** SQLite file path (or `:memory:`) or a postgres:// URL. */
@@ -25,6 +26,8 @@ export interface ServerConfig {
   now: () => number;
   /** Log sink; defaults to pino on stdout at `info`. false = silent. */
   logger: Logger | boolean;
+  /** The token signing key, when it is not kept in the database (SECURITY.md, "Signing keys"). */
+  signingKey?: ExternalSigningKey | undefined;
   /** contract §5: rows per Excel sheet before the next sheet starts (lowered only by tests). */
   excelRowsPerSheet?: number;
 }

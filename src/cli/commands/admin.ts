@@ -1,5 +1,5 @@
 // `lapse admin`: the operator's commands on the database itself: companies (create, update, import a CSV in the
-// export's layout) and API credentials (create, list, disable).
+// export's layout), API credentials (create, list, disable) and token signing keys (list, rotate, revoke).
 import { readFile } from 'node:fs/promises';
 import { type Command, Option } from 'commander';
 import { ROLES } from '../../contract/index.js';
@@ -12,6 +12,10 @@ import {
   disableCredential,
   importCompanies,
   listCredentials,
+  listSigningKeys,
+  revokeSigningKey,
+  rotateSigningKey,
+  type SigningKeyListing,
   updateCompany,
 } from '../../server/admin/index.js';
 import { openStorage, type Storage } from '../../server/db/index.js';
@@ -216,8 +220,50 @@ function registerCredentialCommands(admin: Command, environment: Environment): v
   });
 }
 
+function printKey(key: SigningKeyListing): void {
+  const until = key.verifiesUntil === null ? '' : `  verifies until ${key.verifiesUntil}`;
+  const held = key.isPrivateKeyStored ? 'private key in the database' : 'public key only';
+  process.stdout.write(`${key.kid}  ${key.state.padEnd(9)}  ${key.createdAt}  ${held}${until}\n`);
+}
+
+function registerKeyCommands(admin: Command, environment: Environment): void {
+  const keys = admin.command('keys').description('token signing keys (SECURITY.md, "Signing keys")');
+  withDatabaseOption(keys.command('list').description('list signing keys and what each does'), environment).action(
+    async (flags: DatabaseFlags) => {
+      const listed = await withStorage(flags.database, (storage) => listSigningKeys(storage.db));
+      if (flags.json) return printJson(listed);
+      for (const key of listed) printKey(key);
+      if (listed.length === 0) process.stdout.write('No signing keys: a server makes one when it first signs.\n');
+    },
+  );
+  withDatabaseOption(
+    keys
+      .command('rotate')
+      .description('a new key signs at once; the old one verifies the tokens it signed until they expire'),
+    environment,
+  ).action(async (flags: DatabaseFlags) => {
+    const created = await withStorage(flags.database, (storage) => rotateSigningKey(storage.db));
+    if (flags.json) return printJson(created);
+    process.stdout.write(`Rotated: ${created.kid} signs from now on\n`);
+  });
+  withDatabaseOption(
+    keys
+      .command('revoke')
+      .description('the key verifies no token from now on, on every server')
+      .argument('<kid>', 'the key id (lapse admin keys list)'),
+    environment,
+  ).action(async (kid: string, flags: DatabaseFlags) => {
+    const revoked = await withStorage(flags.database, (storage) => revokeSigningKey(storage.db, kid));
+    if (flags.json) return printJson(revoked);
+    process.stdout.write(`Revoked ${revoked.kid}: tokens it signed are refused from now on\n`);
+  });
+}
+
 export const register: RegisterCommands = (program, environment) => {
-  const admin = program.command('admin').description("operator's commands on the database: companies, credentials");
+  const admin = program
+    .command('admin')
+    .description("operator's commands on the database: companies, credentials, signing keys");
   registerCompanyCommands(admin, environment);
   registerCredentialCommands(admin, environment);
+  registerKeyCommands(admin, environment);
 };

@@ -6,6 +6,7 @@ import type { RegisterCommands } from '../command-module.js';
 import type { Environment, EnvironmentVariable } from '../environment.js';
 import { UsageError } from '../exit-codes.js';
 import { type IntegerRange, integerFromEnvironment, integerOption, PORT_NUMBER } from '../integer-option.js';
+import { readSigningKey } from '../signing-key-file.js';
 
 interface ServeFlags {
   host: string;
@@ -17,6 +18,7 @@ interface ServeFlags {
   logLevel: string;
   databasePoolSize?: number;
   searchCache?: number;
+  signingKeyFile?: string;
 }
 
 /** The integer flags, each with its variable, its range and its default. */
@@ -135,5 +137,12 @@ export const register: RegisterCommands = (program, environment) => {
       'trace, debug, info, warn, error or silent (LAPSE_LOG_LEVEL)',
       environment.LAPSE_LOG_LEVEL ?? 'info',
     )
-    .action((flags: ServeFlags) => serve(configFrom(flags, environment)));
+    .option(
+      '--signing-key-file <file>',
+      'Ed25519 token signing key (PEM or JWK, mode 0600); the database then keeps only its public key ' +
+        '(LAPSE_SIGNING_KEY_FILE, or the key itself in LAPSE_SIGNING_KEY)',
+    )
+    .action(async (flags: ServeFlags) =>
+      serve({ ...configFrom(flags, environment), signingKey: await readSigningKey(flags.signingKeyFile, environment) }),
+    );
 };

@@ -1,4 +1,5 @@
-// Operator services behind `lapse admin`: companies (create, update, move, CSV import) and API credentials.
+// Operator services behind `lapse admin`: companies (create, update, move, CSV import), API credentials and token
+// signing keys.
 export { AdminError, AdminNotFoundError } from './admin-error.js';
 export { type CompanyInput, type CompanySummary, createCompany, updateCompany } from './companies.js';
 export type { CompanyChanges } from './company-changes.js';
@@ -21,3 +22,10 @@ export {
   listCredentials,
 } from './credentials.js';
 export { composeResourceId, randomResourceId } from './resource-id.js';
+export {
+  listSigningKeys,
+  revokeSigningKey,
+  rotateSigningKey,
+  type SigningKeyListing,
+  type SigningKeyState,
+} from './signing-key-admin.js';

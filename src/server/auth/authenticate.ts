@@ -1,18 +1,32 @@
 // The /api/* guard: a valid bearer token of an enabled credential, the role's permission, the rate limit.
 import type { FastifyRequest } from 'fastify';
-import { type Permission, ROLE_PERMISSIONS } from '../../contract/index.js';
+import type { JWTPayload } from 'jose';
+import { type Permission, ROLE_PERMISSIONS, TOKEN_LIFETIME_SECONDS } from '../../contract/index.js';
 import { dataVersionOf } from '../cache/index.js';
 import { ApiError } from '../errors.js';
 import type { ServerContext } from '../server-context.js';
 import type { Caller } from './caller.js';
+import { CLOCK_SKEW_SECONDS } from './signing-key-rows.js';
 
 const BEARER = /^Bearer\s+([A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]*\.[A-Za-z0-9\-_]*)\s*$/i;
+
+/**
+ * lapse never issues a token that lives longer than TOKEN_LIFETIME_SECONDS or was issued in the future: one that
+ * claims either was made with a stolen key or by a clock gone wrong, and would outlive any rotation.
+ */
+function isIssuedAsLapseIssues(payload: JWTPayload, nowSeconds: number): boolean {
+  const { iat, exp } = payload;
+  if (typeof iat !== 'number' || typeof exp !== 'number') return false;
+  return exp - iat <= TOKEN_LIFETIME_SECONDS && iat <= nowSeconds + CLOCK_SKEW_SECONDS;
+}
 
 async function verifiedClientId(context: ServerContext, authorization: string | undefined): Promise<string> {
   const token = BEARER.exec(authorization ?? '')?.[1];
   if (!token) throw ApiError.unauthorized('A bearer token is required (POST /connect/token).');
   try {
-    const payload = await context.keyRing.verify(token, Math.floor(context.config.now() / 1000));
+    const nowSeconds = Math.floor(context.config.now() / 1000);
+    const payload = await context.keyRing.verify(token, nowSeconds);
+    if (!isIssuedAsLapseIssues(payload, nowSeconds)) throw new Error('lifetime beyond what lapse issues');
     if (typeof payload.client_id !== 'string' || payload.client_id !== payload.sub) throw new Error('bad subject');
     return payload.client_id;
   } catch {

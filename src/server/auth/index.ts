@@ -3,5 +3,7 @@
 export * from './authenticate.js';
 export * from './caller.js';
 export * from './secrets.js';
+export * from './signing-key-rows.js';
+export * from './signing-key-source.js';
 export * from './signing-keys.js';
 export * from './token-route.js';

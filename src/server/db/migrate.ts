@@ -3,8 +3,13 @@ import { type Kysely, type Migration, Migrator } from 'kysely';
 import type { DialectAdapter } from './dialect.js';
 import * as initial from './migrations/001-initial.js';
 import * as companyProfile from './migrations/002-company-profile.js';
+import * as signingKeyRing from './migrations/003-signing-key-ring.js';
 
-const MIGRATIONS = { '001-initial': initial, '002-company-profile': companyProfile };
+const MIGRATIONS = {
+  '001-initial': initial,
+  '002-company-profile': companyProfile,
+  '003-signing-key-ring': signingKeyRing,
+};
 
 /** Every migration, in the order they apply. */
 export const MIGRATION_NAMES = Object.keys(MIGRATIONS);

@@ -76,9 +76,14 @@ export interface CredentialsTable {
 
 export interface SigningKeysTable {
   kid: string;
-  private_jwk: string;
+  /** Null when the private key is held outside the database (a key file or the environment). */
+  private_jwk: string | null;
   public_jwk: string;
   created_at: number;
+  /** When a newer key took over signing: the key verifies for one token lifetime more. */
+  retired_at: number | null;
+  /** When the key stopped verifying, at once. */
+  revoked_at: number | null;
 }
 
 export interface RateLimitBucketsTable {

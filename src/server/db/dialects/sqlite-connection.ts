@@ -1,4 +1,5 @@
 // A SQLite file (through better-sqlite3): the main connection, reader connections for long reads, bulk writes.
+import { chmodSync, closeSync, existsSync, openSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { type CompiledQuery, Kysely, type SqliteDatabase, SqliteDialect } from 'kysely';
 import type { ConnectOptions, DialectConnection, Reader } from '../dialect.js';
@@ -23,7 +24,28 @@ async function* sqliteBatches(database: Database.Database, query: CompiledQuery,
   }
 }
 
+const OWNER_ONLY = 0o600;
+
+/**
+ * The file holds credential hashes and may hold the signing key: only its owner may read it. SQLite gives the
+ * -wal and -shm files the mode of the database file, so creating that one 0600 before SQLite opens it covers
+ * all three; an existing file (or a -wal or -shm left from before) that others may read is tightened to 0600.
+ */
+function keepFilePrivate(file: string): void {
+  try {
+    closeSync(openSync(file, 'wx', OWNER_ONLY));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  for (const path of [file, `${file}-wal`, `${file}-shm`]) {
+    if (!existsSync(path)) continue;
+    const { mode, uid } = statSync(path);
+    if ((mode & 0o077) !== 0 && uid === process.getuid?.()) chmodSync(path, OWNER_ONLY);
+  }
+}
+
 function openSqliteFile(file: string, readonly: boolean): Database.Database {
+  if (!readonly && file !== ':memory:' && file !== '') keepFilePrivate(file);
   const database = new Database(file, { readonly, fileMustExist: readonly });
   // WAL lets readers (search, long exports) run beside the writer; NORMAL is durable at checkpoints in WAL mode.
   if (!readonly) database.pragma('journal_mode = WAL');
