@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { importJWK, type JWK, type JWTPayload, jwtVerify, SignJWT } from 'jose';
 import { createVerifiedTokens } from '../cache/index.js';
 import type { Storage } from '../db/index.js';
+import { ApiError } from '../errors.js';
 import {
   insertGeneratedKey,
   isVerifying,
@@ -164,7 +165,8 @@ export function createKeyRing(storage: Storage, options: KeyRingOptions): KeyRin
       const row = signingRowOf(ring.map((k) => k.row));
       const key = ring.find((k) => k.row === row);
       if (!key?.privateKey) {
-        throw new Error(
+        // The service cannot issue tokens until an operator acts: unavailable, not a fault of the request.
+        throw ApiError.unavailable(
           signingKey
             ? `the signing key ${signingKey.kid} is revoked or retired: start the server with a new key`
             : 'no signing key: the database holds only public keys (start the server with its signing key)',
