@@ -4,7 +4,7 @@
 // number of them per group: the first ones in the requested order.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SearchCompanyDto } from '../src/contract/index.js';
-import { childrenPerGroup } from '../src/server/companies/search-page.js';
+import { childrenPerGroup } from '../src/server/companies/index.js';
 import { callApi, fetchToken, searchBody } from './support/api.js';
 import { DATABASE_KINDS, insertCompanies } from './support/databases.js';
 import { resourceIdsOf, searchAllPages } from './support/search-pages.js';
