@@ -256,6 +256,9 @@ describe('the built CLI on bad input', () => {
     { args: ['serve', '--rate-limit', '-1'], range: ', 0 or more' },
     { args: ['serve', '--database-pool-size', '0'], range: ', 1 or more' },
     { args: ['serve', '--search-cache', 'lots'], range: ', 0 or more' },
+    { args: ['serve', '--exports-per-client', '0'], range: ', 1 or more' },
+    { args: ['serve', '--exports-total', '-2'], range: ', 1 or more' },
+    { args: ['serve', '--export-stall-timeout', 'soon'], range: ', 1 or more' },
     { args: ['ui', '--port', '1e3'], range: ' from 0 to 65535' },
     { args: ['expired', '--page-size', '0'], range: ' from 1 to 1000' },
     { args: ['companies', '--page-size', '1001'], range: ' from 1 to 1000' },
@@ -297,6 +300,21 @@ describe('the built CLI on bad input', () => {
       variable: 'LAPSE_SEARCH_CACHE',
       value: '1.5',
       message: 'LAPSE_SEARCH_CACHE is "1.5": expected a whole number, 0 or more',
+    },
+    {
+      variable: 'LAPSE_EXPORTS_PER_CLIENT',
+      value: '0',
+      message: 'LAPSE_EXPORTS_PER_CLIENT is "0": expected a whole number, 1 or more',
+    },
+    {
+      variable: 'LAPSE_EXPORTS_TOTAL',
+      value: 'all',
+      message: 'LAPSE_EXPORTS_TOTAL is "all": expected a whole number, 1 or more',
+    },
+    {
+      variable: 'LAPSE_EXPORT_STALL_TIMEOUT_MS',
+      value: '0',
+      message: 'LAPSE_EXPORT_STALL_TIMEOUT_MS is "0": expected a whole number, 1 or more',
     },
   ])('lapse serve refuses $variable=$value with exit 2 and one line', async ({ variable, value, message }) => {
     const result = await runCli(['serve', '--database', ':memory:'], { [variable]: value });

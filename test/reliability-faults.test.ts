@@ -81,8 +81,8 @@ describe('a server process on SQLite', () => {
   let companyCount: number;
   const running: ServerProcess[] = [];
 
-  async function start(): Promise<ServerProcess> {
-    const server = await spawnServer(database.location);
+  async function start(extraArgs: string[] = []): Promise<ServerProcess> {
+    const server = await spawnServer(database.location, extraArgs);
     running.push(server);
     return server;
   }
@@ -191,7 +191,8 @@ describe('a server process on SQLite', () => {
   });
 
   it('SIGTERM under load: every in-flight export completes whole, the process exits 0, then refuses', async () => {
-    const server = await start();
+    // Ten exports of one client at once: over the default export limits, which the flags raise.
+    const server = await start(['--exports-per-client', '10', '--exports-total', '10']);
     const token = await fetchToken(server.baseUrl, root);
     const pageSize = 1000; // over 5 MB each: more than the socket buffers take, so the server is mid-write
     const exports = await Promise.all(

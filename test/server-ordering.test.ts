@@ -141,26 +141,34 @@ describe.each(DATABASE_KINDS)('ordering and paging on %s', (kind) => {
       });
     }
 
-    it('groups the matching companies by reseller, and pages count groups', async () => {
-      const matching = expectedMatches(
-        tree.descendants(server.credentials.reseller.companyResourceId),
-        { filter: EXPIRED },
-        context,
-      );
-      const resellers = new Set(matching.map((row) => (tree.parent(row) as CompanyRecord).resourceId));
+    it('lists its own customers as themselves, groups the rest by reseller, and pages count both', async () => {
+      const own = server.credentials.reseller.companyResourceId;
+      const matching = expectedMatches(tree.descendants(own), { filter: EXPIRED }, context);
+      const parentOf = (row: CompanyRecord) => (tree.parent(row) as CompanyRecord).resourceId;
+      // contract §3: a Reseller never sees itself, so its own customers are not grouped under it.
+      const resellers = new Set(matching.map(parentOf).filter((id) => id !== own));
+      const ungroupedRows = matching.filter((row) => parentOf(row) === own);
       expect(resellers.size).toBeGreaterThan(GROUP_PAGE_SIZE);
+      expect(ungroupedRows.length).toBeGreaterThan(0);
+      const entries = ungroupedRows.length + resellers.size;
       for (const ascending of [true, false]) {
-        const { pages, results: groups } = await clusteredRun(ascending);
+        const { pages, results } = await clusteredRun(ascending);
         for (const page of pages) {
-          expect(page.totalNumberOfRecords).toBe(resellers.size);
-          expect(page.totalNumberOfPages).toBe(Math.ceil(resellers.size / GROUP_PAGE_SIZE));
+          expect(page.totalNumberOfRecords).toBe(entries);
+          expect(page.totalNumberOfPages).toBe(Math.ceil(entries / GROUP_PAGE_SIZE));
           expect(page.results.length).toBeLessThanOrEqual(GROUP_PAGE_SIZE);
         }
+        const ungrouped = results.slice(0, ungroupedRows.length);
+        const groups = results.slice(ungroupedRows.length);
+        expect(resourceIdsOf(ungrouped)).toEqual(
+          orderExpected(ungroupedRows, 'CompanyName', ascending, tree).map((row) => row.resourceId),
+        );
+        for (const company of ungrouped) expect(company.children).toBeNull();
         expect(sortedIds(resourceIdsOf(groups))).toEqual(sortedIds(resellers));
         for (const group of groups) {
           const children = group.children as SearchCompanyDto[];
           const expected = orderExpected(
-            matching.filter((row) => (tree.parent(row) as CompanyRecord).resourceId === group.companyResourceId),
+            matching.filter((row) => parentOf(row) === group.companyResourceId),
             'CompanyName',
             ascending,
             tree,
@@ -168,8 +176,13 @@ describe.each(DATABASE_KINDS)('ordering and paging on %s', (kind) => {
           expect(resourceIdsOf(children)).toEqual(expected.map((row) => row.resourceId));
           for (const child of children) expect(child.resellerName).toBe(group.companyName);
         }
-        const childIds = groups.flatMap((group) => resourceIdsOf(group.children ?? []));
-        expect(sortedIds(childIds)).toEqual(sortedIds(matching.map((row) => row.resourceId)));
+        const listedIds = [
+          ...resourceIdsOf(ungrouped),
+          ...groups.flatMap((group) => resourceIdsOf(group.children ?? [])),
+        ];
+        expect(sortedIds(listedIds)).toEqual(sortedIds(matching.map((row) => row.resourceId)));
+        expect(listedIds).not.toContain(own);
+        expect(resourceIdsOf(groups)).not.toContain(own);
       }
     });
   });

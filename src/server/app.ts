@@ -28,7 +28,12 @@ function loggerOptions(config: ServerConfig) {
 }
 
 export async function buildApp(config: ServerConfig, parts: AppParts = {}): Promise<FastifyInstance> {
-  const storage = parts.storage ?? (await openStorage(config.database, { maxConnections: config.databasePoolSize }));
+  const storage =
+    parts.storage ??
+    (await openStorage(config.database, {
+      maxConnections: config.databasePoolSize,
+      maxLongReads: config.exportsTotal,
+    }));
   const context: ServerContext = {
     config,
     storage,

@@ -1,6 +1,7 @@
 // The server's configuration, parsed once at the edge (flags, env) and passed down.
 import type { Logger } from 'pino';
 import type { ExternalSigningKey } from './auth/signing-key-source.js';
+import { DEFAULT_MAX_LONG_READS } from './db/index.js';
 
 export interface ServerConfig {
   /** SQLite file path (or `:memory:`) or a postgres:// URL. */
@@ -13,8 +14,15 @@ export interface ServerConfig {
   rateLimitPerMinute: number;
   /** Failed token requests per minute, per client id and per address. */
   failedTokenLimitPerMinute: number;
-  /** PostgreSQL connections per instance. */
+  /** PostgreSQL connections per instance, for everything but exports. */
   databasePoolSize: number;
+  /** Exports streaming at once per client id; more are refused with 429 (SECURITY.md, export limits). */
+  exportsPerClient: number;
+  /** Exports streaming at once on this instance, all clients together; each has a database connection of its own
+   * (on PostgreSQL a pool apart from databasePoolSize's). */
+  exportsTotal: number;
+  /** An export whose client has taken no bytes for this long is cut (the connection destroyed). */
+  exportStallTimeoutMs: number;
   /** Origins allowed for CORS; empty = no CORS headers at all. */
   corsOrigins: string[];
   /** Search pages kept for reuse while the data is unchanged (SQLite only; 0 turns this cache off; totals are
@@ -39,6 +47,9 @@ export const DEFAULT_CONFIG: Omit<ServerConfig, 'database'> = {
   rateLimitPerMinute: 600,
   failedTokenLimitPerMinute: 10,
   databasePoolSize: 10,
+  exportsPerClient: 2,
+  exportsTotal: DEFAULT_MAX_LONG_READS,
+  exportStallTimeoutMs: 30_000,
   corsOrigins: [],
   searchCacheEntries: 2000,
   shutdownGraceMs: 10_000,

@@ -19,6 +19,9 @@ interface ServeFlags {
   databasePoolSize?: number;
   searchCache?: number;
   signingKeyFile?: string;
+  exportsPerClient?: number;
+  exportsTotal?: number;
+  exportStallTimeout?: number;
 }
 
 /** The integer flags, each with its variable, its range and its default. */
@@ -41,6 +44,24 @@ const INTEGER_SETTINGS = {
     variable: 'LAPSE_SEARCH_CACHE',
     range: { min: 0 },
     fallback: DEFAULT_CONFIG.searchCacheEntries,
+  },
+  exportsPerClient: {
+    flag: '--exports-per-client <exports>',
+    variable: 'LAPSE_EXPORTS_PER_CLIENT',
+    range: { min: 1 },
+    fallback: DEFAULT_CONFIG.exportsPerClient,
+  },
+  exportsTotal: {
+    flag: '--exports-total <exports>',
+    variable: 'LAPSE_EXPORTS_TOTAL',
+    range: { min: 1 },
+    fallback: DEFAULT_CONFIG.exportsTotal,
+  },
+  exportStallTimeout: {
+    flag: '--export-stall-timeout <ms>',
+    variable: 'LAPSE_EXPORT_STALL_TIMEOUT_MS',
+    range: { min: 1 },
+    fallback: DEFAULT_CONFIG.exportStallTimeoutMs,
   },
 } satisfies Record<string, { flag: string; variable: EnvironmentVariable; range: IntegerRange; fallback: number }>;
 
@@ -73,6 +94,9 @@ function configFrom(flags: ServeFlags, environment: Environment): ServerConfig {
     rateLimitPerMinute: integerSetting(flags, environment, 'rateLimit'),
     databasePoolSize: integerSetting(flags, environment, 'databasePoolSize'),
     searchCacheEntries: integerSetting(flags, environment, 'searchCache'),
+    exportsPerClient: integerSetting(flags, environment, 'exportsPerClient'),
+    exportsTotal: integerSetting(flags, environment, 'exportsTotal'),
+    exportStallTimeoutMs: integerSetting(flags, environment, 'exportStallTimeout'),
     issuer: flags.issuer ?? 'lapse',
     corsOrigins: flags.cors
       ? flags.cors
@@ -132,6 +156,11 @@ export const register: RegisterCommands = (program, environment) => {
     )
     .addOption(integerSettingOption('databasePoolSize', 'PostgreSQL connections per instance'))
     .addOption(integerSettingOption('searchCache', 'search pages kept while the data is unchanged; 0 = off'))
+    .addOption(integerSettingOption('exportsPerClient', 'exports streaming at once per client id'))
+    .addOption(
+      integerSettingOption('exportsTotal', 'exports streaming at once on this instance (PostgreSQL: its own pool)'),
+    )
+    .addOption(integerSettingOption('exportStallTimeout', 'ms an export waits for a client that reads nothing'))
     .option(
       '--log-level <level>',
       'trace, debug, info, warn, error or silent (LAPSE_LOG_LEVEL)',

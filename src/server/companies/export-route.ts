@@ -1,6 +1,7 @@
 // contract §5: POST /api/companies/search/export. The rows are exactly those that paging through search with the
 // same body would give (one shared query builder), counted and read in one snapshot, streamed with backpressure
-// from the database cursor to the socket.
+// from the database cursor to the socket; bounded in number (export-slots.ts) and cut when the client stops reading.
+import type { ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import {
@@ -22,6 +23,7 @@ import { ApiError } from '../errors.js';
 import { awaitFirstByte } from '../export/index.js';
 import type { ServerContext } from '../server-context.js';
 import { EXPORT_CELLS } from './company-records.js';
+import { createExportSlots } from './export-slots.js';
 import { normaliseJsonBody, requestScope, ScopeHeadersSchema, ScopeQuerySchema, todayStartMs } from './routes.js';
 import { type CompanyQuery, countMatching, parseCompanyQuery, selectExportRows } from './search-query.js';
 
@@ -54,6 +56,31 @@ async function* exportRecords(
   }
 }
 
+/** An export refused for want of a slot is worth retrying this much later: exports take seconds, not minutes. */
+const EXPORT_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * Destroys `response` once its client has taken no bytes for `stallMs` (the response waits for a drain all that
+ * time): a client that stops reading must not keep its export's database connection and snapshot. Returns what
+ * stops watching.
+ */
+function destroyWhenStalled(response: ServerResponse, stallMs: number): () => void {
+  const tickMs = Math.max(1, Math.ceil(stallMs / 4));
+  let waitedMs = 0;
+  const onDrain = () => {
+    waitedMs = 0;
+  };
+  response.on('drain', onDrain);
+  const ticker = setInterval(() => {
+    waitedMs = response.writableNeedDrain ? waitedMs + tickMs : 0;
+    if (waitedMs >= stallMs) response.destroy(new Error(`the client took no bytes for ${stallMs} ms`));
+  }, tickMs);
+  return () => {
+    clearInterval(ticker);
+    response.off('drain', onDrain);
+  };
+}
+
 /**
  * Waits for the export's first bytes before anything is sent, so a failing query is still a JSON error; after
  * that, a failure destroys the connection (pipeline destroys every stream in it) and no client can take a cut
@@ -64,8 +91,9 @@ async function sendExport(
   exportType: ExportType,
   records: AsyncGenerator<ExportRecord[]>,
   rowCount: number,
-  excelRowsPerSheet: number | undefined,
+  config: ServerContext['config'],
 ): Promise<void> {
+  const { excelRowsPerSheet, exportStallTimeoutMs } = config;
   const body = await awaitFirstByte(
     exportType === 'CSV' ? streamCsv(records) : streamXlsx(records, { maxDataRowsPerSheet: excelRowsPerSheet }),
   );
@@ -76,16 +104,20 @@ async function sendExport(
     'content-disposition': `attachment; filename="${EXPORT_FILE_NAMES[exportType]}"`,
     [HEADERS.totalCount]: String(rowCount),
   });
+  const stopWatching = destroyWhenStalled(reply.raw, exportStallTimeoutMs);
   try {
     await pipeline(body, reply.raw);
   } catch (error) {
     reply.raw.destroy();
-    // The client went away, or the read failed mid-stream: either way the response is already cut.
+    // The client went away or stopped reading, or the read failed mid-stream: the response is already cut.
     reply.log.warn({ err: error }, 'export stream ended early');
+  } finally {
+    stopWatching();
   }
 }
 
 export async function exportRoutes(app: FastifyInstance, context: ServerContext): Promise<void> {
+  const slots = createExportSlots({ perClient: context.config.exportsPerClient, total: context.config.exportsTotal });
   app.post(
     '/api/companies/search/export',
     {
@@ -108,18 +140,18 @@ export async function exportRoutes(app: FastifyInstance, context: ServerContext)
       if (!exportType) {
         throw ApiError.invalidRequest([`exportType: ${JSON.stringify(body.exportType)} is not CSV or Excel`]);
       }
-      const scope = await requestScope(context, request, callerOf(request));
-      const query = parseCompanyQuery(body, scope, todayStartMs(context));
-      await context.storage.longReadSnapshot(async (db, batches) => {
-        const slice = sliceOf(body, (await countMatching(db, query)).total);
-        await sendExport(
-          reply,
-          exportType,
-          exportRecords(db, batches, query, slice),
-          slice.rowCount,
-          context.config.excelRowsPerSheet,
-        );
-      });
+      const caller = callerOf(request);
+      const giveBack = slots.take(caller.clientId);
+      if (!giveBack) throw ApiError.rateLimited(EXPORT_RETRY_AFTER_SECONDS);
+      try {
+        const query = parseCompanyQuery(body, await requestScope(context, request, caller), todayStartMs(context));
+        await context.storage.longReadSnapshot(async (db, batches) => {
+          const slice = sliceOf(body, (await countMatching(db, query)).total);
+          await sendExport(reply, exportType, exportRecords(db, batches, query, slice), slice.rowCount, context.config);
+        });
+      } finally {
+        giveBack();
+      }
       return reply;
     },
   );

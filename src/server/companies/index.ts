@@ -3,3 +3,4 @@
 export { COMPANY_DTO, EXPORT_CELLS, SEARCH_COMPANY } from './company-records.js';
 export { exportRoutes } from './export-route.js';
 export { companyRoutes } from './routes.js';
+export { childrenPerGroup } from './search-page.js';

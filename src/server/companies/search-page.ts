@@ -1,8 +1,9 @@
 // contract §4: one page of search results, flat or clustered by reseller, with its totals, as response bytes.
-import type { SearchPage } from '../../contract/index.js';
+import type { SearchCompanyDto, SearchPage } from '../../contract/index.js';
 import type { Db, Storage } from '../db/index.js';
 import { SEARCH_COMPANY } from './company-records.js';
 import { piecesOfDtos, piecesOfJson, searchPageBytes } from './page-bytes.js';
+import { scopeCondition } from './scope.js';
 import {
   type CompanyQuery,
   type Counts,
@@ -73,10 +74,31 @@ export function pageOfRows(db: Db, query: CompanyQuery, page: PageRequest) {
   return rowsById(db, pageIds, query);
 }
 
+/** contract §4 isClustered: the children a page lists in all, at most (docs/decisions.md, `isClustered`). */
+export const CLUSTERED_CHILDREN_PER_PAGE = 1000;
+
+/** Groups whose children are read at once: between two such steps the event loop answers other requests. */
+const GROUPS_PER_STEP = 20;
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Children each group lists: the same for every page of a search, so a page holds at most pageSize + 1,000 companies. */
+export function childrenPerGroup(pageSize: number): number {
+  return Math.max(1, Math.floor(CLUSTERED_CHILDREN_PER_PAGE / pageSize));
+}
+
+/** The ids of the companies in the query's scope, for "is this company's reseller one the caller may see". */
+function idsInScope(db: Db, query: CompanyQuery) {
+  return db.selectFrom('companies').select('companies.id').where(scopeCondition(query.scope));
+}
+
 /**
- * Decision (contract §4 isClustered): groups are the matching companies' resellers (their parents), ordered by
- * reseller name ascending then resource id; paging counts groups; each group's children are all its matching
- * companies in the requested order. Companies without a parent (the platform itself) are not grouped.
+ * Decision (contract §4 isClustered, docs/decisions.md): a page lists first, as themselves (`children: null`), the
+ * matching companies whose reseller the caller may not see (contract §3: a Reseller never sees itself, so its own
+ * customers are not grouped under it), in the requested order; then the groups: resellers the caller may see that
+ * have matching companies, ordered by reseller name then resource id, each with its first childrenPerGroup
+ * matching companies in the requested order. Paging counts both. Companies without a parent (the platform
+ * itself) are not listed.
  */
 async function clusteredPage(
   { db }: Storage,
@@ -84,41 +106,58 @@ async function clusteredPage(
   page: PageRequest,
   countOf: CountOf,
 ): Promise<Buffer> {
-  const matching = () => selectMatching(db, query).where('companies.parent_id', 'is not', null);
+  const withParent = () => selectMatching(db, query).where('companies.parent_id', 'is not', null);
+  const ungrouped = () => withParent().where('companies.parent_id', 'not in', idsInScope(db, query));
+  const groupIds = () =>
+    withParent().where('companies.parent_id', 'in', idsInScope(db, query)).select('companies.parent_id');
   const { exceeded } = await countOf(db, query);
-  const totalRow = await matching()
-    .select((eb) => eb.fn.count<number>('companies.parent_id').distinct().as('groups'))
+  const ungroupedRow = await ungrouped()
+    .select((eb) => eb.fn.countAll<number>().as('companies'))
     .executeTakeFirstOrThrow();
-  const total = Number(totalRow.groups);
-  const groups = await db
-    .selectFrom('companies as reseller')
-    .selectAll('reseller')
-    .where('reseller.id', 'in', matching().select('companies.parent_id'))
-    .orderBy('reseller.name_folded')
-    .orderBy('reseller.resource_id')
-    .limit(page.pageSize)
-    .offset(offsetOf(page))
-    .execute();
-  const children = groups.length
-    ? await selectOrderedRows(db, query)
-        .where(
-          'companies.parent_id',
-          'in',
-          groups.map((g) => g.id),
-        )
+  const groupRow = await db
+    .selectFrom(groupIds().distinct().as('groups'))
+    .select((eb) => eb.fn.countAll<number>().as('groups'))
+    .executeTakeFirstOrThrow();
+  const ungroupedTotal = Number(ungroupedRow.companies);
+  const offset = offsetOf(page);
+  const loose =
+    offset < ungroupedTotal
+      ? await orderRows(selectSearchRow(ungrouped()), query.orderBy, query.ascending)
+          .limit(page.pageSize)
+          .offset(offset)
+          .execute()
+      : [];
+  const groupSlots = page.pageSize - loose.length;
+  const groups = groupSlots
+    ? await db
+        .selectFrom('companies as reseller')
+        .selectAll('reseller')
+        .where('reseller.id', 'in', groupIds())
+        .orderBy('reseller.name_folded')
+        .orderBy('reseller.resource_id')
+        .limit(groupSlots)
+        .offset(Math.max(0, offset - ungroupedTotal))
         .execute()
     : [];
-  const childrenByParent = new Map<number | null, typeof children>();
-  for (const child of children) {
-    const siblings = childrenByParent.get(child.parent_id);
-    if (siblings) siblings.push(child);
-    else childrenByParent.set(child.parent_id, [child]);
-  }
   const context = { todayStartMs: query.todayStartMs };
-  const results = groups.map((group) => ({
-    ...SEARCH_COMPANY.fromRow(group, context),
-    children: (childrenByParent.get(group.id) ?? []).map((child) => SEARCH_COMPANY.fromRow(child, context)),
-  }));
+  const results: SearchCompanyDto[] = loose.map((row) => SEARCH_COMPANY.fromRow(row, context));
+  const perGroup = childrenPerGroup(page.pageSize);
+  for (let start = 0; start < groups.length; start += GROUPS_PER_STEP) {
+    const step = groups.slice(start, start + GROUPS_PER_STEP);
+    const children = await Promise.all(
+      step.map((group) =>
+        selectOrderedRows(db, query).where('companies.parent_id', '=', group.id).limit(perGroup).execute(),
+      ),
+    );
+    step.forEach((group, index) => {
+      results.push({
+        ...SEARCH_COMPANY.fromRow(group, context),
+        children: (children[index] ?? []).map((child) => SEARCH_COMPANY.fromRow(child, context)),
+      });
+    });
+    await nextTurn();
+  }
+  const total = ungroupedTotal + Number(groupRow.groups);
   return searchPageBytes(totalsOf(page, total, exceeded), piecesOfDtos(results));
 }
 

@@ -24,6 +24,13 @@ describe('SQLite reader connections', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  it('gives a reader a small page cache of its own, not the library default', async () => {
+    const reader = await connection.openReader();
+    const { rows } = await sql<{ cache_size: number }>`pragma cache_size`.execute(reader.db);
+    expect(rows[0]?.cache_size).toBe(-2048);
+    await reader.release();
+  });
+
   it('reuses a reader for the next long read once its read has ended', async () => {
     const first = await connection.openReader();
     const overlapping = await connection.openReader();

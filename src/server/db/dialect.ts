@@ -31,9 +31,17 @@ export interface SqlJson {
 }
 
 export interface PoolOptions {
-  /** PostgreSQL connections per server instance. */
+  /** PostgreSQL connections per server instance, for everything but long reads. */
   maxConnections: number;
+  /**
+   * Long reads (exports) open at once, each on a connection of its own: on PostgreSQL a pool apart from
+   * maxConnections', so long reads never take the connections searches, tokens and /readyz need.
+   */
+  maxLongReads?: number;
 }
+
+/** Long reads open at once when PoolOptions does not say. */
+export const DEFAULT_MAX_LONG_READS = 8;
 
 export interface ConnectOptions extends PoolOptions {
   /**

@@ -2,7 +2,7 @@
 import { type CompiledQuery, Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import Cursor from 'pg-cursor';
-import type { DialectConnection, PoolOptions } from '../dialect.js';
+import { DEFAULT_MAX_LONG_READS, type DialectConnection, type PoolOptions } from '../dialect.js';
 import type { LapseDatabase } from '../schema.js';
 
 /**
@@ -56,12 +56,10 @@ function setPostgresTypeParsers(): void {
   postgresTypesSet = true;
 }
 
-/** The connection, without its adapter (postgres.ts adds it). */
-export function connectPostgres(url: string, options: PoolOptions): Omit<DialectConnection, 'adapter'> {
-  setPostgresTypeParsers();
+function openPool(url: string, maxConnections: number): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url,
-    max: options.maxConnections,
+    max: maxConnections,
     connectionTimeoutMillis: 5000,
     idleTimeoutMillis: 30_000,
     // A pool error (the database restarted under an idle client) must not crash the process.
@@ -72,11 +70,26 @@ export function connectPostgres(url: string, options: PoolOptions): Omit<Dialect
   // also emits the loss on the client, where the pool listens only while the client is idle: without this
   // listener that event would crash the process.
   pool.on('connect', (client) => client.on('error', () => {}));
+  return pool;
+}
+
+/** The connection, without its adapter (postgres.ts adds it). */
+export function connectPostgres(url: string, options: PoolOptions): Omit<DialectConnection, 'adapter'> {
+  setPostgresTypeParsers();
+  const pool = openPool(url, options.maxConnections);
   const db = new Kysely<LapseDatabase>({ dialect: new PostgresDialect({ pool, cursor: FailFastCursor }) });
+  // Long reads hold their connection for as long as their client takes to read: a pool of their own, so however
+  // slow those clients are, the main pool stays free for everything else (docs/decisions.md, "Export pool").
+  const longReadDb = new Kysely<LapseDatabase>({
+    dialect: new PostgresDialect({
+      pool: openPool(url, options.maxLongReads ?? DEFAULT_MAX_LONG_READS),
+      cursor: FailFastCursor,
+    }),
+  });
   return {
     db,
-    // The pool already hands each transaction its own connection.
-    openReader: async () => ({ db, streamBatches: postgresBatches, release: async () => {} }),
+    // The pool hands each transaction its own connection.
+    openReader: async () => ({ db: longReadDb, streamBatches: postgresBatches, release: async () => {} }),
     async selectValues(query) {
       const result = await pool.query({ text: query.sql, values: [...query.parameters], rowMode: 'array' });
       return result.rows as unknown[][];
@@ -84,6 +97,8 @@ export function connectPostgres(url: string, options: PoolOptions): Omit<Dialect
     // Other instances write to the same database and PostgreSQL has no cheap change counter: never cache.
     dataVersion: async () => null,
     writeRows,
-    close: () => db.destroy(),
+    async close() {
+      await Promise.all([db.destroy(), longReadDb.destroy()]);
+    },
   };
 }

@@ -133,10 +133,16 @@ function sqliteRowWriter(database: Database.Database): DialectConnection['writeR
  * Page cache of the main connection, which serves every search: SQLite's default (2 MiB) is smaller than the
  * pages a listing reads again and again (the index walked up to each page's offset, rows near each other), and a
  * page missing from it is a system call to read. 64 MiB holds a 100,000-company database whole; it fills only as
- * far as searches read. Reader connections (exports, which read each row once under a memory ceiling) keep the
- * default (docs/decisions.md, "Main connection page cache"; `npm run bench -- client` measures it).
+ * far as searches read (docs/decisions.md, "Main connection page cache"; `npm run bench -- client` measures it).
  */
 const MAIN_CONNECTION_CACHE_KIB = 64 * 1024;
+
+/**
+ * Page cache of a reader connection (an export, which reads each row once). Set here rather than left to the
+ * library, whose default is 16 MiB a connection: that many per export in flight is what the memory of stalled
+ * exports came to. A sort bigger than the cache spills to a temporary file instead of memory.
+ */
+const READER_CACHE_KIB = 2 * 1024;
 
 /**
  * Reader connections kept open between long reads: opening one per export costs an open, a schema read and a
@@ -166,6 +172,7 @@ export function connectSqlite(file: string, options: ConnectOptions): Omit<Diale
   };
   function openFileReader(): Reader {
     const readerDatabase = openSqliteFile(file, true);
+    readerDatabase.pragma(`cache_size = -${READER_CACHE_KIB}`);
     const readerDb = new Kysely<LapseDatabase>({ dialect: new SqliteDialect({ database: readerDatabase }) });
     const reader: Reader = {
       db: readerDb,
