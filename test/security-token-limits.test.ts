@@ -106,6 +106,15 @@ describe.each(DATABASE_KINDS)('failed token requests under attack on %s', (kind)
     expect(goodAnswer.elapsedMs).toBeLessThan(5_000);
   });
 
+  it('the store spends each token once when a fresh bucket is taken from concurrently', async () => {
+    const store = server.storage.createRateLimitStore();
+    for (let round = 0; round < 5; round++) {
+      const key = `concurrent-take:${round}`;
+      const decisions = await Promise.all(Array.from({ length: 40 }, () => store.take(key, LIMIT, pinnedClock.now())));
+      expect(decisions.filter((decision) => decision.isAllowed)).toHaveLength(LIMIT);
+    }
+  });
+
   it('failures naming a client from one address do not lock the client out of other addresses', async () => {
     const victim = await newVictim();
     const stranger = '127.0.2.1';
