@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   JWKS_PATH,
-  type OAuthError,
   OAuthErrorSchema,
   ROLE_PERMISSIONS,
   TOKEN_LIFETIME_SECONDS,
@@ -15,115 +14,47 @@ import {
 } from '../../contract/index.js';
 import type { ServerContext } from '../server-context.js';
 import { findCredential } from './caller.js';
+import { type FailureReservation, reserveFailure } from './failed-token-limits.js';
+import { createSecretCheckQueue, type SecretCheckQueue } from './secret-check-queue.js';
 import { verifySecret } from './secrets.js';
+import { OAuthFailure, rateLimited, readTokenRequest } from './token-request.js';
 
-class OAuthFailure extends Error {
-  constructor(
-    readonly httpStatus: number,
-    readonly body: OAuthError,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(body.error_description);
-  }
+/** Concurrent scrypt checks: libuv's default thread pool; a few waiting each keeps a burst's wait short. */
+const SECRET_CHECK_LIMITS = { concurrency: 4, maxWaiting: 32 };
+
+/** A request that fails for the server's own reasons (the database, say) is not a failed guess. */
+function releaseAndThrow(reservation: FailureReservation) {
+  return async (error: unknown): Promise<never> => {
+    await reservation.release();
+    throw error;
+  };
 }
 
-interface ClientAuthentication {
-  clientId: string;
-  clientSecret: string;
-  isBasic: boolean;
-}
-
-function readForm(request: FastifyRequest): Record<string, string> {
-  if (request.body instanceof URLSearchParams) return Object.fromEntries(request.body);
-  throw new OAuthFailure(400, {
-    error: 'invalid_request',
-    error_description: 'The token request body must be form-encoded (application/x-www-form-urlencoded).',
-  });
-}
-
-/** RFC 6749 §2.3.1: Basic credentials are form-urlencoded before base64. */
-function readBasic(header: string | undefined): { clientId: string; clientSecret: string } | undefined {
-  const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? '');
-  if (!match?.[1]) return undefined;
-  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  if (colon < 0) return undefined;
-  try {
-    return {
-      clientId: decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, ' ')),
-      clientSecret: decodeURIComponent(decoded.slice(colon + 1).replace(/\+/g, ' ')),
-    };
-  } catch {
-    return undefined;
-  }
-}
-
-function readClient(request: FastifyRequest, form: Record<string, string>): ClientAuthentication {
-  const basic = readBasic(request.headers.authorization);
-  if (basic) return { ...basic, isBasic: true };
-  const clientId = form.client_id;
-  const clientSecret = form.client_secret;
-  if (!clientId || !clientSecret) {
-    throw new OAuthFailure(400, {
-      error: 'invalid_request',
-      error_description: 'client_id and client_secret are required (form fields or HTTP Basic).',
-    });
-  }
-  return { clientId, clientSecret, isBasic: false };
-}
-
-function checkGrant(form: Record<string, string>): void {
-  if (form.grant_type !== 'client_credentials') {
-    throw new OAuthFailure(400, {
-      error: form.grant_type ? 'unsupported_grant_type' : 'invalid_request',
-      error_description: form.grant_type
-        ? `grant_type "${form.grant_type}" is not supported; use client_credentials.`
-        : 'grant_type is required (client_credentials).',
-    });
-  }
-  const scope = form.scope?.trim();
-  if (scope !== undefined && scope !== '' && scope !== TOKEN_SCOPE) {
-    throw new OAuthFailure(400, { error: 'invalid_scope', error_description: `The only scope is "${TOKEN_SCOPE}".` });
-  }
-}
-
-function rateLimited(retryAfterSeconds: number): OAuthFailure {
-  return new OAuthFailure(
-    429,
-    { error: 'rate_limited', error_description: 'Too many token requests; retry later.' },
-    { 'retry-after': String(retryAfterSeconds) },
-  );
-}
-
-async function issueToken(context: ServerContext, request: FastifyRequest): Promise<TokenResponse> {
-  const form = readForm(request);
-  const client = readClient(request, form);
-  checkGrant(form);
-  // No credential holds U+0000, and PostgreSQL cannot even compare such text: a malformed request, not a 500.
-  if (`${client.clientId}${client.clientSecret}`.includes('\u0000')) {
-    throw new OAuthFailure(400, {
-      error: 'invalid_request',
-      error_description: 'client_id and client_secret must not hold a NUL character.',
-    });
-  }
+async function issueToken(
+  context: ServerContext,
+  secretChecks: SecretCheckQueue,
+  request: FastifyRequest,
+): Promise<TokenResponse> {
+  const client = readTokenRequest(request);
   const { config, storage, rateLimits, keyRing } = context;
   const now = config.now();
-  // contract §7: failed token requests are limited per client id and per address, so secrets can't be guessed
-  // at speed. A caller over either limit is refused before its secret is even checked.
-  const failureKeys = [`token-failure:client:${client.clientId}`, `token-failure:address:${request.ip}`];
-  for (const key of failureKeys) {
-    const decision = await rateLimits.peek(key, config.failedTokenLimitPerMinute, now);
-    if (!decision.isAllowed) throw rateLimited(decision.retryAfterSeconds);
+  const limits = { rateLimits, perMinute: config.failedTokenLimitPerMinute, nowMs: now };
+  const reservation = await reserveFailure(limits, client.clientId, request.ip);
+  const credential = await findCredential(storage.db, client.clientId).catch(releaseAndThrow(reservation));
+  const isSecretRight = await secretChecks
+    .run(() => verifySecret(client.clientSecret, credential?.secretHash), reservation.isAddressClean)
+    .catch(releaseAndThrow(reservation));
+  if (isSecretRight === undefined) {
+    await reservation.release();
+    throw rateLimited(1);
   }
-  const credential = await findCredential(storage.db, client.clientId);
-  const isSecretRight = await verifySecret(client.clientSecret, credential?.secretHash);
   if (!credential || !isSecretRight || credential.isDisabled) {
-    for (const key of failureKeys) await rateLimits.take(key, config.failedTokenLimitPerMinute, now);
     const body = { error: 'invalid_client', error_description: 'Unknown client, wrong secret, or disabled client.' };
     throw client.isBasic
       ? new OAuthFailure(401, body, { 'www-authenticate': 'Basic realm="lapse"' })
       : new OAuthFailure(400, body);
   }
+  await reservation.release();
   const decision = await rateLimits.take(`client:${credential.clientId}`, config.rateLimitPerMinute, now);
   if (!decision.isAllowed) throw rateLimited(decision.retryAfterSeconds);
 
@@ -160,6 +91,7 @@ function sendFailure(reply: FastifyReply, failure: OAuthFailure): FastifyReply {
 }
 
 export async function tokenRoutes(app: FastifyInstance, context: ServerContext): Promise<void> {
+  const secretChecks = createSecretCheckQueue(SECRET_CHECK_LIMITS);
   app.post(
     TOKEN_PATH,
     {
@@ -185,7 +117,7 @@ export async function tokenRoutes(app: FastifyInstance, context: ServerContext):
       },
     },
     async (request, reply) => {
-      const token = await issueToken(context, request);
+      const token = await issueToken(context, secretChecks, request);
       return reply.header('cache-control', 'no-store').header('pragma', 'no-cache').send(token);
     },
   );

@@ -238,7 +238,7 @@ describe.each(DATABASE_KINDS)('the %s adapter', (kind) => {
     const now = Date.UTC(2026, 2, 15);
     expect((await first.take('client:a', 2, now)).isAllowed).toBe(true);
     expect((await first.take('client:a', 2, now)).isAllowed).toBe(true);
-    expect(await first.take('client:a', 2, now)).toEqual({ isAllowed: false, retryAfterSeconds: 30 });
+    expect(await first.take('client:a', 2, now)).toEqual({ isAllowed: false, retryAfterSeconds: 30, wasFull: false });
     // PostgreSQL: instances share the table; SQLite: one process serves the file, its buckets stay in memory.
     const isShared = kind === 'postgres';
     expect((await second.peek('client:a', 2, now)).isAllowed).toBe(!isShared);

@@ -1,5 +1,6 @@
 // contract §7 rate limits: the token bucket and the store interface. Each database adapter picks its store
 // (server/db/dialect.ts: createRateLimitStore).
+export { addressBucketOf } from './client-address.js';
 export {
   type Bucket,
   createMemoryRateLimitStore,
@@ -7,4 +8,5 @@ export {
   type RateDecision,
   type RateLimitStore,
   refill,
+  refund,
 } from './token-bucket.js';

@@ -5,11 +5,18 @@ export interface RateDecision {
   isAllowed: boolean;
   /** Whole seconds until one more request would be allowed (≥ 1 when refused). */
   retryAfterSeconds: number;
+  /** Was the bucket at capacity before this decision (no debit left to refill)? */
+  wasFull: boolean;
 }
 
 export interface RateLimitStore {
-  /** Takes one token from `key`'s bucket of `perMinute` capacity, refilled continuously. */
+  /**
+   * Takes one token from `key`'s bucket of `perMinute` capacity, refilled continuously. Atomic: concurrent takes
+   * never spend the same token, so a take can reserve before slow work.
+   */
   take(key: string, perMinute: number, nowMs: number): Promise<RateDecision>;
+  /** Gives back one token taken earlier (never beyond capacity): a reservation the outcome should not cost. */
+  give(key: string, perMinute: number, nowMs: number): Promise<void>;
   /** Looks without taking: would `take` be allowed? */
   peek(key: string, perMinute: number, nowMs: number): Promise<RateDecision>;
 }
@@ -27,9 +34,17 @@ export function refill(bucket: Bucket | undefined, perMinute: number, nowMs: num
 }
 
 export function decide(bucket: Bucket, perMinute: number): RateDecision {
-  if (bucket.tokens >= 1) return { isAllowed: true, retryAfterSeconds: 0 };
+  const wasFull = bucket.tokens >= perMinute;
+  if (bucket.tokens >= 1) return { isAllowed: true, retryAfterSeconds: 0, wasFull };
   const secondsPerToken = 60 / perMinute;
-  return { isAllowed: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.tokens) * secondsPerToken)) };
+  const retryAfterSeconds = Math.max(1, Math.ceil((1 - bucket.tokens) * secondsPerToken));
+  return { isAllowed: false, retryAfterSeconds, wasFull };
+}
+
+/** The bucket after one token is given back. */
+export function refund(bucket: Bucket, perMinute: number, nowMs: number): Bucket {
+  const refilled = refill(bucket, perMinute, nowMs);
+  return { tokens: Math.min(perMinute, refilled.tokens + 1), updatedAt: nowMs };
 }
 
 const MAX_MEMORY_BUCKETS = 100_000;
@@ -50,6 +65,10 @@ export function createMemoryRateLimitStore(): RateLimitStore {
         if (oldest !== undefined) buckets.delete(oldest);
       }
       return decision;
+    },
+    async give(key, perMinute, nowMs) {
+      const bucket = buckets.get(key);
+      if (bucket) Object.assign(bucket, refund(bucket, perMinute, nowMs));
     },
     async peek(key, perMinute, nowMs) {
       return decide(refill(buckets.get(key), perMinute, nowMs), perMinute);

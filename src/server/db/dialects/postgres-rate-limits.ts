@@ -1,6 +1,7 @@
 // Rate-limit buckets shared by every server instance on one PostgreSQL database (contract §7 must hold across
-// instances). One statement per decision: the bucket row is locked, refilled, debited when it can be, and written
-// back; concurrent requests for one client serialise on that row.
+// instances). The bucket row is made to exist first, so every decision then locks it: refilled, debited when it
+// can be, and written back in one statement; concurrent requests for one key serialise on that row and never
+// spend the same token (a missing row locks nothing, and two upserts of it would both debit a full bucket).
 import { type Kysely, sql } from 'kysely';
 import { decide, type RateDecision, type RateLimitStore, refill } from '../../rate-limit/index.js';
 import type { LapseDatabase } from '../schema.js';
@@ -19,6 +20,9 @@ async function refilledTokens(
   isTaking: boolean,
 ): Promise<number> {
   const take = isTaking ? 1 : 0;
+  await sql`
+    insert into rate_limit_buckets (bucket_key, tokens, updated_at) values (${key}, ${perMinute}::float8, ${nowMs}::bigint)
+    on conflict (bucket_key) do nothing`.execute(db);
   const result = await sql<BucketRow>`
     with current as (
       select tokens, updated_at from rate_limit_buckets where bucket_key = ${key} for update
@@ -43,6 +47,14 @@ export function createPostgresRateLimitStore(db: Db): RateLimitStore {
     async take(key, perMinute, nowMs): Promise<RateDecision> {
       const tokens = await refilledTokens(db, key, perMinute, nowMs, true);
       return decide({ tokens, updatedAt: nowMs }, perMinute);
+    },
+    async give(key, perMinute, nowMs): Promise<void> {
+      await sql`
+        update rate_limit_buckets
+        set tokens = least(${perMinute}::float8,
+              tokens + 1 + greatest(0, ${nowMs}::bigint - updated_at) * ${perMinute}::float8 / 60000.0),
+            updated_at = ${nowMs}::bigint
+        where bucket_key = ${key}`.execute(db);
     },
     async peek(key, perMinute, nowMs): Promise<RateDecision> {
       const row = await db
