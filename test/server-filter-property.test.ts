@@ -1,9 +1,10 @@
 // contract §4, property-based: random filter trees over values drawn from the seeded data (and hostile text)
-// select exactly the companies the in-memory oracle selects; random JSON in any body field is either accepted
-// (only when valid) or a 400 INPUT_ERROR, never a 5xx.
+// select exactly the companies the in-memory oracle selects; number values compare as exact decimals; random JSON
+// or a prototype name (`__proto__`, `constructor`, ...) in any body field is either accepted (only when valid) or
+// a 400 INPUT_ERROR, never a 5xx.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DAY_MS, ORDER_BY_ACCEPTED } from '../src/contract/index.js';
+import { DAY_MS, FILTER_LIMITS, ORDER_BY_ACCEPTED } from '../src/contract/index.js';
 import { callApi, fetchToken, searchBody } from './support/api.js';
 import { type CompanyTree, readCompanyTree } from './support/company-rows.js';
 import { DATABASE_KINDS } from './support/databases.js';
@@ -15,6 +16,7 @@ import {
   type OracleFilterItem,
 } from './support/filter-oracle.js';
 import { PINNED_TODAY_START_MS, pinnedClock } from './support/pinned-clock.js';
+import { PROTOTYPE_NAMES } from './support/prototype-names.js';
 import { resourceIdsOf, sortedIds } from './support/search-pages.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
@@ -58,8 +60,30 @@ function dateFrom(instants: number[]): fc.Arbitrary<string> {
     });
 }
 
+/** contract §4 number values: past every column's range, with fractions, signs and spaces, as exact decimals. */
+const OUT_OF_RANGE_NUMBERS = [
+  '2147483648',
+  '-2147483649',
+  '3000000000',
+  '-3000000000',
+  '9007199254740993',
+  '9'.repeat(40),
+  `-${'9'.repeat(40)}`,
+  `0.${'0'.repeat(38)}1`,
+];
+
 const numberFrom = (values: number[]) =>
-  fc.tuple(fc.constantFrom(...values), fc.integer({ min: -2, max: 2 })).map(([n, shift]) => String(n + shift));
+  fc.oneof(
+    fc.tuple(fc.constantFrom(...values), fc.integer({ min: -2, max: 2 })).map(([n, shift]) => String(n + shift)),
+    fc
+      .tuple(
+        fc.constantFrom(...values),
+        fc.constantFrom('', '+', '-', ' '),
+        fc.constantFrom('.5', '.0', '.000', '.9999999999999999999', '.0000000000000000001', ''),
+      )
+      .map(([n, sign, fraction]) => `${sign}${n}${fraction}`),
+    fc.constantFrom(...OUT_OF_RANGE_NUMBERS, '-0', '+0', '-0.5', ' 12 '),
+  );
 
 function idsFrom(ids: string[], operator: 'Include' | '='): fc.Arbitrary<string> {
   const id = fc.oneof(fc.constantFrom(...ids), fc.constant('NoSuchId0000'));
@@ -186,6 +210,20 @@ const VALIDITY: Record<string, (value: unknown) => boolean> = {
   isClustered: (v) => v === null || typeof v === 'boolean',
 };
 
+/** A filter with a prototype name in one of its strings: a 400 but for a text value (any text is one). */
+const filterWithPrototypeName = fc
+  .tuple(fc.constantFrom(...PROTOTYPE_NAMES), fc.nat({ max: 5 }))
+  .map(([name, place]) => {
+    const strings = ['AND', 'OR', 'CompanyName', 'Contains', 'a', ''];
+    strings[place] = name;
+    const [Condition, groupCondition, FieldName, Operator, Value, SearchInputTextValue] = strings;
+    return {
+      Condition,
+      SearchInputTextValue,
+      FilterGroups: [{ Condition: groupCondition, FilterItems: [{ FieldName, Operator, Value }] }],
+    };
+  });
+
 const VALID_VALUES: Record<string, fc.Arbitrary<unknown>> = {
   pageNumber: fc.integer({ min: 1, max: 50 }),
   pageSize: fc.integer({ min: 1, max: 1000 }),
@@ -248,6 +286,17 @@ describe.each(DATABASE_KINDS)('search filters as properties on %s', (kind) => {
     ['IndustryName Contains ""', single('IndustryName', 'Contains', '')],
     ['an empty OR group', { Condition: 'OR', FilterGroups: [{ Condition: 'OR', FilterItems: [], FilterGroups: [] }] }],
     ['a blank search text', { SearchInputTextValue: '   ' }],
+    ['TargetUserCount > 2.5 (that is, >= 3)', single('TargetUserCount', '>', '2.5')],
+    ['TargetUserCount = 2.5 (nothing)', single('TargetUserCount', '=', '2.5')],
+    ['TargetUserCount != 2.5 (everything)', single('TargetUserCount', '!=', '2.5')],
+    ['TargetUserCount <= -0.5 (nothing)', single('TargetUserCount', '<=', '-0.5')],
+    ['NumberOfUsers < 3000000000 (past the 32-bit range)', single('NumberOfUsers', '<', '3000000000')],
+    ['NumberOfUsers >= 3000000000', single('NumberOfUsers', '>=', '3000000000')],
+    ['MonthlyActiveUserCount != 3000000000', single('MonthlyActiveUserCount', '!=', '3000000000')],
+    ['MonthlyActiveUserCount > -3000000000', single('MonthlyActiveUserCount', '>', '-3000000000')],
+    ['TargetUserCount < 40 nines', single('TargetUserCount', '<', '9'.repeat(40))],
+    ['TargetUserCount = 10.000 (an integer)', single('TargetUserCount', '=', '10.000')],
+    ['TargetUserCount >= +10', single('TargetUserCount', '>=', '+10')],
   ])('%s selects exactly the oracle companies', async (_name, filter) => {
     const response = await callApi(server.baseUrl, '/api/companies/search', {
       token,
@@ -260,11 +309,39 @@ describe.each(DATABASE_KINDS)('search filters as properties on %s', (kind) => {
     );
   });
 
-  it('random JSON in any body field is accepted only when valid, else a 400 INPUT_ERROR', async () => {
+  it.each([
+    ['400 digits', '1'.repeat(400)],
+    ['41 digits', '1'.repeat(41)],
+    ['41 digits with a fraction', `1.${'0'.repeat(40)}`],
+    ['no digits after the point', '2.'],
+    ['no digits before the point', '.5'],
+    ['an exponent', '1e3'],
+    ['a name', 'Infinity'],
+  ])('a number value of %s is a 400 naming its path and the grammar', async (_name, value) => {
+    const response = await callApi(server.baseUrl, '/api/companies/search', {
+      token,
+      body: searchBody({ filter: single('TargetUserCount', '>', value) }),
+    });
+    expect(response.status, JSON.stringify(response.body)).toBe(400);
+    expect(response.body.status).toBe('INPUT_ERROR');
+    const [line] = response.body.validationMessages as string[];
+    expect(line).toContain('filter.FilterGroups[0].FilterItems[0].Value');
+    expect(line).toContain(`at most ${FILTER_LIMITS.maxNumberDigits} digits`);
+  });
+
+  it('random JSON or a prototype name in any body field is accepted only when valid, else a 400 INPUT_ERROR', async () => {
     const fields = Object.keys(VALID_VALUES);
     const field = fc.constantFrom(...fields);
     const input = field.chain((name) =>
-      fc.tuple(fc.constant(name), fc.oneof(fc.jsonValue({ maxDepth: 3 }), VALID_VALUES[name] as fc.Arbitrary<unknown>)),
+      fc.tuple(
+        fc.constant(name),
+        fc.oneof(
+          fc.jsonValue({ maxDepth: 3 }),
+          VALID_VALUES[name] as fc.Arbitrary<unknown>,
+          fc.constantFrom(...PROTOTYPE_NAMES),
+          name === 'filter' ? filterWithPrototypeName : fc.constantFrom(...PROTOTYPE_NAMES),
+        ),
+      ),
     );
     await fc.assert(
       fc.asyncProperty(input, async ([name, value]) => {

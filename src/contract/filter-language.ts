@@ -21,7 +21,7 @@ export const FIELD_TYPES = {
 export type FieldName = keyof typeof FIELD_TYPES;
 
 /** Other spellings the contract accepts for a field. */
-export const FIELD_ALIASES: Record<string, FieldName> = {
+export const FIELD_ALIASES: Readonly<Record<string, FieldName>> = {
   RenewalDate: 'LicenseEndDate',
   LicenseExpired: 'LicenceExpired',
 };
@@ -34,7 +34,35 @@ export const OPERATORS_BY_TYPE: Record<FieldType, readonly string[]> = {
   boolean: ['='],
 };
 
-export const FILTER_LIMITS = { maxDepth: 5, maxItems: 100 } as const;
+export const FILTER_LIMITS = { maxDepth: 5, maxItems: 100, maxNumberDigits: 40 } as const;
+
+/**
+ * contract §4 number values: an optional sign, digits, an optional fraction, surrounding spaces ignored; at most
+ * FILTER_LIMITS.maxNumberDigits digits, so a value is read exactly and cheaply, never as an approximate float.
+ */
+const NUMBER_VALUE = /^\s*([+-]?)(\d+)(?:\.(\d+))?\s*$/;
+
+/** A number value as the integer at or below it, and whether it is that integer: enough to compare it exactly. */
+export interface NumberValue {
+  floor: bigint;
+  isIntegral: boolean;
+}
+
+/** The number a filter `Value` names, exactly; undefined when it is not one the contract accepts. */
+export function parseNumberValue(text: string): NumberValue | undefined {
+  const match = NUMBER_VALUE.exec(text);
+  if (!match) return undefined;
+  const [, sign = '', whole = '', fraction = ''] = match;
+  if (whole.length + fraction.length > FILTER_LIMITS.maxNumberDigits) return undefined;
+  const isIntegral = /^0*$/.test(fraction);
+  const magnitude = BigInt(whole);
+  // -2.5 lies between -3 and -2: a negative fraction's floor is one below its whole part.
+  if (sign === '-') return { floor: isIntegral ? -magnitude : -magnitude - 1n, isIntegral };
+  return { floor: magnitude, isIntegral };
+}
+
+/** The grammar in words, for the 400 that refuses a value. */
+export const NUMBER_VALUE_FORM = `a number: an optional sign, digits, an optional fraction; at most ${FILTER_LIMITS.maxNumberDigits} digits`;
 
 export type Condition = 'AND' | 'OR';
 

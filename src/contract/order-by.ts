@@ -13,11 +13,14 @@ export const ORDER_BY = [
 
 export type OrderBy = (typeof ORDER_BY)[number];
 
-const ORDER_BY_ALIASES: Record<string, OrderBy> = { renewaldate: 'LicenseEndDate' };
+// A Map, not an object: a caller's "__proto__" or "constructor" must find nothing, not Object's own members.
+const canonicalOrders = new Map<string, OrderBy>([
+  ...ORDER_BY.map((name) => [name.toLowerCase(), name] as const),
+  ['renewaldate', 'LicenseEndDate'],
+]);
 
 export function canonicalOrderBy(value: string): OrderBy | undefined {
-  const lower = value.toLowerCase();
-  return ORDER_BY.find((name) => name.toLowerCase() === lower) ?? ORDER_BY_ALIASES[lower];
+  return canonicalOrders.get(value.toLowerCase());
 }
 
 /** Every spelling a caller may send, for error messages and documentation. */

@@ -36,7 +36,7 @@ function renameKeys(value: unknown, keys: Map<string, string>): unknown {
   for (const [key, inner] of Object.entries(value)) {
     const canonical = keys.get(key.toLowerCase()) ?? key;
     // A body carrying both spellings keeps the canonical one, so the result never depends on key order.
-    if (canonical in out && canonical !== key) continue;
+    if (Object.hasOwn(out, canonical) && canonical !== key) continue;
     Object.defineProperty(out, canonical, { value: inner, enumerable: true, writable: true, configurable: true });
   }
   return out;
@@ -52,15 +52,17 @@ function normaliseGroup(group: unknown, depth: number): unknown {
   if (depth > FILTER_LIMITS.maxDepth + 1) return group;
   const out = renameKeys(group, groupKeys);
   if (!isPlainObject(out)) return out;
-  if ('FilterItems' in out) out.FilterItems = mapArray(out.FilterItems, (item) => renameKeys(item, itemKeys));
-  if ('FilterGroups' in out) out.FilterGroups = mapArray(out.FilterGroups, (inner) => normaliseGroup(inner, depth + 1));
+  if (Object.hasOwn(out, 'FilterItems'))
+    out.FilterItems = mapArray(out.FilterItems, (item) => renameKeys(item, itemKeys));
+  if (Object.hasOwn(out, 'FilterGroups'))
+    out.FilterGroups = mapArray(out.FilterGroups, (inner) => normaliseGroup(inner, depth + 1));
   return out;
 }
 
 export function normaliseFilterKeys(filter: unknown): unknown {
   const out = renameKeys(filter, filterKeys);
   if (isPlainObject(out) && out.SearchInputTextValue === null) delete out.SearchInputTextValue;
-  if (isPlainObject(out) && 'FilterGroups' in out) {
+  if (isPlainObject(out) && Object.hasOwn(out, 'FilterGroups')) {
     out.FilterGroups = mapArray(out.FilterGroups, (group) => normaliseGroup(group, 1));
   }
   return out;
@@ -73,6 +75,6 @@ export function normaliseBodyKeys(body: unknown): unknown {
   const out = renameKeys(body, bodyKeys);
   if (!isPlainObject(out)) return out;
   for (const key of NULL_MEANS_ABSENT) if (out[key] === null) delete out[key];
-  if ('filter' in out) out.filter = normaliseFilterKeys(out.filter);
+  if (Object.hasOwn(out, 'filter')) out.filter = normaliseFilterKeys(out.filter);
   return out;
 }

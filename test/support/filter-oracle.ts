@@ -28,7 +28,10 @@ export interface OracleContext {
   todayStartMs: number;
 }
 
-const FIELD_ALIASES: Record<string, string> = { renewaldate: 'licenseenddate', licenseexpired: 'licenceexpired' };
+const FIELD_ALIASES = new Map([
+  ['renewaldate', 'licenseenddate'],
+  ['licenseexpired', 'licenceexpired'],
+]);
 
 const fold = (text: string) => text.toLowerCase();
 
@@ -70,7 +73,7 @@ export function parseDateOperand(text: string): DateOperand | undefined {
   return { kind: 'instant', ms: local - offsetMinutes * 60_000 };
 }
 
-function compareWith(operator: string, left: number, right: number): boolean {
+function compareWith<T extends number | bigint>(operator: string, left: T, right: T): boolean {
   switch (operator) {
     case '=':
       return left === right;
@@ -99,6 +102,14 @@ function matchesDate(stored: number | null, operator: string, value: string): bo
     : compareWith(operator, stored, operand.ms);
 }
 
+/** contract §4: a number value is an exact decimal; both sides are scaled to whole numbers of its last digit. */
+function matchesNumber(stored: number, operator: string, value: string): boolean {
+  const number = /^([+-]?)(\d+)(?:\.(\d+))?$/.exec(value.trim());
+  if (!number) throw new Error(`oracle: ${JSON.stringify(value)} is not a number the contract accepts`);
+  const [, sign, whole, fraction = ''] = number;
+  return compareWith(operator, BigInt(stored) * 10n ** BigInt(fraction.length), BigInt(`${sign}${whole}${fraction}`));
+}
+
 function matchesText(stored: string | null, operator: string, value: string): boolean {
   const wanted = fold(value);
   if (operator === 'contains') return stored !== null && fold(stored).includes(wanted);
@@ -121,7 +132,7 @@ function matchesIds(stored: string | null, operator: string, value: string): boo
 
 function matchesItem(row: CompanyRecord, item: OracleFilterItem, context: OracleContext): boolean {
   const lowerField = fold(item.FieldName.trim());
-  const field = FIELD_ALIASES[lowerField] ?? lowerField;
+  const field = FIELD_ALIASES.get(lowerField) ?? lowerField;
   const operator = fold(item.Operator.trim());
   const { Value: value } = item;
   switch (field) {
@@ -142,11 +153,11 @@ function matchesItem(row: CompanyRecord, item: OracleFilterItem, context: Oracle
     case 'companyresourceid':
       return matchesIds(row.resourceId, operator, value);
     case 'targetusercount':
-      return compareWith(operator, row.targetUserCount, Number(value));
+      return matchesNumber(row.targetUserCount, operator, value);
     case 'numberofusers':
-      return compareWith(operator, row.numberOfUsers, Number(value));
+      return matchesNumber(row.numberOfUsers, operator, value);
     case 'monthlyactiveusercount':
-      return compareWith(operator, row.monthlyActiveUserCount, Number(value));
+      return matchesNumber(row.monthlyActiveUserCount, operator, value);
     case 'licenseenddate':
       return matchesDate(row.licenseEndAt, operator, value);
     case 'createtime':

@@ -65,10 +65,15 @@ export function compilePredicate(predicate: Predicate, todayStartMs: number) {
         return compileText(eb, FILTER_COLUMNS[node.field], node.operator, node.folded, node.field === 'Tags');
       case 'ids':
         return eb(eb.ref(`companies.${FILTER_COLUMNS[node.field]}`), 'in', node.ids);
-      case 'number': {
-        const op = node.operator === '!=' ? '<>' : (node.operator as Exclude<Comparison, '!='>);
-        return eb(eb.ref(`companies.${FILTER_COLUMNS[node.field]}`), op, node.value);
-      }
+      case 'number':
+        // Cast: PostgreSQL would read the value as the column's 32-bit type, which a bound past it overflows.
+        return eb(
+          eb.ref(`companies.${FILTER_COLUMNS[node.field]}`),
+          node.operator,
+          sql<number>`cast(${node.value} as bigint)`,
+        );
+      case 'verdict':
+        return eb.lit(node.isTrue);
       case 'date':
         return compileDate(eb, FILTER_COLUMNS[node.field], node.operator as Comparison, node.value);
       case 'expired':

@@ -12,10 +12,13 @@ import {
   type Filter,
   type FilterGroup,
   type FilterItem,
+  NUMBER_VALUE_FORM,
   parseDay,
   parseInstant,
+  parseNumberValue,
 } from '../../../contract/index.js';
 import { foldText } from '../../db/index.js';
+import { compareInteger } from './integer-comparison.js';
 
 /** A date value: a calendar day compares as the UTC day [startMs, endMs); a date-time as one instant. */
 export type DateValue = { kind: 'day'; startMs: number; endMs: number } | { kind: 'instant'; ms: number };
@@ -24,12 +27,12 @@ export type Predicate =
   | { kind: 'all' | 'any'; children: Predicate[] }
   | { kind: 'text'; field: FieldName; operator: string; folded: string }
   | { kind: 'ids'; field: FieldName; ids: string[] }
-  | { kind: 'number'; field: FieldName; operator: string; value: number }
+  | { kind: 'number'; field: FieldName; operator: '=' | '<>' | '>=' | '<='; value: number }
+  | { kind: 'verdict'; isTrue: boolean }
   | { kind: 'date'; field: FieldName; operator: string; value: DateValue }
   | { kind: 'expired'; isExpired: boolean }
   | { kind: 'textSearch'; folded: string };
 
-const NUMBER = /^\s*-?\d+(\.\d+)?\s*$/;
 /** No stored text holds U+0000 (PostgreSQL text cannot): SQLite's LIKE would stop at it and PostgreSQL reject it. */
 const NUL = '\u0000';
 
@@ -69,8 +72,14 @@ function parseItem(item: FilterItem, path: string, problems: string[]): Predicat
       const ids = (operator === 'Include' ? value.split(',') : [value]).map((id) => id.trim()).filter(Boolean);
       return ids.length > 0 ? { kind: 'ids', field, ids } : bad('a resource id or a comma-separated list of them');
     }
-    case 'number':
-      return NUMBER.test(value) ? { kind: 'number', field, operator, value: Number(value) } : bad('a number');
+    case 'number': {
+      const number = parseNumberValue(value);
+      if (!number) return bad(NUMBER_VALUE_FORM);
+      const comparison = compareInteger(operator, number);
+      return typeof comparison === 'boolean'
+        ? { kind: 'verdict', isTrue: comparison }
+        : { kind: 'number', field, ...comparison };
+    }
     case 'date': {
       const date = parseDateValue(value);
       return date ? { kind: 'date', field, operator, value: date } : bad('an ISO-8601 date');
