@@ -1,5 +1,7 @@
 import { type CredentialRecord, findCredential } from '../auth/index.js';
 import type { Db } from '../db/index.js';
+import { jsonBytes } from './bounded-map.js';
+import { CACHE_BUDGETS } from './budgets.js';
 import { createVersionedCache } from './versioned-cache.js';
 
 export interface CredentialLookup {
@@ -12,7 +14,10 @@ export interface CredentialLookup {
  * (disabling one is a committed write), so it is read once per version.
  */
 export function createCredentialLookup(db: Db): CredentialLookup {
-  const cache = createVersionedCache<CredentialRecord | null>({ maxEntries: 10_000, maxSize: 10_000, sizeOf: () => 1 });
+  const cache = createVersionedCache<CredentialRecord | null>({
+    ...CACHE_BUDGETS.credentials,
+    valueBytes: jsonBytes,
+  });
   return {
     async find(clientId, version) {
       if (version === null) return findCredential(db, clientId);

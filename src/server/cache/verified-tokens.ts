@@ -1,4 +1,6 @@
 import type { JWTPayload } from 'jose';
+import { createBoundedMap, jsonBytes } from './bounded-map.js';
+import { CACHE_BUDGETS } from './budgets.js';
 
 /** Verified tokens remembered, so a client's every request does not pay for a signature check. */
 const MAX_VERIFIED_TOKENS = 1_000;
@@ -10,7 +12,11 @@ export interface VerifiedTokens {
 }
 
 export function createVerifiedTokens(): VerifiedTokens {
-  const verified = new Map<string, JWTPayload>();
+  const verified = createBoundedMap<JWTPayload>({
+    ...CACHE_BUDGETS.verifiedTokens,
+    maxEntries: MAX_VERIFIED_TOKENS,
+    valueBytes: jsonBytes,
+  });
   return {
     get(token, nowSeconds) {
       const known = verified.get(token);
@@ -27,7 +33,6 @@ export function createVerifiedTokens(): VerifiedTokens {
       return undefined;
     },
     remember(token, payload) {
-      if (verified.size >= MAX_VERIFIED_TOKENS) verified.delete(verified.keys().next().value as string);
       verified.set(token, payload);
     },
   };

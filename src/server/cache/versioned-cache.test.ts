@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { ENTRY_OVERHEAD_BYTES } from './bounded-map.js';
 import { createVersionedCache } from './versioned-cache.js';
 
-const limits = { maxEntries: 3, maxSize: 100, sizeOf: (text: string) => text.length };
+/** A one-letter key at version 'v' costs this much besides its value. */
+const SMALL_ENTRY = 2 + 2 + ENTRY_OVERHEAD_BYTES;
+const limits = {
+  maxEntries: 3,
+  maxBytes: 4 * (SMALL_ENTRY + 100),
+  maxKeyBytes: 64,
+  valueBytes: (text: string) => text.length,
+};
 
 describe('createVersionedCache', () => {
   it('serves an entry only for the version it was computed at', () => {
@@ -21,14 +29,26 @@ describe('createVersionedCache', () => {
     expect(['a', 'b', 'c', 'd'].map((key) => cache.get(key, 'v'))).toEqual(['a', undefined, 'c', 'd']);
   });
 
-  it('keeps the total size within its limit and never keeps a value over a quarter of it', () => {
+  it('keeps keys and values within the byte budget and never keeps an entry over a quarter of it', () => {
     const cache = createVersionedCache({ ...limits, maxEntries: 10 });
-    cache.set('big', 'v', 'x'.repeat(26));
+    cache.set('big', 'v', 'x'.repeat(101));
     expect(cache.get('big', 'v')).toBeUndefined();
-    for (const key of ['a', 'b', 'c', 'd']) cache.set(key, 'v', key.repeat(25));
-    expect(cache.get('a', 'v')).toBe('a'.repeat(25));
+    for (const key of ['a', 'b', 'c', 'd']) cache.set(key, 'v', key.repeat(100));
+    expect(cache.get('a', 'v')).toBe('a'.repeat(100));
     cache.set('e', 'v', 'e');
-    expect(['a', 'b', 'c', 'd', 'e'].map((key) => cache.get(key, 'v')?.length)).toEqual([25, undefined, 25, 25, 1]);
+    expect(['a', 'b', 'c', 'd', 'e'].map((key) => cache.get(key, 'v')?.length)).toEqual([100, undefined, 100, 100, 1]);
+  });
+
+  it('counts the key: a long key displaces entries, and one over the key limit is not kept', () => {
+    const cache = createVersionedCache({ ...limits, maxEntries: 10 });
+    for (const key of ['a', 'b', 'c', 'd']) cache.set(key, 'v', key.repeat(100));
+    // 30 characters of key cost 60 bytes: with a one-byte value it no longer fits beside four full entries.
+    cache.set('k'.repeat(30), 'v', 'k');
+    expect(cache.get('a', 'v')).toBeUndefined();
+    expect(cache.get('k'.repeat(30), 'v')).toBe('k');
+    cache.set('k'.repeat(33), 'v', 'k');
+    expect(cache.get('k'.repeat(33), 'v')).toBeUndefined();
+    expect(cache.get('b', 'v')).toBe('b'.repeat(100));
   });
 
   it('computes a missing value once and keeps it for the version', async () => {
@@ -38,5 +58,14 @@ describe('createVersionedCache', () => {
     expect(await cache.getOrCompute('k', 'v1', compute)).toBe('value 1');
     expect(await cache.getOrCompute('k', 'v1', compute)).toBe('value 1');
     expect(await cache.getOrCompute('k', 'v2', compute)).toBe('value 2');
+  });
+
+  it('computes every time for a key over the key limit', async () => {
+    const cache = createVersionedCache(limits);
+    let computed = 0;
+    const compute = async () => `value ${++computed}`;
+    const long = 'q'.repeat(33);
+    expect(await cache.getOrCompute(long, 'v1', compute)).toBe('value 1');
+    expect(await cache.getOrCompute(long, 'v1', compute)).toBe('value 2');
   });
 });

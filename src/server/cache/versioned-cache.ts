@@ -1,11 +1,11 @@
 // Values reused while the data has not changed. Correctness rests on the storage's data version (see
 // db/dialect.ts): any committed write, from this process or another, changes it, and an entry is served only for
-// the version it was computed at. Least recently used entries go first once the entry or size limit is reached.
+// the version it was computed at. The entries live in a bounded map: keys and values count against its budget.
+import { type ByteLimits, createBoundedMap, stringBytes } from './bounded-map.js';
 
 interface Entry<T> {
   version: string;
   value: T;
-  size: number;
 }
 
 export interface VersionedCache<T> {
@@ -15,44 +15,24 @@ export interface VersionedCache<T> {
   getOrCompute(key: string, version: string, compute: () => Promise<T>): Promise<T>;
 }
 
-export interface CacheLimits<T> {
-  maxEntries: number;
-  /** Total size of the cached values, as `sizeOf` measures them. */
-  maxSize: number;
-  sizeOf(value: T): number;
-}
+export type CacheLimits<T> = ByteLimits<T>;
 
 export function createVersionedCache<T>(limits: CacheLimits<T>): VersionedCache<T> {
-  // A Map iterates in insertion order: re-inserting on use makes the first key the least recently used.
-  const entries = new Map<string, Entry<T>>();
-  let size = 0;
-  const remove = (key: string) => {
-    const entry = entries.get(key);
-    if (!entry) return undefined;
-    size -= entry.size;
-    entries.delete(key);
-    return entry;
-  };
-  const insert = (key: string, entry: Entry<T>) => {
-    entries.set(key, entry);
-    size += entry.size;
-  };
+  const entries = createBoundedMap<Entry<T>>({
+    ...limits,
+    valueBytes: (entry) => stringBytes(entry.version) + limits.valueBytes(entry.value),
+  });
   const cache: VersionedCache<T> = {
     get(key, version) {
-      const entry = remove(key);
-      if (!entry || entry.version !== version) return undefined;
-      insert(key, entry);
-      return entry.value;
+      const entry = entries.get(key);
+      if (!entry) return undefined;
+      if (entry.version === version) return entry.value;
+      // A miss on another version drops the stale entry for good.
+      entries.delete(key);
+      return undefined;
     },
     set(key, version, value) {
-      const entrySize = limits.sizeOf(value);
-      remove(key);
-      if (entrySize > limits.maxSize / 4) return;
-      insert(key, { version, value, size: entrySize });
-      for (const oldest of entries.keys()) {
-        if (entries.size <= limits.maxEntries && size <= limits.maxSize) break;
-        remove(oldest);
-      }
+      entries.set(key, { version, value });
     },
     async getOrCompute(key, version, compute) {
       const known = cache.get(key, version);

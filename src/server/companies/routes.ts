@@ -18,7 +18,7 @@ import {
 } from '../../contract/index.js';
 import type { Caller } from '../auth/index.js';
 import { callerOf, guard } from '../auth/index.js';
-import { createVersionedCache, dataVersionOf } from '../cache/index.js';
+import { CACHE_BUDGETS, createVersionedCache, dataVersionOf, jsonBytes } from '../cache/index.js';
 import { requireJsonBody } from '../http/index.js';
 import type { ServerContext } from '../server-context.js';
 import { companyById, myCompanies } from './my-companies.js';
@@ -56,13 +56,13 @@ export function requestScope(context: ServerContext, request: FastifyRequest, ca
 
 export async function companyRoutes(app: FastifyInstance, context: ServerContext): Promise<void> {
   // Totals, shared by every page of one search: a listing of n pages counts once, not n times.
-  const countCache = createVersionedCache<Counts>({ maxEntries: 10_000, maxSize: 10_000, sizeOf: () => 1 });
+  const countCache = createVersionedCache<Counts>({ ...CACHE_BUDGETS.searchCounts, valueBytes: jsonBytes });
   // Serialised pages: resellers re-run the same searches (a dashboard refresh, a script paging a list); the key
   // holds the scope and "today", so no caller ever gets another scope's page or yesterday's.
   const searchCache = createVersionedCache<Buffer>({
+    ...CACHE_BUDGETS.searchPages,
     maxEntries: context.config.searchCacheEntries,
-    maxSize: 64 * 1024 * 1024,
-    sizeOf: (bytes) => bytes.length,
+    valueBytes: (bytes) => bytes.length,
   });
   app.post(
     '/api/companies/search',

@@ -1,5 +1,7 @@
 // contract §7: token buckets per key (client id, or address for failed token requests). The store is an
 // interface so several server instances can share buckets in PostgreSQL; one process keeps them in memory.
+import { createHash } from 'node:crypto';
+import { CACHE_BUDGETS, createBoundedMap, stringBytes } from '../cache/index.js';
 
 export interface RateDecision {
   isAllowed: boolean;
@@ -47,23 +49,37 @@ export function refund(bucket: Bucket, perMinute: number, nowMs: number): Bucket
   return { tokens: Math.min(perMinute, refilled.tokens + 1), updatedAt: nowMs };
 }
 
-const MAX_MEMORY_BUCKETS = 100_000;
+/** A bucket's two numbers and its object, estimated as bounded-map.ts estimates values. */
+const BUCKET_BYTES = 48;
 
-export function createMemoryRateLimitStore(): RateLimitStore {
-  const buckets = new Map<string, Bucket>();
+const DIGEST_KEY_BYTES = stringBytes(`sha256:${'x'.repeat(43)}`);
+
+/**
+ * Keys hold client ids and addresses a caller chooses; one longer than `maxKeyBytes` is kept by its digest
+ * (100 bytes as estimated), so a long key is limited like any other and never dropped.
+ */
+function bucketKey(key: string, maxKeyBytes: number): string {
+  if (stringBytes(key) <= maxKeyBytes) return key;
+  return `sha256:${createHash('sha256').update(key).digest('base64url')}`;
+}
+
+export function createMemoryRateLimitStore(
+  budget: { maxBytes: number; maxKeyBytes: number } = CACHE_BUDGETS.rateBuckets,
+): RateLimitStore {
+  // Least recently used first: when an attacker sprays keys (addresses, client ids), the oldest buckets go and
+  // memory stays within the budget.
+  const buckets = createBoundedMap<Bucket>({
+    ...budget,
+    maxKeyBytes: Math.max(budget.maxKeyBytes, DIGEST_KEY_BYTES),
+    valueBytes: () => BUCKET_BYTES,
+  });
   return {
     async take(key, perMinute, nowMs) {
-      const bucket = refill(buckets.get(key), perMinute, nowMs);
+      const stored = bucketKey(key, budget.maxKeyBytes);
+      const bucket = refill(buckets.get(stored), perMinute, nowMs);
       const decision = decide(bucket, perMinute);
       if (decision.isAllowed) bucket.tokens -= 1;
-      // Re-insert so the Map's order is least-recently-used first; evict the oldest when an attacker
-      // sprays keys (addresses, client ids), so memory stays bounded.
-      buckets.delete(key);
-      buckets.set(key, bucket);
-      if (buckets.size > MAX_MEMORY_BUCKETS) {
-        const oldest = buckets.keys().next().value;
-        if (oldest !== undefined) buckets.delete(oldest);
-      }
+      buckets.set(stored, bucket);
       return decision;
     },
     async give(key, perMinute, nowMs) {
@@ -71,7 +87,7 @@ export function createMemoryRateLimitStore(): RateLimitStore {
       if (bucket) Object.assign(bucket, refund(bucket, perMinute, nowMs));
     },
     async peek(key, perMinute, nowMs) {
-      return decide(refill(buckets.get(key), perMinute, nowMs), perMinute);
+      return decide(refill(buckets.get(bucketKey(key, budget.maxKeyBytes)), perMinute, nowMs), perMinute);
     },
   };
 }
