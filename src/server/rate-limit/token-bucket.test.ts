@@ -11,6 +11,15 @@ describe('createMemoryRateLimitStore', () => {
     expect((await store.take(`${long}x`, 3, 0)).isAllowed).toBe(true);
   });
 
+  it('gives a token back to a long key, kept by its digest', async () => {
+    const store = createMemoryRateLimitStore({ maxBytes: 64 * 1024, maxKeyBytes: 64 });
+    const long = `token-failure:address:${'a'.repeat(10_000)}`;
+    for (let i = 0; i < 3; i++) await store.take(long, 3, 0);
+    expect((await store.peek(long, 3, 0)).isAllowed).toBe(false);
+    await store.give(long, 3, 0);
+    expect((await store.peek(long, 3, 0)).isAllowed).toBe(true);
+  });
+
   it('forgets the least recently used buckets once sprayed keys fill its byte budget', async () => {
     const store = createMemoryRateLimitStore({ maxBytes: 4 * 1024, maxKeyBytes: 512 });
     await store.take('kept', 1, 0);

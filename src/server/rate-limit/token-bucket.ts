@@ -83,7 +83,7 @@ export function createMemoryRateLimitStore(
       return decision;
     },
     async give(key, perMinute, nowMs) {
-      const bucket = buckets.get(key);
+      const bucket = buckets.get(bucketKey(key, budget.maxKeyBytes));
       if (bucket) Object.assign(bucket, refund(bucket, perMinute, nowMs));
     },
     async peek(key, perMinute, nowMs) {
