@@ -61,6 +61,7 @@ const STARTS_AS_FORMULA = new RegExp(`^${FORMULA_START}`);
 // A reader that splits on `;` (Excel in many European locales, LibreOffice) or on every `,` starts a cell after
 // each one, whatever the quoting: the raw bytes there may be doubled quotes before the formula character.
 const SPLIT_STARTS_AS_FORMULA = new RegExp(`[,;](?="*${FORMULA_START})`, 'g');
+const HAS_SPLIT_FORMULA = new RegExp(`[,;]"*${FORMULA_START}`);
 
 /** contract §5: a text cell starting with a formula character is prefixed with `'` so no spreadsheet runs it. */
 export function neutraliseFormula(text: string): string {
@@ -72,7 +73,8 @@ export function neutraliseFormula(text: string): string {
  * `,` or `;` inside it: each such cell that would start with a formula character gets its `'` too.
  */
 export function neutraliseDelimitedFormulas(text: string): string {
-  return neutraliseFormula(text).replace(SPLIT_STARTS_AS_FORMULA, "$&'");
+  const cell = neutraliseFormula(text);
+  return HAS_SPLIT_FORMULA.test(cell) ? cell.replace(SPLIT_STARTS_AS_FORMULA, "$&'") : cell;
 }
 
 /** contract §5: past this many data rows an Excel export continues on the next sheet. */

@@ -4,7 +4,13 @@
 // Written by hand rather than with csv-stringify: on the export's 14 columns csv-stringify costs about five
 // times as much per row as everything else in the export together (`npm run bench -- export`, writers table).
 import type { Readable } from 'node:stream';
-import { EXPORT_COLUMNS, type ExportCell, type ExportRecord, neutraliseDelimitedFormulas } from '../contract/index.js';
+import {
+  EXPORT_COLUMNS,
+  type ExportCell,
+  type ExportRecord,
+  neutraliseDelimitedFormulas,
+  neutraliseFormula,
+} from '../contract/index.js';
 import { streamPulled } from './pulled-stream.js';
 import { RowReader } from './row-reader.js';
 
@@ -18,15 +24,18 @@ const ROWS_PER_CHUNK = 256;
 const NEEDS_QUOTES = /[",;\r\n]/;
 const QUOTE = /"/g;
 
-function quoted(text: string): string {
-  return NEEDS_QUOTES.test(text) ? `"${text.replace(QUOTE, '""')}"` : text;
+// Only a field that needs quotes can hold a `,` or `;` a reader may split at, so only such a field pays for the
+// search for formulas after them.
+function csvText(text: string): string {
+  if (!NEEDS_QUOTES.test(text)) return neutraliseFormula(text);
+  return `"${neutraliseDelimitedFormulas(text).replace(QUOTE, '""')}"`;
 }
 
 function csvField(value: ExportCell): string {
   // An empty cell for a missing value, and for a number that is not one (as the Excel export does).
   if (value === null) return '';
   // Every text is neutralised, days included: a day a worse server sent may be any text (contract §8).
-  if (typeof value === 'string') return quoted(neutraliseDelimitedFormulas(value));
+  if (typeof value === 'string') return csvText(value);
   if (typeof value === 'number' && !Number.isFinite(value)) return '';
   return String(value);
 }
