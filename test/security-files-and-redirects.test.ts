@@ -1,14 +1,16 @@
 // What leaves lapse, over real HTTP on both databases: CSV files that no spreadsheet runs as formulas whichever
-// separator it splits on (contract §5), and credentials that never follow a redirect to another origin.
+// separator it splits on (contract §5), credentials that never follow a redirect to another origin, and a
+// dashboard (`lapse ui`) that serves its API only to its own page.
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, ServerError } from '../src/client/index.js';
+import { createPortfolio, type DashboardServer, startDashboardServer } from '../src/dashboard/index.js';
 import { foldTags, foldText } from '../src/server/db/fold-text.js';
 import { fetchToken } from './support/api.js';
 import { DATABASE_KINDS } from './support/databases.js';
@@ -326,6 +328,69 @@ describe.each(DATABASE_KINDS)('redirects to another origin, on %s', (kind) => {
       expect(result.stderr).toContain('redirects are not followed');
       expect(result.stdout).toBe('');
       expectNothingElsewhere(credential.clientSecret);
+    }
+  });
+});
+
+describe.each(DATABASE_KINDS)('the dashboard in front of the real API, on %s', (kind) => {
+  let server: TestServer;
+  let dashboard: DashboardServer;
+  let webRoot: string;
+
+  beforeAll(async () => {
+    server = await startTestServer({ kind, companies: 60 });
+    webRoot = await mkdtemp(join(tmpdir(), 'lapse-ui-web-'));
+    const client = createClient({ baseUrl: server.baseUrl, ...server.credentials.reseller });
+    dashboard = await startDashboardServer({
+      client,
+      portfolio: createPortfolio({ client, now: Date.now }),
+      baseUrl: server.baseUrl,
+      companyId: undefined,
+      webRoot,
+      port: 0,
+    });
+  });
+  afterAll(async () => {
+    await dashboard?.close();
+    await server?.close();
+    if (webRoot) await rm(webRoot, { recursive: true, force: true });
+  });
+
+  /** A GET with exactly these headers, as a browser or another site's page could send it. */
+  function get(path: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+    const { port } = new URL(dashboard.url);
+    return new Promise((resolve, reject) => {
+      request({ host: '127.0.0.1', port, path, headers: { host: `127.0.0.1:${port}`, ...headers } }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+        );
+      })
+        .on('error', reject)
+        .end();
+    });
+  }
+
+  it('lists and downloads for its own page, refuses other sites (403) and malformed escapes (400)', async () => {
+    const own = { 'x-lapse-dashboard': '1' };
+    expect((await get('/ui-api/companies?view=expired', own)).status).toBe(200);
+    const download = await get('/ui-api/export?format=csv&view=expired', { 'sec-fetch-site': 'same-origin' });
+    expect(download.status).toBe(200);
+    expect(download.body.startsWith('\uFEFFCompany Name,')).toBe(true);
+    const foreign: Record<string, string>[] = [
+      {},
+      { origin: 'http://attacker.example' },
+      { 'sec-fetch-site': 'cross-site' },
+    ];
+    for (const headers of foreign) {
+      const refused = await get('/ui-api/export?format=csv&view=expired', headers);
+      expect({ headers, status: refused.status }).toEqual({ headers, status: 403 });
+    }
+    for (const path of ['/ui-api/companies?view=expired&q=%E0%A4%A', '/ui-api/compan%ies?view=expired']) {
+      const malformed = await get(path, own);
+      expect({ path, status: malformed.status }).toEqual({ path, status: 400 });
+      expect(JSON.parse(malformed.body)).toMatchObject({ error: { kind: 'invalid' } });
     }
   });
 });
