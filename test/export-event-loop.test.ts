@@ -11,7 +11,7 @@ import { type SeededDatabase, type ServerProcess, seedWithRoot, spawnServer } fr
 const COMPANIES = 80_000;
 /** Padding on every company name, so that the file is tens of megabytes and takes seconds to write. */
 const NAME_PADDING = 500;
-/** Generous for a 2-core machine shared with other work; a stalled loop answers only when the export ends. */
+/** For the typical answer: generous for a 2-core machine shared with other work. */
 const PROMPT_ANSWER_MS = 250;
 
 async function padNames(location: string): Promise<void> {
@@ -86,9 +86,12 @@ describe.each(DATABASE_KINDS)('a CSV export read at full speed on %s', (kind) =>
     expect(bytes).toBeGreaterThan(COMPANIES * NAME_PADDING);
     // The export must outlast the bound well enough for a stalled loop to show.
     expect(exportMs).toBeGreaterThan(2 * PROMPT_ANSWER_MS);
-    expect(Math.max(...latencies), `health checks took ${latencies.map(Math.round).join(', ')} ms`).toBeLessThan(
-      PROMPT_ANSWER_MS,
-    );
+    // A stalled loop answers only when the export ends: the slowest answer takes about the whole export, and the
+    // typical one too. A busy machine may delay one answer now and then, never most of them.
+    const described = `health checks took ${latencies.map(Math.round).join(', ')} ms in a ${Math.round(exportMs)} ms export`;
+    const sorted = [...latencies].sort((a, b) => a - b);
+    expect(sorted[Math.floor(sorted.length / 2)], described).toBeLessThan(PROMPT_ANSWER_MS);
+    expect(Math.max(...latencies), described).toBeLessThan(exportMs / 2);
     expect(latencies.length).toBeGreaterThan(2);
   }, 120_000);
 });
