@@ -68,6 +68,30 @@ export function errorFromResponse(response: Response, text: string): LapseError 
   });
 }
 
+/**
+ * A redirect is refused, never followed: following one would send the request's credentials (the client secret
+ * in a token request's body, the bearer token and company scope on an API call) wherever the Location points,
+ * and fetch re-sends a 307/308 body to any origin. The base URL must name the API server itself.
+ */
+function redirectError(response: Response, transport: Transport, request: HttpRequest): ServerError {
+  const location = response.headers.get('location');
+  let target = 'no Location';
+  if (location !== null) {
+    try {
+      target = new URL(location, urlOf(transport, request.path)).toString();
+    } catch {
+      target = JSON.stringify(location);
+    }
+  }
+  return new ServerError(
+    `${request.method} ${request.path}: the server answered ${response.status}, a redirect to ${target}; redirects are not followed, so credentials never leave ${transport.baseUrl}: set the base URL to the API server's own address`,
+    { httpStatus: response.status, requestId: response.headers.get(HEADERS.requestId) ?? undefined },
+  );
+}
+
+/** The statuses fetch would follow. */
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
 function networkError(error: unknown, request: HttpRequest): NetworkError {
   const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : '';
   return new NetworkError(`${request.method} ${request.path}: no complete response (${reason})`, { cause: error });
@@ -95,9 +119,14 @@ export async function exchange<T>(
         headers: built.headers ?? {},
         body: built.body ?? null,
         signal: built.timeoutMs === undefined ? null : AbortSignal.timeout(built.timeoutMs),
+        redirect: 'manual',
       });
     } catch (error) {
       return lostConnection(error);
+    }
+    if (REDIRECT_STATUSES.has(response.status)) {
+      await response.body?.cancel().catch(() => undefined);
+      throw redirectError(response, transport, built);
     }
     if (!response.ok) {
       const text = await response.text().catch(() => '');

@@ -55,9 +55,26 @@ export const EXPORT_CONTENT_TYPES = {
 
 export const EXPORT_FILE_NAMES = { CSV: 'Companies.csv', Excel: 'Companies.xlsx' } as const;
 
-/** contract §5: text cells starting with one of these are prefixed with `'` so no spreadsheet runs them. */
+/** contract §5: what a spreadsheet may run as a formula when a cell starts with it. */
+const FORMULA_START = '[=+\\-@\\t\\r]';
+const STARTS_AS_FORMULA = new RegExp(`^${FORMULA_START}`);
+// A reader that splits on `;` (Excel in many European locales, LibreOffice) or on every `,` starts a cell after
+// each one, whatever the quoting: the raw bytes there may be doubled quotes before the formula character.
+const SPLIT_STARTS_AS_FORMULA = new RegExp(`[,;](?="*${FORMULA_START})`, 'g');
+const HAS_SPLIT_FORMULA = new RegExp(`[,;]"*${FORMULA_START}`);
+
+/** contract §5: a text cell starting with a formula character is prefixed with `'` so no spreadsheet runs it. */
 export function neutraliseFormula(text: string): string {
-  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  return STARTS_AS_FORMULA.test(text) ? `'${text}` : text;
+}
+
+/**
+ * The same rule for a text written into delimited text (CSV), where a reader may also start a cell after any
+ * `,` or `;` inside it: each such cell that would start with a formula character gets its `'` too.
+ */
+export function neutraliseDelimitedFormulas(text: string): string {
+  const cell = neutraliseFormula(text);
+  return HAS_SPLIT_FORMULA.test(cell) ? cell.replace(SPLIT_STARTS_AS_FORMULA, "$&'") : cell;
 }
 
 /** contract §5: past this many data rows an Excel export continues on the next sheet. */

@@ -95,8 +95,16 @@ let server: DashboardServer;
 let temp: string;
 let port: string;
 
-/** One request as a client would send it, with full control of the path and headers. */
+/**
+ * One request as a client would send it, with full control of the path and headers; by default with the header
+ * the page's own fetch wrapper sends.
+ */
 function send(method: string, path: string, headers: Record<string, string> = {}): Promise<Answer> {
+  return sendBare(method, path, { 'x-lapse-dashboard': '1', ...headers });
+}
+
+/** One request with exactly these headers (and the server's own host). */
+function sendBare(method: string, path: string, headers: Record<string, string>): Promise<Answer> {
   return new Promise((resolve, reject) => {
     request({ host: '127.0.0.1', port, method, path, headers: { host: `127.0.0.1:${port}`, ...headers } }, (r) => {
       const chunks: Buffer[] = [];
@@ -243,7 +251,6 @@ describe('/ui-api/', () => {
     for (const [method, path] of [
       ['GET', '/ui-api/nowhere'],
       ['GET', '/ui-api/'],
-      ['GET', '/ui-api/%zz'],
       ['GET', '/ui-api/refresh'],
       ['POST', '/ui-api/session'],
       ['DELETE', '/ui-api/companies'],
@@ -479,6 +486,65 @@ describe('/ui-api/', () => {
     expect(form.status).toBe(403);
   });
 
+  it('answers 400 to a malformed % escape in the path or the query', async () => {
+    for (const path of [
+      '/ui-api/%zz',
+      '/ui-api/session%',
+      '/ui-api/companies%2',
+      '/ui-api/companies?view=expired&q=%E0%A4%A',
+      '/ui-api/export?format=csv&view=expired&q=%',
+      '/ui-api/summary?reseller=%ff',
+      '/ui-api/summary?%zz=1',
+    ]) {
+      const answer = await send('GET', path);
+      expect({ path, status: answer.status }).toEqual({ path, status: 400 });
+      expect(json(answer, UiErrorSchema)).toEqual(invalid('the address holds a malformed % escape'));
+    }
+  });
+
+  it('serves its API to its own page and to links the page opens, never to another site', async () => {
+    const own = `http://127.0.0.1:${port}`;
+    const accepted: Record<string, string>[] = [
+      { 'x-lapse-dashboard': '1' },
+      { 'x-lapse-dashboard': '1', origin: own, 'sec-fetch-site': 'same-origin' },
+      { 'sec-fetch-site': 'same-origin' },
+      { 'sec-fetch-site': 'none' },
+    ];
+    for (const headers of accepted) {
+      expect({ headers, status: (await sendBare('GET', '/ui-api/session', headers)).status }).toEqual({
+        headers,
+        status: 200,
+      });
+    }
+    const download = await sendBare('GET', '/ui-api/export?format=csv&view=expired', {
+      'sec-fetch-site': 'same-origin',
+    });
+    expect(download.status).toBe(200);
+    const refused: Record<string, string>[] = [
+      {},
+      { origin: 'http://attacker.example' },
+      { 'x-lapse-dashboard': '1', origin: 'http://attacker.example' },
+      { 'x-lapse-dashboard': '1', origin: `http://localhost:${port}` },
+      { 'sec-fetch-site': 'cross-site' },
+      { 'sec-fetch-site': 'same-site' },
+      { 'x-lapse-dashboard': '1', 'sec-fetch-site': 'cross-site' },
+      { 'x-lapse-dashboard': 'yes' },
+    ];
+    for (const path of [
+      '/ui-api/session',
+      '/ui-api/export?format=csv&view=expired',
+      '/ui-api/companies?view=expired',
+    ]) {
+      for (const headers of refused) {
+        const answer = await sendBare('GET', path, headers);
+        expect({ path, headers, status: answer.status }).toEqual({ path, headers, status: 403 });
+        expect(json(answer, UiRefusalSchema)).toEqual({ error: 'cross-origin request' });
+      }
+    }
+    // The page's files stay open to any request: they hold nothing of the credential's.
+    expect((await sendBare('GET', '/', {})).status).toBe(200);
+  });
+
   it('tells the page what failed and what to do about it, by SDK error category', async () => {
     failure = new AuthError('invalid_client');
     const auth = await send('GET', '/ui-api/companies?view=over-limit');
@@ -512,7 +578,9 @@ describe('/ui-api/', () => {
     try {
       failure = new ForbiddenError('not managed');
       const calls = whoamiCalls;
-      const answer = await fetch(`${fresh.url}ui-api/companies?view=over-limit`);
+      const answer = await fetch(`${fresh.url}ui-api/companies?view=over-limit`, {
+        headers: { 'x-lapse-dashboard': '1' },
+      });
       expect(answer.status).toBe(403);
       expect(whoamiCalls).toBe(calls + 1);
       await expect(answer.json()).resolves.toMatchObject({

@@ -7,6 +7,7 @@ import { DASHBOARD_QUERY_FORMATS } from '../contract/index.js';
 import { apiRoutes, refuseRoute } from './api-routes.js';
 import { parseQueryString } from './company-query.js';
 import type { Portfolio } from './portfolio.js';
+import { refuseCrossSite, refuseMalformedEscape } from './request-guards.js';
 import { staticFileRoutes } from './static-files.js';
 
 export interface DashboardAppOptions {
@@ -89,7 +90,7 @@ export async function buildDashboardApp(options: DashboardAppOptions): Promise<F
     ajv: { customOptions: { formats: DASHBOARD_QUERY_FORMATS, strictNumbers: false } },
     // A path that is not valid percent-encoding reaches neither a route nor the hooks: guard and answer it here.
     frameworkErrors: (_error, request, reply) => {
-      if (!refuseForeignHost(request, reply)) answerUnrouted(request, reply);
+      if (!refuseForeignHost(request, reply) && !refuseMalformedEscape(request, reply)) answerUnrouted(request, reply);
     },
   });
   // No route reads a body; one sent anyway (a form posted from another site) is left unread, never refused as 415.
@@ -101,6 +102,8 @@ export async function buildDashboardApp(options: DashboardAppOptions): Promise<F
 
   app.addHook('onRequest', async (request, reply) => {
     if (refuseForeignHost(request, reply)) return reply;
+    if (refuseMalformedEscape(request, reply)) return reply;
+    if (refuseCrossSite(request, reply, originOf(request))) return reply;
   });
   await app.register(apiRoutes, { ...options, originOf });
   await app.register(staticFileRoutes, { webRoot: options.webRoot });

@@ -7,7 +7,7 @@ import {
   makeTrickyCompany,
 } from '../../test/support/sample-companies.js';
 import { EXPORT_COLUMNS } from '../contract/index.js';
-import { streamCsv } from './csv.js';
+import { csvLine, streamCsv } from './csv.js';
 import { recordBatchesOf } from './record-batches.js';
 
 async function csvText(count: number): Promise<string> {
@@ -60,5 +60,13 @@ describe('streamCsv', () => {
 
   it('writes only the byte-order mark and header for an empty source', async () => {
     expect(await csvText(0)).toBe(`\uFEFF${EXPORT_COLUMNS.map((column) => column.header).join(',')}\r\n`);
+  });
+});
+
+describe('csvLine', () => {
+  it('quotes a field holding `;` and neutralises each cell a `;` or `,` reader would start inside it', () => {
+    expect(csvLine(['semi;=1+2', 'a,@b', 'x;"-1"', 'plain; text', '=lead;+next'])).toBe(
+      `"semi;'=1+2","a,'@b","x;'""-1""","plain; text","'=lead;'+next"\r\n`,
+    );
   });
 });

@@ -4,7 +4,13 @@
 // Written by hand rather than with csv-stringify: on the export's 14 columns csv-stringify costs about five
 // times as much per row as everything else in the export together (`npm run bench -- export`, writers table).
 import type { Readable } from 'node:stream';
-import { EXPORT_COLUMNS, type ExportCell, type ExportRecord, neutraliseFormula } from '../contract/index.js';
+import {
+  EXPORT_COLUMNS,
+  type ExportCell,
+  type ExportRecord,
+  neutraliseDelimitedFormulas,
+  neutraliseFormula,
+} from '../contract/index.js';
 import { streamPulled } from './pulled-stream.js';
 import { RowReader } from './row-reader.js';
 
@@ -13,19 +19,23 @@ const BYTE_ORDER_MARK = '\uFEFF';
 const ROWS_PER_CHUNK = 256;
 
 // RFC 4180: a field holding a separator, a quote or a line break is quoted, its quotes doubled. A lone CR or LF
-// counts too, or most readers would split the record there.
-const NEEDS_QUOTES = /[",\r\n]/;
+// counts too, or most readers would split the record there; so does `;`, the separator of Excel in many
+// European locales and one LibreOffice offers.
+const NEEDS_QUOTES = /[",;\r\n]/;
 const QUOTE = /"/g;
 
-function quoted(text: string): string {
-  return NEEDS_QUOTES.test(text) ? `"${text.replace(QUOTE, '""')}"` : text;
+// Only a field that needs quotes can hold a `,` or `;` a reader may split at, so only such a field pays for the
+// search for formulas after them.
+function csvText(text: string): string {
+  if (!NEEDS_QUOTES.test(text)) return neutraliseFormula(text);
+  return `"${neutraliseDelimitedFormulas(text).replace(QUOTE, '""')}"`;
 }
 
 function csvField(value: ExportCell): string {
   // An empty cell for a missing value, and for a number that is not one (as the Excel export does).
   if (value === null) return '';
   // Every text is neutralised, days included: a day a worse server sent may be any text (contract §8).
-  if (typeof value === 'string') return quoted(neutraliseFormula(value));
+  if (typeof value === 'string') return csvText(value);
   if (typeof value === 'number' && !Number.isFinite(value)) return '';
   return String(value);
 }

@@ -35,6 +35,9 @@ export function viewParams(state: ViewState): URLSearchParams {
   return params;
 }
 
+/** What tells lapse ui a request comes from this page: a page on another site cannot send it (no CORS). */
+const DASHBOARD_HEADERS = { 'x-lapse-dashboard': '1' };
+
 function isUiError(body: unknown): body is UiError {
   return typeof body === 'object' && body !== null && typeof (body as UiError).error?.kind === 'string';
 }
@@ -42,7 +45,10 @@ function isUiError(body: unknown): body is UiError {
 export async function getJson<T>(path: string, params: URLSearchParams, signal?: AbortSignal): Promise<T> {
   let response: Response;
   try {
-    response = await fetch(`${path}?${params}`, { headers: { accept: 'application/json' }, signal });
+    response = await fetch(`${path}?${params}`, {
+      headers: { accept: 'application/json', ...DASHBOARD_HEADERS },
+      signal,
+    });
   } catch (error) {
     if (signal?.aborted) throw error;
     throw new UiRequestError(
@@ -62,5 +68,5 @@ export async function getJson<T>(path: string, params: URLSearchParams, signal?:
 }
 
 export async function postRefresh(): Promise<void> {
-  await fetch('/ui-api/refresh', { method: 'POST' });
+  await fetch('/ui-api/refresh', { method: 'POST', headers: DASHBOARD_HEADERS });
 }
