@@ -77,5 +77,16 @@ export function neutraliseDelimitedFormulas(text: string): string {
   return HAS_SPLIT_FORMULA.test(cell) ? cell.replace(SPLIT_STARTS_AS_FORMULA, "$&'") : cell;
 }
 
+const NEUTRALISED_START = new RegExp(`^'(?=${FORMULA_START})`);
+const NEUTRALISED_AFTER_SPLIT = new RegExp(`([,;])'(?="*${FORMULA_START})`, 'g');
+
+/**
+ * The text neutraliseDelimitedFormulas was given, back from what it wrote: what an import of an exported file
+ * reads. (A text that held such a `'` of its own loses it: the price of a file no spreadsheet runs.)
+ */
+export function restoreDelimitedFormulas(cell: string): string {
+  return cell.replace(NEUTRALISED_START, '').replace(NEUTRALISED_AFTER_SPLIT, '$1');
+}
+
 /** contract §5: past this many data rows an Excel export continues on the next sheet. */
 export const EXCEL_MAX_DATA_ROWS = 1_048_575;

@@ -1,7 +1,7 @@
 // Imports companies from a CSV in the export's column layout (contract §5), plus an optional "Reseller ID" column
 // that wins over "Reseller Name". One transaction: a single bad line and nothing is written.
 import { parse } from 'csv-parse/sync';
-import { EXPORT_COLUMNS, type ExportHeader, UNLIMITED } from '../../contract/index.js';
+import { EXPORT_COLUMNS, type ExportHeader, restoreDelimitedFormulas, UNLIMITED } from '../../contract/index.js';
 import type { Db } from '../db/index.js';
 import { AdminError } from './admin-error.js';
 import { type CompanyInput, createCompanyIn, inTransaction, updateCompanyIn } from './companies.js';
@@ -31,7 +31,6 @@ interface ImportRow {
 }
 
 /** contract §5: the export prefixed `'` to text starting with = + - @ tab CR; only such a `'` is taken off. */
-const unneutralise = (text: string) => text.replace(/^'(?=[=+\-@\t\r])/, '');
 
 function wholeNumber(header: string, cell: string): number {
   if (!/^\d+$/.test(cell)) throw new AdminError(`${header}: "${cell}" is not a whole number`);
@@ -47,13 +46,13 @@ type CellReader = (cell: string, changes: CompanyChanges, header: string) => voi
  */
 const CELL_READERS: { readonly [H in ExportHeader]?: CellReader } = {
   'Company Name': (cell, changes) => {
-    changes.name = unneutralise(cell);
+    changes.name = restoreDelimitedFormulas(cell);
   },
   Industry: (cell, changes) => {
-    changes.industry = unneutralise(cell) || null;
+    changes.industry = restoreDelimitedFormulas(cell) || null;
   },
   'License Type': (cell, changes) => {
-    changes.licenseType = unneutralise(cell) || null;
+    changes.licenseType = restoreDelimitedFormulas(cell) || null;
   },
   'Target Users': (cell, changes, header) => {
     if (cell !== '') changes.targetUserCount = wholeNumber(header, cell);
@@ -74,7 +73,7 @@ const CELL_READERS: { readonly [H in ExportHeader]?: CellReader } = {
   },
   // contract §5: tags are joined by ", ".
   Tags: (cell, changes) => {
-    changes.tags = unneutralise(cell)
+    changes.tags = restoreDelimitedFormulas(cell)
       .split(', ')
       .filter((tag) => tag !== '');
   },
@@ -145,7 +144,7 @@ function readRow(cells: Map<string, string>): ImportRow {
   const changes: CompanyChanges = {};
   for (const [header, cell] of cells) CELL_READERS[header as ExportHeader]?.(cell, changes, header);
   const resellerId = cells.get(RESELLER_ID) ?? '';
-  const resellerName = unneutralise(cells.get('Reseller Name') ?? '');
+  const resellerName = restoreDelimitedFormulas(cells.get('Reseller Name') ?? '');
   return {
     resourceId: cells.get('Company ID') || undefined,
     parent: resellerId || resellerName || undefined,
