@@ -48,10 +48,13 @@ function sampleRss(pid: number) {
 }
 
 async function soak(bench: BenchDatabase, database: string, label: string): Promise<SoakRun> {
-  // One credential on every connection, any of which may be exporting: the export limits are raised to the
-  // connection count, so the soak measures the traffic rather than the limits.
-  const exportLimits = ['--exports-per-client', String(CONNECTIONS), '--exports-total', String(CONNECTIONS)];
-  const server = await startLapseServer(database, exportLimits);
+  // One credential and one address on every connection, any of which may be exporting or asking for a token (each
+  // token attempt holds a failure-budget token until its secret is checked): the export and failed-token limits are
+  // raised to the connection count, so the soak measures the traffic rather than the limits.
+  const limit = String(CONNECTIONS);
+  const server = await startLapseServer(database, [
+    ...['--exports-per-client', limit, '--exports-total', limit, '--failed-token-limit', limit],
+  ]);
   try {
     const token = await fetchToken(server.baseUrl, bench.reseller);
     const options = {
@@ -108,7 +111,7 @@ export async function main(): Promise<void> {
     runs.push((await withPostgresCopy(bench, (url, name) => soak(bench, url, name))).result);
   }
   const body = [
-    `${SECONDS} s after a ${WARMUP_SECONDS} s warm-up, ${CONNECTIONS} connections (autocannon), ${COMPANIES.toLocaleString('en-US')} companies; each connection cycles through ten requests: one token request, then expired pages of 100 by renewal date, text-search pages and CSV exports of 500 expired companies — as a reseller with ~1,000 companies, the server's export limits raised to ${CONNECTIONS}. The server runs in its own process; its RSS is read from /proc after ${SETTLE_SECONDS} s without traffic once the warm-up has ended (start) and once the run has ended (end), and every second of the run (peak).`,
+    `${SECONDS} s after a ${WARMUP_SECONDS} s warm-up, ${CONNECTIONS} connections (autocannon), ${COMPANIES.toLocaleString('en-US')} companies; each connection cycles through ten requests: one token request, then expired pages of 100 by renewal date, text-search pages and CSV exports of 500 expired companies — as a reseller with ~1,000 companies, the server's export and failed-token limits raised to ${CONNECTIONS}. The server runs in its own process; its RSS is read from /proc after ${SETTLE_SECONDS} s without traffic once the warm-up has ended (start) and once the run has ended (end), and every second of the run (peak).`,
     '',
     markdownTable(
       [

@@ -11,10 +11,11 @@ const CONNECTIONS = 10;
 describe.each(DATABASE_KINDS)('reduced soak on %s', (kind) => {
   let server: TestServer;
   beforeAll(async () => {
-    // Every connection is the same credential, and any of them may be exporting: the export limits are raised to
-    // the connection count so that the soak measures the mixed traffic itself (the limits have tests of their own).
-    const exportLimits = { exportsPerClient: CONNECTIONS, exportsTotal: CONNECTIONS };
-    server = await startTestServer({ kind, companies: 2000, config: exportLimits });
+    // Every connection is the same credential from one address, and any of them may be exporting or asking for a
+    // token: the export and failed-token limits are raised to the connection count so that the soak measures the
+    // mixed traffic itself (the limits have tests of their own).
+    const limits = { exportsPerClient: CONNECTIONS, exportsTotal: CONNECTIONS, failedTokenLimitPerMinute: CONNECTIONS };
+    server = await startTestServer({ kind, companies: 2000, config: limits });
   });
   afterAll(() => server.close());
 

@@ -22,6 +22,7 @@ interface ServeFlags {
   exportsPerClient?: number;
   exportsTotal?: number;
   exportStallTimeout?: number;
+  failedTokenLimit?: number;
 }
 
 /** The integer flags, each with its variable, its range and its default. */
@@ -63,6 +64,12 @@ const INTEGER_SETTINGS = {
     range: { min: 1 },
     fallback: DEFAULT_CONFIG.exportStallTimeoutMs,
   },
+  failedTokenLimit: {
+    flag: '--failed-token-limit <perMinute>',
+    variable: 'LAPSE_FAILED_TOKEN_LIMIT',
+    range: { min: 1 },
+    fallback: DEFAULT_CONFIG.failedTokenLimitPerMinute,
+  },
 } satisfies Record<string, { flag: string; variable: EnvironmentVariable; range: IntegerRange; fallback: number }>;
 
 type IntegerSetting = keyof typeof INTEGER_SETTINGS;
@@ -97,6 +104,7 @@ function configFrom(flags: ServeFlags, environment: Environment): ServerConfig {
     exportsPerClient: integerSetting(flags, environment, 'exportsPerClient'),
     exportsTotal: integerSetting(flags, environment, 'exportsTotal'),
     exportStallTimeoutMs: integerSetting(flags, environment, 'exportStallTimeout'),
+    failedTokenLimitPerMinute: integerSetting(flags, environment, 'failedTokenLimit'),
     issuer: flags.issuer ?? 'lapse',
     corsOrigins: flags.cors
       ? flags.cors
@@ -161,6 +169,12 @@ export const register: RegisterCommands = (program, environment) => {
       integerSettingOption('exportsTotal', 'exports streaming at once on this instance (PostgreSQL: its own pool)'),
     )
     .addOption(integerSettingOption('exportStallTimeout', 'ms an export waits for a client that reads nothing'))
+    .addOption(
+      integerSettingOption(
+        'failedTokenLimit',
+        'token attempts per minute per address (and per client id for addresses that failed); each attempt holds one until its secret is known good',
+      ),
+    )
     .option(
       '--log-level <level>',
       'trace, debug, info, warn, error or silent (LAPSE_LOG_LEVEL)',
