@@ -20,12 +20,12 @@ function isIssuedAsLapseIssues(payload: JWTPayload, nowSeconds: number): boolean
   return exp - iat <= TOKEN_LIFETIME_SECONDS && iat <= nowSeconds + CLOCK_SKEW_SECONDS;
 }
 
-async function verifiedClientId(context: ServerContext, authorization: string | undefined): Promise<string> {
-  const token = BEARER.exec(authorization ?? '')?.[1];
+async function verifiedClientId(context: ServerContext, request: FastifyRequest): Promise<string> {
+  const token = BEARER.exec(request.headers.authorization ?? '')?.[1];
   if (!token) throw ApiError.unauthorized('A bearer token is required (POST /connect/token).');
   try {
     const nowSeconds = Math.floor(context.config.now() / 1000);
-    const payload = await context.keyRing.verify(token, nowSeconds);
+    const payload = await context.keyRing.verify(token, nowSeconds, await dataVersionOf(context, request));
     if (!isIssuedAsLapseIssues(payload, nowSeconds)) throw new Error('lifetime beyond what lapse issues');
     if (typeof payload.client_id !== 'string' || payload.client_id !== payload.sub) throw new Error('bad subject');
     return payload.client_id;
@@ -40,7 +40,7 @@ export async function authenticate(
   request: FastifyRequest,
   permission: Permission,
 ): Promise<Caller> {
-  const clientId = await verifiedClientId(context, request.headers.authorization);
+  const clientId = await verifiedClientId(context, request);
   const { config, rateLimits } = context;
   // Both are database round trips on PostgreSQL: ask at once. The client id comes from a verified token, so
   // only real clients spend from their bucket.

@@ -29,8 +29,11 @@ interface RingKey {
 
 export interface KeyRing {
   sign(claims: JWTPayload, expiresAtSeconds: number, issuedAtSeconds: number): Promise<string>;
-  /** Verifies signature, algorithm, issuer, expiry and that its key still verifies; throws on any failure. */
-  verify(token: string, nowSeconds: number): Promise<JWTPayload>;
+  /**
+   * Verifies signature, algorithm, issuer, expiry and that its key still verifies; throws on any failure.
+   * `dataVersion` is the storage's data version when the caller has read it already (one read per request).
+   */
+  verify(token: string, nowSeconds: number, dataVersion?: string | null): Promise<JWTPayload>;
   jwks(): Promise<{ keys: JWK[] }>;
 }
 
@@ -139,8 +142,8 @@ export function createKeyRing(storage: Storage, options: KeyRingOptions): KeyRin
   }
 
   /** The ring as the database has it now (see the module comment for how fresh). */
-  async function current(): Promise<RingKey[]> {
-    const version = await storage.dataVersion();
+  async function current(knownVersion?: string | null): Promise<RingKey[]> {
+    const version = knownVersion === undefined ? await storage.dataVersion() : knownVersion;
     const isStale =
       fingerprint === undefined ||
       (version === null ? performance.now() - loadedAt >= RECHECK_MS : version !== loadedVersion);
@@ -179,8 +182,8 @@ export function createKeyRing(storage: Storage, options: KeyRingOptions): KeyRin
         .setExpirationTime(expiresAtSeconds)
         .sign(key.privateKey);
     },
-    async verify(token, nowSeconds) {
-      await current();
+    async verify(token, nowSeconds, dataVersion) {
+      await current(dataVersion);
       const known = verified.get(token, nowSeconds);
       if (known) return known;
       const { payload } = await jwtVerify(token, (header) => verifyingKey(header.kid), {
