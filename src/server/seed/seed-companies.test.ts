@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../../../test/support/databases.js';
 import { findTreeInconsistencies } from '../../../test/support/tree-consistency.js';
-import { dayOf } from '../../contract/index.js';
+import { dayOf, monthOf, shiftMonth } from '../../contract/index.js';
 import type { Db } from '../db/index.js';
 import { connectDialect, isInSubtree, openStorage, SEARCH_INDEXES, type Storage } from '../db/index.js';
 import { FORMULA_COMPANY_NAME, ROOT_COMPANY_NAME, type SeedSummary, seedCompanies } from './index.js';
@@ -93,6 +93,24 @@ describe.each(DATABASE_KINDS)('seedCompanies on %s', (kind) => {
     expect(days.some((day) => day !== null && day < '2024-03-15')).toBe(false); // two years back
     expect(summary.counts.expired).toBe(expired);
     expect(summary.counts.openEnded).toBe(days.filter((day) => day === null).length);
+  });
+
+  it('spreads the coming renewals through the year (docs/seed-renewals.md), not on today', () => {
+    const days = rows.flatMap((row) => (row.license_end_at === null ? [] : [dayOf(row.license_end_at)]));
+    expect(days.filter((day) => day === TODAY).length / rows.length).toBeLessThan(0.01);
+    // The twelve months from TODAY's: each holds a similar share, about 4.5% of all companies.
+    const shares = Array.from({ length: 12 }, (_, index) => {
+      const month = shiftMonth(monthOf(TODAY), index);
+      return days.filter((day) => day >= TODAY && monthOf(day) === month).length / rows.length;
+    });
+    for (const share of shares.slice(1)) {
+      expect(share).toBeGreaterThan(0.02);
+      expect(share).toBeLessThan(0.08);
+    }
+    expect(shares[0]).toBeLessThan(0.08);
+    // Most lapses are recent: more in the last 90 days than in the whole year before the last one.
+    const since = (from: string, before: string) => days.filter((day) => day >= from && day < before).length;
+    expect(since('2025-12-15', TODAY)).toBeGreaterThan(since('2024-03-15', '2025-03-15'));
   });
 
   it('stores some renewal instants off UTC midnight, including 23:30Z', () => {
