@@ -22,6 +22,7 @@ import {
   monthOf,
   shiftMonth,
 } from '../src/contract/index.js';
+import { runToEnd } from './support/run-to-end.js';
 import { startTestServer, type TestCredential, type TestServer } from './support/test-server.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -472,18 +473,11 @@ describe('lapse ui: the address, the chart, the ageing buckets, the details and 
     };
     // Not spawnSync: the API server runs in this process and must keep answering.
     const cliIds = async (args: string[]) => {
-      const child = spawn(process.execPath, [join(ROOT, 'bin', 'lapse.js'), ...args, '--format', 'json'], { env });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        stdout += chunk.toString();
+      const run = await runToEnd(process.execPath, [join(ROOT, 'bin', 'lapse.js'), ...args, '--format', 'json'], {
+        env,
       });
-      child.stderr.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString();
-      });
-      const code = await new Promise((resolve) => child.once('close', resolve));
-      expect(code, stderr).toBe(0);
-      return (JSON.parse(stdout) as { companies: { companyResourceId: string }[] }).companies.map(
+      expect(run.code, run.stderr).toBe(0);
+      return (JSON.parse(run.stdout) as { companies: { companyResourceId: string }[] }).companies.map(
         (company) => company.companyResourceId,
       );
     };

@@ -1,7 +1,6 @@
 // `npm run demo` off a terminal (`npm run demo | less`): it says it is stopping, stops the server it started and
 // exits 0, after printing the listing's count, day and strategy and the commands to carry on with. Runs the built
 // bin/lapse.js, as the demo does (`npm run build` first).
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,36 +8,20 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dayOf } from '../src/contract/index.js';
+import { type ProgramRun, runToEnd } from './support/run-to-end.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs the demo with its stdout and stderr piped, so neither is a terminal. */
-function runDemo(directory: string): Promise<Run> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'demo.ts')], {
+const runDemo = (directory: string) =>
+  runToEnd(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'demo.ts')], {
     cwd: ROOT,
     env: { ...process.env, LAPSE_DEMO_DIR: directory },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
-}
 
 describe('npm run demo off a terminal', () => {
   let directory: string;
-  let run: Run;
+  let run: ProgramRun;
   beforeAll(async () => {
     if (!existsSync(join(ROOT, 'dist', 'src', 'cli', 'main.js'))) throw new Error('run npm run build first');
     directory = await mkdtemp(join(tmpdir(), 'lapse-demo-test-'));

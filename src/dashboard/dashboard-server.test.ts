@@ -234,6 +234,17 @@ const SECURITY_HEADERS = {
   'cross-origin-resource-policy': 'same-origin',
 };
 
+/** Another server over the same fake SDK, with listings of its own. */
+const startFreshServer = (companyId?: string) =>
+  startDashboardServer({
+    client,
+    portfolio: createPortfolio({ client, now: () => NOW }),
+    baseUrl: 'https://api.example',
+    companyId,
+    webRoot: temp,
+    port: 0,
+  });
+
 const INVALID_TITLE = 'That view cannot be shown';
 const invalid = (message: string) => ({ error: { kind: 'invalid', title: INVALID_TITLE, message, detail: null } });
 
@@ -438,6 +449,12 @@ describe('/ui-api/', () => {
       ['asOf=10/03/2026', 'as-of day "10/03/2026" is not a YYYY-MM-DD day'],
       ['within=-1', 'within must be a whole number from 0 to 730'],
       ['within=731', 'within must be a whole number from 0 to 730'],
+      ['month=2026-13', 'month "2026-13" is not a YYYY-MM month or older'],
+      ['month=March', 'month "March" is not a YYYY-MM month or older'],
+      [
+        'age=overdue',
+        'age must be one of overdue-0-30, overdue-31-60, overdue-61-90, overdue-90-plus, due-0-7, due-8-30, due-31-90',
+      ],
       [
         'sort=licenseEndDate',
         'sort must be one of companyName, resellerName, licenseTypeName, renewalDay, targetUserCount, licenceLimit, overBy',
@@ -517,19 +534,6 @@ describe('/ui-api/', () => {
     });
     const summary = json(await send('GET', '/ui-api/summary?reseller=Reseller+A'), DashboardSummarySchema);
     expect(summary).toMatchObject({ expiredNow: 2 });
-    const bad: [string, string][] = [
-      ['month=2026-13', 'month "2026-13" is not a YYYY-MM month or older'],
-      ['month=March', 'month "March" is not a YYYY-MM month or older'],
-      [
-        'age=overdue',
-        'age must be one of overdue-0-30, overdue-31-60, overdue-61-90, overdue-90-plus, due-0-7, due-8-30, due-31-90',
-      ],
-    ];
-    for (const [query, message] of bad) {
-      const answer = await send('GET', `/ui-api/companies?${query}`);
-      expect(answer.status, query).toBe(400);
-      expect(json(answer, UiErrorSchema), query).toEqual(invalid(message));
-    }
     const file = await send('GET', '/ui-api/export?format=csv&age=overdue-0-30');
     expect(file.headers['x-total-count']).toBe('2');
   });
@@ -575,14 +579,7 @@ describe('/ui-api/', () => {
   });
 
   it('says whether the API answers now, and since when it has not', async () => {
-    const fresh = await startDashboardServer({
-      client,
-      portfolio: createPortfolio({ client, now: () => NOW }),
-      baseUrl: 'https://api.example',
-      companyId: undefined,
-      webRoot: temp,
-      port: 0,
-    });
+    const fresh = await startFreshServer();
     const health = async () => {
       const answer = await fetch(`${fresh.url}ui-api/health`, { headers: { 'x-lapse-dashboard': '1' } });
       expect(answer.status).toBe(200);
@@ -752,14 +749,7 @@ describe('/ui-api/', () => {
   });
 
   it('learns the role before describing a refusal when no page has asked for the session yet', async () => {
-    const fresh = await startDashboardServer({
-      client,
-      portfolio: createPortfolio({ client, now: () => NOW }),
-      baseUrl: 'https://api.example',
-      companyId: 'customer123',
-      webRoot: temp,
-      port: 0,
-    });
+    const fresh = await startFreshServer('customer123');
     try {
       failure = new ForbiddenError('not managed');
       const calls = whoamiCalls;
@@ -777,14 +767,7 @@ describe('/ui-api/', () => {
   });
 
   it('closes with a kept-alive connection still open', async () => {
-    const other = await startDashboardServer({
-      client,
-      portfolio: createPortfolio({ client, now: () => NOW }),
-      baseUrl: 'https://api.example',
-      companyId: undefined,
-      webRoot: temp,
-      port: 0,
-    });
+    const other = await startFreshServer();
     await fetch(`${other.url}ui-api/session`, { headers: { connection: 'keep-alive' } }).then((r) => r.text());
     await other.close();
     await expect(fetch(`${other.url}ui-api/session`)).rejects.toThrow();
