@@ -125,10 +125,12 @@ function orderedRows(
   return rows;
 }
 
+/** The chart's first month: the lapsed months end with D's own. */
+const chartStart = (asOf: CalendarDay) => shiftMonth(monthOf(asOf), 1 - HISTORY_MONTHS);
+
 function countMonths(day: DayChoice, expired: IndexedCompany[], renewing: IndexedCompany[]): MonthBar[] {
-  const current = monthOf(day.asOf);
   const bars = new Map<string, MonthBar>();
-  for (const month of monthsFrom(shiftMonth(current, 1 - HISTORY_MONTHS), 2 * HISTORY_MONTHS - 1)) {
+  for (const month of monthsFrom(chartStart(day.asOf), 2 * HISTORY_MONTHS - 1)) {
     bars.set(month, { month, lapsed: 0, upcoming: 0 });
   }
   for (const company of expired) {
@@ -141,8 +143,6 @@ function countMonths(day: DayChoice, expired: IndexedCompany[], renewing: Indexe
   }
   return [...bars.values()];
 }
-
-const chartStart = (asOf: CalendarDay) => shiftMonth(monthOf(asOf), 1 - HISTORY_MONTHS);
 
 const isInAll = (day: CalendarDay | null, ranges: RenewalRange[]) => ranges.every((range) => isInRange(day, range));
 
