@@ -73,7 +73,16 @@ describe.each(DATABASE_KINDS)('the token endpoint on %s', (kind) => {
     expect(response.headers.get('cache-control')).toContain('no-store');
     expect(response.body).toMatchObject({ expires_in: 3600, token_type: 'Bearer', scope: 'api1' });
     expect([...response.body.permissions].sort()).toEqual(
-      [PERMISSION.search, PERMISSION.export, PERMISSION.my, PERMISSION.get].sort(),
+      [
+        PERMISSION.search,
+        PERMISSION.export,
+        PERMISSION.my,
+        PERMISSION.get,
+        PERMISSION.licenseCheck,
+        PERMISSION.licenseExpiryDate,
+        PERMISSION.currentTime,
+        PERMISSION.licenseLookups,
+      ].sort(),
     );
   });
 
@@ -84,7 +93,16 @@ describe.each(DATABASE_KINDS)('the token endpoint on %s', (kind) => {
       fields: { grant_type: 'client_credentials' },
     });
     expect(response.status).toBe(200);
-    expect([...response.body.permissions].sort()).toEqual([PERMISSION.my, PERMISSION.get].sort());
+    expect([...response.body.permissions].sort()).toEqual(
+      [
+        PERMISSION.my,
+        PERMISSION.get,
+        PERMISSION.licenseCheck,
+        PERMISSION.licenseExpiryDate,
+        PERMISSION.currentTime,
+        PERMISSION.licenseLookups,
+      ].sort(),
+    );
     const my = await callApi(server.baseUrl, '/api/companies/my', { token: response.body.access_token });
     expect(my.status).toBe(200);
   });
@@ -106,11 +124,12 @@ describe.each(DATABASE_KINDS)('the token endpoint on %s', (kind) => {
         scope: ['api1'],
         role,
         reseller_access: name !== 'companyAdmin',
-        company_admin_access: name === 'companyAdmin',
+        company_admin_access: true,
         root_access: name === 'root',
         user_company_resourceid: company.resourceId,
         user_company_name: company.name,
       });
+      expect(claims.user_company_id).toBe(company.id);
       expect(typeof claims.jti).toBe('string');
       expect(claims.user_company_parentcompany_resourceid).toBe(parent?.resourceId);
       expect(claims.user_company_parentcompany_name).toBe(parent?.name);

@@ -45,3 +45,13 @@ export function registerErrorHandler(app: FastifyInstance): void {
     reply.code(404).send(ApiError.notFound(`No route ${request.method} ${request.url.split('?')[0]}.`).toResult()),
   );
 }
+
+/** contract §2 for what the router refuses before any route runs: a path that is not valid percent-encoding, or a
+ * path segment longer than the router takes (100 characters). */
+export function frameworkErrorReply(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const apiError =
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? new ApiError(414, SERVICE_STATUS.INPUT_ERROR, 'A path segment is longer than 100 characters.')
+      : ApiError.invalidRequest(['path: is not valid percent-encoding']);
+  reply.code(apiError.httpStatus).type('application/json; charset=utf-8').send(apiError.toResult());
+}
