@@ -11,9 +11,11 @@ import {
   frameworkErrorReply,
   registerBodyParsers,
   registerErrorHandler,
+  registerMethodNotAllowed,
   registerResponseHeaders,
   requestIdOf,
 } from './http/index.js';
+import { landingRoutes } from './landing/index.js';
 import { serverLogger } from './logger.js';
 import { lookupRoutes } from './lookups/index.js';
 import type { RateLimitStore } from './rate-limit/index.js';
@@ -73,6 +75,7 @@ export async function buildApp(config: ServerConfig, parts: AppParts = {}): Prom
   });
   registerBodyParsers(app);
   registerErrorHandler(app);
+  registerMethodNotAllowed(app);
   registerResponseHeaders(app, config.corsOrigins);
   await tokenRoutes(app, context);
   await companyRoutes(app, context);
@@ -80,5 +83,6 @@ export async function buildApp(config: ServerConfig, parts: AppParts = {}): Prom
   await licenceRoutes(app, context);
   await lookupRoutes(app, context);
   await healthRoutes(app, context);
+  await landingRoutes(app);
   return app;
 }

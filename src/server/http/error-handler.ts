@@ -40,10 +40,6 @@ export function registerErrorHandler(app: FastifyInstance): void {
       validationMessages: null,
     });
   });
-
-  app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send(ApiError.notFound(`No route ${request.method} ${request.url.split('?')[0]}.`).toResult()),
-  );
 }
 
 /** contract §2 for what the router refuses before any route runs: a path that is not valid percent-encoding, or a
