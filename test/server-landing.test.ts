@@ -1,5 +1,6 @@
 // GET / and GET /docs (pages the server renders itself from its OpenAPI document, nothing from another origin), and
 // 405 with Allow for a known path asked with a method it does not take, on both databases.
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callApi, fetchToken } from './support/api.js';
 import { DATABASE_KINDS } from './support/databases.js';
@@ -53,6 +54,12 @@ describe.each(DATABASE_KINDS)('the server’s pages and wrong methods on %s', (k
     expect(html).toContain('<code>filter.FilterGroups</code>');
     expect(html).toContain('<code>data.results[].companyResourceId</code>');
     expect(html).toContain('<code>licenseStartDate</code>');
+    // docs/api.md, written for users, names every route the server documents.
+    const guide = readFileSync(new URL('../docs/api.md', import.meta.url), 'utf8');
+    for (const [method, path] of operations) {
+      if (path === '/openapi.json') continue;
+      expect(guide, `docs/api.md: ${method} ${path}`).toContain(`${method} ${path}`);
+    }
     const css = await fetch(`${server.baseUrl}/docs/lapse.css`);
     expect(css.status).toBe(200);
     expect(css.headers.get('content-type')).toBe('text/css; charset=utf-8');
