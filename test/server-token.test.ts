@@ -12,6 +12,13 @@ import { PINNED_NOW_MS, pinnedClock } from './support/pinned-clock.js';
 import { startTestServer, type TestCredential, type TestServer } from './support/test-server.js';
 
 const ISSUER = 'lapse-test';
+/** contract §10: every role may call the licence reads. */
+const LICENCE_READS = [
+  PERMISSION.licenseCheck,
+  PERMISSION.licenseExpiryDate,
+  PERMISSION.currentTime,
+  PERMISSION.licenseLookups,
+];
 
 interface TokenRequest {
   fields?: Record<string, string>;
@@ -73,16 +80,7 @@ describe.each(DATABASE_KINDS)('the token endpoint on %s', (kind) => {
     expect(response.headers.get('cache-control')).toContain('no-store');
     expect(response.body).toMatchObject({ expires_in: 3600, token_type: 'Bearer', scope: 'api1' });
     expect([...response.body.permissions].sort()).toEqual(
-      [
-        PERMISSION.search,
-        PERMISSION.export,
-        PERMISSION.my,
-        PERMISSION.get,
-        PERMISSION.licenseCheck,
-        PERMISSION.licenseExpiryDate,
-        PERMISSION.currentTime,
-        PERMISSION.licenseLookups,
-      ].sort(),
+      [PERMISSION.search, PERMISSION.export, PERMISSION.my, PERMISSION.get, ...LICENCE_READS].sort(),
     );
   });
 
@@ -93,16 +91,7 @@ describe.each(DATABASE_KINDS)('the token endpoint on %s', (kind) => {
       fields: { grant_type: 'client_credentials' },
     });
     expect(response.status).toBe(200);
-    expect([...response.body.permissions].sort()).toEqual(
-      [
-        PERMISSION.my,
-        PERMISSION.get,
-        PERMISSION.licenseCheck,
-        PERMISSION.licenseExpiryDate,
-        PERMISSION.currentTime,
-        PERMISSION.licenseLookups,
-      ].sort(),
-    );
+    expect([...response.body.permissions].sort()).toEqual([PERMISSION.my, PERMISSION.get, ...LICENCE_READS].sort());
     const my = await callApi(server.baseUrl, '/api/companies/my', { token: response.body.access_token });
     expect(my.status).toBe(200);
   });

@@ -7,6 +7,7 @@ import {
   AdminError,
   type CompanyChanges,
   type CompanyInput,
+  type CompanyListing,
   type CompanySummary,
   type CompanyTreeNode,
   cappedDetails,
@@ -204,34 +205,33 @@ function printTree(nodes: CompanyTreeNode[], indent = ''): void {
   }
 }
 
+function printListing(companies: CompanyListing[]): void {
+  for (const c of companies) {
+    const reseller = c.resellerName === null ? '' : `  (reseller ${c.resellerName})`;
+    process.stdout.write(`${c.resourceId}  ${(c.renewalDate ?? 'open-ended').padEnd(10)}  ${c.name}${reseller}\n`);
+  }
+}
+
 function registerListingCommands(company: Command, environment: Environment): void {
-  withAdminDatabase(
-    company
-      .command('list')
-      .description('list the companies, resellers before their companies')
-      .option('--under <id|name>', 'only this company and those below it'),
-    environment,
-  ).action(async (flags: ListingFlags) => {
-    const companies = await withStorage(flags.database, (storage) => listCompanies(storage.db, flags.under));
-    if (flags.json) return printJson(companies);
-    for (const c of companies) {
-      const reseller = c.resellerName === null ? '' : `  (reseller ${c.resellerName})`;
-      process.stdout.write(`${c.resourceId}  ${(c.renewalDate ?? 'open-ended').padEnd(10)}  ${c.name}${reseller}\n`);
-    }
-    if (companies.length === 0) process.stdout.write('No companies.\n');
-  });
-  withAdminDatabase(
-    company
-      .command('tree')
-      .description('the companies as a tree, with how many are below each reseller')
-      .option('--under <id|name>', 'only this company and those below it'),
-    environment,
-  ).action(async (flags: ListingFlags) => {
-    const tree = await withStorage(flags.database, (storage) => companyTree(storage.db, flags.under));
-    if (flags.json) return printJson(tree);
-    printTree(tree);
-    if (tree.length === 0) process.stdout.write('No companies.\n');
-  });
+  const views = [
+    { name: 'list', description: 'list the companies, resellers before their companies', read: listCompanies },
+    { name: 'tree', description: 'the companies as a tree, with how many are below each reseller', read: companyTree },
+  ] as const;
+  for (const view of views) {
+    withAdminDatabase(
+      company
+        .command(view.name)
+        .description(view.description)
+        .option('--under <id|name>', 'only this company and those below it'),
+      environment,
+    ).action(async (flags: ListingFlags) => {
+      const companies = await withStorage(flags.database, (storage) => view.read(storage.db, flags.under));
+      if (flags.json) return printJson(companies);
+      if (view.name === 'tree') printTree(companies as CompanyTreeNode[]);
+      else printListing(companies);
+      if (companies.length === 0) process.stdout.write('No companies.\n');
+    });
+  }
 }
 
 interface CredentialFlags extends DatabaseFlags {
