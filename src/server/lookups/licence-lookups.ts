@@ -13,6 +13,7 @@ import {
   success,
 } from '../../contract/index.js';
 import { guard } from '../auth/index.js';
+import { dataVersionOf } from '../cache/index.js';
 import type { Db } from '../db/index.js';
 import type { ServerContext } from '../server-context.js';
 
@@ -61,6 +62,9 @@ export async function licenceLookups(db: Db): Promise<LicenseLookups> {
 }
 
 export async function lookupRoutes(app: FastifyInstance, context: ServerContext): Promise<void> {
+  // The lookups read every company (no index holds a company's modules): one answer is kept for as long as the
+  // data version stands still (SQLite; PostgreSQL instances keep nothing, as another may have written).
+  let kept: { version: string; lookups: LicenseLookups } | undefined;
   app.get(
     '/api/lookups/licenses',
     {
@@ -76,6 +80,12 @@ export async function lookupRoutes(app: FastifyInstance, context: ServerContext)
       },
       onRequest: guard(context, PERMISSION.licenseLookups),
     },
-    async () => success(await licenceLookups(context.storage.db)),
+    async (request) => {
+      const version = await dataVersionOf(context, request);
+      if (version !== null && kept?.version === version) return success(kept.lookups);
+      const lookups = await licenceLookups(context.storage.db);
+      if (version !== null) kept = { version, lookups };
+      return success(lookups);
+    },
   );
 }
