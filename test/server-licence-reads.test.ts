@@ -265,6 +265,10 @@ describe.each(DATABASE_KINDS)('the licence reads on %s', (kind) => {
       });
       expect(badEncoding.status).toBe(400);
       expect(badEncoding.body.validationMessages).toEqual(['path: is not valid percent-encoding']);
+      for (const refused of [tooLong, badEncoding]) {
+        expect(refused.headers.get('x-request-id')).toBeTruthy();
+        expect(refused.headers.get('x-content-type-options')).toBe('nosniff');
+      }
       expect((await currentTime('UTC', '')).status).toBe(401);
     });
   });
