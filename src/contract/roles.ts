@@ -7,13 +7,25 @@ export const PERMISSION = {
   export: 'companies/search/export|POST',
   my: 'companies/my|GET',
   get: 'companies/{id}|GET',
+  licenseCheck: 'companies/{id}/license-check|GET',
+  licenseExpiryDate: 'companies/licenseexpirydate|POST',
+  currentTime: 'companies/get-current-time/{timeZoneId}|GET',
+  licenseLookups: 'lookups/licenses|GET',
 } as const;
 export type Permission = (typeof PERMISSION)[keyof typeof PERMISSION];
 
+/** contract §10: the licence reads answer every role, each within what it may see. */
+const LICENCE_READS = [
+  PERMISSION.licenseCheck,
+  PERMISSION.licenseExpiryDate,
+  PERMISSION.currentTime,
+  PERMISSION.licenseLookups,
+] as const;
+
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  Reseller: [PERMISSION.search, PERMISSION.export, PERMISSION.my, PERMISSION.get],
-  'Company Admin': [PERMISSION.my, PERMISSION.get],
-  Root: [PERMISSION.search, PERMISSION.export, PERMISSION.my, PERMISSION.get],
+  Reseller: [PERMISSION.search, PERMISSION.export, PERMISSION.my, PERMISSION.get, ...LICENCE_READS],
+  'Company Admin': [PERMISSION.my, PERMISSION.get, ...LICENCE_READS],
+  Root: [PERMISSION.search, PERMISSION.export, PERMISSION.my, PERMISSION.get, ...LICENCE_READS],
 };
 
 export function isRole(value: string): value is Role {

@@ -14,11 +14,15 @@ import {
   EXPORT_CONTENT_TYPES,
   EXPORT_FILE_NAMES,
   type ExportType,
+  LicenseCheckSchema,
+  LicenseExpiryDateSchema,
+  LicenseLookupsSchema,
   MyCompanyNodeSchema,
   SearchPageSchema,
   ServiceResultSchema,
 } from '../../src/contract/index.js';
 import { loadWorkbook, sheetTexts } from './spreadsheet-readers.js';
+import { vendorResponseSchemaOf, vendorViolationsOf } from './vendor-schemas.js';
 
 /** `schema` with `additionalProperties: false` on every object in it. */
 function closed<T extends TSchema>(schema: T): T {
@@ -39,6 +43,10 @@ export const WIRE_CHECKS = {
   companyResult: TypeCompiler.Compile(closed(ServiceResultSchema(CompanyDtoSchema))),
   myCompaniesResult: TypeCompiler.Compile(closed(ServiceResultSchema(Type.Array(MyCompanyNodeSchema)))),
   errorResult: TypeCompiler.Compile(closed(ErrorResultSchema)),
+  licenseCheckResult: TypeCompiler.Compile(closed(ServiceResultSchema(LicenseCheckSchema))),
+  licenseExpiryDateResult: TypeCompiler.Compile(closed(ServiceResultSchema(LicenseExpiryDateSchema))),
+  currentTimeResult: TypeCompiler.Compile(closed(ServiceResultSchema(Type.String({ format: 'date-time' })))),
+  licenseLookupsResult: TypeCompiler.Compile(closed(ServiceResultSchema(LicenseLookupsSchema))),
 } as const;
 
 export type WireCheckName = keyof typeof WIRE_CHECKS;
@@ -87,6 +95,7 @@ export function assertWireSchema(name: WireCheckName, value: unknown, what: stri
 const SEARCH_PATH = '/api/companies/search';
 const EXPORT_PATH = '/api/companies/search/export';
 const COMPANY_PATH = /^\/api\/companies\/[^/]+$/;
+const LICENSE_CHECK_PATH = /^\/api\/companies\/[^/]+\/license-check$/;
 
 /**
  * The check a JSON response of the API must pass, by route and status (contract §2: every JSON response of /api/*
@@ -98,21 +107,34 @@ export function wireCheckFor(method: string, pathname: string, status: number): 
   if (status !== 200) return undefined;
   if (method === 'POST' && pathname === SEARCH_PATH) return 'searchResult';
   if (method === 'GET' && pathname === '/api/companies/my') return 'myCompaniesResult';
+  if (method === 'GET' && LICENSE_CHECK_PATH.test(pathname)) return 'licenseCheckResult';
+  if (method === 'POST' && pathname === '/api/companies/licenseexpirydate') return 'licenseExpiryDateResult';
+  if (method === 'GET' && pathname.startsWith('/api/companies/get-current-time/')) return 'currentTimeResult';
+  if (method === 'GET' && pathname === '/api/lookups/licenses') return 'licenseLookupsResult';
   if (method === 'GET' && COMPANY_PATH.test(pathname)) return 'companyResult';
   return undefined;
 }
 
-/** Checks a JSON body as the route's response; `what` names the exchange in the message. */
+/**
+ * Checks a JSON body as the route's response, against the contract's schema and, for a 200 on a path the vendor's
+ * document declares, against the vendor's too; `what` names the exchange in the message.
+ */
 export function assertWireJson(method: string, pathname: string, status: number, text: string, what: string): void {
   const name = wireCheckFor(method, pathname, status);
-  if (name === undefined) return;
+  const vendorSchema = status === 200 ? vendorResponseSchemaOf(method, pathname) : undefined;
+  if (name === undefined && vendorSchema === undefined) return;
   let body: unknown;
   try {
     body = JSON.parse(text);
   } catch {
     throw new Error(`${what} (${status}) is not JSON: ${describeValue(text)}`);
   }
-  assertWireSchema(name, body, what);
+  if (name !== undefined) assertWireSchema(name, body, what);
+  if (vendorSchema === undefined) return;
+  const vendorViolations = vendorViolationsOf(method, pathname, body).slice(0, MAX_REPORTED_ERRORS);
+  if (vendorViolations.length > 0) {
+    throw new Error(`${what} breaks the vendor's schema:\n  ${vendorViolations.join('\n  ')}`);
+  }
 }
 
 /** Response headers as fetch's Headers reads them (a missing header is null). */

@@ -116,9 +116,46 @@ function configFrom(flags: ServeFlags, environment: Environment): ServerConfig {
   });
 }
 
+const systemCodeOf = (error: unknown) => (error as { code?: unknown } | null)?.code;
+
+/** Why the database named cannot be opened, as one line the operator can act on (exit 2), or the error as it was. */
+function databaseError(error: unknown, config: ServerConfig): unknown {
+  const database = dialectFor(config.database).describeLocation(config.database);
+  const code = systemCodeOf(error);
+  if (code === 'ENOENT' || code === 'ENOTDIR') {
+    return new UsageError(`cannot open the database ${database}: its directory does not exist`);
+  }
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
+    return new UsageError(`cannot open the database ${database}: not allowed to write there`);
+  }
+  return error;
+}
+
+/** Why the server cannot listen where asked, as one line the operator can act on (exit 2), or the error as it was. */
+function listenError(error: unknown, config: ServerConfig): unknown {
+  const where = `${config.host}:${config.port}`;
+  switch (systemCodeOf(error)) {
+    case 'EADDRINUSE':
+      return new UsageError(`${where} is already in use: stop what listens there or choose another --port`);
+    case 'EADDRNOTAVAIL':
+      return new UsageError(`${config.host} is not an address of this machine: choose another --host`);
+    case 'EACCES':
+      return new UsageError(
+        `not allowed to listen on ${where} (ports below 1024 need privileges): choose another --port`,
+      );
+    default:
+      return error;
+  }
+}
+
 async function serve(config: ServerConfig): Promise<void> {
-  const app = await buildApp(config);
-  const address = await app.listen({ host: config.host, port: config.port });
+  const app = await buildApp(config).catch((error: unknown) => {
+    throw databaseError(error, config);
+  });
+  const address = await app.listen({ host: config.host, port: config.port }).catch(async (error: unknown) => {
+    await app.close();
+    throw listenError(error, config);
+  });
   app.log.info(
     { address, database: dialectFor(config.database).describeLocation(config.database) },
     'lapse API listening',

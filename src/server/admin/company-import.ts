@@ -1,18 +1,30 @@
 // Imports companies from a CSV in the export's column layout (contract §5), plus an optional "Reseller ID" column
-// that wins over "Reseller Name". One transaction: a single bad line and nothing is written.
+// that wins over "Reseller Name". One transaction: a single bad line and nothing is written. Rows are written in
+// tree order (a reseller in the file before its companies), so lapse's own export, in any order, imports as it is.
 import { parse } from 'csv-parse/sync';
 import { EXPORT_COLUMNS, type ExportHeader, restoreDelimitedFormulas, UNLIMITED } from '../../contract/index.js';
 import type { Db } from '../db/index.js';
-import { AdminError } from './admin-error.js';
+import { AdminError, AdminNotFoundError } from './admin-error.js';
 import { type CompanyInput, createCompanyIn, inTransaction, updateCompanyIn } from './companies.js';
 import type { CompanyChanges } from './company-changes.js';
-import { findCompanyByResourceId } from './company-reference.js';
+import { findCompanyByResourceId, resolveCompany } from './company-reference.js';
 
 export type CsvSource = string | Uint8Array | AsyncIterable<string | Uint8Array>;
 
 export interface ImportSummary {
   created: number;
   updated: number;
+  /** With `createParents`: the resellers created because neither the database nor the file held them. */
+  createdParents?: number;
+}
+
+export interface ImportOptions {
+  /**
+   * Create a reseller that neither the database nor the file holds (by its Reseller ID and Reseller Name), under
+   * the platform root, or as the root of an empty database.
+   */
+  createParents?: boolean;
+  now?: number;
 }
 
 const RESELLER_ID = 'Reseller ID';
@@ -25,8 +37,12 @@ interface CsvLine {
 
 /** A row's company: which one (Company ID), under which reseller, and the changes its other cells make. */
 interface ImportRow {
+  line: number;
   resourceId: string | undefined;
+  /** Reseller ID, else Reseller Name. */
   parent: string | undefined;
+  resellerId: string | undefined;
+  resellerName: string | undefined;
   changes: CompanyChanges;
 }
 
@@ -140,16 +156,71 @@ function readCsv(text: Buffer): CsvLine[] {
   }));
 }
 
-function readRow(cells: Map<string, string>): ImportRow {
+/** A row's cells as the company they describe; a cell that cannot be read throws its problem. */
+function readRow({ line, cells }: CsvLine): ImportRow {
   const changes: CompanyChanges = {};
   for (const [header, cell] of cells) CELL_READERS[header as ExportHeader]?.(cell, changes, header);
-  const resellerId = cells.get(RESELLER_ID) ?? '';
-  const resellerName = restoreDelimitedFormulas(cells.get('Reseller Name') ?? '');
+  const resellerId = cells.get(RESELLER_ID) || undefined;
+  const resellerName = restoreDelimitedFormulas(cells.get('Reseller Name') ?? '') || undefined;
   return {
+    line,
     resourceId: cells.get('Company ID') || undefined,
-    parent: resellerId || resellerName || undefined,
+    parent: resellerId ?? resellerName,
+    resellerId,
+    resellerName,
     changes,
   };
+}
+
+/**
+ * The rows with each one's reseller, when the file holds it (by Company ID, or by a Company Name no other row
+ * has), before it; otherwise in the file's order. A cycle is left as it stands for the writes to refuse.
+ */
+export function inTreeOrder<T extends ImportRow>(rows: readonly T[]): T[] {
+  const byId = new Map<string, number>();
+  const byName = new Map<string, number | null>();
+  rows.forEach((row, index) => {
+    if (row.resourceId !== undefined) byId.set(row.resourceId, index);
+    const name = row.changes.name;
+    if (name !== undefined) byName.set(name, byName.has(name) ? null : index);
+  });
+  const parentOf = (row: T) =>
+    row.resellerId !== undefined
+      ? byId.get(row.resellerId)
+      : row.resellerName === undefined
+        ? undefined
+        : (byName.get(row.resellerName) ?? undefined);
+  const ordered: T[] = [];
+  const state = new Uint8Array(rows.length); // 0 unseen, 1 on the current chain, 2 placed
+  for (let start = 0; start < rows.length; start++) {
+    // Walk up to the first ancestor not yet placed, then place the chain from the top down.
+    const chain: number[] = [];
+    for (let at: number | undefined = start; at !== undefined && state[at] === 0; at = parentOf(rows[at] as T)) {
+      state[at] = 1;
+      chain.push(at);
+    }
+    for (const index of chain.reverse()) {
+      state[index] = 2;
+      ordered.push(rows[index] as T);
+    }
+  }
+  return ordered;
+}
+
+/** With createParents: the row's reseller, created when neither the database nor an earlier row holds it. */
+async function ensureParent(db: Db, row: ImportRow, now: number): Promise<boolean> {
+  if (row.parent === undefined) return false;
+  try {
+    await resolveCompany(db, row.parent);
+    return false;
+  } catch (error) {
+    if (!(error instanceof AdminNotFoundError)) throw error;
+  }
+  const root = await db.selectFrom('companies').select('resource_id').where('parent_id', 'is', null).executeTakeFirst();
+  const input: CompanyInput = { name: row.resellerName ?? row.parent, parent: root?.resource_id ?? null };
+  if (row.resellerId !== undefined) input.resourceId = row.resellerId;
+  await createCompanyIn(db, input, now);
+  return true;
 }
 
 async function importRow(db: Db, row: ImportRow, now: number): Promise<'created' | 'updated'> {
@@ -168,24 +239,41 @@ async function importRow(db: Db, row: ImportRow, now: number): Promise<'created'
   return 'created';
 }
 
+const problemOf = (line: number, error: unknown) => {
+  if (!(error instanceof AdminError)) throw error;
+  return `line ${line}: ${error.message}`;
+};
+
 /**
  * Rows with a Company ID that exists update that company; the others create one (keeping the given id).
- * A reseller must exist already or come on an earlier line.
+ * A reseller must exist already or be in the file (or, with createParents, is created).
  */
-export async function importCompanies(db: Db, source: CsvSource, now = Date.now()): Promise<ImportSummary> {
-  const lines = readCsv(await readAll(source));
+export async function importCompanies(db: Db, source: CsvSource, options: ImportOptions = {}): Promise<ImportSummary> {
+  const now = options.now ?? Date.now();
+  const problems: string[] = [];
+  const rows: ImportRow[] = [];
+  for (const line of readCsv(await readAll(source))) {
+    try {
+      rows.push(readRow(line));
+    } catch (error) {
+      problems.push(problemOf(line.line, error));
+    }
+  }
   return inTransaction(db, async (trx) => {
-    const summary: ImportSummary = { created: 0, updated: 0 };
-    const problems: string[] = [];
-    for (const { line, cells } of lines) {
+    const summary: ImportSummary = { created: 0, updated: 0, ...(options.createParents && { createdParents: 0 }) };
+    for (const row of inTreeOrder(rows)) {
       try {
-        summary[await importRow(trx, readRow(cells), now)]++;
+        if (options.createParents && (await ensureParent(trx, row, now))) {
+          summary.createdParents = (summary.createdParents ?? 0) + 1;
+        }
+        summary[await importRow(trx, row, now)]++;
       } catch (error) {
-        if (!(error instanceof AdminError)) throw error;
-        problems.push(`line ${line}: ${error.message}`);
+        problems.push(problemOf(row.line, error));
       }
     }
     if (problems.length > 0) {
+      const lineNumber = (problem: string) => Number(/^line (\d+)/.exec(problem)?.[1]);
+      problems.sort((a, b) => lineNumber(a) - lineNumber(b));
       throw new AdminError(`Nothing was imported: ${problems.length} line(s) have problems`, problems);
     }
     return summary;

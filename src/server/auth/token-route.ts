@@ -67,9 +67,11 @@ async function issueToken(
     scope: [TOKEN_SCOPE],
     role,
     reseller_access: role === 'Reseller' || role === 'Root',
-    company_admin_access: role === 'Company Admin',
+    // The vendor documents it true for both of its roles; Root holds everything either may do.
+    company_admin_access: true,
     root_access: role === 'Root',
     user_company_resourceid: company.resourceId,
+    user_company_id: company.id,
     user_company_name: company.name,
     ...(company.parentResourceId !== null && {
       user_company_parentcompany_resourceid: company.parentResourceId,

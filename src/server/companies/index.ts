@@ -2,5 +2,6 @@
 
 export { COMPANY_DTO, EXPORT_CELLS, SEARCH_COMPANY } from './company-records.js';
 export { exportRoutes } from './export-route.js';
+export { licenceRoutes } from './licence-routes.js';
 export { companyRoutes } from './routes.js';
 export { childrenPerGroup } from './search-page.js';
