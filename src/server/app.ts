@@ -3,7 +3,7 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { createKeyRing, tokenRoutes } from './auth/index.js';
 import { createCredentialLookup } from './cache/index.js';
-import { companyRoutes, exportRoutes } from './companies/index.js';
+import { companyRoutes, companyWriteRoutes, exportRoutes } from './companies/index.js';
 import type { ServerConfig } from './config.js';
 import { openStorage, type Storage } from './db/index.js';
 import { healthRoutes } from './health-routes.js';
@@ -69,6 +69,7 @@ export async function buildApp(config: ServerConfig, parts: AppParts = {}): Prom
   await tokenRoutes(app, context);
   await companyRoutes(app, context);
   await exportRoutes(app, context);
+  await companyWriteRoutes(app, context);
   await healthRoutes(app, context);
   return app;
 }

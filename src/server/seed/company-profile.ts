@@ -1,6 +1,6 @@
 // A seeded company's profile (contract §6 CompanyDto: country, formats, licence period, status, modules), derived
 // from the fields already generated rather than drawn anew, so the rest of the seeded tree stays as it was.
-import { DAY_MS } from '../../contract/index.js';
+import { DAY_MS, LICENSE_PERIOD_TYPES } from '../../contract/index.js';
 import type { CompanyFields, CompanyProfile } from '../admin/index.js';
 
 interface Locale {
@@ -32,13 +32,6 @@ const LOCALES: Record<string, Locale> = {
   'Pacific/Kiritimati': locale('KI', 'Kiribati', 'dd/MM/yyyy', 'HH:mm'),
   'Pacific/Pago_Pago': locale('AS', 'American Samoa', 'MM/dd/yyyy', 'hh:mm tt'),
 };
-
-/** The vendor's period types: one year, three years, or an explicit end ("Custom"). */
-export const LICENSE_PERIOD_TYPES = {
-  oneYear: { resourceId: 'period1Year0', name: '1 Year' },
-  threeYears: { resourceId: 'period3Years', name: '3 Years' },
-  custom: { resourceId: 'periodCustom', name: 'Custom' },
-} as const;
 
 const MODULES_BY_LICENSE_TYPE: Record<string, readonly string[]> = {
   Trial: ['Phishing Simulator'],
