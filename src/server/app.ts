@@ -3,6 +3,7 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { createKeyRing, tokenRoutes } from './auth/index.js';
 import { createCredentialLookup } from './cache/index.js';
+import { clientRoutes } from './clients/index.js';
 import { companyRoutes, companyWriteRoutes, exportRoutes } from './companies/index.js';
 import type { ServerConfig } from './config.js';
 import { openStorage, type Storage } from './db/index.js';
@@ -70,6 +71,7 @@ export async function buildApp(config: ServerConfig, parts: AppParts = {}): Prom
   await companyRoutes(app, context);
   await exportRoutes(app, context);
   await companyWriteRoutes(app, context);
+  await clientRoutes(app, context);
   await healthRoutes(app, context);
   return app;
 }

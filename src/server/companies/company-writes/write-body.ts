@@ -8,6 +8,7 @@ import {
   COMPANY_LOGO_LIMITS,
   COMPANY_WRITE_FIELDS,
   CompanyWriteBodySchema,
+  renameKnownKeys,
   SERVICE_STATUS,
 } from '../../../contract/index.js';
 import { ApiError } from '../../errors.js';
@@ -49,16 +50,6 @@ function addFormField(body: Record<string, unknown>, rawKey: string, text: strin
   } else {
     Object.defineProperty(body, key, { value, enumerable: true, writable: true, configurable: true });
   }
-}
-
-function renamedJson(body: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(body)) {
-    const canonical = canonicalKey(key);
-    if (Object.hasOwn(out, canonical) && canonical !== key) continue;
-    Object.defineProperty(out, canonical, { value, enumerable: true, writable: true, configurable: true });
-  }
-  return out;
 }
 
 const unsupported = () =>
@@ -130,5 +121,5 @@ export async function readCompanyWriteBody(request: FastifyRequest): Promise<voi
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw ApiError.invalidRequest(['body: must be an object of the company fields']);
   }
-  request.body = renamedJson(body as Record<string, unknown>);
+  request.body = renameKnownKeys(body, COMPANY_WRITE_FIELDS);
 }
