@@ -1,14 +1,10 @@
 // contract §10: a write takes effect on every server instance at once. Two instances on one PostgreSQL database:
 // a renewal through one leaves the expired search of both, and both search and export show the new date.
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CompanyDto, companyWriteBodyOf, type SearchPage, type ServiceResult } from '../src/contract/index.js';
-import { buildApp } from '../src/server/app.js';
-import { serverConfig } from '../src/server/config.js';
 import { callApi, checkedBytes, fetchToken, searchBody } from './support/api.js';
 import { PINNED_TODAY_START_MS, pinnedClock } from './support/pinned-clock.js';
-import { startTestServer, type TestServer } from './support/test-server.js';
-import { holdResponsesToContract, type WireGuard } from './support/wire-guard.js';
+import { type OtherInstance, startOtherInstance, startTestServer, type TestServer } from './support/test-server.js';
 
 const EXPIRED = {
   FilterGroups: [{ FilterItems: [{ FieldName: 'LicenceExpired', Operator: '=', Value: 'true' }] }],
@@ -16,28 +12,17 @@ const EXPIRED = {
 
 describe('a renewal on one PostgreSQL instance, seen by another', () => {
   let first: TestServer;
-  let second: FastifyInstance;
+  let second: OtherInstance;
   let secondUrl: string;
-  let secondGuard: WireGuard;
 
   beforeAll(async () => {
     first = await startTestServer({ kind: 'postgres', companies: 150, ...pinnedClock });
-    second = await buildApp(
-      serverConfig({
-        database: first.databaseLocation,
-        port: 0,
-        issuer: 'lapse-test',
-        logger: false,
-        now: pinnedClock.now,
-      }),
-    );
-    secondGuard = holdResponsesToContract(second);
-    secondUrl = await second.listen({ host: '127.0.0.1', port: 0 });
+    second = await startOtherInstance(first, { now: pinnedClock.now });
+    secondUrl = second.baseUrl;
   });
   afterAll(async () => {
     await second?.close();
     await first?.close();
-    secondGuard?.assertNoViolations();
   });
 
   it('leaves the expired search of both, and both search and export show the new renewal date', async () => {

@@ -1,7 +1,7 @@
 // contract §10: POST /api/companies, PUT and DELETE /api/companies/{resourceId}. The vendor sends
 // multipart/form-data (a logo may come with it); JSON and url-encoded forms with the same names are read too.
 import multipart from '@fastify/multipart';
-import { Type } from '@sinclair/typebox';
+import { type TSchema, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   COMPANY_LOGO_LIMITS,
@@ -10,6 +10,7 @@ import {
   ErrorResultSchema,
   IdResultSchema,
   PERMISSION,
+  type Permission,
   RESOURCE_ID_PATTERN,
   ServiceResultSchema,
   success,
@@ -66,22 +67,27 @@ export async function companyWriteRoutes(app: FastifyInstance, context: ServerCo
     });
     const db = context.storage.db;
 
+    /** A route that reads a write body (the vendor's form fields) and answers an IdResult. */
+    const writeRoute = (summary: string, permission: Permission, request: Record<string, TSchema>) => ({
+      schema: {
+        summary,
+        tags: ['companies'],
+        security,
+        consumes: writeConsumes,
+        body: CompanyWriteBodySchema,
+        ...request,
+        response: { 200: ServiceResultSchema(IdResultSchema), ...errors },
+      },
+      onRequest: guard(context, permission),
+      preValidation: readCompanyWriteBody,
+    });
+
     scope.post(
       '/api/companies',
-      {
-        schema: {
-          summary: 'Create a company under the caller (or the company X-KEEPNET-Company-Id names)',
-          tags: ['companies'],
-          security,
-          consumes: writeConsumes,
-          body: CompanyWriteBodySchema,
-          headers: ScopeHeadersSchema,
-          querystring: ScopeQuerySchema,
-          response: { 200: ServiceResultSchema(IdResultSchema), ...errors },
-        },
-        onRequest: guard(context, PERMISSION.create),
-        preValidation: readCompanyWriteBody,
-      },
+      writeRoute('Create a company under the caller (or the company X-KEEPNET-Company-Id names)', PERMISSION.create, {
+        headers: ScopeHeadersSchema,
+        querystring: ScopeQuerySchema,
+      }),
       async (request) => {
         const parent = await parentForCreate(context, request, callerOf(request));
         const body = request.body as CompanyWriteBody;
@@ -91,19 +97,7 @@ export async function companyWriteRoutes(app: FastifyInstance, context: ServerCo
 
     scope.put(
       '/api/companies/:resourceId',
-      {
-        schema: {
-          summary: 'Update a company (every field)',
-          tags: ['companies'],
-          security,
-          consumes: writeConsumes,
-          params: ResourceIdParams,
-          body: CompanyWriteBodySchema,
-          response: { 200: ServiceResultSchema(IdResultSchema), ...errors },
-        },
-        onRequest: guard(context, PERMISSION.update),
-        preValidation: readCompanyWriteBody,
-      },
+      writeRoute('Update a company (every field)', PERMISSION.update, { params: ResourceIdParams }),
       async (request) => {
         const { resourceId } = request.params as { resourceId: string };
         const company = await writableCompany(context, callerOf(request), resourceId);
