@@ -24,6 +24,7 @@ import {
   SystemRoleDtoSchema,
 } from '../../src/contract/index.js';
 import { loadWorkbook, sheetTexts } from './spreadsheet-readers.js';
+import { vendorViolationsOf } from './vendor-schemas.js';
 
 /** `schema` with `additionalProperties: false` on every object in it. */
 function closed<T extends TSchema>(schema: T): T {
@@ -142,6 +143,10 @@ export function assertWireJson(method: string, pathname: string, status: number,
     throw new Error(`${what} (${status}) is not JSON: ${describeValue(text)}`);
   }
   assertWireSchema(name, body, what);
+  // contract §10: the write and client routes answer in the vendor's own shapes too.
+  const vendorViolations = status === 200 ? vendorViolationsOf(method, pathname, body) : [];
+  if (vendorViolations.length > 0)
+    throw new Error(`${what} breaks the vendor's schema:\n  ${vendorViolations.join('\n  ')}`);
 }
 
 /** Response headers as fetch's Headers reads them (a missing header is null). */

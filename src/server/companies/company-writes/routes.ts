@@ -63,7 +63,7 @@ export async function companyWriteRoutes(app: FastifyInstance, context: ServerCo
   // In a scope of their own: only these routes read multipart bodies.
   await app.register(async (scope) => {
     await scope.register(multipart, {
-      limits: { fileSize: COMPANY_LOGO_LIMITS.maxBytes, files: 1, fields: 200, fieldSize: 16 * 1024, parts: 201 },
+      limits: { fileSize: COMPANY_LOGO_LIMITS.maxBytes, files: 1, fields: 200, fieldSize: 4096, parts: 201 },
     });
     const db = context.storage.db;
 
