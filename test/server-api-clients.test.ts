@@ -280,6 +280,18 @@ describe.each(DATABASE_KINDS)('customer API clients on %s', (kind) => {
     expect(csv).toContain(`'=Billing export,${client.clientId},Active,2026-11-26\r\n`);
   });
 
+  it('creates racing for one client id: one wins, the others hear it is in use', async () => {
+    const credentials = await generate();
+    const body = { name: 'race', ...credentials, statusId: 1, roleResourceIdList: [roleId('Company Admin')] };
+    const answers = await Promise.all(
+      Array.from({ length: 4 }, () => callApi(server.baseUrl, '/api/companies/clients', asCustomer({ body }))),
+    );
+    expect(answers.map((answer) => answer.status).sort()).toEqual([200, 400, 400, 400]);
+    for (const answer of answers.filter((a) => a.status === 400)) {
+      expect(answer.body.validationMessages).toEqual(['clientId: is already in use']);
+    }
+  });
+
   it('every error class, in the envelope', async () => {
     const credentials = await generate();
     const body = { name: 'x', ...credentials, statusId: 1, roleResourceIdList: [roleId('Reseller')] };

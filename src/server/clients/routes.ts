@@ -32,7 +32,7 @@ import { createCredential } from '../admin/index.js';
 import { type Caller, callerOf, generateClientCredentials, guard } from '../auth/index.js';
 import { requestScope, ScopeHeadersSchema, ScopeQuerySchema } from '../companies/routes.js';
 import { isInScope, visibleScope } from '../companies/scope.js';
-import type { Db } from '../db/index.js';
+import { type Db, isConstraintViolation } from '../db/index.js';
 import { ApiError } from '../errors.js';
 import { requireJsonBody } from '../http/index.js';
 import type { ServerContext } from '../server-context.js';
@@ -172,12 +172,13 @@ export async function clientRoutes(app: FastifyInstance, context: ServerContext)
     async (request) => {
       const customer = await customerOf(context, request, callerOf(request));
       const checked = checkClientBody(request.body as ClientWriteBody);
-      if (await clientIdInUse(db, checked.clientId)) throw ApiError.invalidRequest(['clientId: is already in use']);
-      const created = await createCredential(
-        db,
-        { ...checked, company: customer.resource_id, description: 'REST API client' },
-        context.config.now(),
-      );
+      const inUse = () => ApiError.invalidRequest(['clientId: is already in use']);
+      if (await clientIdInUse(db, checked.clientId)) throw inUse();
+      const input = { ...checked, company: customer.resource_id, description: 'REST API client' };
+      // Two creates with one id at once: the second loses at the primary key, and hears what the check would say.
+      const created = await createCredential(db, input, context.config.now()).catch((error: unknown) => {
+        throw isConstraintViolation(error, 'unique') ? inUse() : error;
+      });
       return success({ resourceId: created.resourceId });
     },
   );

@@ -19,7 +19,7 @@ import {
   updateCompanyIn,
 } from '../../admin/index.js';
 import type { Caller } from '../../auth/index.js';
-import type { Db } from '../../db/index.js';
+import { type Db, isConstraintViolation } from '../../db/index.js';
 import { ApiError } from '../../errors.js';
 import { COMPANY_DTO } from '../company-records.js';
 import { type AuditAction, type FieldChanges, fieldChangesOf, recordAudit } from './audit.js';
@@ -191,14 +191,18 @@ export function deleteCompanyWrite(db: Db, actor: WriteActor, company: StoredCom
       .select((eb) => eb.fn.countAll<number>().as('count'))
       .where('parent_id', '=', company.id)
       .executeTakeFirstOrThrow();
-    if (Number(children.count) > 0) {
-      throw invalid(
-        'resourceId',
-        `"${company.name}" has ${children.count} companies below it; delete or move them first`,
-      );
-    }
+    const hasChildren = (count: number | string) =>
+      invalid('resourceId', `"${company.name}" has ${count} companies below it; delete or move them first`);
+    if (Number(children.count) > 0) throw hasChildren(children.count);
     await trx.deleteFrom('credentials').where('company_id', '=', company.id).execute();
-    await trx.deleteFrom('companies').where('id', '=', company.id).execute();
+    // A child created since the count (another instance) makes the delete fail on the foreign key.
+    await trx
+      .deleteFrom('companies')
+      .where('id', '=', company.id)
+      .execute()
+      .catch((error: unknown) => {
+        throw isConstraintViolation(error, 'foreignKey') ? hasChildren('new') : error;
+      });
     await audited(trx, actor, 'delete', company.resource_id, fieldChangesOf(dtoOf(company, actor.now), null));
     return company.resource_id;
   });
