@@ -79,9 +79,7 @@ describe.each(DATABASE_KINDS)('the token endpoint on %s', (kind) => {
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toContain('no-store');
     expect(response.body).toMatchObject({ expires_in: 3600, token_type: 'Bearer', scope: 'api1' });
-    expect([...response.body.permissions].sort()).toEqual(
-      [PERMISSION.search, PERMISSION.export, PERMISSION.my, PERMISSION.get, ...LICENCE_READS].sort(),
-    );
+    expect([...response.body.permissions].sort()).toEqual(Object.values(PERMISSION).sort());
   });
 
   it('issues a token with HTTP Basic client authentication and scope omitted', async () => {
@@ -91,7 +89,9 @@ describe.each(DATABASE_KINDS)('the token endpoint on %s', (kind) => {
       fields: { grant_type: 'client_credentials' },
     });
     expect(response.status).toBe(200);
-    expect([...response.body.permissions].sort()).toEqual([PERMISSION.my, PERMISSION.get, ...LICENCE_READS].sort());
+    expect([...response.body.permissions].sort()).toEqual(
+      [PERMISSION.my, PERMISSION.get, PERMISSION.update, ...LICENCE_READS].sort(),
+    );
     const my = await callApi(server.baseUrl, '/api/companies/my', { token: response.body.access_token });
     expect(my.status).toBe(200);
   });

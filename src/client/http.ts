@@ -14,7 +14,7 @@ export interface Transport {
 }
 
 export interface HttpRequest {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Path under the base URL, with its leading slash. */
   path: string;
   headers?: Record<string, string>;

@@ -1,8 +1,10 @@
 // The wire contract (shared/api-contract.md) as schemas, types and constants, shared by server, client and web.
+export * from './api-clients.js';
 export * from './as-of.js';
 export * from './calendar-day.js';
 export * from './calendar-month.js';
 export * from './company-dto.js';
+export * from './company-writes.js';
 export * from './dashboard-api.js';
 export * from './envelope.js';
 export * from './export-columns.js';

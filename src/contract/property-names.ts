@@ -42,6 +42,11 @@ function renameKeys(value: unknown, keys: Map<string, string>): unknown {
   return out;
 }
 
+/** A body with the given property names matched case-insensitively (unknown keys kept, for validation to name). */
+export function renameKnownKeys(body: unknown, keys: readonly string[]): unknown {
+  return renameKeys(body, lookup([...keys]));
+}
+
 function mapArray(value: unknown, each: (item: unknown) => unknown): unknown {
   return Array.isArray(value) ? value.map(each) : value;
 }

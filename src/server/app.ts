@@ -3,7 +3,8 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { createKeyRing, tokenRoutes } from './auth/index.js';
 import { createCredentialLookup } from './cache/index.js';
-import { companyRoutes, exportRoutes, licenceRoutes } from './companies/index.js';
+import { clientRoutes } from './clients/index.js';
+import { companyRoutes, companyWriteRoutes, exportRoutes, licenceRoutes } from './companies/index.js';
 import type { ServerConfig } from './config.js';
 import { openStorage, type Storage } from './db/index.js';
 import { healthRoutes } from './health-routes.js';
@@ -82,6 +83,8 @@ export async function buildApp(config: ServerConfig, parts: AppParts = {}): Prom
   await exportRoutes(app, context);
   await licenceRoutes(app, context);
   await lookupRoutes(app, context);
+  await companyWriteRoutes(app, context);
+  await clientRoutes(app, context);
   await healthRoutes(app, context);
   await landingRoutes(app);
   return app;

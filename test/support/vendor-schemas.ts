@@ -19,6 +19,7 @@ interface OpenApiSchema {
 }
 
 interface OpenApiOperation {
+  requestBody?: { content: Record<string, { schema: OpenApiSchema }> };
   responses?: Record<string, { content?: Record<string, { schema?: OpenApiSchema }> }>;
 }
 
@@ -27,9 +28,10 @@ interface OpenApiDocument {
   components: { schemas: Record<string, OpenApiSchema> };
 }
 
-const DOCUMENT = JSON.parse(
+export const VENDOR_DOCUMENT = JSON.parse(
   readFileSync(new URL('../vendor-api/keepnet-reseller-subset.json', import.meta.url), 'utf8'),
 ) as OpenApiDocument;
+const DOCUMENT = VENDOR_DOCUMENT;
 
 const REF_PREFIX = '#/components/schemas/';
 const INT32 = { min: -(2 ** 31), max: 2 ** 31 - 1 };

@@ -8,6 +8,9 @@ import { type TypeCheck, TypeCompiler } from '@sinclair/typebox/compiler';
 import type { ValueError } from '@sinclair/typebox/errors';
 import { parse } from 'csv-parse/sync';
 import {
+  ClientCredentialDtoSchema,
+  ClientDtoSchema,
+  ClientPageSchema,
   CompanyDtoSchema,
   ErrorResultSchema,
   EXPORT_COLUMNS,
@@ -17,9 +20,11 @@ import {
   LicenseCheckSchema,
   LicenseExpiryDateSchema,
   LicenseLookupsSchema,
+  IdResultSchema,
   MyCompanyNodeSchema,
   SearchPageSchema,
   ServiceResultSchema,
+  SystemRoleDtoSchema,
 } from '../../src/contract/index.js';
 import { loadWorkbook, sheetTexts } from './spreadsheet-readers.js';
 import { vendorResponseSchemaOf, vendorViolationsOf } from './vendor-schemas.js';
@@ -47,6 +52,11 @@ export const WIRE_CHECKS = {
   licenseExpiryDateResult: TypeCompiler.Compile(closed(ServiceResultSchema(LicenseExpiryDateSchema))),
   currentTimeResult: TypeCompiler.Compile(closed(ServiceResultSchema(Type.String({ format: 'date-time' })))),
   licenseLookupsResult: TypeCompiler.Compile(closed(ServiceResultSchema(LicenseLookupsSchema))),
+  idResult: TypeCompiler.Compile(closed(ServiceResultSchema(IdResultSchema))),
+  rolesResult: TypeCompiler.Compile(closed(ServiceResultSchema(Type.Array(SystemRoleDtoSchema)))),
+  clientCredentialResult: TypeCompiler.Compile(closed(ServiceResultSchema(ClientCredentialDtoSchema))),
+  clientResult: TypeCompiler.Compile(closed(ServiceResultSchema(ClientDtoSchema))),
+  clientPageResult: TypeCompiler.Compile(closed(ServiceResultSchema(ClientPageSchema))),
 } as const;
 
 export type WireCheckName = keyof typeof WIRE_CHECKS;
@@ -96,6 +106,23 @@ const SEARCH_PATH = '/api/companies/search';
 const EXPORT_PATH = '/api/companies/search/export';
 const COMPANY_PATH = /^\/api\/companies\/[^/]+$/;
 const LICENSE_CHECK_PATH = /^\/api\/companies\/[^/]+\/license-check$/;
+const CLIENTS_PATH = '/api/companies/clients';
+const CLIENT_PATH = /^\/api\/companies\/clients\/[^/]+$/;
+const CLIENT_EXPORT_PATH = '/api/companies/clients/search/export';
+
+/** contract §10: the writes and the customer API clients' routes (a 200 client export is a file). */
+function writeCheckFor(method: string, pathname: string): WireCheckName | undefined {
+  if (method === 'GET' && pathname === '/api/roles') return 'rolesResult';
+  if (method === 'GET' && pathname === `${CLIENTS_PATH}/generate-client-credentials`) return 'clientCredentialResult';
+  if (method === 'POST' && pathname === `${CLIENTS_PATH}/search`) return 'clientPageResult';
+  if (method === 'POST' && pathname === CLIENT_EXPORT_PATH) return undefined;
+  if (method === 'GET' && CLIENT_PATH.test(pathname)) return 'clientResult';
+  if (method === 'POST' && (pathname === CLIENTS_PATH || pathname === '/api/companies')) return 'idResult';
+  if ((method === 'PUT' || method === 'DELETE') && (CLIENT_PATH.test(pathname) || COMPANY_PATH.test(pathname))) {
+    return 'idResult';
+  }
+  return undefined;
+}
 
 /**
  * The check a JSON response of the API must pass, by route and status (contract §2: every JSON response of /api/*
@@ -105,6 +132,8 @@ export function wireCheckFor(method: string, pathname: string, status: number): 
   if (!pathname.startsWith('/api/')) return undefined;
   if (status >= 400) return 'errorResult';
   if (status !== 200) return undefined;
+  const writeCheck = writeCheckFor(method, pathname);
+  if (writeCheck !== undefined || pathname.startsWith(CLIENTS_PATH)) return writeCheck;
   if (method === 'POST' && pathname === SEARCH_PATH) return 'searchResult';
   if (method === 'GET' && pathname === '/api/companies/my') return 'myCompaniesResult';
   if (method === 'GET' && LICENSE_CHECK_PATH.test(pathname)) return 'licenseCheckResult';

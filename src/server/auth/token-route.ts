@@ -15,6 +15,7 @@ import {
 import type { ServerContext } from '../server-context.js';
 import { findCredential } from './caller.js';
 import { type FailureReservation, reserveFailure } from './failed-token-limits.js';
+import { isAddressAllowed } from './ip-allow-list.js';
 import { createSecretCheckQueue, type SecretCheckQueue } from './secret-check-queue.js';
 import { verifySecret } from './secrets.js';
 import { OAuthFailure, rateLimited, readTokenRequest } from './token-request.js';
@@ -48,8 +49,13 @@ async function issueToken(
     await reservation.release();
     throw rateLimited(1);
   }
-  if (!credential || !isSecretRight || credential.isDisabled) {
-    const body = { error: 'invalid_client', error_description: 'Unknown client, wrong secret, or disabled client.' };
+  const isAddressRefused =
+    credential?.allowedIpAddresses != null && !isAddressAllowed(credential.allowedIpAddresses, request.ip);
+  if (!credential || !isSecretRight || credential.isDisabled || isAddressRefused) {
+    const body = {
+      error: 'invalid_client',
+      error_description: 'Unknown client, wrong secret, disabled client, or an address the client may not use.',
+    };
     throw client.isBasic
       ? new OAuthFailure(401, body, { 'www-authenticate': 'Basic realm="lapse"' })
       : new OAuthFailure(400, body);

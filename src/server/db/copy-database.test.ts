@@ -47,6 +47,21 @@ async function fillSource(db: Db): Promise<void> {
       is_disabled: 0,
       created_at: 1,
       description: null,
+      resource_id: 'cred00000001',
+      name: 'Billing script',
+      has_ip_address_restriction: 1,
+      allowed_ip_addresses: '["10.0.0.0/8"]',
+    })
+    .execute();
+  await db
+    .insertInto('company_audit')
+    .values({
+      company_resource_id: 'reseller0001',
+      action: 'update',
+      client_id: 'client-1',
+      caller_company_resource_id: 'root00000000',
+      at: 4,
+      changes: '{"name":{"from":"a","to":"b"}}',
     })
     .execute();
   await db
@@ -66,6 +81,7 @@ const TABLE_KEYS = {
   credentials: 'client_id',
   signing_keys: 'kid',
   rate_limit_buckets: 'bucket_key',
+  company_audit: 'id',
 } as const;
 
 async function readEverything(location: string) {
@@ -128,6 +144,7 @@ describe('copyDatabase from SQLite to PostgreSQL and back', () => {
         ['credentials', 1, 1],
         ['signing_keys', 1, 1],
         ['rate_limit_buckets', 1, 1],
+        ['company_audit', 1, 1],
       ]);
     }
     // The checksum is computed the same way on both databases, so all three agree.

@@ -23,6 +23,7 @@ const COPY_ORDER: { [table in TableName]: readonly string[] } = {
   credentials: ['client_id'],
   signing_keys: ['kid'],
   rate_limit_buckets: ['bucket_key'],
+  company_audit: ['id'],
 };
 
 export interface TableCopyReport {
@@ -138,6 +139,7 @@ async function checksumTable(db: AnyDb, table: TableName, batchSize: number): Pr
 async function finishTarget(target: DialectConnection): Promise<void> {
   const db = target.db as Kysely<unknown>;
   await target.adapter.resetIdentity(db, 'companies', 'id');
+  await target.adapter.resetIdentity(db, 'company_audit', 'id');
   await target.adapter.settleAfterCopy(db);
 }
 

@@ -1,6 +1,7 @@
 // The database: storage (a migrated database and how the server reads it), the dialect adapter chosen from a
 // location, the schema and the SQL that is the same on both databases (licence rules, tree paths, folded text).
 export * from './availability.js';
+export * from './constraint-violations.js';
 export * from './copy-database.js';
 export * from './dialect.js';
 export * from './fold-text.js';

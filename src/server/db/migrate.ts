@@ -4,11 +4,13 @@ import type { DialectAdapter } from './dialect.js';
 import * as initial from './migrations/001-initial.js';
 import * as companyProfile from './migrations/002-company-profile.js';
 import * as signingKeyRing from './migrations/003-signing-key-ring.js';
+import * as companyWrites from './migrations/005-company-writes.js';
 
 const MIGRATIONS = {
   '001-initial': initial,
   '002-company-profile': companyProfile,
   '003-signing-key-ring': signingKeyRing,
+  '005-company-writes': companyWrites,
 };
 
 /** Every migration, in the order they apply. */

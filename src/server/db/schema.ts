@@ -72,6 +72,26 @@ export interface CredentialsTable {
   is_disabled: number;
   created_at: number;
   description: string | null;
+  // migration 005: customer API clients (contract §10).
+  /** Null only for a moment inside migration 005; every credential has one. */
+  resource_id: string | null;
+  name: string | null;
+  has_ip_address_restriction: ColumnType<number, number | undefined, number>;
+  /** JSON array of addresses and CIDR ranges. */
+  allowed_ip_addresses: ColumnType<string, string | undefined, string>;
+}
+
+/** One write of a company over the API (contract §10): who, when, and each field's old and new value. */
+export interface CompanyAuditTable {
+  id: Generated<number>;
+  company_resource_id: string;
+  /** 'create', 'update' or 'delete'. */
+  action: string;
+  client_id: string;
+  caller_company_resource_id: string;
+  at: number;
+  /** JSON object: CompanyDto field -> { from, to }. */
+  changes: string;
 }
 
 export interface SigningKeysTable {
@@ -99,4 +119,5 @@ export interface LapseDatabase {
   credentials: CredentialsTable;
   signing_keys: SigningKeysTable;
   rate_limit_buckets: RateLimitBucketsTable;
+  company_audit: CompanyAuditTable;
 }
