@@ -1,7 +1,5 @@
 // The CLI's edges without a server: --where expressions, --within, integer flags, the day D, configuration
 // precedence, the environment and the exit-code table.
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,8 +22,7 @@ import {
 import { AsOfError, renewalDayOf, resolveAsOf } from '../src/contract/index.js';
 import { AdminError } from '../src/server/admin/index.js';
 import { CopyRefusedError } from '../src/server/db/copy-database.js';
-
-const ROOT = new URL('..', import.meta.url).pathname;
+import { requireBuiltCli, runCli } from './support/cli-process.js';
 
 describe('--where', () => {
   it('parses word and symbol operators, canonical field names and quoted values', () => {
@@ -217,33 +214,15 @@ describe('exit codes', () => {
   });
 });
 
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 /** The built CLI (npm run build) in an environment of the test's own: nothing from the machine running it. */
-function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [join(ROOT, 'bin/lapse.js'), ...args],
-      // A command that wrongly accepted its flags would start a server: the timeout ends it.
-      { env: { PATH: process.env.PATH ?? '', HOME: workDir, ...env }, timeout: 30_000, cwd: workDir },
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
+const lapse = (args: string[], env: Record<string, string> = {}) =>
+  runCli(args, { home: workDir, env, timeoutMs: 30_000 });
 
 let workDir: string;
 
 describe('the built CLI on bad input', () => {
   beforeAll(async () => {
-    if (!existsSync(join(ROOT, 'dist/src/cli/main.js'))) throw new Error('run `npm run build` first');
+    requireBuiltCli();
     workDir = await mkdtemp(join(tmpdir(), 'lapse-cli-parsing-'));
   });
   afterAll(() => rm(workDir, { recursive: true, force: true }));
@@ -272,7 +251,7 @@ describe('the built CLI on bad input', () => {
   ])(
     '$args.0 $args.1 $args.2 … refuses the value with exit 2 and "expected a whole number $range"',
     async ({ args, range }) => {
-      const result = await runCli(args, client);
+      const result = await lapse(args, client);
       expect(result.code).toBe(2);
       expect(result.stdout).toBe('');
       expect(result.stderr.split('\n')[0]).toMatch(/^error: option '--[a-z-]+ <\w+>' argument '.*' is invalid\. /);
@@ -317,12 +296,12 @@ describe('the built CLI on bad input', () => {
       message: 'LAPSE_EXPORT_STALL_TIMEOUT_MS is "0": expected a whole number, 1 or more',
     },
   ])('lapse serve refuses $variable=$value with exit 2 and one line', async ({ variable, value, message }) => {
-    const result = await runCli(['serve', '--database', ':memory:'], { [variable]: value });
+    const result = await lapse(['serve', '--database', ':memory:'], { [variable]: value });
     expect(result).toEqual({ code: 2, stdout: '', stderr: `lapse serve: ${message}\n` });
   });
 
   it('lapse serve refuses an unknown log level with exit 2 and one line', async () => {
-    const result = await runCli(['serve', '--database', ':memory:', '--log-level', 'loud']);
+    const result = await lapse(['serve', '--database', ':memory:', '--log-level', 'loud']);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^lapse serve: log level must be one of .*, not "loud"\n$/);
   });
@@ -334,21 +313,21 @@ describe('the built CLI on bad input', () => {
   ])(
     'lapse $args.0 refuses a bad day or zone with exit 2 and one line naming the command',
     async ({ args, message }) => {
-      const result = await runCli(args, client);
+      const result = await lapse(args, client);
       expect(result).toEqual({ code: 2, stdout: '', stderr: `lapse ${args[0]}: ${message}\n` });
     },
   );
 
   it('names what is missing in one line, exit 2, for the reseller commands and the dashboard', async () => {
     for (const command of ['expired', 'whoami', 'ui']) {
-      const result = await runCli([command]);
+      const result = await lapse([command]);
       expect(result.code).toBe(2);
       expect(result.stderr).toMatch(new RegExp(`^lapse ${command}: missing LAPSE_BASE_URL.*\n$`));
     }
   });
 
   it('exits 5 with one line when the server cannot be reached', async () => {
-    const result = await runCli(['whoami'], client);
+    const result = await lapse(['whoami'], client);
     expect(result.code).toBe(5);
     expect(result.stderr).toMatch(/^lapse whoami: [^\n]+\n$/);
   });

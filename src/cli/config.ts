@@ -9,6 +9,8 @@ import { UsageError } from './exit-codes.js';
 
 export interface ClientConfig {
   baseUrl: string;
+  /** Where the base URL was set, for messages: "--base-url", "LAPSE_BASE_URL" or the config file. */
+  baseUrlSource: string;
   clientId: string;
   clientSecret: string;
   companyId: string | undefined;
@@ -78,7 +80,10 @@ export function clockFrom(env: Environment): () => number {
 
 export async function loadClientConfig(flags: ConfigFlags, env: Environment): Promise<ClientConfig> {
   const file = await readConfigFile(flags.config ?? defaultConfigPath(env), flags.config !== undefined);
+  const configPath = flags.config ?? defaultConfigPath(env);
   const baseUrl = flags.baseUrl ?? (env.LAPSE_BASE_URL || file.baseUrl);
+  const baseUrlSource =
+    flags.baseUrl !== undefined ? '--base-url' : env.LAPSE_BASE_URL ? 'LAPSE_BASE_URL' : `baseUrl in ${configPath}`;
   const clientId = env.LAPSE_CLIENT_ID || file.clientId;
   const clientSecret = env.LAPSE_CLIENT_SECRET || file.clientSecret;
   const missing = [
@@ -87,12 +92,13 @@ export async function loadClientConfig(flags: ConfigFlags, env: Environment): Pr
     ...(clientSecret ? [] : ['LAPSE_CLIENT_SECRET']),
   ];
   if (missing.length > 0 || !baseUrl || !clientId || !clientSecret) {
-    throw new UsageError(`missing ${missing.join(', ')}: set them in the environment or in ${defaultConfigPath(env)}`);
+    throw new UsageError(`missing ${missing.join(', ')}: set them in the environment or in ${configPath}`);
   }
   if (!/^https?:\/\//i.test(baseUrl))
-    throw new UsageError(`base URL must start with http:// or https:// (got "${baseUrl}")`);
+    throw new UsageError(`${baseUrlSource}: the base URL must start with http:// or https:// (got "${baseUrl}")`);
   return {
     baseUrl,
+    baseUrlSource,
     clientId,
     clientSecret,
     companyId: flags.company ?? (env.LAPSE_COMPANY_ID || file.companyId),

@@ -9,7 +9,8 @@ import { createTokenCache } from './token.js';
 
 export type { Companies, ExportFile, ExportRequest, SearchRequest } from './companies.js';
 export * from './errors.js';
-export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
+export { isConnectFailure } from './http.js';
+export { DEFAULT_RETRY_POLICY, type RetryNotice, type RetryPolicy } from './retry-policy.js';
 export type {
   ChosenStrategy,
   LicenceListings,

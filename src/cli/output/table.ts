@@ -1,5 +1,5 @@
-// The human view of a listing: one row per company with its renewal date and how many days overdue or left.
-import Table from 'cli-table3';
+// The human view of a listing: one line per company, columns aligned and fitted to the terminal's width (names
+// are cut with "…" first), and a footer that says what the listing is.
 import {
   type CalendarDay,
   daysBetween,
@@ -22,21 +22,76 @@ function usersOverLimit(company: SearchCompanyDto): string {
   return `${company.targetUserCount} / ${limit}`;
 }
 
-export function renderTable(companies: readonly SearchCompanyDto[], asOf: CalendarDay): string {
-  const table = new Table({
-    head: ['Company', 'Company ID', 'Reseller', 'Renewal date', 'Days', 'Users / limit'],
-    style: { head: [], border: [] },
-  });
-  for (const company of companies) {
-    const renewalDay = renewalDayOf(company.licenseEndDate);
-    table.push([
-      company.companyName,
-      company.companyResourceId,
-      company.resellerName ?? '',
-      renewalDay ?? '',
-      describeDaysLeft(renewalDay, asOf),
-      usersOverLimit(company),
-    ]);
+interface Column {
+  head: string;
+  cell(company: SearchCompanyDto, asOf: CalendarDay): string;
+  isRightAligned?: boolean;
+  /** Names give way first when the table is wider than the terminal, down to this many characters. */
+  shrinksTo?: number;
+}
+
+const COLUMNS: readonly Column[] = [
+  { head: 'Company', cell: (company) => company.companyName, shrinksTo: 12 },
+  { head: 'Company ID', cell: (company) => company.companyResourceId },
+  { head: 'Reseller', cell: (company) => company.resellerName ?? '', shrinksTo: 8 },
+  { head: 'Renewal date', cell: (company) => renewalDayOf(company.licenseEndDate) ?? '' },
+  {
+    head: 'Days',
+    cell: (company, asOf) => describeDaysLeft(renewalDayOf(company.licenseEndDate), asOf),
+    isRightAligned: true,
+  },
+  { head: 'Users / limit', cell: usersOverLimit, isRightAligned: true },
+];
+
+const GAP = '  ';
+
+/** Characters as a terminal counts them, near enough: code points, not UTF-16 units. */
+const lengthOf = (text: string) => [...text].length;
+
+function fitCell(text: string, width: number, isRightAligned: boolean | undefined): string {
+  const length = lengthOf(text);
+  if (length > width) return `${[...text].slice(0, Math.max(0, width - 1)).join('')}…`;
+  const padding = ' '.repeat(width - length);
+  return isRightAligned ? padding + text : text + padding;
+}
+
+/** Column widths: each as wide as its widest cell, then the names narrowed until the line fits `maxWidth`. */
+function columnWidths(rows: readonly string[][], maxWidth: number | undefined): number[] {
+  const widths = COLUMNS.map((column, index) =>
+    Math.max(lengthOf(column.head), ...rows.map((row) => lengthOf(row[index] ?? ''))),
+  );
+  if (maxWidth === undefined) return widths;
+  let excess = widths.reduce((sum, width) => sum + width, 0) + GAP.length * (widths.length - 1) - maxWidth;
+  while (excess > 0) {
+    // Narrow the widest name that may still give way, one character at a time.
+    let widest = -1;
+    COLUMNS.forEach((column, index) => {
+      const floor = column.shrinksTo;
+      const width = widths[index] ?? 0;
+      if (floor !== undefined && width > floor && (widest < 0 || width > (widths[widest] ?? 0))) widest = index;
+    });
+    if (widest < 0) break;
+    widths[widest] = (widths[widest] ?? 0) - 1;
+    excess--;
   }
-  return `${table.toString()}\n`;
+  return widths;
+}
+
+export interface TableOptions {
+  /** The terminal's width in characters; no limit when absent (a file, a pipe without $COLUMNS). */
+  width?: number | undefined;
+}
+
+export function renderTable(
+  companies: readonly SearchCompanyDto[],
+  asOf: CalendarDay,
+  options: TableOptions = {},
+): string {
+  const rows = companies.map((company) => COLUMNS.map((column) => column.cell(company, asOf)));
+  const widths = columnWidths(rows, options.width);
+  const line = (cells: readonly string[]) =>
+    COLUMNS.map((column, index) => fitCell(cells[index] ?? '', widths[index] ?? 0, column.isRightAligned))
+      .join(GAP)
+      .trimEnd();
+  return `${[line(COLUMNS.map((column) => column.head)), ...rows.map(line)].join('\n')}\n`;
 }
