@@ -28,7 +28,8 @@ async function statOrUndefined(path: string, follow: boolean): Promise<Stats | u
   try {
     return follow ? await stat(path) : await lstat(path);
   } catch (error) {
-    if (codeOf(error) === 'ENOENT') return undefined;
+    // ENOTDIR: a file where a directory should be, reported as such by the directory check.
+    if (codeOf(error) === 'ENOENT' || codeOf(error) === 'ENOTDIR') return undefined;
     throw new UsageError(`--output ${path}: ${(error as Error).message}`);
   }
 }
@@ -59,11 +60,14 @@ async function assertDirectoryWritable(named: string, directory: string): Promis
  * Checks `output` and says how it will be written. Called before the first request, so a path that cannot be
  * written fails at once instead of after the whole listing was fetched.
  */
+/** Names of the process's own stdout: written as stdout, since a socket behind it cannot be reopened. */
+const STDOUT_NAMES = new Set(['-', '/dev/stdout', '/dev/fd/1', '/proc/self/fd/1']);
+
 export async function resolveDestination(
   output: string | undefined,
   rules: DestinationRules = {},
 ): Promise<Destination> {
-  if (output === undefined || output === '-') return STDOUT;
+  if (output === undefined || STDOUT_NAMES.has(output)) return STDOUT;
   if (output === '') throw new UsageError('--output: empty file name (use - for stdout)');
   const stats = await statOrUndefined(output, true);
   if (stats?.isDirectory()) throw new UsageError(`--output ${output}: is a directory`);

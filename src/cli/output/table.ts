@@ -28,19 +28,21 @@ interface Column {
   isRightAligned?: boolean;
   /** Names give way first when the table is wider than the terminal, down to this many characters. */
   shrinksTo?: number;
+  /** When narrowed names are still too wide, columns are left out, lowest rank first. */
+  dropRank?: number;
 }
 
 const COLUMNS: readonly Column[] = [
-  { head: 'Company', cell: (company) => company.companyName, shrinksTo: 12 },
+  { head: 'Company', cell: (company) => company.companyName, shrinksTo: 10 },
   { head: 'Company ID', cell: (company) => company.companyResourceId },
-  { head: 'Reseller', cell: (company) => company.resellerName ?? '', shrinksTo: 8 },
+  { head: 'Reseller', cell: (company) => company.resellerName ?? '', shrinksTo: 6, dropRank: 1 },
   { head: 'Renewal date', cell: (company) => renewalDayOf(company.licenseEndDate) ?? '' },
   {
     head: 'Days',
     cell: (company, asOf) => describeDaysLeft(renewalDayOf(company.licenseEndDate), asOf),
     isRightAligned: true,
   },
-  { head: 'Users / limit', cell: usersOverLimit, isRightAligned: true },
+  { head: 'Users / limit', cell: usersOverLimit, isRightAligned: true, dropRank: 2 },
 ];
 
 const GAP = '  ';
@@ -55,26 +57,38 @@ function fitCell(text: string, width: number, isRightAligned: boolean | undefine
   return isRightAligned ? padding + text : text + padding;
 }
 
-/** Column widths: each as wide as its widest cell, then the names narrowed until the line fits `maxWidth`. */
-function columnWidths(rows: readonly string[][], maxWidth: number | undefined): number[] {
-  const widths = COLUMNS.map((column, index) =>
-    Math.max(lengthOf(column.head), ...rows.map((row) => lengthOf(row[index] ?? ''))),
+const lineWidth = (widths: readonly number[]) =>
+  widths.reduce((sum, width) => sum + width, 0) + GAP.length * (widths.length - 1);
+
+/** Each column as wide as its widest cell, then the names narrowed, one character at a time, until `maxWidth`. */
+function narrowed(columns: readonly Column[], rows: readonly string[][], maxWidth: number | undefined): number[] {
+  const widths = columns.map((column) =>
+    Math.max(lengthOf(column.head), ...rows.map((row) => lengthOf(row[COLUMNS.indexOf(column)] ?? ''))),
   );
   if (maxWidth === undefined) return widths;
-  let excess = widths.reduce((sum, width) => sum + width, 0) + GAP.length * (widths.length - 1) - maxWidth;
-  while (excess > 0) {
-    // Narrow the widest name that may still give way, one character at a time.
+  for (let excess = lineWidth(widths) - maxWidth; excess > 0; excess--) {
     let widest = -1;
-    COLUMNS.forEach((column, index) => {
-      const floor = column.shrinksTo;
+    columns.forEach((column, index) => {
       const width = widths[index] ?? 0;
-      if (floor !== undefined && width > floor && (widest < 0 || width > (widths[widest] ?? 0))) widest = index;
+      if (column.shrinksTo !== undefined && width > column.shrinksTo && (widest < 0 || width > (widths[widest] ?? 0)))
+        widest = index;
     });
     if (widest < 0) break;
     widths[widest] = (widths[widest] ?? 0) - 1;
-    excess--;
   }
   return widths;
+}
+
+/** The columns shown and their widths: every column if the names can narrow enough, else fewer. */
+function layout(rows: readonly string[][], maxWidth: number | undefined): { columns: Column[]; widths: number[] } {
+  let columns = [...COLUMNS];
+  for (;;) {
+    const widths = narrowed(columns, rows, maxWidth);
+    const droppable = columns.filter((column) => column.dropRank !== undefined);
+    if (maxWidth === undefined || lineWidth(widths) <= maxWidth || droppable.length === 0) return { columns, widths };
+    const first = droppable.reduce((a, b) => ((a.dropRank ?? 0) <= (b.dropRank ?? 0) ? a : b));
+    columns = columns.filter((column) => column !== first);
+  }
 }
 
 export interface TableOptions {
@@ -88,9 +102,10 @@ export function renderTable(
   options: TableOptions = {},
 ): string {
   const rows = companies.map((company) => COLUMNS.map((column) => column.cell(company, asOf)));
-  const widths = columnWidths(rows, options.width);
+  const { columns, widths } = layout(rows, options.width);
   const line = (cells: readonly string[]) =>
-    COLUMNS.map((column, index) => fitCell(cells[index] ?? '', widths[index] ?? 0, column.isRightAligned))
+    columns
+      .map((column, index) => fitCell(cells[COLUMNS.indexOf(column)] ?? '', widths[index] ?? 0, column.isRightAligned))
       .join(GAP)
       .trimEnd();
   return `${[line(COLUMNS.map((column) => column.head)), ...rows.map(line)].join('\n')}\n`;
