@@ -106,9 +106,10 @@ export function isConnectFailure(error: unknown): boolean {
 
 function networkError(error: unknown, transport: Transport, request: HttpRequest): NetworkError {
   const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : '';
-  const message = isConnectFailure(error)
-    ? `cannot reach ${transport.baseUrl} (${reason})`
-    : `${request.method} ${request.path}: no complete response (${reason})`;
+  let message = `${request.method} ${request.path}: no complete response (${reason})`;
+  if (isConnectFailure(error)) message = `cannot reach ${transport.baseUrl} (${reason})`;
+  // fetch will not connect to the ports browsers block (6000, 6667, …), whatever listens there.
+  if (reason === 'bad port') message = `cannot use ${transport.baseUrl}: fetch refuses to connect to that port`;
   return new NetworkError(message, { cause: error });
 }
 
