@@ -246,6 +246,53 @@ describe.each(DATABASE_KINDS)('the CLI on %s', (kind) => {
     });
   });
 
+  describe('lapse companies --created-within', () => {
+    /** Created on a UTC day from D−N through D, newest first (ties by name, as every listing). */
+    async function createdTruth(days: number): Promise<string[]> {
+      const { path } = await server.storage.db
+        .selectFrom('companies')
+        .select('path')
+        .where('resource_id', '=', server.credentials.reseller.companyResourceId)
+        .executeTakeFirstOrThrow();
+      const rows = await server.storage.db
+        .selectFrom('companies')
+        .select(['resource_id', 'created_at'])
+        .where('path', '>', path)
+        .where('path', '<', `${path.slice(0, -1)}0`)
+        .where('created_at', '>=', dayStartUtc(addDays(SEED_TODAY, -days)))
+        .where('created_at', '<', dayStartUtc(addDays(SEED_TODAY, 1)))
+        .execute();
+      return rows.sort((a, b) => Number(b.created_at) - Number(a.created_at)).map((row) => row.resource_id);
+    }
+    const ids = (result: CliResult) =>
+      (JSON.parse(result.stdout) as { companies: { companyResourceId: string }[] }).companies.map(
+        (company) => company.companyResourceId,
+      );
+
+    it.each([
+      { modes: {}, strategy: 'server-filter' },
+      { modes: { createTimeIsDateFilter: true, rejectDateFilter: true }, strategy: 'full-scan' },
+      { modes: { createTimeIsDateFilter: true, ignoreDateFilter: true }, strategy: 'full-scan' },
+    ])('lists the companies created in the last N days, newest first, with $strategy', async ({ modes, strategy }) => {
+      const expected = await createdTruth(365);
+      expect(expected.length).toBeGreaterThan(1);
+      const proxy = await startFaultProxy(server.baseUrl, modes);
+      try {
+        const result = await lapse(['companies', '--created-within', '365d', '--format', 'json', '--page-size', '50'], {
+          LAPSE_BASE_URL: proxy.baseUrl,
+        });
+        expect(result.code, result.stderr).toBe(0);
+        expect(ids(result)).toEqual(expected);
+        expect(JSON.parse(result.stdout).strategy).toBe(strategy);
+      } finally {
+        await proxy.close();
+      }
+      const table = await lapse(['companies', '--created-within', '365d', '--limit', '2']);
+      expect(table.stdout.split('\n')[0]).toMatch(/^Company +Company ID +Created +Reseller/);
+      expect(table.stdout).toContain(`2 of ${expected.length} companies`);
+    });
+  });
+
   describe('the table', () => {
     it('fits $COLUMNS, cuts names with …, draws no rules, and ends with a footer on stdout', async () => {
       const expected = await expiredTruth();

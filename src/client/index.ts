@@ -13,6 +13,7 @@ export { isConnectFailure } from './http.js';
 export { DEFAULT_RETRY_POLICY, type RetryNotice, type RetryPolicy } from './retry-policy.js';
 export type {
   ChosenStrategy,
+  CreatedWithinOptions,
   LicenceListings,
   Listing,
   ListingOptions,

@@ -10,7 +10,11 @@ export function limitRows<T>(rows: readonly T[], limit: number | undefined): rea
   return limit === undefined ? rows : rows.slice(0, limit);
 }
 
-export async function reportListing(context: CommandContext, listing: Listing): Promise<void> {
+export async function reportListing(
+  context: CommandContext,
+  listing: Listing,
+  options: { showCreated?: boolean } = {},
+): Promise<void> {
   context.progress.stop();
   for (const warning of listing.warnings) context.warn(warning);
   const companies = limitRows(listing.companies, context.limit);
@@ -25,6 +29,7 @@ export async function reportListing(context: CommandContext, listing: Listing): 
     process.stderr.write(`${describeListing(companies.length, description).join('\n')}\n`);
   }
   await writeCompanyList(context.target, {
+    ...options,
     companies,
     description,
     header: {

@@ -42,6 +42,8 @@ export interface CompanyListOutput {
   description: ListingDescription;
   /** The JSON document's fields before `count` and `companies`, in order. */
   header: Record<string, unknown>;
+  /** The table shows each company's creation day. */
+  showCreated?: boolean;
 }
 
 async function* rowsOf(companies: readonly SearchCompanyDto[]): AsyncGenerator<SearchCompanyDto> {
@@ -84,7 +86,10 @@ export async function writeCompanyList(target: OutputTarget, list: CompanyListOu
       return writeOutput(target.destination, `${JSON.stringify(document, null, 2)}\n`);
     }
     case 'table': {
-      const table = renderTable(list.companies, list.description.asOf, { width: target.width });
+      const table = renderTable(list.companies, list.description.asOf, {
+        width: target.width,
+        showCreated: list.showCreated,
+      });
       const footer = describeListing(list.companies.length, list.description);
       return writeOutput(target.destination, `${table}\n${footer.join('\n')}\n`);
     }

@@ -30,11 +30,14 @@ interface Column {
   shrinksTo?: number;
   /** When narrowed names are still too wide, columns are left out, lowest rank first. */
   dropRank?: number;
+  /** Shown only when asked for (the creation day, for a listing of recently created companies). */
+  isOptional?: boolean;
 }
 
 const COLUMNS: readonly Column[] = [
   { head: 'Company', cell: (company) => company.companyName, shrinksTo: 10 },
   { head: 'Company ID', cell: (company) => company.companyResourceId },
+  { head: 'Created', cell: (company) => renewalDayOf(company.createTime) ?? '', isOptional: true },
   { head: 'Reseller', cell: (company) => company.resellerName ?? '', shrinksTo: 6, dropRank: 1 },
   { head: 'Renewal date', cell: (company) => renewalDayOf(company.licenseEndDate) ?? '' },
   {
@@ -80,8 +83,9 @@ function narrowed(columns: readonly Column[], rows: readonly string[][], maxWidt
 }
 
 /** The columns shown and their widths: every column if the names can narrow enough, else fewer. */
-function layout(rows: readonly string[][], maxWidth: number | undefined): { columns: Column[]; widths: number[] } {
-  let columns = [...COLUMNS];
+function layout(rows: readonly string[][], options: TableOptions): { columns: Column[]; widths: number[] } {
+  const maxWidth = options.width;
+  let columns = COLUMNS.filter((column) => !column.isOptional || options.showCreated);
   for (;;) {
     const widths = narrowed(columns, rows, maxWidth);
     const droppable = columns.filter((column) => column.dropRank !== undefined);
@@ -94,6 +98,8 @@ function layout(rows: readonly string[][], maxWidth: number | undefined): { colu
 export interface TableOptions {
   /** The terminal's width in characters; no limit when absent (a file, a pipe without $COLUMNS). */
   width?: number | undefined;
+  /** Add the day each company was created. */
+  showCreated?: boolean | undefined;
 }
 
 export function renderTable(
@@ -102,7 +108,7 @@ export function renderTable(
   options: TableOptions = {},
 ): string {
   const rows = companies.map((company) => COLUMNS.map((column) => column.cell(company, asOf)));
-  const { columns, widths } = layout(rows, options.width);
+  const { columns, widths } = layout(rows, options);
   const line = (cells: readonly string[]) =>
     columns
       .map((column, index) => fitCell(cells[COLUMNS.indexOf(column)] ?? '', widths[index] ?? 0, column.isRightAligned))
