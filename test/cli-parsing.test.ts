@@ -187,6 +187,73 @@ describe('configuration', () => {
       /LAPSE_BASE_URL.*LAPSE_CLIENT_ID/,
     );
   });
+
+  /** A private config file of the test's own, holding `document`. */
+  async function configFile(name: string, document: unknown): Promise<string> {
+    const file = join(dir, name);
+    await writeFile(file, JSON.stringify(document));
+    await chmod(file, 0o600);
+    return file;
+  }
+
+  it('refuses an unknown key or a value that is not text, naming the key and the file', async () => {
+    const typo = await configFile('typo.json', { baseUrl: 'http://x.example', clientSecrt: 's' });
+    await expect(loadClientConfig({ config: typo }, {})).rejects.toThrow(
+      new UsageError(
+        `config file ${typo}: unknown key "clientSecrt" (known: baseUrl, clientId, clientSecret, companyId, profiles)`,
+      ),
+    );
+    const nested = await configFile('nested.json', { profiles: { acme: { clientid: 'x' } } });
+    await expect(loadClientConfig({ config: nested }, {})).rejects.toThrow(
+      `config file ${nested}: unknown key "profiles.acme.clientid"`,
+    );
+    const number = await configFile('number.json', { clientId: 42 });
+    await expect(loadClientConfig({ config: number }, {})).rejects.toThrow(
+      `config file ${number}: "clientId" must be a string`,
+    );
+  });
+
+  it('names the file --config gave in what is missing, and a missing --config file', async () => {
+    const partial = await configFile('partial.json', { baseUrl: 'http://x.example' });
+    await expect(loadClientConfig({ config: partial }, {})).rejects.toThrow(
+      new UsageError(`missing LAPSE_CLIENT_ID, LAPSE_CLIENT_SECRET: set them in the environment or in ${partial}`),
+    );
+    await expect(loadClientConfig({ config: join(dir, 'absent.json') }, {})).rejects.toThrow(
+      `config file ${join(dir, 'absent.json')} not found`,
+    );
+  });
+
+  it('takes a profile from --profile or LAPSE_PROFILE over the environment, the top level beneath it', async () => {
+    const file = await configFile('profiles.json', {
+      baseUrl: 'http://shared.example',
+      clientId: 'top-id',
+      clientSecret: 'top-secret',
+      profiles: {
+        acme: { clientId: 'acme-id', clientSecret: 'acme-secret', companyId: 'AcmeCompany1' },
+        other: { baseUrl: 'http://other.example', clientId: 'other-id', clientSecret: 'other-secret' },
+      },
+    });
+    const env = { LAPSE_CLIENT_ID: 'env-id', LAPSE_CLIENT_SECRET: 'env-secret' };
+    expect(await loadClientConfig({ config: file }, env)).toMatchObject({ clientId: 'env-id', profile: undefined });
+    expect(await loadClientConfig({ config: file, profile: 'acme' }, env)).toMatchObject({
+      baseUrl: 'http://shared.example',
+      clientId: 'acme-id',
+      clientSecret: 'acme-secret',
+      companyId: 'AcmeCompany1',
+      profile: 'acme',
+    });
+    expect(await loadClientConfig({ config: file }, { ...env, LAPSE_PROFILE: 'other' })).toMatchObject({
+      baseUrl: 'http://other.example',
+      baseUrlSource: `baseUrl in ${file}, profile other`,
+      clientId: 'other-id',
+    });
+    expect(await loadClientConfig({ config: file, profile: 'acme', company: 'FlagCompany1' }, env)).toMatchObject({
+      companyId: 'FlagCompany1',
+    });
+    await expect(loadClientConfig({ config: file, profile: 'nope' }, env)).rejects.toThrow(
+      new UsageError(`config file ${file} has no profile "nope" (profiles: acme, other)`),
+    );
+  });
 });
 
 describe('exit codes', () => {

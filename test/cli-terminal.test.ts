@@ -70,6 +70,14 @@ describe('failures a person can act on, without a server', () => {
     );
   });
 
+  it('names the credential variables and the config file in the help of every client command', async () => {
+    for (const command of ['expired', 'renewals', 'over-limit', 'companies', 'export', 'whoami', 'ui']) {
+      const help = await runCli([command, '--help'], { home: workDir });
+      expect(help.stdout, command).toMatch(/LAPSE_CLIENT_ID\s+and\s+LAPSE_CLIENT_SECRET/);
+      expect(help.stdout, command).toContain('--profile');
+    }
+  });
+
   it.each([
     { args: ['expired', '--bogus'], first: "error: unknown option '--bogus'", usage: 'lapse expired [options]' },
     {
@@ -121,6 +129,44 @@ describe.each(DATABASE_KINDS)('with a server on %s', (kind) => {
     expect(result.output).toMatch(/server-filter: page \d+ of \d+, \d+ rows? read/);
     expect(result.output).not.toContain('kept');
     expect(JSON.parse(await readFile(output, 'utf8')).count).toBeGreaterThan(10);
+  });
+
+  it('keeps accounts as profiles: lapse config set and list, then --profile', async () => {
+    const home = join(workDir, `profiles-${kind}`);
+    await mkdir(home);
+    const { reseller, subReseller } = server.credentials;
+    const run = (args: string[], env: Record<string, string> = {}) =>
+      runCli(args, { home, env: { LAPSE_NOW: PINNED_NOW, ...env } });
+    expect((await run(['config', 'set', 'baseUrl', server.baseUrl])).code).toBe(0);
+    for (const [name, credential] of [
+      ['main', reseller],
+      ['sub', subReseller],
+    ] as const) {
+      expect((await run(['config', 'set', 'clientId', credential.clientId, '--profile', name])).code).toBe(0);
+      const secret = await new Promise<number>((resolve) => {
+        const child = spawnCli(['config', 'set', 'clientSecret', '--profile', name], { home, stdin: 'pipe' });
+        child.child.stdin?.end(`${credential.clientSecret}\n`);
+        void child.exited.then((code) => resolve(code ?? -1));
+      });
+      expect(secret).toBe(0);
+    }
+    const file = join(home, 'xdg', 'lapse', 'config.json');
+    const list = await run(['config', 'list']);
+    expect(list.stdout).toBe(
+      `${file}\n(top level)  baseUrl=${server.baseUrl}\n` +
+        `main         clientId=${reseller.clientId}  clientSecret=(set)\n` +
+        `sub          clientId=${subReseller.clientId}  clientSecret=(set)\n`,
+    );
+    expect(list.stdout).not.toContain(reseller.clientSecret);
+    const whoami = async (args: string[], env: Record<string, string> = {}) =>
+      JSON.parse((await run(['whoami', '--format', 'json', ...args], env)).stdout).claims.client_id;
+    expect(await whoami(['--profile', 'main'])).toBe(reseller.clientId);
+    expect(await whoami([], { LAPSE_PROFILE: 'sub' })).toBe(subReseller.clientId);
+    const unchosen = await run(['whoami']);
+    expect(unchosen.code).toBe(2);
+    expect(unchosen.stderr).toBe(
+      `lapse whoami: missing LAPSE_CLIENT_ID, LAPSE_CLIENT_SECRET: set them in the environment or in ${file}, or choose a profile with --profile (main, sub)\n`,
+    );
   });
 
   describe('lapse ui', () => {

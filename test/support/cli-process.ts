@@ -73,12 +73,12 @@ export interface RunningCli {
   stop(): Promise<void>;
 }
 
-/** A long-running `lapse …` (the dashboard). */
-export function spawnCli(args: string[], run: CliRun): RunningCli {
+/** A long-running `lapse …` (the dashboard), or one the test writes to (`stdin: 'pipe'`). */
+export function spawnCli(args: string[], run: CliRun & { stdin?: 'ignore' | 'pipe' }): RunningCli {
   const child = spawn(process.execPath, [CLI, ...args], {
     env: environmentOf(run),
     cwd: run.cwd ?? run.home,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [run.stdin ?? 'ignore', 'pipe', 'pipe'],
   });
   let [stdout, stderr] = ['', ''];
   child.stdout?.on('data', (chunk: Buffer) => {

@@ -14,6 +14,7 @@ export interface ConnectionFlags {
   company?: string;
   config?: string;
   baseUrl?: string;
+  profile?: string;
 }
 
 export interface CommonFlags extends ConnectionFlags {
@@ -63,7 +64,8 @@ export function withConnectionOptions(command: Command): Command {
       '--config <file>',
       'JSON config file (default $XDG_CONFIG_HOME/lapse/config.json); the credential comes from LAPSE_CLIENT_ID and LAPSE_CLIENT_SECRET or this file',
     )
-    .option('--base-url <url>', 'API base URL, without /api (default LAPSE_BASE_URL)');
+    .option('--base-url <url>', 'API base URL, without /api (default LAPSE_BASE_URL)')
+    .option('--profile <name>', "the config file's profile of this name: one vendor account (default LAPSE_PROFILE)");
 }
 
 export function withDayOptions(command: Command): Command {
@@ -103,7 +105,7 @@ export async function connect(
   environment: Environment,
 ): Promise<{ config: ClientConfig; client: LapseClient }> {
   const config = await loadClientConfig(
-    { config: flags.config, baseUrl: flags.baseUrl, company: flags.company },
+    { config: flags.config, baseUrl: flags.baseUrl, company: flags.company, profile: flags.profile },
     environment,
   );
   const onRetry = process.stderr.isTTY ? retryNotices(config, (line) => process.stderr.write(line)) : undefined;
