@@ -13,11 +13,13 @@ import type { Environment } from '../environment.js';
 import { UsageError } from '../exit-codes.js';
 import { integerOption } from '../integer-option.js';
 import {
+  assertFormatFits,
   describeDestination,
   describeListing,
   type OutputTarget,
   resolveDestination,
   STDOUT,
+  spreadsheetOf,
   writeOutput,
 } from '../output/index.js';
 import {
@@ -95,15 +97,9 @@ function targetFor(view: ExportView | undefined): TargetOf<ExportFlags> {
     if (flags.output === undefined && !process.stdout.isTTY) return { format, destination: STDOUT };
     const name = flags.output ?? defaultExportName(view, config.companyId, asOf, format);
     const destination = await resolveDestination(name, rules);
-    if (destination.kind === 'stdout' && format === 'xlsx' && process.stdout.isTTY) {
-      throw new UsageError('an xlsx file is binary: name it with --output, or redirect stdout');
-    }
+    assertFormatFits(format, destination);
     return { format, destination } satisfies OutputTarget;
   };
-}
-
-async function* rowsOf(companies: readonly SearchCompanyDto[]): AsyncGenerator<SearchCompanyDto> {
-  yield* companies;
 }
 
 async function* onePage(client: LapseClient, request: SearchRequest): AsyncGenerator<SearchCompanyDto> {
@@ -147,10 +143,7 @@ async function exportView(view: ExportView, context: CommandContext, flags: Expo
   context.progress.stop();
   for (const warning of listing.warnings) context.warn(warning);
   const companies = limitRows(listing.companies, context.limit);
-  await writeOutput(
-    context.target.destination,
-    streamSpreadsheet(spreadsheetFormat(context.target), rowsOf(companies)),
-  );
+  await writeOutput(context.target.destination, spreadsheetOf(spreadsheetFormat(context.target), companies));
   const description = { ...listing, scope: context.scope, matched: listing.companies.length };
   process.stderr.write(`wrote ${describeDestination(context.target.destination)}\n`);
   process.stderr.write(`${describeListing(companies.length, description).join('\n')}\n`);

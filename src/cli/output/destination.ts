@@ -56,13 +56,13 @@ async function assertDirectoryWritable(named: string, directory: string): Promis
   }
 }
 
+/** Names of the process's own stdout: written as stdout, since a socket behind it cannot be reopened. */
+const STDOUT_NAMES = new Set(['-', '/dev/stdout', '/dev/fd/1', '/proc/self/fd/1']);
+
 /**
  * Checks `output` and says how it will be written. Called before the first request, so a path that cannot be
  * written fails at once instead of after the whole listing was fetched.
  */
-/** Names of the process's own stdout: written as stdout, since a socket behind it cannot be reopened. */
-const STDOUT_NAMES = new Set(['-', '/dev/stdout', '/dev/fd/1', '/proc/self/fd/1']);
-
 export async function resolveDestination(
   output: string | undefined,
   rules: DestinationRules = {},

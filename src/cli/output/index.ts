@@ -1,7 +1,9 @@
 // Hands a listing to the chosen output format: table, json, csv or xlsx, on stdout or in a file. JSON, CSV and
 // XLSX carry data only; the table ends with a footer saying what the listing is.
+
+import type { Readable } from 'node:stream';
 import type { CalendarDay, SearchCompanyDto } from '../../contract/index.js';
-import { streamSpreadsheet } from '../../spreadsheet/index.js';
+import { type SpreadsheetFormat, streamSpreadsheet } from '../../spreadsheet/index.js';
 import { UsageError } from '../exit-codes.js';
 import { type Destination, resolveDestination, writeOutput } from './destination.js';
 import { renderTable } from './table.js';
@@ -50,6 +52,18 @@ async function* rowsOf(companies: readonly SearchCompanyDto[]): AsyncGenerator<S
   yield* companies;
 }
 
+/** Companies already listed as a CSV or XLSX byte stream. */
+export function spreadsheetOf(format: SpreadsheetFormat, companies: readonly SearchCompanyDto[]): Readable {
+  return streamSpreadsheet(format, rowsOf(companies));
+}
+
+/** An xlsx file is never written onto a terminal. */
+export function assertFormatFits(format: OutputFormat, destination: Destination): void {
+  if (format === 'xlsx' && destination.kind === 'stdout' && process.stdout.isTTY) {
+    throw new UsageError('an xlsx file is binary: name it with --output, or redirect stdout');
+  }
+}
+
 /** Checks the target before any request: the file can be written and the format can go there. */
 export async function resolveTarget(
   format: OutputFormat,
@@ -57,9 +71,7 @@ export async function resolveTarget(
   width: number | undefined,
 ): Promise<OutputTarget> {
   const destination = await resolveDestination(output);
-  if (format === 'xlsx' && destination.kind === 'stdout' && process.stdout.isTTY) {
-    throw new UsageError('an xlsx file is binary: name it with --output, or redirect stdout');
-  }
+  assertFormatFits(format, destination);
   return { format, destination, width: destination.kind === 'stdout' ? width : undefined };
 }
 
@@ -94,6 +106,6 @@ export async function writeCompanyList(target: OutputTarget, list: CompanyListOu
       return writeOutput(target.destination, `${table}\n${footer.join('\n')}\n`);
     }
     default:
-      return writeOutput(target.destination, streamSpreadsheet(target.format, rowsOf(list.companies)));
+      return writeOutput(target.destination, spreadsheetOf(target.format, list.companies));
   }
 }
