@@ -13,9 +13,11 @@ export type { ApiClients, ClientExportRequest, ClientSearchRequest } from './api
 export type { Companies, ExportFile, ExportRequest, SearchRequest } from './companies.js';
 export type { CompanyWrites, WriteOptions } from './company-writes.js';
 export * from './errors.js';
-export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
+export { isConnectFailure } from './http.js';
+export { DEFAULT_RETRY_POLICY, type RetryNotice, type RetryPolicy } from './retry-policy.js';
 export type {
   ChosenStrategy,
+  CreatedWithinOptions,
   LicenceListings,
   Listing,
   ListingOptions,

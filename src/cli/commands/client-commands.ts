@@ -1,6 +1,7 @@
-// The reseller's commands: expired, renewals, over-limit, companies, export and whoami (one file each).
+// The reseller's commands: expired, renewals, over-limit, companies, export, whoami and config (one file each).
 import type { RegisterCommands } from '../command-module.js';
 import { registerCompanies } from './companies.js';
+import { registerConfig } from './config-command.js';
 import { registerExpired } from './expired.js';
 import { registerExport } from './export.js';
 import { registerOverLimit } from './over-limit.js';
@@ -15,6 +16,7 @@ export const register: RegisterCommands = (program, environment) => {
     registerCompanies,
     registerExport,
     registerWhoami,
+    registerConfig,
   ]) {
     registerCommand(program, environment);
   }
