@@ -4,11 +4,13 @@ import type { DialectAdapter } from './dialect.js';
 import * as initial from './migrations/001-initial.js';
 import * as companyProfile from './migrations/002-company-profile.js';
 import * as signingKeyRing from './migrations/003-signing-key-ring.js';
+import * as monthlyUsage from './migrations/004-monthly-usage.js';
 
 const MIGRATIONS = {
   '001-initial': initial,
   '002-company-profile': companyProfile,
   '003-signing-key-ring': signingKeyRing,
+  '004-monthly-usage': monthlyUsage,
 };
 
 /** Every migration, in the order they apply. */

@@ -1,6 +1,6 @@
 // A seeded company's profile (contract §6 CompanyDto: country, formats, licence period, status, modules), derived
 // from the fields already generated rather than drawn anew, so the rest of the seeded tree stays as it was.
-import { DAY_MS } from '../../contract/index.js';
+import { DAY_MS, type LicenseModuleName } from '../../contract/index.js';
 import type { CompanyFields, CompanyProfile } from '../admin/index.js';
 
 interface Locale {
@@ -40,7 +40,8 @@ export const LICENSE_PERIOD_TYPES = {
   custom: { resourceId: 'periodCustom', name: 'Custom' },
 } as const;
 
-const MODULES_BY_LICENSE_TYPE: Record<string, readonly string[]> = {
+/** Named from the contract's module catalogue, so ModuleResourceId finds every module a seeded licence has. */
+const MODULES_BY_LICENSE_TYPE: Record<string, readonly LicenseModuleName[]> = {
   Trial: ['Phishing Simulator'],
   Standard: ['Phishing Simulator', 'Awareness Educator'],
   Professional: ['Phishing Simulator', 'Awareness Educator', 'Incident Responder'],
