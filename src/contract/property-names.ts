@@ -15,7 +15,7 @@ const BODY_KEYS = [
 ];
 const FILTER_KEYS = ['Condition', 'SearchInputTextValue', 'FilterGroups'];
 const GROUP_KEYS = ['Condition', 'FilterItems', 'FilterGroups'];
-const ITEM_KEYS = ['FieldName', 'Operator', 'Value'];
+const ITEM_KEYS = ['FieldName', 'Operator', 'Value', 'CustomFieldName'];
 
 function lookup(keys: string[]): Map<string, string> {
   return new Map(keys.map((key) => [key.toLowerCase(), key]));
@@ -51,14 +51,20 @@ function mapArray(value: unknown, each: (item: unknown) => unknown): unknown {
   return Array.isArray(value) ? value.map(each) : value;
 }
 
+function normaliseItem(item: unknown): unknown {
+  const out = renameKeys(item, itemKeys);
+  // The vendor's schema has customFieldName nullable: null is no custom field.
+  if (isPlainObject(out) && out.CustomFieldName === null) delete out.CustomFieldName;
+  return out;
+}
+
 function normaliseGroup(group: unknown, depth: number): unknown {
   // Past the deepest group validation accepts, leave the rest as it is: it is rejected anyway, and hostile
   // bodies nested thousands deep must not cost a deep recursion here.
   if (depth > FILTER_LIMITS.maxDepth + 1) return group;
   const out = renameKeys(group, groupKeys);
   if (!isPlainObject(out)) return out;
-  if (Object.hasOwn(out, 'FilterItems'))
-    out.FilterItems = mapArray(out.FilterItems, (item) => renameKeys(item, itemKeys));
+  if (Object.hasOwn(out, 'FilterItems')) out.FilterItems = mapArray(out.FilterItems, normaliseItem);
   if (Object.hasOwn(out, 'FilterGroups'))
     out.FilterGroups = mapArray(out.FilterGroups, (inner) => normaliseGroup(inner, depth + 1));
   return out;

@@ -1,8 +1,17 @@
 // Imports companies from a CSV in the export's column layout (contract §5), plus an optional "Reseller ID" column
-// that wins over "Reseller Name". One transaction: a single bad line and nothing is written. Rows are written in
-// tree order (a reseller in the file before its companies), so lapse's own export, in any order, imports as it is.
+// that wins over "Reseller Name", and optional "Monthly Users YYYY-MM" columns, each an earlier month's monthly
+// active users. One transaction: a single bad line and nothing is written. Rows are written in tree order (a
+// reseller in the file before its companies), so lapse's own export, in any order, imports as it is.
 import { parse } from 'csv-parse/sync';
-import { EXPORT_COLUMNS, type ExportHeader, restoreDelimitedFormulas, UNLIMITED } from '../../contract/index.js';
+import {
+  dayOf,
+  EXPORT_COLUMNS,
+  type ExportHeader,
+  monthOf,
+  parseMonthValue,
+  restoreDelimitedFormulas,
+  UNLIMITED,
+} from '../../contract/index.js';
 import type { Db } from '../db/index.js';
 import { AdminError, AdminNotFoundError } from './admin-error.js';
 import { type CompanyInput, createCompanyIn, inTransaction, updateCompanyIn } from './companies.js';
@@ -44,6 +53,20 @@ interface ImportRow {
   resellerId: string | undefined;
   resellerName: string | undefined;
   changes: CompanyChanges;
+  /** Monthly active users by month (`YYYY-MM`), from the "Monthly Users YYYY-MM" columns. */
+  usage: Map<string, number>;
+}
+
+/** contract §4 MonthlyActiveUser: a month's count beside the current one ("Monthly Users"). */
+const MONTHLY_USERS_OF = /^monthly users (\S+)$/i;
+
+/** The month a "Monthly Users YYYY-MM" header names; undefined for any other header. */
+function usageMonthOfHeader(header: string): string | undefined {
+  const match = MONTHLY_USERS_OF.exec(header.trim());
+  if (!match) return undefined;
+  const month = parseMonthValue(match[1] as string);
+  if (month === undefined) throw new AdminError(`Column "${header}": "${match[1]}" is not a month YYYY-MM`);
+  return month;
 }
 
 /** contract §5: the export prefixed `'` to text starting with = + - @ tab CR; only such a `'` is taken off. */
@@ -139,9 +162,13 @@ function readCsv(text: Buffer): CsvLine[] {
   const [header, ...rows] = records;
   if (header === undefined) throw new AdminError('The CSV is empty');
   const headers = header.record.map((name) => {
+    const month = usageMonthOfHeader(name);
+    if (month !== undefined) return `Monthly Users ${month}`;
     const known = KNOWN_HEADERS.find((candidate) => candidate.toLowerCase() === name.trim().toLowerCase());
     if (known === undefined)
-      throw new AdminError(`Unknown column "${name}"; the columns are: ${KNOWN_HEADERS.join(', ')}`);
+      throw new AdminError(
+        `Unknown column "${name}"; the columns are: ${KNOWN_HEADERS.join(', ')}, and "Monthly Users YYYY-MM"`,
+      );
     return known;
   });
   if (new Set(headers).size !== headers.length) throw new AdminError('A column appears twice in the CSV header');
@@ -159,7 +186,12 @@ function readCsv(text: Buffer): CsvLine[] {
 /** A row's cells as the company they describe; a cell that cannot be read throws its problem. */
 function readRow({ line, cells }: CsvLine): ImportRow {
   const changes: CompanyChanges = {};
-  for (const [header, cell] of cells) CELL_READERS[header as ExportHeader]?.(cell, changes, header);
+  const usage = new Map<string, number>();
+  for (const [header, cell] of cells) {
+    CELL_READERS[header as ExportHeader]?.(cell, changes, header);
+    const month = usageMonthOfHeader(header);
+    if (month !== undefined && cell !== '') usage.set(month, wholeNumber(header, cell));
+  }
   const resellerId = cells.get(RESELLER_ID) || undefined;
   const resellerName = restoreDelimitedFormulas(cells.get('Reseller Name') ?? '') || undefined;
   return {
@@ -169,6 +201,7 @@ function readRow({ line, cells }: CsvLine): ImportRow {
     resellerId,
     resellerName,
     changes,
+    usage,
   };
 }
 
@@ -223,19 +256,38 @@ async function ensureParent(db: Db, row: ImportRow, now: number): Promise<boolea
   return true;
 }
 
+/** The row's months' counts for the company, replacing what those months held. */
+async function writeUsage(db: Db, resourceId: string, usage: Map<string, number>): Promise<void> {
+  if (usage.size === 0) return;
+  const company = await findCompanyByResourceId(db, resourceId);
+  if (company === undefined) return;
+  const rows = [...usage].map(([month, count]) => ({ company_id: company.id, month, active_user_count: count }));
+  await db
+    .insertInto('monthly_usage')
+    .values(rows)
+    .onConflict((conflict) =>
+      conflict
+        .columns(['company_id', 'month'])
+        .doUpdateSet((eb) => ({ active_user_count: eb.ref('excluded.active_user_count') })),
+    )
+    .execute();
+}
+
 async function importRow(db: Db, row: ImportRow, now: number): Promise<'created' | 'updated'> {
   const existing = row.resourceId === undefined ? undefined : await findCompanyByResourceId(db, row.resourceId);
   if (existing !== undefined) {
-    await updateCompanyIn(db, existing, {
+    const updated = await updateCompanyIn(db, existing, {
       ...row.changes,
       ...(row.parent === undefined ? {} : { parent: row.parent }),
     });
+    await writeUsage(db, updated.resourceId, row.usage);
     return 'updated';
   }
   if (row.changes.name === undefined) throw new AdminError('A new company needs a Company Name');
   const input: CompanyInput = { ...row.changes, name: row.changes.name, parent: row.parent ?? null };
   if (row.resourceId !== undefined) input.resourceId = row.resourceId;
-  await createCompanyIn(db, input, now);
+  const created = await createCompanyIn(db, input, now);
+  await writeUsage(db, created.resourceId, row.usage);
   return 'created';
 }
 
@@ -252,7 +304,12 @@ export async function importCompanies(db: Db, source: CsvSource, options: Import
   const now = options.now ?? Date.now();
   const problems: string[] = [];
   const rows: ImportRow[] = [];
-  for (const line of readCsv(await readAll(source))) {
+  const lines = readCsv(await readAll(source));
+  const current = `Monthly Users ${monthOf(dayOf(now))}`;
+  if (lines[0]?.cells.has(current)) {
+    throw new AdminError(`Column "${current}" is the current month: its count is the "Monthly Users" column`);
+  }
+  for (const line of lines) {
     try {
       rows.push(readRow(line));
     } catch (error) {

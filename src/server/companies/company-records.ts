@@ -8,6 +8,7 @@ import {
   EXPORT_COLUMNS,
   type ExportCell,
   type ExportHeader,
+  type FIELD_TYPES,
   type FieldName,
   licenceLimitCell,
   type OrderBy,
@@ -119,8 +120,13 @@ const EXPORT_CELL_FIELDS: { readonly [H in ExportHeader]: Field<ExportCell> } = 
 /** The export's cells, in the contract's column order. */
 export const EXPORT_CELLS = storedCells(EXPORT_COLUMNS.map((column) => EXPORT_CELL_FIELDS[column.header]));
 
+/** The filter fields stored in a column of their own (MonthlyActiveUser and the training fields have none). */
+export type ColumnFieldName = {
+  [F in FieldName]: (typeof FIELD_TYPES)[F] extends 'usageMonth' | 'training' ? never : F;
+}[FieldName];
+
 /** contract §4 filter fields: text fields compare folded (lower-cased) columns; Tags the folded tag list. */
-export const FILTER_COLUMNS: { readonly [F in FieldName]: Column } = {
+export const FILTER_COLUMNS: { readonly [F in ColumnFieldName]: Column } = {
   CompanyName: 'name_folded',
   ResellerName: 'reseller_name_folded',
   IndustryName: 'industry_name_folded',
@@ -129,6 +135,7 @@ export const FILTER_COLUMNS: { readonly [F in FieldName]: Column } = {
   IndustryResourceId: 'industry_resource_id',
   LicenseTypeResourceId: 'license_type_resource_id',
   CompanyResourceId: 'resource_id',
+  ModuleResourceId: 'license_modules',
   TargetUserCount: 'target_user_count',
   NumberOfUsers: 'number_of_users',
   MonthlyActiveUserCount: 'monthly_active_user_count',
@@ -146,6 +153,7 @@ export const ORDER_COLUMNS: { readonly [O in OrderBy]: { column: Column; isNulla
   TargetUserCount: { column: 'target_user_count', isNullable: false },
   NumberOfUsers: { column: 'number_of_users', isNullable: false },
   MonthlyActiveUserCount: { column: 'monthly_active_user_count', isNullable: false },
+  Tags: { column: 'tags_folded', isNullable: false },
   LicenseEndDate: { column: 'license_end_at', isNullable: true },
   CreateTime: { column: 'created_at', isNullable: false },
 };

@@ -10,6 +10,7 @@ import {
   countMatching,
   orderRows,
   rowsById,
+  selectCompanies,
   selectMatching,
   selectOrderedRows,
   selectSearchRow,
@@ -129,8 +130,7 @@ async function clusteredPage(
       : [];
   const groupSlots = page.pageSize - loose.length;
   const groups = groupSlots
-    ? await db
-        .selectFrom('companies as reseller')
+    ? await selectCompanies(db, query.usageMonth, 'reseller')
         .selectAll('reseller')
         .where('reseller.id', 'in', groupIds())
         .orderBy('reseller.name_folded')

@@ -37,6 +37,15 @@ async function fillSource(db: Db): Promise<void> {
     .select('id')
     .where('resource_id', '=', 'reseller0001')
     .executeTakeFirstOrThrow();
+  const customers = await db.selectFrom('companies').select('id').where('resource_id', 'like', 'cust%').execute();
+  await db
+    .insertInto('monthly_usage')
+    .values(
+      customers.flatMap(({ id }) =>
+        ['2026-09', '2026-10'].map((month, index) => ({ company_id: id, month, active_user_count: id * 3 + index })),
+      ),
+    )
+    .execute();
   await db
     .insertInto('credentials')
     .values({
@@ -78,6 +87,7 @@ const TABLE_KEYS = {
   industries: 'resource_id',
   license_types: 'resource_id',
   companies: 'id',
+  monthly_usage: ['company_id', 'month'],
   credentials: 'client_id',
   signing_keys: 'kid',
   rate_limit_buckets: 'bucket_key',
@@ -92,7 +102,7 @@ async function readEverything(location: string) {
       tables[table] = await storage.db
         .selectFrom(table as keyof typeof TABLE_KEYS)
         .selectAll()
-        .orderBy(key as never)
+        .orderBy((Array.isArray(key) ? key : [key]) as never)
         .execute();
     }
     return tables;
@@ -141,6 +151,7 @@ describe('copyDatabase from SQLite to PostgreSQL and back', () => {
         ['industries', 2, 2],
         ['license_types', 1, 1],
         ['companies', 42, 42],
+        ['monthly_usage', 80, 80],
         ['credentials', 1, 1],
         ['signing_keys', 1, 1],
         ['rate_limit_buckets', 1, 1],

@@ -20,6 +20,7 @@ const COPY_ORDER: { [table in TableName]: readonly string[] } = {
   industries: ['resource_id'],
   license_types: ['resource_id'],
   companies: ['depth', 'id'],
+  monthly_usage: ['company_id', 'month'],
   credentials: ['client_id'],
   signing_keys: ['kid'],
   rate_limit_buckets: ['bucket_key'],

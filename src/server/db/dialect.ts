@@ -66,6 +66,8 @@ export interface DialectAdapter {
   readonly byteOrderedText: RawBuilder<unknown>;
   /** An index column that serves `ORDER BY col ASC NULLS FIRST` and, scanned backwards, `DESC NULLS LAST`. */
   nullsFirstIndexColumn(column: string): string;
+  /** Ends a CREATE TABLE whose rows are stored in their primary key's order, where the database can (no rowid). */
+  readonly clusteredByPrimaryKey: RawBuilder<unknown>;
   /** An integer primary key the database numbers on insert, which also takes ids given explicitly. */
   readonly identityPrimaryKey: ColumnDefinition;
   /** A column the database computes from `expression` and stores, so an index can carry it. */

@@ -1,6 +1,6 @@
 // A seeded company's profile (contract §6 CompanyDto: country, formats, licence period, status, modules), derived
 // from the fields already generated rather than drawn anew, so the rest of the seeded tree stays as it was.
-import { DAY_MS, LICENSE_PERIOD_TYPES } from '../../contract/index.js';
+import { DAY_MS, LICENSE_PERIOD_TYPES, type LicenseModuleName } from '../../contract/index.js';
 import type { CompanyFields, CompanyProfile } from '../admin/index.js';
 
 interface Locale {
@@ -33,7 +33,8 @@ const LOCALES: Record<string, Locale> = {
   'Pacific/Pago_Pago': locale('AS', 'American Samoa', 'MM/dd/yyyy', 'hh:mm tt'),
 };
 
-const MODULES_BY_LICENSE_TYPE: Record<string, readonly string[]> = {
+/** Named from the contract's module catalogue, so ModuleResourceId finds every module a seeded licence has. */
+const MODULES_BY_LICENSE_TYPE: Record<string, readonly LicenseModuleName[]> = {
   Trial: ['Phishing Simulator'],
   Standard: ['Phishing Simulator', 'Awareness Educator'],
   Professional: ['Phishing Simulator', 'Awareness Educator', 'Incident Responder'],

@@ -21,6 +21,7 @@ export const postgresAdapter: DialectAdapter = {
 
   byteOrderedText: sql`text collate "C"`,
   nullsFirstIndexColumn: (column) => `${column} asc nulls first`,
+  clusteredByPrimaryKey: sql``,
   identityPrimaryKey: (column) => column.primaryKey().generatedByDefaultAsIdentity(),
   storedGeneratedColumn: (expression) => (column) => column.generatedAlwaysAs(expression).stored(),
   async generatedColumnNames(db, table) {

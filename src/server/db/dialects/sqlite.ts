@@ -14,6 +14,7 @@ export const sqliteAdapter: DialectAdapter = {
 
   byteOrderedText: sql`text`,
   nullsFirstIndexColumn: (column) => column, // SQLite already sorts nulls first ascending.
+  clusteredByPrimaryKey: sql`without rowid`,
   identityPrimaryKey: (column) => column.primaryKey().autoIncrement(),
   storedGeneratedColumn: (expression) => (column) => column.generatedAlwaysAs(expression).stored(),
   async generatedColumnNames(db, table) {

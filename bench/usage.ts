@@ -1,0 +1,172 @@
+// `npm run bench -- usage`: the billing question "monthly active users in a month". A search page of 1,000 companies
+// with `MonthlyActiveUser` (the month before today's), for a reseller with ~1,000 companies and for the platform
+// root, over HTTP next to the server's own count + page SQL on better-sqlite3; then the month's total as a client
+// gets it (every page of the search, summed) next to one SUM in SQL over the same scope, on the same file.
+import Database from 'better-sqlite3';
+import { dayStartUtc, monthOf, shiftMonth } from '../src/contract/index.js';
+import { resolveScope } from '../src/server/companies/scope.js';
+import { pageOfRows } from '../src/server/companies/search-page.js';
+import { countQuery, parseCompanyQuery } from '../src/server/companies/search-query.js';
+import { openStorage } from '../src/server/db/storage.js';
+import { subtreeRange } from '../src/server/db/tree-path.js';
+import { type BenchCredential, type BenchDatabase, benchDatabase, fetchToken, startLapseServer } from './fixtures.js';
+import { type Latency, measureLatency, postOnce } from './http-timing.js';
+import { callerFor } from './queries.js';
+import { fmt, markdownTable, writeSection } from './report.js';
+
+const COMPANIES = Number(process.env.LAPSE_BENCH_COMPANIES ?? 1_000_000);
+const SAMPLES = 200;
+const PAGE_SIZE = 1000;
+
+function usagePageBody(month: string, pageNumber = 1) {
+  return {
+    pageNumber,
+    pageSize: PAGE_SIZE,
+    orderBy: 'CompanyName',
+    ascending: true,
+    filter: { FilterGroups: [{ FilterItems: [{ FieldName: 'MonthlyActiveUser', Operator: '=', Value: month }] }] },
+  };
+}
+
+interface Caller {
+  label: string;
+  credential: BenchCredential;
+  role: 'Root' | 'Reseller';
+}
+
+/** The server's statements for the page (count, page rows with the month's count), compiled once. */
+async function directPage(bench: BenchDatabase, caller: Caller, month: string) {
+  const storage = await openStorage(bench.file);
+  try {
+    const scope = await resolveScope(storage.db, await callerFor(storage, caller.credential, caller.role), undefined);
+    const query = parseCompanyQuery(usagePageBody(month), scope, dayStartUtc(bench.today));
+    const countSql = countQuery(storage.db, query).compile();
+    const pageSql = pageOfRows(storage.db, query, { pageNumber: 1, pageSize: PAGE_SIZE })
+      .select(['companies.resource_id', 'companies.monthly_active_user_count'])
+      .compile();
+    const db = new Database(bench.file, { readonly: true });
+    const countStatement = db.prepare(countSql.sql);
+    const pageStatement = db.prepare(pageSql.sql);
+    return {
+      scopePath: scope.path,
+      run: () => {
+        countStatement.get(...(countSql.parameters as unknown[]));
+        return pageStatement.all(...(pageSql.parameters as unknown[]));
+      },
+      close: () => db.close(),
+    };
+  } finally {
+    await storage.close();
+  }
+}
+
+/** The month's total over the subtree at `path` (every company when null), as one SUM. */
+function sqlSum(file: string, path: string | null, month: string) {
+  const db = new Database(file, { readonly: true });
+  const join = 'from companies c join monthly_usage u on u.company_id = c.id and u.month = ?';
+  const statement =
+    path === null
+      ? db.prepare(`select coalesce(sum(u.active_user_count), 0) as total ${join}`)
+      : db.prepare(`select coalesce(sum(u.active_user_count), 0) as total ${join} where c.path > ? and c.path < ?`);
+  const range = path === null ? [] : [subtreeRange(path).after, subtreeRange(path).before];
+  return {
+    run: () => Number((statement.get(month, ...range) as { total: number }).total),
+    close: () => db.close(),
+  };
+}
+
+interface Measured {
+  label: string;
+  records: number;
+  http: Latency;
+  sql: Latency;
+  pagedTotal: number;
+  pagedMs: number;
+  sumTotal: number;
+  sum: Latency;
+}
+
+async function measure(bench: BenchDatabase, baseUrl: string, caller: Caller, month: string): Promise<Measured> {
+  const headers = { authorization: `Bearer ${await fetchToken(baseUrl, caller.credential)}` };
+  const url = `${baseUrl}/api/companies/search`;
+  const body = JSON.stringify(usagePageBody(month));
+  const first = await postOnce(url, body, headers);
+  if (first.status !== 200) throw new Error(`search answered ${first.status}: ${first.bytes}`);
+  const http = await measureLatency(() => postOnce(url, body, headers), SAMPLES);
+  const direct = await directPage(bench, caller, month);
+  const sql = await measureLatency(direct.run, SAMPLES);
+  direct.close();
+  // The client's way: every page of the search, each company's count summed.
+  const started = performance.now();
+  let pagedTotal = 0;
+  let records = 0;
+  for (let pageNumber = 1; ; pageNumber++) {
+    const page = await postOnce(url, JSON.stringify(usagePageBody(month, pageNumber)), headers);
+    const data = (JSON.parse(page.bytes.toString()) as { data: PageData }).data;
+    records = data.totalNumberOfRecords;
+    for (const company of data.results) pagedTotal += company.monthlyActiveUserCount;
+    if (pageNumber >= data.totalNumberOfPages) break;
+  }
+  const pagedMs = performance.now() - started;
+  const summed = sqlSum(bench.file, direct.scopePath, month);
+  const sumTotal = summed.run();
+  const sum = await measureLatency(summed.run, 20, 2);
+  summed.close();
+  return { label: caller.label, records, http, sql, pagedTotal, pagedMs, sumTotal, sum };
+}
+
+interface PageData {
+  totalNumberOfRecords: number;
+  totalNumberOfPages: number;
+  results: { monthlyActiveUserCount: number }[];
+}
+
+function latencyRow({ label, records, http, sql }: Measured) {
+  const target = 3 * sql.p50 + 1;
+  return [
+    label,
+    records,
+    fmt(http.p50),
+    fmt(http.p99),
+    fmt(sql.p50),
+    `${fmt(target)} ${http.p50 <= target ? '✅' : '❌'}`,
+  ];
+}
+
+function totalRow({ label, pagedTotal, pagedMs, sumTotal, sum }: Measured) {
+  return [label, pagedTotal, fmt(pagedMs, 0), sumTotal, fmt(sum.p50), pagedTotal === sumTotal ? '✅' : '❌'];
+}
+
+export async function main(): Promise<void> {
+  const bench = await benchDatabase(COMPANIES);
+  const month = shiftMonth(monthOf(bench.today), -1);
+  // Every request computes its page (--search-cache 0): a billing script asks each page once.
+  const server = await startLapseServer(bench.file, ['--search-cache', '0']);
+  try {
+    const callers: Caller[] = [
+      { label: 'reseller with ~1,000 companies', credential: bench.reseller, role: 'Reseller' },
+      { label: 'platform root (Root)', credential: bench.root, role: 'Root' },
+    ];
+    const measured: Measured[] = [];
+    for (const caller of callers) measured.push(await measure(bench, server.baseUrl, caller, month));
+    const body = [
+      `${COMPANIES.toLocaleString('en-US')} companies (seed 1, ${month} the month asked for), SQLite. A page is ${PAGE_SIZE} companies by name with \`MonthlyActiveUser = "${month}"\`; ${SAMPLES} sequential requests after 20 warm-up on one keep-alive connection, to a server started with \`--search-cache 0\`. "SQL" is the server's own count + page statements for that body, prepared once, on better-sqlite3 in the benchmark process.`,
+      '',
+      markdownTable(
+        ['caller', 'companies', 'HTTP p50 ms', 'HTTP p99 ms', 'SQL p50 ms', 'target HTTP p50 ≤ 3×SQL+1 ms'],
+        measured.map(latencyRow),
+      ),
+      '',
+      `The month's total: every page of that search summed (what \`client.monthlyUsage\` and a vendor script do), next to one \`SUM\` of the month's counts joined to the companies in the same scope (p50 of 20).`,
+      '',
+      markdownTable(
+        ['caller', 'total from the pages', 'all pages ms', 'SUM in SQL', 'SUM p50 ms', 'equal'],
+        measured.map(totalRow),
+      ),
+    ].join('\n');
+    process.stdout.write(`${body}\n`);
+    await writeSection('usage', 'npm run bench -- usage', body);
+  } finally {
+    await server.stop();
+  }
+}
