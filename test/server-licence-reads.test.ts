@@ -15,7 +15,6 @@ import { type CompanyRecord, type CompanyTree, readCompanyTree } from './support
 import { DATABASE_KINDS } from './support/databases.js';
 import { PINNED_NOW_MS, pinnedClock } from './support/pinned-clock.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
-import { vendorViolationsOf } from './support/vendor-schemas.js';
 
 const UNKNOWN_ID = 'ZZZZZZZZZZZZ';
 const DAY_MS = 86_400_000;
@@ -338,32 +337,5 @@ describe.each(DATABASE_KINDS)('the licence reads on %s', (kind) => {
     expect(Object.keys(paths['/api/companies/licenseexpirydate'] ?? {})).toContain('post');
     expect(Object.keys(paths['/api/companies/get-current-time/{timeZoneId}'] ?? {})).toContain('get');
     expect(Object.keys(paths['/api/lookups/licenses'] ?? {})).toContain('get');
-  });
-});
-
-describe("the vendor's schemas as the wire checks read them", () => {
-  const envelope = (data: unknown) => ({ data, status: 'SUCCESS', message: null, validationMessages: null });
-  const check = { isLimited: true, licenseLimit: 10, activeUserCount: 1, totalUserCount: 2, isLicenseExceeded: false };
-
-  it('admit null where the document says nullable, and nowhere else', () => {
-    expect(vendorViolationsOf('GET', '/api/companies/AAAAAAAAAAAA/license-check', envelope(check))).toEqual([]);
-    const unlimited = { ...check, licenseLimit: null };
-    expect(vendorViolationsOf('GET', '/api/companies/AAAAAAAAAAAA/license-check', envelope(unlimited))).toEqual([]);
-    expect(
-      vendorViolationsOf('GET', '/api/companies/AAAAAAAAAAAA/license-check', envelope({ ...check, isLimited: null })),
-    ).toEqual(['/data/isLimited: null where not nullable']);
-  });
-
-  it('refuse a property the document does not name, and a value of the wrong type', () => {
-    expect(
-      vendorViolationsOf('GET', '/api/companies/AAAAAAAAAAAA/license-check', envelope({ ...check, extra: 1 })),
-    ).toEqual(["/data/extra: not in the vendor's schema"]);
-    expect(vendorViolationsOf('GET', '/api/lookups/licenses', envelope({ licenses: [{ name: 3 }] }))).toEqual([
-      '/data/licenses/0/name: expected string, got 3',
-    ]);
-    expect(vendorViolationsOf('GET', '/api/companies/get-current-time/UTC', envelope('now'))).toEqual([]);
-    expect(
-      vendorViolationsOf('POST', '/api/companies/licenseexpirydate', envelope({ licenseExpiryDate: 'x' })),
-    ).toEqual(['/data/licenseExpiryDate: expected a date-time, got "x"']);
   });
 });
