@@ -302,6 +302,30 @@ describe.each(DATABASE_KINDS)('the licence reads on %s', (kind) => {
       expect(lookups.allLicenseModules.every((module) => /^[A-Za-z0-9]{12}$/.test(module.resourceId))).toBe(true);
     });
 
+    it("names each module by the id the search's ModuleResourceId filter takes", async () => {
+      const lookups = (
+        await callApi<ServiceResult<LicenseLookups>>(server.baseUrl, '/api/lookups/licenses', { token: tokens.root })
+      ).body.data as LicenseLookups;
+      for (const module of lookups.allLicenseModules) {
+        const filter = {
+          condition: 'AND',
+          filterGroups: [
+            {
+              condition: 'AND',
+              filterItems: [{ fieldName: 'ModuleResourceId', operator: 'Include', value: module.resourceId }],
+            },
+          ],
+        };
+        const found = await callApi(server.baseUrl, '/api/companies/search', {
+          token: tokens.root,
+          body: { pageNumber: 1, pageSize: 1, orderBy: 'CompanyName', ascending: true, filter },
+        });
+        expect(found.status, JSON.stringify(found.body)).toBe(200);
+        const holding = tree.rows.filter((row) => row.licenseModules.includes(module.name));
+        expect(found.body.data.totalNumberOfRecords, module.name).toBe(holding.length);
+      }
+    });
+
     it('follows a write at once: a module a company gains appears for its licence type', async () => {
       const lookup = async () =>
         (await callApi<ServiceResult<LicenseLookups>>(server.baseUrl, '/api/lookups/licenses', { token: tokens.root }))

@@ -2,6 +2,7 @@
 // a company's licence check, the expiry date its licence period gives a start date, and the licence lookups.
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { DAY_MS } from './calendar-day.js';
+import { LICENSE_MODULES } from './license-modules.js';
 import './formats.js';
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
@@ -96,11 +97,13 @@ export function licenseExpiryOf(startMs: number, periodType: LicensePeriodType |
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
 /**
- * A licence module's resource id: lapse stores modules by name, so the id is derived from the name (FNV-1a over
- * its UTF-16 code units, twice with two offsets, as 12 base-62 characters): the same name gives the same id on
- * every instance and database, and the lookups and a company's modules agree without a table of ids.
+ * A licence module's resource id: the catalogue's (license-modules.ts, the ids ModuleResourceId filters on) for
+ * the modules it lists; for any other stored name, derived from the name (FNV-1a over its UTF-16 code units, twice
+ * with two offsets, as 12 base-62 characters), so the same name gives the same id on every instance and database.
  */
 export function licenseModuleResourceIdOf(name: string): string {
+  const listed = LICENSE_MODULES.find((module) => module.name === name);
+  if (listed !== undefined) return listed.resourceId;
   let high = 0x811c9dc5;
   let low = 0x050c5d1f;
   for (let at = 0; at < name.length; at++) {
