@@ -39,7 +39,9 @@ describe('npm run demo off a terminal', () => {
 
   it("prints the listing's count, day and strategy", () => {
     const today = dayOf(Date.now());
-    expect(run.stdout).toMatch(new RegExp(`\\d+ companies as of ${today} \\(UTC\\); strategy server-filter: `));
+    expect(run.stdout).toMatch(
+      new RegExp(`\\d+ companies · as of ${today} \\(UTC\\) · scope: [^\\n]+\\nstrategy server-filter: `),
+    );
     expect(existsSync(join(directory, 'expired.csv'))).toBe(true);
     expect(existsSync(join(directory, 'expired.xlsx'))).toBe(true);
   });

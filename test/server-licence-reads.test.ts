@@ -177,7 +177,11 @@ describe.each(DATABASE_KINDS)('the licence reads on %s', (kind) => {
           scoped,
           ['licenseEndDate: is not a known property'],
         ],
-        [{ licenseStartDate: '9999-06-01' }, scoped, ['licenseStartDate: the licence would end after 9999-12-31']],
+        [
+          { licenseStartDate: '9999-06-01' },
+          { 'x-keepnet-company-id': withPeriod(LICENSE_PERIOD_TYPES.oneYear.resourceId).resourceId },
+          ['licenseStartDate: the licence would end after 9999-12-31'],
+        ],
         [
           { licenseStartDate: '2026-01-01' },
           {},
