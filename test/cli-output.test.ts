@@ -11,7 +11,7 @@ import { parse } from 'csv-parse/sync';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, dayStartUtc } from '../src/contract/index.js';
-import { type CliResult, requireBuiltCli, runCli, runCliOnTerminal } from './support/cli-process.js';
+import { CLI, type CliResult, requireBuiltCli, runCli, runCliOnTerminal } from './support/cli-process.js';
 import { DATABASE_KINDS } from './support/databases.js';
 import { startFaultProxy } from './support/fault-proxy.js';
 import { startTestServer, type TestCredential, type TestServer } from './support/test-server.js';
@@ -98,6 +98,16 @@ describe.each(DATABASE_KINDS)('the CLI on %s', (kind) => {
       expect(result.code, result.stderr).toBe(0);
       expect(csvIds(result.stdout)).toEqual(await expiredTruth());
       expect(existsSync(join(workDir, '-'))).toBe(false);
+    });
+
+    it('stops quietly when the reader of stdout goes away (| head)', async () => {
+      // pipefail: the command succeeds only if lapse itself exits 0 once head has gone.
+      const pipeline = `set -o pipefail; '${process.execPath}' '${CLI}' export --all-pages --format xlsx | head -c 2`;
+      const { stdout, stderr } = await promisify(execFile)('bash', ['-c', pipeline], {
+        env: { ...env, PATH: process.env.PATH ?? '', HOME: workDir },
+      });
+      expect(stdout).toBe('PK');
+      expect(stderr).not.toMatch(/EPIPE|Unhandled| {4}at /);
     });
 
     it("writes a symlink's target and keeps the link", async () => {

@@ -55,6 +55,18 @@ describe('failures a person can act on, without a server', () => {
     expect(fromFlag.stderr).toBe(`lapse whoami: cannot reach ${UNREACHABLE} (--base-url): is the server running?\n`);
   });
 
+  it('starts lapse ui while the server cannot be reached, saying so', async () => {
+    const ui = spawnCli(['ui', '--port', '0'], { home: workDir, env: { ...credential, LAPSE_BASE_URL: UNREACHABLE } });
+    try {
+      await ui.waitForStdout(DASHBOARD_URL);
+      expect(ui.stderr()).toBe(
+        `lapse ui: cannot reach ${UNREACHABLE} (LAPSE_BASE_URL): is the server running?; starting anyway\n`,
+      );
+    } finally {
+      await ui.stop();
+    }
+  });
+
   it('shows each retry as it happens on a terminal', async () => {
     const result = await runCliOnTerminal(['expired'], {
       home: workDir,

@@ -22,6 +22,7 @@ import {
   monthOf,
   shiftMonth,
 } from '../src/contract/index.js';
+import { disableCredential } from '../src/server/admin/index.js';
 import { runToEnd } from './support/run-to-end.js';
 import { startTestServer, type TestCredential, type TestServer } from './support/test-server.js';
 
@@ -387,8 +388,12 @@ describe('lapse ui error states', () => {
     await page.close();
   }
 
-  it('says the credential was refused when the secret is wrong', async () => {
-    const ui = await startUi(api.baseUrl, { ...api.credentials.reseller, clientSecret: 'not-the-secret' });
+  // A wrong secret stops lapse ui before it prints a URL (test/cli-terminal.test.ts); a credential disabled while
+  // the dashboard runs is refused on the page.
+  it('says the credential was refused when it is disabled while the dashboard runs', async () => {
+    const credential = await api.addCredential(api.credentials.reseller.companyResourceId, 'Reseller');
+    const ui = await startUi(api.baseUrl, credential);
+    await disableCredential(api.storage.db, credential.clientId);
     await expectError(ui, 'auth', /refused the credential/, 'error-auth.png');
   });
 

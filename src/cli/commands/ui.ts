@@ -4,10 +4,12 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { NetworkError, ServerError } from '../../client/index.js';
 import { createPortfolio, DEFAULT_WEB_ROOT, startDashboardServer } from '../../dashboard/index.js';
 import type { RegisterCommands } from '../command-module.js';
 import { explainFailure } from '../connection-failures.js';
 import type { Environment } from '../environment.js';
+import { describeError } from '../exit-codes.js';
 import { integerOption, PORT_NUMBER } from '../integer-option.js';
 import { type ConnectionFlags, connect, withConnectionOptions } from './client-options.js';
 
@@ -31,10 +33,15 @@ async function serveDashboard(flags: UiFlags, environment: Environment): Promise
   if (!existsSync(join(DEFAULT_WEB_ROOT, 'index.html'))) {
     throw new Error(`the dashboard's files are missing from ${DEFAULT_WEB_ROOT}: run npm run build`);
   }
-  // A refused credential or an unreachable server is reported here, not first in the browser.
-  await client.whoami().catch((error: unknown) => {
-    throw explainFailure(error, config);
-  });
+  // A refused credential is reported here, not first in the browser. A server that cannot be reached yet may
+  // come up later: the dashboard starts, says so on stderr, and the page shows it until then.
+  try {
+    await client.whoami();
+  } catch (error) {
+    const explained = explainFailure(error, config);
+    if (!(explained instanceof NetworkError || explained instanceof ServerError)) throw explained;
+    process.stderr.write(`lapse ui: ${describeError(explained)}; starting anyway\n`);
+  }
   const server = await startDashboardServer({
     client,
     portfolio: createPortfolio({ client, now: config.now }),

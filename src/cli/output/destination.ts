@@ -93,11 +93,32 @@ export function describeDestination(destination: Destination): string {
   return destination.kind === 'stdout' ? 'stdout' : destination.named;
 }
 
+/** Set once stdout fails; a reader that went away (`| head`) is EPIPE, which ends the output quietly. */
+let stdoutFailure: Error | undefined;
+
+function watchStdout(): void {
+  if (process.stdout.listeners('error').includes(recordStdoutFailure)) return;
+  process.stdout.on('error', recordStdoutFailure);
+}
+
+function recordStdoutFailure(error: Error): void {
+  stdoutFailure ??= error;
+}
+
 async function writeToStdout(source: AsyncIterable<unknown>): Promise<void> {
+  watchStdout();
   for await (const chunk of source) {
-    if (!process.stdout.write(chunk as Uint8Array | string)) {
-      await new Promise((done) => process.stdout.once('drain', done));
+    if (stdoutFailure === undefined && !process.stdout.write(chunk as Uint8Array | string)) {
+      await new Promise((done) => {
+        process.stdout.once('drain', done);
+        process.stdout.once('error', done);
+      });
     }
+    // Leaving the loop stops the source: a download that nobody reads is not fetched to the end.
+    if (stdoutFailure !== undefined) break;
+  }
+  if (stdoutFailure !== undefined && codeOf(stdoutFailure) !== 'EPIPE') {
+    throw new UsageError(`cannot write stdout: ${describeSystemError(stdoutFailure)}`, { cause: stdoutFailure });
   }
 }
 
