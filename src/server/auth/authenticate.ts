@@ -57,16 +57,17 @@ export async function authenticate(
     rateLimits.take(`client:${clientId}`, config.rateLimitPerMinute, config.now()),
   ]);
   if (!credential || credential.isDisabled) throw ApiError.unauthorized('The client is unknown or disabled.');
-  // contract §10: a rotated secret ends the tokens issued for the old one.
-  if (secretVersion !== undefined && secretVersion !== secretVersionOf(credential.secretHash)) {
-    throw ApiError.unauthorized('The access token was issued for a client secret that has since been rotated.');
-  }
   if (!decision.isAllowed) throw ApiError.rateLimited(decision.retryAfterSeconds);
   if (!ROLE_PERMISSIONS[credential.role].includes(permission)) {
     throw ApiError.forbidden(
       `Client Role "${credential.role}" may not call ${permission.replace('|', ' ')}; ` +
         'use a credential with Client Role = Reseller.',
     );
+  }
+  // contract §10: a rotated secret ends the tokens issued for the old one. Checked after the role, so what a
+  // token may call is decided by the credential alone, whatever else its claims say.
+  if (secretVersion !== undefined && secretVersion !== secretVersionOf(credential.secretHash)) {
+    throw ApiError.unauthorized('The access token was issued for a client secret that has since been rotated.');
   }
   return { clientId: credential.clientId, role: credential.role, company: credential.company };
 }
