@@ -182,11 +182,21 @@ describe.each(DATABASE_KINDS)('customer API clients on %s', (kind) => {
     expect((await put({ ...client.body, statusId: 1 })).status).toBe(200);
     expect((await requestToken(server.baseUrl, client.clientId, client.clientSecret)).status).toBe(200);
 
-    // Rotation, the vendor's way: a generated secret sent with PUT replaces the old one.
+    // Rotation, the vendor's way: a generated secret sent with PUT replaces the old one; the tokens the old one
+    // got end with it, and sending the current secret again rotates nothing.
+    const before = (await requestToken(server.baseUrl, client.clientId, client.clientSecret)).body.access_token;
+    const my = (token: string) => callApi(server.baseUrl, '/api/companies/my', { token });
+    expect((await put(client.body)).status).toBe(200);
+    expect((await my(before)).status).toBe(200);
     const { clientSecret: rotated } = await generate();
     expect((await put({ ...client.body, clientSecret: rotated })).status).toBe(200);
     expect((await requestToken(server.baseUrl, client.clientId, client.clientSecret)).status).toBe(400);
-    expect((await requestToken(server.baseUrl, client.clientId, rotated)).status).toBe(200);
+    const afterRotation = await my(before);
+    expect(afterRotation.status).toBe(401);
+    expect(afterRotation.body.message).toContain('rotated');
+    const fresh = await requestToken(server.baseUrl, client.clientId, rotated);
+    expect(fresh.status).toBe(200);
+    expect((await my(fresh.body.access_token)).status).toBe(200);
     const rotatedBody = { ...client.body, clientSecret: rotated };
 
     const elsewhere = {

@@ -141,6 +141,18 @@ describe.each(DATABASE_KINDS)('error classes of the write and client endpoints o
     },
   );
 
+  it("/openapi.json documents the writes with the vendor's multipart form and the envelope of an IdResult", async () => {
+    const { body: document } = await callApi(server.baseUrl, '/openapi.json');
+    const put = document.paths['/api/companies/{resourceId}'].put;
+    expect(Object.keys(put.requestBody.content)).toEqual(
+      expect.arrayContaining(['multipart/form-data', 'application/json']),
+    );
+    expect(put.requestBody.content['multipart/form-data'].schema.required).toContain('LicensePeriodTypeResourceId');
+    for (const path of ['/api/roles', '/api/companies/clients/search', '/api/companies/clients/{resourceId}']) {
+      expect(document.paths[path], path).toBeDefined();
+    }
+  });
+
   it.each(UNSCOPED)('GET %s: 401, and 403 for a Company Admin', async (path) => {
     expect((await callApi(server.baseUrl, path)).status).toBe(401);
     expect((await callApi(server.baseUrl, path, { token: adminToken })).status).toBe(403);

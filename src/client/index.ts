@@ -9,6 +9,14 @@ import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
 import { createLicenceListings, type LicenceListings } from './strategies/index.js';
 import { createTokenCache } from './token.js';
 
+export {
+  type ClientDto,
+  type ClientPage,
+  type ClientWriteBody,
+  type CompanyWriteBody,
+  companyWriteBodyOf,
+  type SystemRoleDto,
+} from '../contract/index.js';
 export type { ApiClients, ClientExportRequest, ClientSearchRequest } from './api-clients.js';
 export type { Companies, ExportFile, ExportRequest, SearchRequest } from './companies.js';
 export type { CompanyWrites, WriteOptions } from './company-writes.js';

@@ -41,4 +41,6 @@ export interface TokenClaims {
   user_company_name: string;
   user_company_parentcompany_resourceid?: string;
   user_company_parentcompany_name?: string;
+  /** lapse's own: names the client secret the token was issued for, so a rotation ends the tokens it issued. */
+  secret_version?: string;
 }

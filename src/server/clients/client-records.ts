@@ -1,8 +1,8 @@
 // A customer's REST API clients as stored: rows of the one credentials table (admin/credentials.ts creates them),
 // read as the vendor's ClientDto and SearchClientDto.
-
 import { sql } from 'kysely';
 import {
+  type CLIENT_ORDER_BY,
   CLIENT_STATUSES,
   type ClientDto,
   type ClientPage,
@@ -72,7 +72,7 @@ const ORDER_COLUMNS = {
   clientname: sql<string>`coalesce(credentials.name, '')`,
   clientid: 'credentials.client_id',
   statusid: 'credentials.is_disabled',
-} as const;
+} as const satisfies Record<Lowercase<(typeof CLIENT_ORDER_BY)[number]>, unknown>;
 
 export type ClientOrder = keyof typeof ORDER_COLUMNS;
 

@@ -5,6 +5,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   ASSIGNABLE_ROLES,
+  CLIENT_ORDER_BY,
   CLIENT_SEARCH_FIELDS,
   CLIENT_WRITE_FIELDS,
   ClientCredentialDtoSchema,
@@ -99,7 +100,7 @@ function normalisedBody(keys: readonly string[]) {
 function clientQueryOf(companyId: number, body: ClientSearchBody): ClientQuery {
   const problems: string[] = [];
   const orderBy = body.orderBy.toLowerCase();
-  if (!isClientOrder(orderBy)) problems.push(`orderBy: must be one of CreateTime, ClientName, ClientId, StatusId`);
+  if (!isClientOrder(orderBy)) problems.push(`orderBy: must be one of ${CLIENT_ORDER_BY.join(', ')}`);
   const hasItems = (groups: unknown[] | undefined): boolean =>
     (groups ?? []).some((group) => {
       const { FilterItems, FilterGroups } = group as { FilterItems?: unknown[]; FilterGroups?: unknown[] };

@@ -136,7 +136,6 @@ function audited(db: Db, actor: WriteActor, action: AuditAction, resourceId: str
     action,
     resourceId,
     changes,
-    clientId: actor.caller.clientId,
     caller: actor.caller,
     at: actor.now,
   });

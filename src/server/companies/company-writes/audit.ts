@@ -12,7 +12,7 @@ export type FieldChanges = Record<string, { from: unknown; to: unknown }>;
 export interface AuditEntry {
   action: AuditAction;
   resourceId: string;
-  clientId: string;
+  /** Who wrote: the credential (client id) and the company it acts for. */
   caller: Caller;
   /** Epoch ms. */
   at: number;
@@ -37,7 +37,7 @@ export async function recordAudit(db: Db, entry: AuditEntry): Promise<void> {
     .values({
       company_resource_id: entry.resourceId,
       action: entry.action,
-      client_id: entry.clientId,
+      client_id: entry.caller.clientId,
       caller_company_resource_id: entry.caller.company.resourceId,
       at: entry.at,
       changes: JSON.stringify(entry.changes),
