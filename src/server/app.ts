@@ -4,7 +4,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { createKeyRing, tokenRoutes } from './auth/index.js';
 import { createCredentialLookup } from './cache/index.js';
 import { companyRoutes, exportRoutes } from './companies/index.js';
-import type { ServerConfig } from './config.js';
+import { type ServerConfig, searchLimitsOf } from './config.js';
 import { openStorage, type Storage } from './db/index.js';
 import { healthRoutes } from './health-routes.js';
 import { registerBodyParsers, registerErrorHandler, registerResponseHeaders, requestIdOf } from './http/index.js';
@@ -33,6 +33,7 @@ export async function buildApp(config: ServerConfig, parts: AppParts = {}): Prom
     (await openStorage(config.database, {
       maxConnections: config.databasePoolSize,
       maxLongReads: config.exportsTotal,
+      search: searchLimitsOf(config),
     }));
   const context: ServerContext = {
     config,
