@@ -23,6 +23,9 @@ interface ServeFlags {
   exportsTotal?: number;
   exportStallTimeout?: number;
   failedTokenLimit?: number;
+  searchTimeout?: number;
+  searchConcurrency?: number;
+  searchQueue?: number;
 }
 
 /** The integer flags, each with its variable, its range and its default. */
@@ -70,6 +73,24 @@ const INTEGER_SETTINGS = {
     range: { min: 1 },
     fallback: DEFAULT_CONFIG.failedTokenLimitPerMinute,
   },
+  searchTimeout: {
+    flag: '--search-timeout <ms>',
+    variable: 'LAPSE_SEARCH_TIMEOUT_MS',
+    range: { min: 1 },
+    fallback: DEFAULT_CONFIG.searchTimeoutMs,
+  },
+  searchConcurrency: {
+    flag: '--search-concurrency <queries>',
+    variable: 'LAPSE_SEARCH_CONCURRENCY',
+    range: { min: 1 },
+    fallback: DEFAULT_CONFIG.searchConcurrency,
+  },
+  searchQueue: {
+    flag: '--search-queue <queries>',
+    variable: 'LAPSE_SEARCH_QUEUE',
+    range: { min: 0 },
+    fallback: DEFAULT_CONFIG.searchQueuePerClient,
+  },
 } satisfies Record<string, { flag: string; variable: EnvironmentVariable; range: IntegerRange; fallback: number }>;
 
 type IntegerSetting = keyof typeof INTEGER_SETTINGS;
@@ -105,6 +126,9 @@ function configFrom(flags: ServeFlags, environment: Environment): ServerConfig {
     exportsTotal: integerSetting(flags, environment, 'exportsTotal'),
     exportStallTimeoutMs: integerSetting(flags, environment, 'exportStallTimeout'),
     failedTokenLimitPerMinute: integerSetting(flags, environment, 'failedTokenLimit'),
+    searchTimeoutMs: integerSetting(flags, environment, 'searchTimeout'),
+    searchConcurrency: integerSetting(flags, environment, 'searchConcurrency'),
+    searchQueuePerClient: integerSetting(flags, environment, 'searchQueue'),
     issuer: flags.issuer ?? 'lapse',
     corsOrigins: flags.cors
       ? flags.cors
@@ -175,6 +199,16 @@ export const register: RegisterCommands = (program, environment) => {
         'token attempts per minute per address (and per client id for addresses that failed); each attempt holds one until its secret is known good',
       ),
     )
+    .addOption(
+      integerSettingOption('searchTimeout', 'ms a search query may run (503 after) or wait for its turn (429 after)'),
+    )
+    .addOption(
+      integerSettingOption(
+        'searchConcurrency',
+        'search queries running at once (SQLite: worker threads; PostgreSQL: a pool of its own)',
+      ),
+    )
+    .addOption(integerSettingOption('searchQueue', 'search queries one client id may have waiting for a turn'))
     .option(
       '--log-level <level>',
       'trace, debug, info, warn, error or silent (LAPSE_LOG_LEVEL)',
