@@ -181,15 +181,17 @@ export function connectSqlite(file: string, options: ConnectOptions): Omit<Diale
   let isClosed = false;
   const searchLimits = { ...DEFAULT_SEARCH_LIMITS, ...options.search };
   const searchGate = createSearchGate(searchLimits);
-  // An in-memory database exists only on its one connection, so its searches run there, on the event loop.
-  const searchWorkers = isMemory
-    ? undefined
-    : createQueryWorkerPool({
-        file,
-        timeoutMs: searchLimits.timeoutMs,
-        threads: searchLimits.concurrency,
-        cacheKib: SEARCH_WORKER_CACHE_KIB,
-      });
+  // An in-memory database exists only on its one connection, so its searches run there, on the event loop; a
+  // bulk load (the seed) answers no searches.
+  const searchWorkers =
+    isMemory || options.isBulkLoad
+      ? undefined
+      : createQueryWorkerPool({
+          file,
+          timeoutMs: searchLimits.timeoutMs,
+          threads: searchLimits.concurrency,
+          cacheKib: SEARCH_WORKER_CACHE_KIB,
+        });
   const selectValues = (query: CompiledQuery) =>
     // Through Kysely's hold on the connection, so the read never lands inside another request's transaction.
     db

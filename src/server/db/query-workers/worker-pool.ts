@@ -3,8 +3,9 @@
 // query past the time limit is answered at once and its thread replaced. better-sqlite3 cannot interrupt a
 // statement from another thread, so the old thread ends when its statement does; until then its turn stays taken
 // (gated-reads.ts). The gate bounds how many run at once, so the pool starts a thread whenever none is idle.
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { CompiledQuery } from 'kysely';
 import type { ReadJob, RowShape } from '../search-reads/gated-reads.js';
@@ -14,7 +15,7 @@ import type { QueryAnswer, QueryRequest, QueryWorkerData } from './messages.js';
 export interface QueryWorkerPoolOptions {
   file: string;
   timeoutMs: number;
-  /** Threads started together on first use: as many as may run at once (the gate's concurrency). */
+  /** Threads kept: as many as may run at once (the gate's concurrency). */
   threads: number;
   /** Each thread's page cache, KiB. */
   cacheKib: number;
@@ -28,13 +29,33 @@ export interface QueryWorkerPool {
 
 const MAX_CACHED_STATEMENTS = 200;
 
-function spawnWorker(workerData: QueryWorkerData): Worker {
+/**
+ * The thread's module. From the TypeScript sources (tests, benchmarks) it is compiled here once, with esbuild (a
+ * development dependency of the tools that run the sources), into a data: URL whose one package import is an
+ * absolute file URL: starting a thread then costs what it costs from the build.
+ */
+let workerScript: URL | undefined;
+function workerScriptUrl(): URL {
+  if (workerScript) return workerScript;
   const compiled = new URL('./query-worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(compiled))) return new Worker(compiled, { workerData });
-  // Run from the TypeScript sources (tests, benchmarks): tsx compiles the thread's module as it loads it.
-  const source = JSON.stringify(new URL('./query-worker.ts', import.meta.url).href);
-  const load = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${source}); })`;
-  return new Worker(load, { eval: true, workerData });
+  if (existsSync(fileURLToPath(compiled))) {
+    workerScript = compiled;
+    return compiled;
+  }
+  const require = createRequire(import.meta.url);
+  const esbuild = require('esbuild') as { transformSync(code: string, options: object): { code: string } };
+  const source = readFileSync(new URL('./query-worker.ts', import.meta.url), 'utf8');
+  const driver = JSON.stringify(pathToFileURL(require.resolve('better-sqlite3')).href);
+  const { code } = esbuild.transformSync(source, { loader: 'ts', format: 'esm' });
+  const linked = code.replace(/from\s*["']better-sqlite3["']/, `from ${driver}`);
+  workerScript = new URL(`data:text/javascript,${encodeURIComponent(linked)}`);
+  return workerScript;
+}
+
+function spawnWorker(workerData: QueryWorkerData): Worker {
+  // No options of the parent's command line: a loader it runs under (`--import tsx`) would start again in every
+  // thread, and the thread's module needs none.
+  return new Worker(workerScriptUrl(), { workerData, execArgv: [] });
 }
 
 /** A worker's failure as the error a connection would have thrown (its code kept: SQLITE_BUSY is a 503). */
@@ -95,9 +116,6 @@ export function createQueryWorkerPool(options: QueryWorkerPoolOptions): QueryWor
       const rows = Promise.reject(new Error('the database is closed'));
       return { rows, finished: Promise.resolve() };
     }
-    // A server that searches once searches again: its threads start together, so a later query seldom waits for
-    // one to start (replacements of threads past the time limit start at once, below).
-    if (threads.size === 0) for (let count = 1; count < options.threads; count++) idle.push(startThread());
     const thread = idle.pop() ?? startThread();
     let finish = () => {};
     const finished = new Promise<void>((resolve) => {
@@ -143,6 +161,9 @@ export function createQueryWorkerPool(options: QueryWorkerPoolOptions): QueryWor
     return { rows, finished };
   }
 
+  // Every thread starts with the pool, so no query waits for one to start (a replacement for a thread past the
+  // time limit starts at once too, above).
+  for (let count = 0; count < options.threads; count++) idle.push(startThread());
   return {
     run,
     async close() {
