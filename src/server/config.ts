@@ -25,8 +25,9 @@ export interface ServerConfig {
   exportStallTimeoutMs: number;
   /** A search query running longer is answered 503; one waiting longer for its turn, 429 (SECURITY.md, "Search queries"). */
   searchTimeoutMs: number;
-  /** Search queries running at once: SQLite worker threads, PostgreSQL search connections (a pool of their own). */
-  searchConcurrency: number;
+  /** Search queries running at once: SQLite worker threads, PostgreSQL search connections (a pool of their own).
+   * Unset: 4 on SQLite, databasePoolSize on PostgreSQL. */
+  searchConcurrency?: number | undefined;
   /** Search queries of one client id waiting for a turn; one more is refused with 429. */
   searchQueuePerClient: number;
   /** Origins allowed for CORS; empty = no CORS headers at all. */
@@ -57,7 +58,6 @@ export const DEFAULT_CONFIG: Omit<ServerConfig, 'database'> = {
   exportsTotal: DEFAULT_MAX_LONG_READS,
   exportStallTimeoutMs: 30_000,
   searchTimeoutMs: DEFAULT_SEARCH_LIMITS.timeoutMs,
-  searchConcurrency: DEFAULT_SEARCH_LIMITS.concurrency,
   searchQueuePerClient: DEFAULT_SEARCH_LIMITS.queuedPerClient,
   corsOrigins: [],
   searchCacheEntries: 2000,
@@ -75,7 +75,7 @@ export function serverConfig(overrides: Partial<ServerConfig> & { database: stri
 export function searchLimitsOf(config: ServerConfig): Partial<SearchLimits> {
   return {
     timeoutMs: config.searchTimeoutMs,
-    concurrency: config.searchConcurrency,
+    ...(config.searchConcurrency === undefined ? {} : { concurrency: config.searchConcurrency }),
     queuedPerClient: config.searchQueuePerClient,
   };
 }

@@ -1,6 +1,6 @@
 // `lapse serve`: the Company API server. Flags win over env (LAPSE_*), env over defaults.
 import { Option } from 'commander';
-import { dialectFor } from '../../server/db/index.js';
+import { DEFAULT_SEARCH_LIMITS, dialectFor } from '../../server/db/index.js';
 import { buildApp, DEFAULT_CONFIG, type ServerConfig, serverConfig, serverLogger } from '../../server/index.js';
 import type { RegisterCommands } from '../command-module.js';
 import type { Environment, EnvironmentVariable } from '../environment.js';
@@ -83,7 +83,7 @@ const INTEGER_SETTINGS = {
     flag: '--search-concurrency <queries>',
     variable: 'LAPSE_SEARCH_CONCURRENCY',
     range: { min: 1 },
-    fallback: DEFAULT_CONFIG.searchConcurrency,
+    fallback: DEFAULT_SEARCH_LIMITS.concurrency,
   },
   searchQueue: {
     flag: '--search-queue <queries>',
@@ -127,7 +127,10 @@ function configFrom(flags: ServeFlags, environment: Environment): ServerConfig {
     exportStallTimeoutMs: integerSetting(flags, environment, 'exportStallTimeout'),
     failedTokenLimitPerMinute: integerSetting(flags, environment, 'failedTokenLimit'),
     searchTimeoutMs: integerSetting(flags, environment, 'searchTimeout'),
-    searchConcurrency: integerSetting(flags, environment, 'searchConcurrency'),
+    // Unset, PostgreSQL takes the database pool size (see SearchLimits).
+    searchConcurrency:
+      flags.searchConcurrency ??
+      integerFromEnvironment(environment, 'LAPSE_SEARCH_CONCURRENCY', INTEGER_SETTINGS.searchConcurrency.range),
     searchQueuePerClient: integerSetting(flags, environment, 'searchQueue'),
     issuer: flags.issuer ?? 'lapse',
     corsOrigins: flags.cors
@@ -205,7 +208,7 @@ export const register: RegisterCommands = (program, environment) => {
     .addOption(
       integerSettingOption(
         'searchConcurrency',
-        'search queries running at once (SQLite: worker threads; PostgreSQL: a pool of its own)',
+        'search queries running at once (SQLite: worker threads; PostgreSQL: a pool of its own, default the database pool size)',
       ),
     )
     .addOption(integerSettingOption('searchQueue', 'search queries one client id may have waiting for a turn'))

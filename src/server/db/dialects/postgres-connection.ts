@@ -116,7 +116,13 @@ export function connectPostgres(url: string, options: PoolOptions): Omit<Dialect
       cursor: FailFastCursor,
     }),
   });
-  const searchLimits = { ...DEFAULT_SEARCH_LIMITS, ...options.search };
+  // Search queries run in the database, not in this process: by default as many at once as the main pool has
+  // connections (SQLite's default counts threads on this machine's cores).
+  const searchLimits = {
+    ...DEFAULT_SEARCH_LIMITS,
+    ...options.search,
+    concurrency: options.search?.concurrency ?? options.maxConnections,
+  };
   const searchGate = createSearchGate(searchLimits);
   const searchPool = openPool(url, searchLimits.concurrency, searchLimits.timeoutMs);
   const startSearchRead = searchReadsOn(searchPool, searchLimits.timeoutMs);
