@@ -8,6 +8,7 @@ const BENCHMARKS: Record<string, () => Promise<{ main: () => Promise<void> }>> =
   pg: () => import('./pg.js'),
   soak: () => import('./soak.js'),
   usage: () => import('./usage.js'),
+  fairness: () => import('./fairness.js'),
 };
 
 const names = process.argv.slice(2);

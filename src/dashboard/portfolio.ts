@@ -25,6 +25,7 @@ import {
   usersOverLimit,
   type ViewQuery,
 } from '../contract/index.js';
+import { type BoundedMap, createBoundedMap } from '../server/cache/index.js';
 import { createApiHealthCheck } from './api-health.js';
 import { createCompanyDetails } from './company-detail.js';
 import {
@@ -47,8 +48,8 @@ interface FetchedListing {
   listing: Listing;
   companies: IndexedCompany[];
   fetchedAt: string;
-  /** Filtered and ordered rows already worked out, by filter and order. */
-  ordered: Map<string, IndexedCompany[]>;
+  /** Filtered and ordered rows already worked out, by filter and order (see orderingsKept). */
+  ordered: BoundedMap<IndexedCompany[]>;
 }
 
 export interface ViewRows {
@@ -82,7 +83,18 @@ export interface PortfolioOptions {
 }
 
 const HISTORY_MONTHS = 12;
-const ORDERINGS_KEPT = 8;
+/**
+ * Orderings kept per listing, least recently used dropped first. A value is an array of references to rows the
+ * listing already holds (8 bytes each), but the key carries the page's search text, which a caller can make long:
+ * bounded in bytes, keys included, as the server's caches are.
+ */
+const orderingsKept = () =>
+  createBoundedMap<IndexedCompany[]>({
+    maxEntries: 8,
+    maxBytes: 64 * 1024 * 1024,
+    maxKeyBytes: 16 * 1024,
+    valueBytes: (rows) => 8 * rows.length,
+  });
 
 /** The renewing listing the chart needs: renewal days from D to the end of the 11th month after D's month. */
 function renewalWindowDays(asOf: CalendarDay): number {
@@ -120,7 +132,6 @@ function orderedRows(
   const memo = fetched.ordered.get(memoKey);
   if (memo) return memo;
   const rows = sortCompanies(source.filter(matchesFilter(filter)), order);
-  if (fetched.ordered.size >= ORDERINGS_KEPT) fetched.ordered.clear();
   fetched.ordered.set(memoKey, rows);
   return rows;
 }
@@ -162,7 +173,7 @@ export function createPortfolio(options: PortfolioOptions): Portfolio {
   const fetchInto = async (load: () => Promise<Listing>): Promise<FetchedListing> => {
     const listing = await load();
     const fetchedAt = new Date(options.now()).toISOString();
-    return { listing, companies: listing.companies.map(indexCompany), fetchedAt, ordered: new Map() };
+    return { listing, companies: listing.companies.map(indexCompany), fetchedAt, ordered: orderingsKept() };
   };
   const dayKey = (day: DayChoice) => `${day.timeZone}|${day.asOf}`;
   const expired = (day: DayChoice) => cache.get(`expired|${dayKey(day)}`, () => fetchInto(() => client.expired(day)));

@@ -5,7 +5,7 @@ import { createKeyRing, tokenRoutes } from './auth/index.js';
 import { createCredentialLookup } from './cache/index.js';
 import { clientRoutes } from './clients/index.js';
 import { companyRoutes, companyWriteRoutes, exportRoutes, licenceRoutes } from './companies/index.js';
-import type { ServerConfig } from './config.js';
+import { type ServerConfig, searchLimitsOf } from './config.js';
 import { openStorage, type Storage } from './db/index.js';
 import { healthRoutes } from './health-routes.js';
 import {
@@ -43,6 +43,7 @@ export async function buildApp(config: ServerConfig, parts: AppParts = {}): Prom
     (await openStorage(config.database, {
       maxConnections: config.databasePoolSize,
       maxLongReads: config.exportsTotal,
+      search: searchLimitsOf(config),
     }));
   const context: ServerContext = {
     config,

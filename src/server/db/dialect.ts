@@ -5,6 +5,7 @@ import type { ColumnDefinitionBuilder, CompiledQuery, Kysely, RawBuilder } from 
 import type { RateLimitStore } from '../rate-limit/index.js';
 import { postgresAdapter, sqliteAdapter } from './dialects/index.js';
 import type { LapseDatabase } from './schema.js';
+import type { SearchConnection, SearchLimits } from './search-reads/index.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -38,6 +39,8 @@ export interface PoolOptions {
    * maxConnections', so long reads never take the connections searches, tokens and /readyz need.
    */
   maxLongReads?: number;
+  /** Bounds on search queries (each unset one takes DEFAULT_SEARCH_LIMITS' value). */
+  search?: Partial<SearchLimits>;
 }
 
 /** Long reads open at once when PoolOptions does not say. */
@@ -102,6 +105,11 @@ export interface DialectConnection {
    * reads of many rows, such as a search page.
    */
   selectValues(query: CompiledQuery): Promise<unknown[][]>;
+  /**
+   * Where `clientKey`'s search queries run, within PoolOptions.search's bounds: off the event loop, limited in
+   * time, waiting their turn in a bounded line (SECURITY.md, "Search queries"). Only selects.
+   */
+  searchConnection(clientKey: string): SearchConnection;
   /**
    * A value that changes whenever any committed write may have changed the data, cheap enough to ask on every
    * request; null when the database offers no such thing (then nothing may be cached on it).

@@ -9,5 +9,6 @@ export * from './licence-sql.js';
 export * from './migrate.js';
 export * from './schema.js';
 export * from './search-indexes.js';
+export * from './search-reads/index.js';
 export * from './storage.js';
 export * from './tree-path.js';

@@ -13,6 +13,9 @@ export type Db = Kysely<LapseDatabase>;
  */
 export type RowBatches = (query: Compilable<unknown>, batchSize: number) => AsyncIterable<unknown[][]>;
 
+/** What a search page reads through: the search connection of one client (see Storage.searchReads). */
+export type SearchReads = Pick<Storage, 'db' | 'selectValues' | 'withSqlJson'>;
+
 export interface Storage {
   db: Db;
   /** Which database this is, for display (/readyz); behaviour that differs lives in the dialect adapter. */
@@ -30,6 +33,11 @@ export interface Storage {
   longReadSnapshot<T>(read: (db: Db, batches: RowBatches) => Promise<T>): Promise<T>;
   /** A select's rows, each as an array of the selected values in select order (see DialectConnection). */
   selectValues(query: Compilable<unknown>): Promise<unknown[][]>;
+  /**
+   * The reads of one client's search, off the event loop and bounded in time and queue (DialectConnection's
+   * searchConnection); writes, exports and everything else stay on `db`.
+   */
+  searchReads(clientKey: string): SearchReads;
   /** Changes whenever committed writes may have changed the data; null: do not cache (see dialect.ts). */
   dataVersion(): Promise<string | null>;
   /** contract §7: the rate-limit buckets this database's server instances share (see DialectAdapter). */
@@ -43,11 +51,17 @@ export async function openStorage(location: string, options: PoolOptions = { max
   const connection = connectDialect(location, options);
   const { adapter } = connection;
   await migrateToLatest(connection.db as Kysely<unknown>, adapter);
+  const withSqlJson: Storage['withSqlJson'] = (inDatabase, inServer) =>
+    adapter.json ? inDatabase(adapter.json) : inServer();
   return {
     db: connection.db,
     dialect: adapter.name,
-    withSqlJson: (inDatabase, inServer) => (adapter.json ? inDatabase(adapter.json) : inServer()),
+    withSqlJson,
     selectValues: (query) => connection.selectValues(query.compile()),
+    searchReads(clientKey) {
+      const search = connection.searchConnection(clientKey);
+      return { db: search.db, withSqlJson, selectValues: (query) => search.selectValues(query.compile()) };
+    },
     async longReadSnapshot(read) {
       const reader = await connection.openReader();
       try {

@@ -4,6 +4,14 @@ import pg from 'pg';
 import Cursor from 'pg-cursor';
 import { DEFAULT_MAX_LONG_READS, type DialectConnection, type PoolOptions } from '../dialect.js';
 import type { LapseDatabase } from '../schema.js';
+import {
+  createSearchGate,
+  DEFAULT_SEARCH_LIMITS,
+  gatedSearchConnection,
+  POSTGRES_LANGUAGE,
+  type StartRead,
+  searchTimedOut,
+} from '../search-reads/index.js';
 
 /**
  * pg-cursor reads `batchSize` rows per round trip, and Kysely's executor hands them over as one result. pg keeps
@@ -56,10 +64,11 @@ function setPostgresTypeParsers(): void {
   postgresTypesSet = true;
 }
 
-function openPool(url: string, maxConnections: number): pg.Pool {
+function openPool(url: string, maxConnections: number, statementTimeoutMs?: number): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url,
     max: maxConnections,
+    ...(statementTimeoutMs === undefined ? {} : { statement_timeout: statementTimeoutMs }),
     connectionTimeoutMillis: 5000,
     idleTimeoutMillis: 30_000,
     // A pool error (the database restarted under an idle client) must not crash the process.
@@ -71,6 +80,27 @@ function openPool(url: string, maxConnections: number): pg.Pool {
   // listener that event would crash the process.
   pool.on('connect', (client) => client.on('error', () => {}));
   return pool;
+}
+
+/** SQLSTATE query_canceled: what statement_timeout raises. */
+const QUERY_CANCELED = '57014';
+
+/**
+ * Search queries on a pool of their own, whose connections cancel any statement past the time limit, so an
+ * over-long query gives the same answer as on SQLite; the gate in front keeps the pool from ever queueing.
+ */
+function searchReadsOn(pool: pg.Pool, timeoutMs: number): StartRead {
+  return (query, rowShape) => {
+    const rows = pool
+      .query({ text: query.sql, values: [...query.parameters], ...(rowShape === 'arrays' ? { rowMode: 'array' } : {}) })
+      .then(
+        (result) => result.rows as unknown[],
+        (error: unknown) => {
+          throw (error as { code?: unknown }).code === QUERY_CANCELED ? searchTimedOut(timeoutMs) : error;
+        },
+      );
+    return { rows, finished: rows };
+  };
 }
 
 /** The connection, without its adapter (postgres.ts adds it). */
@@ -86,8 +116,19 @@ export function connectPostgres(url: string, options: PoolOptions): Omit<Dialect
       cursor: FailFastCursor,
     }),
   });
+  // Search queries run in the database, not in this process: by default as many at once as the main pool has
+  // connections (SQLite's default counts threads on this machine's cores).
+  const searchLimits = {
+    ...DEFAULT_SEARCH_LIMITS,
+    ...options.search,
+    concurrency: options.search?.concurrency ?? options.maxConnections,
+  };
+  const searchGate = createSearchGate(searchLimits);
+  const searchPool = openPool(url, searchLimits.concurrency, searchLimits.timeoutMs);
+  const startSearchRead = searchReadsOn(searchPool, searchLimits.timeoutMs);
   return {
     db,
+    searchConnection: (clientKey) => gatedSearchConnection(POSTGRES_LANGUAGE, searchGate, clientKey, startSearchRead),
     // The pool hands each transaction its own connection.
     openReader: async () => ({ db: longReadDb, streamBatches: postgresBatches, release: async () => {} }),
     async selectValues(query) {
@@ -98,7 +139,7 @@ export function connectPostgres(url: string, options: PoolOptions): Omit<Dialect
     dataVersion: async () => null,
     writeRows,
     async close() {
-      await Promise.all([db.destroy(), longReadDb.destroy()]);
+      await Promise.all([db.destroy(), longReadDb.destroy(), searchPool.end()]);
     },
   };
 }
