@@ -13,6 +13,9 @@ async function fillSource(db: Db): Promise<void> {
     .values([
       { resource_id: 'ind000000001', name: 'Énergie & "Utilities"' },
       { resource_id: 'ind000000002', name: 'Retail\nwholesale' },
+      // What COPY's text format escapes, and its null marker as plain text.
+      { resource_id: 'ind000000003', name: 'back\\slash\ttab\r\n\\N \\. end' },
+      { resource_id: 'ind000000004', name: '\\N' },
     ])
     .execute();
   await db.insertInto('license_types').values({ resource_id: 'lic000000001', name: 'Enterprise' }).execute();
@@ -122,7 +125,7 @@ describe('copyDatabase from SQLite to PostgreSQL and back', () => {
     for (const report of [there, back]) {
       expect(report.matches).toBe(true);
       expect(report.tables.map((table) => [table.table, table.sourceRows, table.targetRows])).toEqual([
-        ['industries', 2, 2],
+        ['industries', 4, 4],
         ['license_types', 1, 1],
         ['companies', 42, 42],
         ['credentials', 1, 1],
@@ -156,6 +159,25 @@ describe('copyDatabase from SQLite to PostgreSQL and back', () => {
     await expect(copyDatabase(source.location, middle.location)).rejects.toThrow(
       new CopyRefusedError(`the target ${middle.location} is not empty (table industries has rows)`),
     );
+  });
+
+  it('keeps nothing in the target when a row cannot be copied, so the copy can simply be run again', async () => {
+    const faulty = await createTestDatabase('sqlite');
+    const target = await createTestDatabase('postgres');
+    databases.push(faulty, target);
+    const storage = await openStorage(faulty.location);
+    await fillSource(storage.db);
+    // PostgreSQL text cannot hold a NUL: the signing keys, copied after the companies, fail.
+    await storage.db.updateTable('signing_keys').set({ public_jwk: '{"x":"\u0000"}' }).execute();
+    await expect(copyDatabase(faulty.location, target.location)).rejects.toThrow();
+    const left = await readEverything(target.location);
+    expect(Object.values(left).map((rows) => rows.length)).toEqual([0, 0, 0, 0, 0, 0]);
+
+    await storage.db.updateTable('signing_keys').set({ public_jwk: '{"x":"y"}' }).execute();
+    await storage.close();
+    const report = await copyDatabase(faulty.location, target.location);
+    expect(report.matches).toBe(true);
+    expect(await readEverything(target.location)).toEqual(await readEverything(faulty.location));
   });
 
   it('refuses a source file that does not exist, without creating it', async () => {

@@ -111,7 +111,29 @@ export interface DialectConnection {
    * SQLite the rows go straight to the connection, so nothing else may be running on it meanwhile.
    */
   writeRows(db: Kysely<LapseDatabase>, table: keyof LapseDatabase, rows: readonly object[]): Promise<void>;
+  /**
+   * Runs `load` in one transaction on one connection of its own: kept whole when `load` resolves, rolled back
+   * (nothing written) when it throws. For copies into an empty database (`lapse migrate`).
+   */
+  bulkLoad<T>(load: (target: BulkLoad) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+}
+
+/** An empty database being filled inside one transaction (DialectConnection.bulkLoad). */
+export interface BulkLoad {
+  /** The load's transaction: its reads see what the load has written. */
+  db: Kysely<LapseDatabase>;
+  /**
+   * Writes rows into the empty `table`, each an array of the values of `columns` in that order, the fastest way
+   * this database takes them. Nothing may run on `db` until it resolves.
+   */
+  writeTable(
+    table: keyof LapseDatabase,
+    columns: readonly string[],
+    batches: AsyncIterable<readonly (readonly unknown[])[]>,
+  ): Promise<void>;
+  /** A select's rows in batches, read inside the load's transaction, each an array of the selected values. */
+  selectBatches(query: CompiledQuery, batchSize: number): AsyncIterable<unknown[][]>;
 }
 
 export interface Reader {

@@ -4,6 +4,7 @@ import pg from 'pg';
 import Cursor from 'pg-cursor';
 import { DEFAULT_MAX_LONG_READS, type DialectConnection, type PoolOptions } from '../dialect.js';
 import type { LapseDatabase } from '../schema.js';
+import { postgresBulkLoad } from './postgres-bulk-load.js';
 
 /**
  * pg-cursor reads `batchSize` rows per round trip, and Kysely's executor hands them over as one result. pg keeps
@@ -97,6 +98,7 @@ export function connectPostgres(url: string, options: PoolOptions): Omit<Dialect
     // Other instances write to the same database and PostgreSQL has no cheap change counter: never cache.
     dataVersion: async () => null,
     writeRows,
+    bulkLoad: postgresBulkLoad(pool),
     async close() {
       await Promise.all([db.destroy(), longReadDb.destroy()]);
     },
