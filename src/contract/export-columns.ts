@@ -55,8 +55,11 @@ export const EXPORT_CONTENT_TYPES = {
 
 export const EXPORT_FILE_NAMES = { CSV: 'Companies.csv', Excel: 'Companies.xlsx' } as const;
 
-/** contract §5: what a spreadsheet may run as a formula when a cell starts with it. */
-const FORMULA_START = '[=+\\-@\\t\\r]';
+/**
+ * contract §5: what a spreadsheet may run as a formula when a cell starts with it, as a regular expression's
+ * bracket (read the same by JavaScript and by PostgreSQL's regular expressions).
+ */
+export const FORMULA_START = '[=+\\-@\\t\\r]';
 const STARTS_AS_FORMULA = new RegExp(`^${FORMULA_START}`);
 // A reader that splits on `;` (Excel in many European locales, LibreOffice) or on every `,` starts a cell after
 // each one, whatever the quoting: the raw bytes there may be doubled quotes before the formula character.

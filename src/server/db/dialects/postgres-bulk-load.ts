@@ -4,12 +4,11 @@
 // join instead of one trigger call per row.
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Kysely, PostgresDialect } from 'kysely';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import Cursor from 'pg-cursor';
 import type { BulkLoad, DialectConnection } from '../dialect.js';
-import type { LapseDatabase } from '../schema.js';
+import { kyselyOn } from './postgres-held-connection.js';
 
 // COPY's text format: a backslash, a line break or a tab inside a value is written as its escape.
 const NEEDS_ESCAPE = /[\\\n\r\t]/;
@@ -84,13 +83,6 @@ async function* selectArrays(client: pg.PoolClient, sqlText: string, parameters:
   } finally {
     await cursor.close();
   }
-}
-
-/** Kysely over the one connection the load holds: every query it runs is part of the load's transaction. */
-function kyselyOn(client: pg.PoolClient): Kysely<LapseDatabase> {
-  const held = { query: client.query.bind(client), release: () => {} };
-  const pool = { connect: async () => held, end: async () => {} };
-  return new Kysely<LapseDatabase>({ dialect: new PostgresDialect({ pool: pool as never, cursor: Cursor }) });
 }
 
 /** Index builds sort whole tables: give them memory enough to sort in memory, for this transaction only. */

@@ -3,6 +3,7 @@
 import { sql } from 'kysely';
 import type { DialectAdapter } from '../dialect.js';
 import { connectPostgres } from './postgres-connection.js';
+import { postgresCsv } from './postgres-csv.js';
 import { createPostgresRateLimitStore } from './postgres-rate-limits.js';
 
 /** pg_advisory_lock key held while migrating ('lapse' in ASCII); any bigint other tools do not use. */
@@ -49,6 +50,8 @@ export const postgresAdapter: DialectAdapter = {
   inSnapshot: (db, read) => db.transaction().setIsolationLevel('repeatable read').execute(read),
   // PostgreSQL pages build their JSON in the server.
   json: undefined,
+  // Exports have PostgreSQL write the CSV (COPY … TO STDOUT): the server only passes the bytes on.
+  csv: postgresCsv,
 
   // Ids given explicitly leave the identity sequence behind: it must be moved past them for later inserts.
   async resetIdentity(db, table, column) {
