@@ -6,6 +6,7 @@ const BENCHMARKS: Record<string, () => Promise<{ main: () => Promise<void> }>> =
   client: () => import('./client.js'),
   'search-json': () => import('./search-json.js'),
   pg: () => import('./pg.js'),
+  migrate: () => import('./migrate.js'),
   soak: () => import('./soak.js'),
 };
 

@@ -56,9 +56,15 @@ async function fillSource(db: Db): Promise<void> {
     .insertInto('signing_keys')
     .values({ kid: 'k1', private_jwk: '{"d":"x"}', public_jwk: '{"x":"y"}', created_at: 2 })
     .execute();
+  // Floating-point values whose shortest texts differ between JavaScript and PostgreSQL (1e-7, 1e+21).
   await db
     .insertInto('rate_limit_buckets')
-    .values({ bucket_key: 'client-1', tokens: 599.375, updated_at: 3 })
+    .values([
+      { bucket_key: 'client-1', tokens: 599.375, updated_at: 3 },
+      { bucket_key: 'client-2', tokens: 1e-7, updated_at: 4 },
+      { bucket_key: 'client-3', tokens: 0.1 + 0.2, updated_at: 5 },
+      { bucket_key: 'client-4', tokens: 1e21, updated_at: 6 },
+    ])
     .execute();
 }
 
@@ -130,7 +136,7 @@ describe('copyDatabase from SQLite to PostgreSQL and back', () => {
         ['companies', 42, 42],
         ['credentials', 1, 1],
         ['signing_keys', 1, 1],
-        ['rate_limit_buckets', 1, 1],
+        ['rate_limit_buckets', 4, 4],
       ]);
     }
     // The checksum is computed the same way on both databases, so all three agree.

@@ -1,9 +1,9 @@
 // Copies a whole lapse database between SQLite and PostgreSQL (either way, or like to like), then proves the
 // copy: per table, the row count and an order-independent checksum read back from each side.
-import { createHash } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import { type BulkLoad, connectDialect, type DialectConnection, dialectFor } from './dialect.js';
 import { migrateToLatest } from './migrate.js';
+import { type ChecksumColumn, isFloatType, TableChecksum } from './row-checksum.js';
 import type { LapseDatabase } from './schema.js';
 import { createSearchIndexes, dropSearchIndexes } from './search-indexes.js';
 
@@ -30,10 +30,7 @@ export interface TableCopyReport {
   table: TableName;
   sourceRows: number;
   targetRows: number;
-  /**
-   * 64-bit sum of the SHA-256 prefixes of each row's canonical JSON (the values of the copied columns in
-   * column-name order), as 16 hex digits: it does not depend on the order rows are read in.
-   */
+  /** 16 hex digits: the 64-bit sum over the rows of their canonical texts' SHA-256 prefixes (row-checksum.ts). */
   sourceChecksum: string;
   targetChecksum: string;
   matches: boolean;
@@ -54,23 +51,6 @@ export interface CopyOptions {
 /** A problem with the request itself (missing source, non-empty target, schema mismatch): nothing was copied. */
 export class CopyRefusedError extends Error {
   override name = 'CopyRefusedError';
-}
-
-/** Adds rows into a checksum that does not depend on their order. */
-class TableChecksum {
-  rows = 0;
-  #sum = 0n;
-
-  /** `row` holds the values of the copied columns in name order, so both databases' drivers agree on its JSON. */
-  add(row: readonly unknown[]): void {
-    const digest = createHash('sha256').update(JSON.stringify(row)).digest();
-    this.#sum = BigInt.asUintN(64, this.#sum + digest.readBigUInt64BE(0));
-    this.rows += 1;
-  }
-
-  get hex(): string {
-    return this.#sum.toString(16).padStart(16, '0');
-  }
 }
 
 function describeLocation(location: string): string {
@@ -96,19 +76,18 @@ async function assertEmpty(db: AnyDb, location: string): Promise<void> {
 }
 
 /** The columns a copy writes into each table: the target's, less those it computes itself, in name order. */
-async function copiedColumns(target: DialectConnection): Promise<Map<TableName, string[]>> {
+async function copiedColumns(target: DialectConnection): Promise<Map<TableName, ChecksumColumn[]>> {
   const db = target.db as Kysely<unknown>;
   const tables = await db.introspection.getTables();
-  const columns = new Map<TableName, string[]>();
+  const columns = new Map<TableName, ChecksumColumn[]>();
   for (const table of Object.keys(COPY_ORDER) as TableName[]) {
     const generated = await target.adapter.generatedColumnNames(db, table);
     const found = tables.find((candidate) => candidate.name === table)?.columns ?? [];
+    const copied = found.filter((column) => !generated.has(column.name));
+    copied.sort((a, b) => (a.name < b.name ? -1 : 1));
     columns.set(
       table,
-      found
-        .map((column) => column.name)
-        .filter((name) => !generated.has(name))
-        .sort(),
+      copied.map((column) => ({ name: column.name, isFloat: isFloatType(column.dataType) })),
     );
   }
   return columns;
@@ -141,20 +120,14 @@ async function copyTable(
   rowsOf: (table: TableName, columns: readonly string[]) => Rows,
   target: BulkLoad,
   table: TableName,
-  columns: readonly string[],
+  columns: readonly ChecksumColumn[],
   options: Required<CopyOptions>,
 ): Promise<TableChecksum> {
-  const checksum = new TableChecksum();
+  const checksum = new TableChecksum(columns);
   const report = () => options.onProgress(table, checksum.rows);
-  await target.writeTable(table, columns, checksummed(rowsOf(table, columns), checksum, report));
+  const names = columns.map((column) => column.name);
+  await target.writeTable(table, names, checksummed(rowsOf(table, names), checksum, report));
   report();
-  return checksum;
-}
-
-async function checksumTarget(target: BulkLoad, table: TableName, columns: readonly string[], batchSize: number) {
-  const checksum = new TableChecksum();
-  const query = selectTable(target.db as unknown as AnyDb, table, columns);
-  for await (const batch of target.selectBatches(query, batchSize)) for (const row of batch) checksum.add(row);
   return checksum;
 }
 
@@ -197,13 +170,12 @@ class CopyMismatch extends Error {
 
 async function compareWithTarget(
   target: BulkLoad,
-  columns: Map<TableName, string[]>,
+  columns: Map<TableName, ChecksumColumn[]>,
   sourceChecksums: Map<TableName, TableChecksum>,
-  batchSize: number,
 ): Promise<CopyReport> {
   const tables: TableCopyReport[] = [];
   for (const [table, sourceChecksum] of sourceChecksums) {
-    const targetChecksum = await checksumTarget(target, table, columns.get(table) ?? [], batchSize);
+    const targetChecksum = await target.checksum(table, columns.get(table) ?? []);
     tables.push({
       table,
       sourceRows: sourceChecksum.rows,
@@ -241,7 +213,7 @@ async function loadAndVerify(
       await createSearchIndexes(db, target.adapter);
       // New company ids must follow the copied ones.
       await target.adapter.resetIdentity(db, 'companies', 'id');
-      const report = await compareWithTarget(load, columns, checksums, options.batchSize);
+      const report = await compareWithTarget(load, columns, checksums);
       if (!report.matches) throw new CopyMismatch(report);
       return report;
     });

@@ -5,6 +5,7 @@ import type { Readable } from 'node:stream';
 import type { ColumnDefinitionBuilder, CompiledQuery, Kysely, RawBuilder } from 'kysely';
 import type { RateLimitStore } from '../rate-limit/index.js';
 import { postgresAdapter, sqliteAdapter } from './dialects/index.js';
+import type { ChecksumColumn } from './row-checksum.js';
 import type { LapseDatabase } from './schema.js';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -154,8 +155,8 @@ export interface BulkLoad {
     columns: readonly string[],
     batches: AsyncIterable<readonly (readonly unknown[])[]>,
   ): Promise<void>;
-  /** A select's rows in batches, read inside the load's transaction, each an array of the selected values. */
-  selectBatches(query: CompiledQuery, batchSize: number): AsyncIterable<unknown[][]>;
+  /** The row count and checksum (row-checksum.ts) of `table`'s `columns` as the load has written them. */
+  checksum(table: keyof LapseDatabase, columns: readonly ChecksumColumn[]): Promise<{ rows: number; hex: string }>;
 }
 
 export interface Reader {

@@ -6,8 +6,8 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import Cursor from 'pg-cursor';
 import type { BulkLoad, DialectConnection } from '../dialect.js';
+import { type ChecksumColumn, TableChecksum } from '../row-checksum.js';
 import { kyselyOn } from './postgres-held-connection.js';
 
 // COPY's text format: a backslash, a line break or a tab inside a value is written as its escape.
@@ -20,7 +20,9 @@ const escapeCharacter = (character: string) => ESCAPES[character] as string;
 export function copyTextValue(value: unknown): string {
   if (value === null || value === undefined) return '\\N';
   if (typeof value === 'string') return NEEDS_ESCAPE.test(value) ? value.replace(ESCAPED, escapeCharacter) : value;
-  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
+  // String(-0) is "0", which would lose the sign a float column keeps.
+  if (typeof value === 'number') return Object.is(value, -0) ? '-0' : String(value);
+  if (typeof value === 'bigint') return String(value);
   if (typeof value === 'boolean') return value ? 't' : 'f';
   throw new TypeError(`a ${typeof value} value cannot be copied`);
 }
@@ -72,17 +74,21 @@ async function dropForeignKeys(client: pg.PoolClient): Promise<ForeignKey[]> {
   return rows;
 }
 
-async function* selectArrays(client: pg.PoolClient, sqlText: string, parameters: readonly unknown[], size: number) {
-  const cursor = client.query(new Cursor<unknown[]>(sqlText, [...parameters], { rowMode: 'array' }));
-  try {
-    for (;;) {
-      const rows = await cursor.read(size);
-      if (rows.length > 0) yield rows;
-      if (rows.length < size) return;
-    }
-  } finally {
-    await cursor.close();
-  }
+/**
+ * row-checksum.ts's sum, taken by PostgreSQL over the table as it stands in the load: no row leaves the database.
+ * json_build_array writes each row's canonical text; floating-point values go in as the hex of their bits.
+ */
+async function checksumTable(client: pg.PoolClient, table: string, columns: readonly ChecksumColumn[]) {
+  const values = columns.map((column) =>
+    column.isFloat ? `encode(float8send(${quoted(column.name)}), 'hex')` : quoted(column.name),
+  );
+  const digest = `sha256(convert_to(json_build_array(${values.join(', ')})::text, 'UTF8'))`;
+  const prefix = `('x' || encode(substring(${digest} from 1 for 8), 'hex'))::bit(64)::bigint::numeric`;
+  const { rows } = await client.query<{ rows: number; sum: string }>(
+    `select count(*)::integer as rows, coalesce(sum(${prefix}), 0)::text as sum from ${quoted(table)}`,
+  );
+  const [result] = rows;
+  return TableChecksum.of(result?.rows ?? 0, result?.sum ?? '0');
 }
 
 /** Index builds sort whole tables: give them memory enough to sort in memory, for this transaction only. */
@@ -99,7 +105,7 @@ export function postgresBulkLoad(pool: pg.Pool): DialectConnection['bulkLoad'] {
       const target: BulkLoad = {
         db: kyselyOn(client),
         writeTable: (table, columns, batches) => copyTable(client, table, columns, batches),
-        selectBatches: (query, batchSize) => selectArrays(client, query.sql, query.parameters, batchSize),
+        checksum: (table, columns) => checksumTable(client, table, columns),
       };
       const result = await load(target);
       for (const foreignKey of foreignKeys) await client.query(foreignKey.add);
