@@ -14,13 +14,13 @@ type Rows = AsyncIterable<readonly (readonly unknown[])[]>;
 
 /**
  * Every table of the schema (the mapped type makes a new one a compile error until it is listed), in an order
- * the foreign keys accept, each with a unique key to read it in: companies by depth so parents land before
- * children. The columns are the target's own, found at run time, so a table needs nothing more than its line here.
+ * the foreign keys accept, each with a unique key to read it in: companies by path, so parents land before
+ * children and the read walks an index rather than sorting the table. The columns are the target's own, found at run time, so a table needs nothing more than its line here.
  */
 const COPY_ORDER: { [table in TableName]: readonly string[] } = {
   industries: ['resource_id'],
   license_types: ['resource_id'],
-  companies: ['depth', 'id'],
+  companies: ['path'],
   credentials: ['client_id'],
   signing_keys: ['kid'],
   rate_limit_buckets: ['bucket_key'],

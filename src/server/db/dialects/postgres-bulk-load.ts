@@ -1,7 +1,8 @@
 // A bulk load into PostgreSQL at the speed of COPY: one transaction on one connection, each table written by
-// COPY FROM STDIN (FREEZE, so the rows are born visible to all and no later pass rewrites their pages), and the
-// foreign keys dropped for the load and added back at its end, where PostgreSQL checks each constraint in one
-// join instead of one trigger call per row.
+// COPY FROM STDIN (FREEZE, so the rows are born visible to all and no later pass rewrites their pages) into the
+// table stripped of its keys and indexes, which are built again after its rows; the foreign keys are dropped for
+// the load and added back at its end, where PostgreSQL checks each constraint in one join instead of one trigger
+// call per row.
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
@@ -45,33 +46,65 @@ async function* copyTextChunks(batches: AsyncIterable<readonly (readonly unknown
 
 const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
+/** A statement that takes something away for the load, and the one that puts it back after. */
+interface Removal {
+  drop: string;
+  add: string;
+}
+
+async function removeAll(client: pg.PoolClient, query: string, values: unknown[] = []): Promise<Removal[]> {
+  const { rows } = await client.query<Removal>(query, values);
+  for (const removal of rows) await client.query(removal.drop);
+  return rows;
+}
+
+/**
+ * The table's keys and indexes. Kept during the load, each row would go into each index at a random place, and
+ * an index larger than the buffer cache is then read and written page by page; built after, it is one sort.
+ */
+function removeIndexes(client: pg.PoolClient, table: string): Promise<Removal[]> {
+  return removeAll(
+    client,
+    `select format('alter table %s drop constraint %I', conrelid::regclass, conname) as drop,
+        format('alter table %s add constraint %I %s', conrelid::regclass, conname, pg_get_constraintdef(oid)) as add
+      from pg_constraint where conrelid = $1::regclass and contype in ('p', 'u')
+      union all
+      select format('drop index %s', indexrelid::regclass), pg_get_indexdef(indexrelid)
+      from pg_index where indrelid = $1::regclass
+        and not exists (select from pg_constraint where conindid = indexrelid)`,
+    [quoted(table)],
+  );
+}
+
+/** Every foreign key of the schema: checked once per constraint when added back, not once per row. */
+function removeForeignKeys(client: pg.PoolClient): Promise<Removal[]> {
+  return removeAll(
+    client,
+    `select format('alter table %s drop constraint %I', conrelid::regclass, conname) as drop,
+        format('alter table %s add constraint %I %s', conrelid::regclass, conname, pg_get_constraintdef(oid)) as add
+      from pg_constraint where contype = 'f' and connamespace = current_schema()::regnamespace
+      order by conrelid, conname`,
+  );
+}
+
+async function restore(client: pg.PoolClient, removals: readonly Removal[]): Promise<void> {
+  for (const removal of removals) await client.query(removal.add);
+}
+
 async function copyTable(
   client: pg.PoolClient,
   table: string,
   columns: readonly string[],
   batches: AsyncIterable<readonly (readonly unknown[])[]>,
 ): Promise<void> {
+  const indexes = await removeIndexes(client, table);
   // FREEZE needs the table emptied in this transaction; it is empty already, so TRUNCATE only marks it so.
   await client.query(`truncate ${quoted(table)}`);
   const copy = client.query(
     copyFrom(`copy ${quoted(table)} (${columns.map(quoted).join(', ')}) from stdin with (freeze)`),
   );
   await pipeline(Readable.from(copyTextChunks(batches)), copy);
-}
-
-interface ForeignKey {
-  drop: string;
-  add: string;
-}
-
-async function dropForeignKeys(client: pg.PoolClient): Promise<ForeignKey[]> {
-  const { rows } = await client.query<ForeignKey>(`
-    select format('alter table %s drop constraint %I', conrelid::regclass, conname) as drop,
-      format('alter table %s add constraint %I %s', conrelid::regclass, conname, pg_get_constraintdef(oid)) as add
-    from pg_constraint where contype = 'f' and connamespace = current_schema()::regnamespace
-    order by conrelid, conname`);
-  for (const foreignKey of rows) await client.query(foreignKey.drop);
-  return rows;
+  await restore(client, indexes);
 }
 
 /**
@@ -101,14 +134,14 @@ export function postgresBulkLoad(pool: pg.Pool): DialectConnection['bulkLoad'] {
     try {
       await client.query('begin');
       await client.query(`set local maintenance_work_mem = '${INDEX_BUILD_MEMORY}'`);
-      const foreignKeys = await dropForeignKeys(client);
+      const foreignKeys = await removeForeignKeys(client);
       const target: BulkLoad = {
         db: kyselyOn(client),
         writeTable: (table, columns, batches) => copyTable(client, table, columns, batches),
         checksum: (table, columns) => checksumTable(client, table, columns),
       };
       const result = await load(target);
-      for (const foreignKey of foreignKeys) await client.query(foreignKey.add);
+      await restore(client, foreignKeys);
       await client.query('commit');
       return result;
     } catch (error) {

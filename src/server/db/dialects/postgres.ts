@@ -58,10 +58,10 @@ export const postgresAdapter: DialectAdapter = {
     await sql`select setval(pg_get_serial_sequence(${table}, ${column}), coalesce(max(${sql.ref(column)}), 0) + 1, false)
       from ${sql.table(table)}`.execute(db);
   },
-  // VACUUM as well as ANALYZE: it sets the visibility map, without which index-only scans read the heap after
-  // all, and the hint bits, which the first reads of every copied row would otherwise write.
+  // Statistics for the planner. No VACUUM: a bulk load writes every table by COPY FREEZE (postgres-bulk-load.ts),
+  // so its rows are frozen and every page is marked all-visible already (index-only scans skip the heap).
   async settleAfterCopy(db) {
-    await sql`vacuum (analyze)`.execute(db);
+    await sql`analyze`.execute(db);
   },
 
   createRateLimitStore: createPostgresRateLimitStore,
