@@ -224,11 +224,14 @@ export interface Cell<T> {
   kind: ExportCellKind;
 }
 
-/** A cell's value as its CSV field: text is quoted and neutralised; numbers and days hold nothing to quote. */
-function csvField(csv: SqlCsv, kind: ExportCellKind, value: Sql): Sql {
-  if (kind === 'text') return csv.text(value);
+/**
+ * A cell's value as its CSV field: text is quoted and neutralised; numbers and days hold nothing to quote. The
+ * text pieces name their value several times: a value computed from columns (not a column) is computed once.
+ */
+function csvField(csv: SqlCsv, kind: ExportCellKind, value: Sql, refs: readonly Sql[]): Sql {
   if (kind === 'boolean') return csv.boolean(value);
-  return csv.verbatim(value);
+  if (kind !== 'text') return csv.verbatim(value);
+  return refs.includes(value) ? csv.text(value) : csv.once(value, (computed) => csv.text(computed));
 }
 
 export function storedCells<T>(cells: readonly Cell<T>[]): StoredCells<T> {
@@ -243,17 +246,10 @@ export function storedCells<T>(cells: readonly Cell<T>[]): StoredCells<T> {
     fromValues: build(values) as StoredCells<T>['fromValues'],
     csvLine: (csv, context) =>
       csv.line(
-        cells.map(({ field, kind }) =>
-          csvField(
-            csv,
-            kind,
-            field.sql(
-              csv,
-              field.columns.map((column) => sql.ref(`companies.${column}`)),
-              context,
-            ),
-          ),
-        ),
+        cells.map(({ field, kind }) => {
+          const refs = field.columns.map((column) => sql.ref(`companies.${column}`));
+          return csvField(csv, kind, field.sql(csv, refs, context), refs);
+        }),
       ),
   };
 }

@@ -47,6 +47,8 @@ export interface SqlCsv {
   utcDay(ms: Expression): Expression;
   /** A JSON array of texts as its elements joined by `separator`. */
   joinedTextList(jsonArray: Expression, separator: string): Expression;
+  /** `use` of `value` computed once per row (the field pieces above name their value several times). */
+  once(value: Expression, use: (value: Expression) => Expression): Expression;
   /** Fields as one CSV line, its CRLF included. */
   line(fields: readonly Expression[]): RawBuilder<string>;
 }

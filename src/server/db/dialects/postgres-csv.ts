@@ -47,5 +47,6 @@ export const postgresCsv: SqlCsv = {
     sql`case when ${ms} < ${sql.lit(FIRST_AD_MS)} then '0000-' || to_char(${dayOf(ms)}, 'MM-DD') else to_char(${dayOf(ms)}, 'YYYY-MM-DD') end`,
   joinedTextList: (jsonArray, separator) =>
     sql`case when ${jsonArray} = '[]' then '' else coalesce((select string_agg(element, ${textLiteral(separator)} order by position) from json_array_elements_text((${jsonArray})::json) with ordinality as elements(element, position)), '') end`,
+  once: (value, use) => sql`(select ${use(sql.ref('computed.value'))} from (select ${value} as value offset 0) as computed)`,
   line: (fields) => sql<string>`${sql.join(fields, sql` || ',' || `)} || E'\\r\\n'`,
 };
