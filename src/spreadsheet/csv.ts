@@ -21,9 +21,9 @@ const ROWS_PER_CHUNK = 256;
 // RFC 4180: a field holding a separator, a quote or a line break is quoted, its quotes doubled. A lone CR or LF
 // counts too, or most readers would split the record there; so does `;`, the separator of Excel in many
 // European locales and one LibreOffice offers.
-/** What makes csv.ts quote a field, as a regular expression's bracket (read alike by PostgreSQL's). */
-export const QUOTED_FIELD_CHARACTERS = '[",;\\r\\n]';
-const NEEDS_QUOTES = new RegExp(QUOTED_FIELD_CHARACTERS);
+/** The characters that make a field quoted. */
+export const QUOTED_FIELD_CHARACTERS = ['"', ',', ';', '\r', '\n'] as const;
+const NEEDS_QUOTES = new RegExp(`[${QUOTED_FIELD_CHARACTERS.join('')}]`);
 const QUOTE = /"/g;
 
 // Only a field that needs quotes can hold a `,` or `;` a reader may split at, so only such a field pays for the
