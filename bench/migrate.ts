@@ -86,7 +86,7 @@ export async function main(): Promise<void> {
         ['load', 'rows', 'seconds', 'rows/s', 'lapse migrate as a share'],
         [
           [
-            '`lapse migrate` (COPY in one transaction, then indexes, foreign keys, counts + checksums of every table, VACUUM ANALYZE)',
+            '`lapse migrate` (COPY in one transaction, then keys, indexes, foreign keys, counts + checksums of every table, ANALYZE)',
             COMPANIES,
             fmt(lapse.seconds),
             fmt(lapseRate, 0),

@@ -161,6 +161,7 @@ async function openSource(location: string, batchSize: number): Promise<Source> 
     },
   };
 }
+
 /** A copy whose checksums differ: thrown inside the load so that it rolls back, and caught to report. */
 class CopyMismatch extends Error {
   constructor(readonly report: CopyReport) {
