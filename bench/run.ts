@@ -6,6 +6,8 @@ const BENCHMARKS: Record<string, () => Promise<{ main: () => Promise<void> }>> =
   client: () => import('./client.js'),
   'search-json': () => import('./search-json.js'),
   pg: () => import('./pg.js'),
+  migrate: () => import('./migrate.js'),
+  startup: () => import('./startup.js'),
   soak: () => import('./soak.js'),
   usage: () => import('./usage.js'),
   fairness: () => import('./fairness.js'),

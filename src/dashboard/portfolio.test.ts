@@ -28,8 +28,11 @@ const query = (search: string): ViewQuery => ({
   withinDays: 30,
   search,
   reseller: '',
+  month: '',
+  age: '',
   sort: 'renewalDay',
   ascending: true,
+  isListingOrder: true,
   page: 1,
   pageSize: 50,
 });

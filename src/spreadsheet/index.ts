@@ -2,6 +2,6 @@
 // files write with the same code.
 
 export { type SpreadsheetFormat, streamSpreadsheet } from './company-spreadsheet.js';
-export { csvLine, streamCsv } from './csv.js';
+export { CSV_PREAMBLE, csvLine, QUOTED_FIELD_CHARACTERS, streamCsv } from './csv.js';
 export { recordBatchesOf } from './record-batches.js';
 export { streamXlsx, type XlsxOptions } from './xlsx.js';

@@ -1,7 +1,8 @@
 // Storage: a migrated database and the two ways the server reads it (a short snapshot, a long stream).
+import type { Readable } from 'node:stream';
 import { type Compilable, type Kysely, sql } from 'kysely';
 import type { RateLimitStore } from '../rate-limit/index.js';
-import { connectDialect, type DialectName, type PoolOptions, type SqlJson } from './dialect.js';
+import { connectDialect, type DialectName, type PoolOptions, type SqlCsv, type SqlJson } from './dialect.js';
 import { migrateToLatest } from './migrate.js';
 import type { LapseDatabase } from './schema.js';
 
@@ -16,6 +17,13 @@ export type RowBatches = (query: Compilable<unknown>, batchSize: number) => Asyn
 /** What a search page reads through: the search connection of one client (see Storage.searchReads). */
 export type SearchReads = Pick<Storage, 'db' | 'selectValues' | 'withSqlJson'>;
 
+/** Inside a long read, where the database writes CSV itself: the SQL pieces, and the bytes of a query of them. */
+export interface CsvCopy {
+  csv: SqlCsv;
+  /** The bytes of a select of one text column (see Reader.copyOut). */
+  copyOut(query: Compilable<unknown>): Readable;
+}
+
 export interface Storage {
   db: Db;
   /** Which database this is, for display (/readyz); behaviour that differs lives in the dialect adapter. */
@@ -28,9 +36,9 @@ export interface Storage {
   /**
    * Runs `read` in one snapshot (so a count and the rows it counts agree), on a connection of its own: for long
    * reads (exports) that must not hold up other requests. On PostgreSQL the snapshot is REPEATABLE READ; on SQLite
-   * a read transaction in WAL mode.
+   * a read transaction in WAL mode. `csvCopy` is there when the database can write an export's CSV itself.
    */
-  longReadSnapshot<T>(read: (db: Db, batches: RowBatches) => Promise<T>): Promise<T>;
+  longReadSnapshot<T>(read: (db: Db, batches: RowBatches, csvCopy: CsvCopy | undefined) => Promise<T>): Promise<T>;
   /** A select's rows, each as an array of the selected values in select order (see DialectConnection). */
   selectValues(query: Compilable<unknown>): Promise<unknown[][]>;
   /**
@@ -65,8 +73,12 @@ export async function openStorage(location: string, options: PoolOptions = { max
     async longReadSnapshot(read) {
       const reader = await connection.openReader();
       try {
+        const { csv } = adapter;
+        const copyOut = reader.copyOut?.bind(reader);
+        const csvCopy =
+          csv && copyOut ? { csv, copyOut: (query: Compilable<unknown>) => copyOut(query.compile()) } : undefined;
         return await adapter.inSnapshot(reader.db, (trx) =>
-          read(trx, (query, batchSize) => reader.streamBatches(trx, query.compile(), batchSize)),
+          read(trx, (query, batchSize) => reader.streamBatches(trx, query.compile(), batchSize), csvCopy),
         );
       } finally {
         await reader.release();

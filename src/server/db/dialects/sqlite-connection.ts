@@ -2,6 +2,7 @@
 import { chmodSync, closeSync, existsSync, openSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { type CompiledQuery, Kysely, type SqliteDatabase, SqliteDialect } from 'kysely';
+import { bulkLoadByRows } from '../bulk-load.js';
 import type { ConnectOptions, DialectConnection, Reader } from '../dialect.js';
 import { createQueryWorkerPool } from '../query-workers/index.js';
 import type { LapseDatabase } from '../schema.js';
@@ -178,6 +179,7 @@ export function connectSqlite(file: string, options: ConnectOptions): Omit<Diale
   // Statements that return arrays (raw mode is a setting of the statement, so they are kept apart).
   const arrayStatement = statementCache((sqlText) => database.prepare(sqlText).raw(true));
   const idleReaders: Reader[] = [];
+  const writeRows = sqliteRowWriter(database);
   let isClosed = false;
   const searchLimits = { ...DEFAULT_SEARCH_LIMITS, ...options.search };
   const searchGate = createSearchGate(searchLimits);
@@ -236,7 +238,8 @@ export function connectSqlite(file: string, options: ConnectOptions): Omit<Diale
     // rather than through Kysely: read in the middle of this connection's own transaction it counts changes
     // that may yet roll back, which can only make a cache miss, never serve stale data.
     dataVersion: async () => versionStatement.get() as string,
-    writeRows: sqliteRowWriter(database),
+    writeRows,
+    bulkLoad: bulkLoadByRows(db, writeRows),
     async close() {
       isClosed = true;
       await Promise.all([...idleReaders.splice(0).map((reader) => reader.db.destroy()), searchWorkers?.close()]);
