@@ -310,20 +310,21 @@ describe.each(DATABASE_KINDS)('the CLI on %s', (kind) => {
       expect(result.code, result.stderr).toBe(0);
       expect(result.stderr).toBe('');
       const lines = result.stdout.trimEnd().split('\n');
-      for (const line of lines.slice(0, -2)) expect([...line].length, line).toBeLessThanOrEqual(90);
+      for (const line of lines.slice(0, -3)) expect([...line].length, line).toBeLessThanOrEqual(90);
       expect(lines[0]).toMatch(/^Company +Company ID +Reseller +Renewal date +Days +Users \/ limit$/);
       expect(lines.some((line) => /^[\s─━═+|-]+$/.test(line) && line.trim() !== '')).toBe(false);
       expect(result.stdout).toContain('…');
-      // header, one line per company, a blank line, the footer's two lines
-      expect(lines).toHaveLength(expected.length + 4);
-      expect(lines.at(-2)).toBe(
+      // header, one line per company, a blank line, the footer's two lines and the ageing line under them
+      expect(lines).toHaveLength(expected.length + 5);
+      expect(lines.at(-3)).toBe(
         `${expected.length} companies · as of ${SEED_TODAY} (UTC) · scope: every company the credential sees`,
       );
-      expect(lines.at(-1)).toMatch(/^strategy server-filter: /);
+      expect(lines.at(-2)).toMatch(/^strategy server-filter: /);
+      expect(lines.at(-1)).toMatch(/^ageing: overdue /);
 
       // Narrower still: the reseller and the users give way before the company, its id, the date and the days.
       const narrow = (await lapse(['expired'], { COLUMNS: '56' })).stdout.trimEnd().split('\n');
-      for (const line of narrow.slice(0, -2)) expect([...line].length, line).toBeLessThanOrEqual(56);
+      for (const line of narrow.slice(0, -3)) expect([...line].length, line).toBeLessThanOrEqual(56);
       expect(narrow[0]).toMatch(/^Company +Company ID +Renewal date +Days$/);
       // Without a terminal or $COLUMNS nothing is cut.
       expect((await lapse(['expired'])).stdout).not.toContain('…');
@@ -333,8 +334,8 @@ describe.each(DATABASE_KINDS)('the CLI on %s', (kind) => {
       const expected = await expiredTruth();
       const table = await lapse(['expired', '--limit', '5']);
       const lines = table.stdout.trimEnd().split('\n');
-      expect(lines).toHaveLength(5 + 4);
-      expect(lines.at(-2)).toMatch(new RegExp(`^5 of ${expected.length} companies · as of ${SEED_TODAY}`));
+      expect(lines).toHaveLength(5 + 5);
+      expect(lines.at(-3)).toMatch(new RegExp(`^5 of ${expected.length} companies · as of ${SEED_TODAY}`));
       const json = JSON.parse((await lapse(['expired', '--limit', '5', '--format', 'json'])).stdout);
       expect(json).toMatchObject({ count: 5, matched: expected.length });
       const first = JSON.parse((await lapse(['expired', '--format', 'json'])).stdout).companies.slice(0, 5);

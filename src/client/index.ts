@@ -6,6 +6,7 @@ import { type Companies, createCompanies } from './companies.js';
 import { type CompanyWrites, createCompanyWrites } from './company-writes.js';
 import type { ApiTransport } from './http.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
+import { createRollUp, type RollUp, type RollUpOptions } from './roll-up.js';
 import { createLicenceListings, type LicenceListings } from './strategies/index.js';
 import { createTokenCache } from './token.js';
 
@@ -23,6 +24,15 @@ export type { CompanyWrites, WriteOptions } from './company-writes.js';
 export * from './errors.js';
 export { isConnectFailure } from './http.js';
 export { DEFAULT_RETRY_POLICY, type RetryNotice, type RetryPolicy } from './retry-policy.js';
+export {
+  GROUP_BY,
+  type GroupBy,
+  type GroupTotals,
+  type RollUp,
+  type RollUpGroup,
+  type RollUpOptions,
+  type RollUpPopulation,
+} from './roll-up.js';
 export type {
   ChosenStrategy,
   CreatedWithinOptions,
@@ -33,8 +43,11 @@ export type {
   ListingStream,
   ListingSummary,
   RenewingOptions,
+  Segment,
+  SegmentOptions,
   StrategyName,
 } from './strategies/index.js';
+export { createSegment } from './strategies/index.js';
 
 export interface ClientOptions {
   baseUrl: string;
@@ -62,6 +75,8 @@ export interface LapseClient extends LicenceListings {
   companies: Companies & CompanyWrites;
   /** contract §10: a managed customer's REST API clients. */
   clients: ApiClients;
+  /** Totals per reseller or licence type of a listing. */
+  rollUp(options: RollUpOptions): Promise<RollUp>;
   whoami(): Promise<WhoAmI>;
 }
 
@@ -75,10 +90,12 @@ export function createClient(options: ClientOptions): LapseClient {
   const tokens = createTokenCache(transport, { clientId: options.clientId, clientSecret: options.clientSecret });
   const api: ApiTransport = { ...transport, tokens, companyId: options.companyId };
   const companies = createCompanies(api);
+  const listings = createLicenceListings(companies.search, transport.now);
   return {
     companies: { ...companies, ...createCompanyWrites(api, companies) },
     clients: createApiClients(api),
-    ...createLicenceListings(companies.search, transport.now),
+    ...listings,
+    rollUp: createRollUp(companies.search, listings, transport.now),
     async whoami() {
       const grant = await tokens.grant();
       return {

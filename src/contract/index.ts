@@ -1,4 +1,5 @@
 // The wire contract (shared/api-contract.md) as schemas, types and constants, shared by server, client and web.
+export * from './ageing-buckets.js';
 export * from './api-clients.js';
 export * from './as-of.js';
 export * from './calendar-day.js';

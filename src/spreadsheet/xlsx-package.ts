@@ -1,7 +1,7 @@
 // The fixed parts of the Excel export's package (ECMA-376): content types, relationships, workbook, styles,
 // and each worksheet's XML around its rows. Parts that list the sheets are written last, once their count is known.
-import { EXPORT_COLUMNS, type ExportCellKind } from '../contract/index.js';
-import { HEADER_ROW_XML, LAST_COLUMN } from './xlsx-cells.js';
+import type { ExportCellKind } from '../contract/index.js';
+import { EXPORT_SHEET_COLUMNS, type SheetColumns } from './xlsx-cells.js';
 
 const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
 const MAIN_NS = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
@@ -16,8 +16,8 @@ export interface SheetSummary {
 }
 
 /** contract §5: "Companies", then "Companies (2)", and so on. */
-export function sheetName(sheetIndex: number): string {
-  return sheetIndex === 0 ? 'Companies' : `Companies (${sheetIndex + 1})`;
+export function sheetName(sheetIndex: number, firstName = 'Companies'): string {
+  return sheetIndex === 0 ? firstName : `${firstName} (${sheetIndex + 1})`;
 }
 
 export const sheetPath = (sheetIndex: number) => `xl/worksheets/sheet${sheetIndex + 1}.xml`;
@@ -25,43 +25,51 @@ export const sheetPath = (sheetIndex: number) => `xl/worksheets/sheet${sheetInde
 // Streaming means widths cannot follow the data, so each kind of column gets a width that fits typical values,
 // widened for a long header plus the auto-filter's drop-down button.
 const WIDTH_BY_KIND: Record<ExportCellKind, number> = { text: 28, number: 12, date: 12, boolean: 10 };
-const COLS_XML = EXPORT_COLUMNS.map((column, index) => {
-  const width = Math.max(WIDTH_BY_KIND[column.kind], column.header.length + 4);
-  return `<col min="${index + 1}" max="${index + 1}" width="${width}" customWidth="1"/>`;
-}).join('');
+function colsXml(sheet: SheetColumns): string {
+  return sheet.columns
+    .map((column, index) => {
+      const width = Math.max(WIDTH_BY_KIND[column.kind], column.header.length + 4);
+      return `<col min="${index + 1}" max="${index + 1}" width="${width}" customWidth="1"/>`;
+    })
+    .join('');
+}
 
 /** Everything of a worksheet before its data rows: frozen header pane, column widths, the header row. */
-export const SHEET_HEAD_XML =
-  `${XML_DECLARATION}<worksheet xmlns="${MAIN_NS}" xmlns:r="${REL_NS}">` +
-  '<sheetViews><sheetView workbookViewId="0">' +
-  '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>' +
-  '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/>' +
-  `</sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/><cols>${COLS_XML}</cols>` +
-  `<sheetData>${HEADER_ROW_XML}`;
+export function sheetHeadXml(sheet: SheetColumns): string {
+  return (
+    `${XML_DECLARATION}<worksheet xmlns="${MAIN_NS}" xmlns:r="${REL_NS}">` +
+    '<sheetViews><sheetView workbookViewId="0">' +
+    '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>' +
+    '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/>' +
+    `</sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/><cols>${colsXml(sheet)}</cols>` +
+    `<sheetData>${sheet.headerRowXml}`
+  );
+}
 
-const filterRange = (dataRowCount: number) => `A1:${LAST_COLUMN}${dataRowCount + 1}`;
+/** The export's sheet head, built once. */
+export const SHEET_HEAD_XML = sheetHeadXml(EXPORT_SHEET_COLUMNS);
 
 /** Everything of a worksheet after its data rows: the auto-filter over the header and the rows below it. */
-export function sheetTailXml(dataRowCount: number): string {
-  return `</sheetData><autoFilter ref="${filterRange(dataRowCount)}"/></worksheet>`;
+export function sheetTailXml(dataRowCount: number, sheet = EXPORT_SHEET_COLUMNS): string {
+  return `</sheetData><autoFilter ref="A1:${sheet.lastColumn}${dataRowCount + 1}"/></worksheet>`;
 }
 
 const escapeAttribute = (text: string) => text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 
-function absoluteRange(dataRowCount: number): string {
-  return `$A$1:$${LAST_COLUMN}$${dataRowCount + 1}`;
+function absoluteRange(dataRowCount: number, lastColumn: string): string {
+  return `$A$1:$${lastColumn}$${dataRowCount + 1}`;
 }
 
-export function workbookXml(sheets: readonly SheetSummary[]): string {
+export function workbookXml(sheets: readonly SheetSummary[], sheet = EXPORT_SHEET_COLUMNS): string {
   const sheetList = sheets
-    .map((sheet, i) => `<sheet name="${escapeAttribute(sheet.name)}" sheetId="${i + 1}" r:id="rId${i + 1}"/>`)
+    .map((summary, i) => `<sheet name="${escapeAttribute(summary.name)}" sheetId="${i + 1}" r:id="rId${i + 1}"/>`)
     .join('');
   // Excel keeps each sheet's auto-filter range in this hidden name as well as in the sheet.
   const filterNames = sheets
     .map(
-      (sheet, i) =>
+      (summary, i) =>
         `<definedName name="_xlnm._FilterDatabase" localSheetId="${i}" hidden="1">` +
-        `${escapeAttribute(`'${sheet.name}'`)}!${absoluteRange(sheet.dataRowCount)}</definedName>`,
+        `${escapeAttribute(`'${summary.name}'`)}!${absoluteRange(summary.dataRowCount, sheet.lastColumn)}</definedName>`,
     )
     .join('');
   return (

@@ -5,13 +5,20 @@ import { ZipFile } from 'yazl';
 import { EXCEL_MAX_DATA_ROWS, type ExportRecord } from '../contract/index.js';
 import { streamPulled } from './pulled-stream.js';
 import { RowReader } from './row-reader.js';
-import { recordRowXml } from './xlsx-cells.js';
+import {
+  EXPORT_SHEET_COLUMNS,
+  recordRowXml,
+  type SheetColumns,
+  type SpreadsheetColumn,
+  sheetColumnsOf,
+} from './xlsx-cells.js';
 import {
   contentTypesXml,
   ROOT_RELS_XML,
   SHEET_HEAD_XML,
   type SheetSummary,
   STYLES_XML,
+  sheetHeadXml,
   sheetName,
   sheetPath,
   sheetTailXml,
@@ -22,6 +29,9 @@ import {
 export interface XlsxOptions {
   /** Data rows per sheet before the next sheet starts; defaults to Excel's limit (contract §5). */
   maxDataRowsPerSheet?: number;
+  /** The sheet's columns (default: the export's, contract §5) and the first sheet's name (default "Companies"). */
+  columns?: readonly SpreadsheetColumn[];
+  sheetName?: string;
 }
 
 /** Rows per chunk: big enough to amortise the per-chunk cost of the zip pipeline, small enough to stay flat. */
@@ -33,9 +43,10 @@ const COMPRESSION_LEVEL = 1;
 function streamSheet(
   reader: RowReader<ExportRecord>,
   maxDataRows: number,
+  sheet: SheetColumns,
   onLastChunk: (dataRowCount: number) => void,
 ): Readable {
-  let head = SHEET_HEAD_XML;
+  let head = sheet === EXPORT_SHEET_COLUMNS ? SHEET_HEAD_XML : sheetHeadXml(sheet);
   let dataRowCount = 0;
   let isEnded = false;
   return streamPulled(
@@ -47,11 +58,11 @@ function streamSheet(
       head = '';
       for (const record of batch) {
         dataRowCount++;
-        xml += recordRowXml(dataRowCount + 1, record);
+        xml += recordRowXml(dataRowCount + 1, record, sheet);
       }
       if (batch.length < wanted || dataRowCount === maxDataRows) {
         isEnded = true;
-        xml += sheetTailXml(dataRowCount);
+        xml += sheetTailXml(dataRowCount, sheet);
         onLastChunk(dataRowCount);
       }
       return xml;
@@ -71,6 +82,7 @@ export function streamXlsx(records: AsyncIterable<readonly ExportRecord[]>, opti
   if (!Number.isInteger(maxDataRows) || maxDataRows < 1 || maxDataRows > EXCEL_MAX_DATA_ROWS) {
     throw new RangeError(`maxDataRowsPerSheet must be an integer from 1 to ${EXCEL_MAX_DATA_ROWS}`);
   }
+  const sheet = options.columns === undefined ? EXPORT_SHEET_COLUMNS : sheetColumnsOf(options.columns);
   const reader = new RowReader(records);
   const sheets: SheetSummary[] = [];
   let zip: ZipFile | undefined;
@@ -111,9 +123,9 @@ export function streamXlsx(records: AsyncIterable<readonly ExportRecord[]>, opti
   function addSheet(target: ZipFile): void {
     if (output.destroyed) return;
     const sheetIndex = sheets.length;
-    const summary: SheetSummary = { name: sheetName(sheetIndex), dataRowCount: 0 };
+    const summary: SheetSummary = { name: sheetName(sheetIndex, options.sheetName), dataRowCount: 0 };
     sheets.push(summary);
-    currentSheet = streamSheet(reader, maxDataRows, (dataRowCount) => {
+    currentSheet = streamSheet(reader, maxDataRows, sheet, (dataRowCount) => {
       summary.dataRowCount = dataRowCount;
       reader.hasMore().then((hasMore) => (hasMore ? addSheet(target) : finish(target)), fail);
     });
@@ -125,7 +137,7 @@ export function streamXlsx(records: AsyncIterable<readonly ExportRecord[]>, opti
     if (output.destroyed) return;
     const parts: [string, string][] = [
       ['xl/styles.xml', STYLES_XML],
-      ['xl/workbook.xml', workbookXml(sheets)],
+      ['xl/workbook.xml', workbookXml(sheets, sheet)],
       ['xl/_rels/workbook.xml.rels', workbookRelsXml(sheets.length)],
       ['_rels/.rels', ROOT_RELS_XML],
       ['[Content_Types].xml', contentTypesXml(sheets.length)],

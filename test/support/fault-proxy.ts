@@ -28,6 +28,10 @@ export interface FaultModes {
   rejectDateFilter?: boolean;
   /** LicenseEndDate/RenewalDate filter items are dropped before forwarding (the server "ignores" them). */
   ignoreDateFilter?: boolean;
+  /** The whole filter is dropped before forwarding (the server "ignores" every filter item and the free text). */
+  ignoreFilter?: boolean;
+  /** `isClustered` is dropped before forwarding: the server answers flat pages. */
+  ignoreClustered?: boolean;
   /** rejectDateFilter and ignoreDateFilter act on CreateTime items too. */
   createTimeIsDateFilter?: boolean;
   /** These orderBy values are answered with a 400. */
@@ -297,13 +301,18 @@ export async function startFaultProxy(targetBaseUrl: string, initialModes: Fault
   }
 
   function forwardBody(path: string, body: Buffer, json: Json | undefined): Buffer {
-    if (!modes.ignoreDateFilter || !path.startsWith('/api/companies/search') || json === undefined) return body;
+    const rewrites = modes.ignoreDateFilter || modes.ignoreFilter || modes.ignoreClustered;
+    if (!rewrites || !path.startsWith('/api/companies/search') || json === undefined) return body;
     if (json === null || typeof json !== 'object' || Array.isArray(json)) return body;
+    const dropped = (key: string) =>
+      (modes.ignoreFilter && key === 'filter') || (modes.ignoreClustered && key === 'isclustered');
     const rewritten = Object.fromEntries(
-      Object.entries(json).map(([key, value]) => [
-        key,
-        key.toLowerCase() === 'filter' ? stripDateItems(value, modes) : value,
-      ]),
+      Object.entries(json)
+        .filter(([key]) => !dropped(key.toLowerCase()))
+        .map(([key, value]) => [
+          key,
+          key.toLowerCase() === 'filter' && modes.ignoreDateFilter ? stripDateItems(value, modes) : value,
+        ]),
     );
     return Buffer.from(JSON.stringify(rewritten));
   }

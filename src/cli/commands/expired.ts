@@ -2,12 +2,15 @@
 import type { Command } from 'commander';
 import type { Environment } from '../environment.js';
 import { clientAction, withCommonOptions } from './client-options.js';
-import { reportListing } from './listing-report.js';
+import { withGroupByOptions } from './group-by.js';
+import { type ListingFlags, runListing } from './listing-report.js';
+import { withSegmentOptions } from './search-options.js';
 
 export function registerExpired(program: Command, environment: Environment): void {
-  withCommonOptions(program.command('expired').description('list companies whose licence has expired')).action(
-    clientAction(environment, async (context) =>
-      reportListing(context, await context.client.expired(context.listingOptions)),
+  const command = program.command('expired').description('list companies whose licence has expired');
+  withCommonOptions(withGroupByOptions(withSegmentOptions(command), { hasWithin: false })).action(
+    clientAction<ListingFlags>(environment, (context, flags) =>
+      runListing(context, flags, 'expired', (options) => context.client.expired(options)),
     ),
   );
 }

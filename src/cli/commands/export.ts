@@ -32,7 +32,7 @@ import {
 } from './client-options.js';
 import { limitRows } from './listing-report.js';
 import { parseWithinDays } from './renewals.js';
-import { type SearchFlags, searchRequestFrom, withSearchOptions } from './search-options.js';
+import { type SearchFlags, searchRequestFrom, segmentFrom, withSearchOptions } from './search-options.js';
 
 export const EXPORT_VIEWS = ['expired', 'renewing', 'over-limit'] as const;
 type ExportView = (typeof EXPORT_VIEWS)[number];
@@ -111,7 +111,7 @@ function spreadsheetFormat(target: OutputTarget): SpreadsheetFormat {
 }
 
 async function exportSearch(context: CommandContext, flags: ExportFlags): Promise<void> {
-  const request: SearchRequest = { ...searchRequestFrom(flags), pageNumber: flags.page ?? 1 };
+  const request: SearchRequest = { ...(await searchRequestFrom(flags, context)), pageNumber: flags.page ?? 1 };
   const format = spreadsheetFormat(context.target);
   const { destination } = context.target;
   try {
@@ -139,7 +139,8 @@ function listingOf(view: ExportView, context: CommandContext, flags: ExportFlags
 }
 
 async function exportView(view: ExportView, context: CommandContext, flags: ExportFlags): Promise<void> {
-  const listing = await listingOf(view, context, flags);
+  const segment = await segmentFrom(flags, context);
+  const listing = await listingOf(view, { ...context, listingOptions: { ...context.listingOptions, segment } }, flags);
   context.progress.stop();
   for (const warning of listing.warnings) context.warn(warning);
   const companies = limitRows(listing.companies, context.limit);

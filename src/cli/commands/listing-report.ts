@@ -1,13 +1,68 @@
 // How the listing commands (expired, renewals, over-limit) report: warnings on stderr, the companies in the
-// chosen format; the count, day, scope and strategy in the table's footer, in the JSON document, and on stderr
-// beside a CSV or XLSX file (which hold data only).
-import type { Listing } from '../../client/index.js';
-import { describeListing, type ListingDescription, writeCompanyList } from '../output/index.js';
+// chosen format; the count, day, scope, strategy and ageing in the table's footer, in the JSON document, and on
+// stderr beside a CSV or XLSX file (which hold the companies and their ageing bucket).
+
+import type { Listing, ListingOptions } from '../../client/index.js';
+import type { ListingKind } from '../../client/strategies/index.js';
+import {
+  AGEING_BUCKETS,
+  type AgeingBucket,
+  ageingBucketOf,
+  type CalendarDay,
+  describeAgeingBucket,
+  EXPORT_COLUMNS,
+  exportRecordOf,
+  renewalDayOf,
+  type SearchCompanyDto,
+} from '../../contract/index.js';
+import { streamTable } from '../../spreadsheet/index.js';
+import { describeListing, type ListingDescription, writeCompanyList, writeOutput } from '../output/index.js';
 import type { CommandContext } from './client-options.js';
+import { type GroupByFlags, reportRollUp } from './group-by.js';
+import { type SegmentFlags, segmentFrom } from './search-options.js';
+
+export interface ListingFlags extends SegmentFlags, GroupByFlags {}
 
 /** The first --limit rows (all of them without --limit). */
 export function limitRows<T>(rows: readonly T[], limit: number | undefined): readonly T[] {
   return limit === undefined ? rows : rows.slice(0, limit);
+}
+
+export interface AgeingCount {
+  bucket: AgeingBucket['id'];
+  label: string;
+  count: number;
+}
+
+/** Companies per ageing bucket on day D, in AGEING_BUCKETS order; buckets no company is in are left out. */
+export function countAgeing(companies: readonly SearchCompanyDto[], asOf: CalendarDay): AgeingCount[] {
+  const counts = new Map<string, number>();
+  for (const company of companies) {
+    const bucket = ageingBucketOf(renewalDayOf(company.licenseEndDate), asOf);
+    if (bucket) counts.set(bucket.id, (counts.get(bucket.id) ?? 0) + 1);
+  }
+  return AGEING_BUCKETS.filter((bucket) => counts.has(bucket.id)).map((bucket) => ({
+    bucket: bucket.id,
+    label: describeAgeingBucket(bucket),
+    count: counts.get(bucket.id) ?? 0,
+  }));
+}
+
+function describeAgeing(ageing: readonly AgeingCount[]): string {
+  const parts = ageing.map((entry) => `${entry.label}: ${entry.count}`);
+  return `ageing: ${parts.length === 0 ? 'none in a bucket' : parts.join(' · ')}`;
+}
+
+const AGEING_COLUMN = { header: 'Ageing', kind: 'text' } as const;
+
+/** A listing's file: the export's columns (contract §5) and the company's ageing bucket. */
+function listingFile(context: CommandContext, companies: readonly SearchCompanyDto[], asOf: CalendarDay) {
+  const format = context.target.format === 'xlsx' ? 'xlsx' : 'csv';
+  const rows = companies.map((company) => {
+    const bucket = ageingBucketOf(renewalDayOf(company.licenseEndDate), asOf);
+    return [...exportRecordOf(company), bucket ? describeAgeingBucket(bucket) : null];
+  });
+  return streamTable(format, [...EXPORT_COLUMNS, AGEING_COLUMN], rows, 'Companies');
 }
 
 export async function reportListing(
@@ -25,8 +80,16 @@ export async function reportListing(
     matched: listing.companies.length,
     strategy: listing.strategy,
   };
-  if (context.target.format === 'csv' || context.target.format === 'xlsx') {
-    process.stderr.write(`${describeListing(companies.length, description).join('\n')}\n`);
+  const ageing = countAgeing(listing.companies, listing.asOf);
+  const { format, destination } = context.target;
+  if (format === 'csv' || format === 'xlsx') {
+    const lines = [...describeListing(companies.length, description), describeAgeing(ageing)];
+    process.stderr.write(`${lines.join('\n')}\n`);
+    return writeOutput(destination, listingFile(context, companies, listing.asOf));
+  }
+  if (format === 'table') {
+    const footer = [...describeListing(companies.length, description), describeAgeing(ageing)];
+    return writeCompanyList(context.target, { ...options, companies, description, header: {}, footer });
   }
   await writeCompanyList(context.target, {
     ...options,
@@ -37,6 +100,26 @@ export async function reportListing(
       reason: listing.strategy.reason,
       asOf: listing.asOf,
       timeZone: listing.timeZone,
+      ageing,
     },
   });
+}
+
+/** A listing command: its segment, then either the companies or (--group-by) their totals per group. */
+export async function runListing(
+  context: CommandContext,
+  flags: ListingFlags,
+  kind: ListingKind,
+  list: (options: ListingOptions) => Promise<Listing>,
+): Promise<void> {
+  const segment = await segmentFrom(flags, context);
+  const options = { ...context.listingOptions, segment };
+  if (flags.groupBy === undefined) return reportListing(context, await list(options));
+  const rollUp = await context.client.rollUp({
+    ...options,
+    groupBy: flags.groupBy,
+    population: { kind },
+    withinDays: flags.within ?? 30,
+  });
+  return reportRollUp(context, rollUp);
 }

@@ -46,6 +46,8 @@ export interface CompanyListOutput {
   header: Record<string, unknown>;
   /** The table shows each company's creation day. */
   showCreated?: boolean;
+  /** The table's footer, when the caller says more than describeListing does. */
+  footer?: readonly string[];
 }
 
 async function* rowsOf(companies: readonly SearchCompanyDto[]): AsyncGenerator<SearchCompanyDto> {
@@ -102,7 +104,7 @@ export async function writeCompanyList(target: OutputTarget, list: CompanyListOu
         width: target.width,
         showCreated: list.showCreated,
       });
-      const footer = describeListing(list.companies.length, list.description);
+      const footer = list.footer ?? describeListing(list.companies.length, list.description);
       return writeOutput(target.destination, `${table}\n${footer.join('\n')}\n`);
     }
     default:

@@ -12,6 +12,7 @@ import {
   type SearchCompanyDto,
   usersOverLimit,
 } from '../../contract/index.js';
+import { assertCheckable, bothFilters, type Segment } from './segment.js';
 
 /** Renewal days from `from` (inclusive) up to `before` (exclusive); either end may be open. */
 export interface RenewalWindow {
@@ -205,5 +206,20 @@ export function exceedingLimit(): Criterion {
     matches: (company) => usersOverLimit(company) !== null,
     refine: (body) => ({ ...body, isTargetUserCountExceededLimit: true }),
     order: byNameOrder,
+  };
+}
+
+/** A criterion narrowed by a segment: both sent to the server, both checked on every row. */
+export function withSegment(criterion: Criterion, segment: Segment | undefined): Criterion {
+  if (segment === undefined) return criterion;
+  assertCheckable(segment);
+  return {
+    ...criterion,
+    description: `${criterion.description}, ${segment.description}`,
+    matches: (company) => criterion.matches(company) && segment.matches(company),
+    refine: (body) => {
+      const refined = criterion.refine(body);
+      return { ...refined, filter: bothFilters(refined.filter ?? undefined, segment.filter) };
+    },
   };
 }

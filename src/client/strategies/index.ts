@@ -11,11 +11,13 @@ import {
 import { ValidationError } from '../errors.js';
 import type { SearchPageFn } from '../paginate.js';
 import { type ChosenStrategy, listMatching } from './choose-strategy.js';
-import { type Criterion, createdWithin, exceedingLimit, expiredOn, renewingWithin } from './criterion.js';
+import { type Criterion, createdWithin, exceedingLimit, expiredOn, renewingWithin, withSegment } from './criterion.js';
 import type { ListingProgress, ListingRun } from './listing-run.js';
+import type { Segment } from './segment.js';
 
 export type { ChosenStrategy } from './choose-strategy.js';
 export type { ListingProgress, StrategyName } from './listing-run.js';
+export { assertCheckable, createSegment, type Segment, type SegmentOptions } from './segment.js';
 
 export interface ListingOptions {
   /** The day D to evaluate on; default: today in `timeZone` by the client's clock. */
@@ -25,6 +27,8 @@ export interface ListingOptions {
   /** Rows per page (default 1000, the contract's maximum; halved when a server refuses it). */
   pageSize?: number;
   onProgress?: (progress: ListingProgress) => void;
+  /** Narrows the listing; checked on every row whichever strategy runs. */
+  segment?: Segment | undefined;
 }
 
 export interface RenewingOptions extends ListingOptions {
@@ -123,7 +127,7 @@ async function collect(stream: ListingStream, criterion: Criterion): Promise<Lis
 export function createLicenceListings(search: SearchPageFn, now: () => number): LicenceListings {
   const open = (options: ListingOptions, criterionOn: (asOf: CalendarDay) => Criterion) => {
     const day = resolveDay(options, now);
-    const criterion = criterionOn(day.asOf);
+    const criterion = withSegment(criterionOn(day.asOf), options.segment);
     return { criterion, stream: streamListing(search, criterion, day, options) };
   };
   const expired = (options: ListingOptions = {}) => open(options, expiredOn);
@@ -157,3 +161,20 @@ export function createLicenceListings(search: SearchPageFn, now: () => number): 
     streamExceedingLimit: (options) => overLimit(options).stream,
   };
 }
+
+export type ListingKind = 'expired' | 'renewing' | 'over-limit';
+
+/** What a listing of this kind keeps on day D, narrowed by its segment (what a roll-up asks the server for). */
+export function listingCriterion(
+  kind: ListingKind,
+  asOf: CalendarDay,
+  withinDays: number,
+  segment: Segment | undefined,
+): Criterion {
+  const criterion =
+    kind === 'expired' ? expiredOn(asOf) : kind === 'renewing' ? renewingWithin(asOf, withinDays) : exceedingLimit();
+  return withSegment(criterion, segment);
+}
+
+export type { Criterion } from './criterion.js';
+export { resolveDay };
