@@ -8,6 +8,7 @@ export * from './envelope.js';
 export * from './export-columns.js';
 export * from './filter-language.js';
 export * from './licence-rules.js';
+export * from './lifecycle.js';
 export * from './order-by.js';
 export * from './property-names.js';
 export * from './roles.js';
