@@ -14,6 +14,8 @@ export interface ClientConfig {
   companyId: string | undefined;
   /** The clock; LAPSE_NOW (an ISO-8601 instant) pins it. */
   now: () => number;
+  /** The file's `policy` key as written (a lifecycle policy object), checked where it is used. */
+  policy?: unknown;
 }
 
 export interface ConfigFlags {
@@ -27,6 +29,7 @@ interface FileConfig {
   clientId?: string;
   clientSecret?: string;
   companyId?: string;
+  policy?: unknown;
 }
 
 export function defaultConfigPath(env: Environment): string {
@@ -64,6 +67,7 @@ async function readConfigFile(path: string, isExplicit: boolean): Promise<FileCo
     const value = pick(key);
     if (value !== undefined) out[key] = value;
   }
+  if ((parsed as Record<string, unknown>).policy !== undefined) out.policy = (parsed as Record<string, unknown>).policy;
   return out;
 }
 
@@ -97,5 +101,6 @@ export async function loadClientConfig(flags: ConfigFlags, env: Environment): Pr
     clientSecret,
     companyId: flags.company ?? (env.LAPSE_COMPANY_ID || file.companyId),
     now: clockFrom(env),
+    ...(file.policy === undefined ? {} : { policy: file.policy }),
   };
 }

@@ -53,13 +53,13 @@ export function csvLine(record: ExportRecord): string {
 const HEADER_LINE = csvLine(EXPORT_COLUMNS.map((column) => column.header));
 
 /**
- * The CSV bytes of `records` (read in batches). The first chunk (byte-order mark, header and the first rows)
+ * The CSV bytes of `records` (read in batches) under `headers` (default: the export's, contract §5). The first chunk (byte-order mark, header and the first rows)
  * comes only once the first rows have been read, so a source that fails at once fails before any byte. A source
  * error later destroys the stream with that error; destroying the stream calls the source's return().
  */
-export function streamCsv(records: AsyncIterable<readonly ExportRecord[]>): Readable {
+export function streamCsv(records: AsyncIterable<readonly ExportRecord[]>, headers?: readonly string[]): Readable {
   const reader = new RowReader(records);
-  let text = BYTE_ORDER_MARK + HEADER_LINE;
+  let text = BYTE_ORDER_MARK + (headers === undefined ? HEADER_LINE : csvLine(headers));
   return streamPulled(
     async () => {
       for (const record of await reader.read(ROWS_PER_CHUNK)) text += csvLine(record);

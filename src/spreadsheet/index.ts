@@ -5,3 +5,4 @@ export { type SpreadsheetFormat, streamSpreadsheet } from './company-spreadsheet
 export { streamCsv } from './csv.js';
 export { recordBatchesOf } from './record-batches.js';
 export { streamXlsx, type XlsxOptions } from './xlsx.js';
+export { type SheetColumn, type SheetLayout, sheetLayoutOf } from './xlsx-cells.js';

@@ -4,6 +4,7 @@ import {
   daysBetween,
   EXPORT_COLUMNS,
   type ExportCell,
+  type ExportCellKind,
   type ExportRecord,
   neutraliseFormula,
   parseDay,
@@ -17,9 +18,6 @@ export function columnLetters(index: number): string {
   const letter = String.fromCharCode(65 + (index % 26));
   return index < 26 ? letter : columnLetters(Math.floor(index / 26) - 1) + letter;
 }
-
-const LETTERS = EXPORT_COLUMNS.map((_, index) => columnLetters(index));
-export const LAST_COLUMN = LETTERS[LETTERS.length - 1] ?? 'A';
 
 // XML 1.0 forbids these code points outright; they cannot even be escaped.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching exactly these control characters is the point
@@ -74,18 +72,46 @@ function valueCell(reference: string, value: ExportCell, isDate: boolean): strin
   return textCell(reference, value);
 }
 
-const IS_DATE_COLUMN = EXPORT_COLUMNS.map((column) => column.kind === 'date');
+/** A worksheet's column: its header and the kind of its cells. */
+export interface SheetColumn {
+  header: string;
+  kind: ExportCellKind;
+}
 
-/** One worksheet row of an exported record, at a 1-based row number. */
-export function recordRowXml(rowNumber: number, record: ExportRecord): string {
+/** The columns of a workbook's sheets and what is derived from them once. */
+export interface SheetLayout {
+  columns: readonly SheetColumn[];
+  /** "Companies": the first sheet's name, then "Companies (2)" and so on. */
+  title: string;
+  letters: readonly string[];
+  isDate: readonly boolean[];
+  lastColumn: string;
+  /** Row 1: the column headers, bold. */
+  headerRowXml: string;
+}
+
+export function sheetLayoutOf(columns: readonly SheetColumn[], title = 'Companies'): SheetLayout {
+  const letters = columns.map((_, index) => columnLetters(index));
+  return {
+    columns,
+    title,
+    letters,
+    isDate: columns.map((column) => column.kind === 'date'),
+    lastColumn: letters[letters.length - 1] ?? 'A',
+    headerRowXml: `<row r="1">${columns
+      .map((column, index) => textCell(`${letters[index]}1`, column.header, ` s="${CELL_STYLE.header}"`))
+      .join('')}</row>`,
+  };
+}
+
+/** contract §5: the export's own columns. */
+export const EXPORT_LAYOUT = sheetLayoutOf(EXPORT_COLUMNS);
+
+/** One worksheet row of a record, at a 1-based row number. */
+export function recordRowXml(rowNumber: number, record: ExportRecord, layout: SheetLayout = EXPORT_LAYOUT): string {
   let cells = '';
   for (let index = 0; index < record.length; index++) {
-    cells += valueCell(`${LETTERS[index]}${rowNumber}`, record[index] ?? null, IS_DATE_COLUMN[index] === true);
+    cells += valueCell(`${layout.letters[index]}${rowNumber}`, record[index] ?? null, layout.isDate[index] === true);
   }
   return `<row r="${rowNumber}">${cells}</row>`;
 }
-
-/** Row 1: the column headers, bold. */
-export const HEADER_ROW_XML = `<row r="1">${EXPORT_COLUMNS.map((column, index) =>
-  textCell(`${LETTERS[index]}1`, column.header, ` s="${CELL_STYLE.header}"`),
-).join('')}</row>`;

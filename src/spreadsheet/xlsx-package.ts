@@ -1,7 +1,7 @@
 // The fixed parts of the Excel export's package (ECMA-376): content types, relationships, workbook, styles,
 // and each worksheet's XML around its rows. Parts that list the sheets are written last, once their count is known.
-import { EXPORT_COLUMNS, type ExportCellKind } from '../contract/index.js';
-import { HEADER_ROW_XML, LAST_COLUMN } from './xlsx-cells.js';
+import type { ExportCellKind } from '../contract/index.js';
+import { EXPORT_LAYOUT, type SheetLayout } from './xlsx-cells.js';
 
 const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
 const MAIN_NS = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
@@ -16,8 +16,8 @@ export interface SheetSummary {
 }
 
 /** contract §5: "Companies", then "Companies (2)", and so on. */
-export function sheetName(sheetIndex: number): string {
-  return sheetIndex === 0 ? 'Companies' : `Companies (${sheetIndex + 1})`;
+export function sheetName(sheetIndex: number, title = EXPORT_LAYOUT.title): string {
+  return sheetIndex === 0 ? title : `${title} (${sheetIndex + 1})`;
 }
 
 export const sheetPath = (sheetIndex: number) => `xl/worksheets/sheet${sheetIndex + 1}.xml`;
@@ -25,34 +25,41 @@ export const sheetPath = (sheetIndex: number) => `xl/worksheets/sheet${sheetInde
 // Streaming means widths cannot follow the data, so each kind of column gets a width that fits typical values,
 // widened for a long header plus the auto-filter's drop-down button.
 const WIDTH_BY_KIND: Record<ExportCellKind, number> = { text: 28, number: 12, date: 12, boolean: 10 };
-const COLS_XML = EXPORT_COLUMNS.map((column, index) => {
-  const width = Math.max(WIDTH_BY_KIND[column.kind], column.header.length + 4);
-  return `<col min="${index + 1}" max="${index + 1}" width="${width}" customWidth="1"/>`;
-}).join('');
+function colsXml(layout: SheetLayout): string {
+  return layout.columns
+    .map((column, index) => {
+      const width = Math.max(WIDTH_BY_KIND[column.kind], column.header.length + 4);
+      return `<col min="${index + 1}" max="${index + 1}" width="${width}" customWidth="1"/>`;
+    })
+    .join('');
+}
 
 /** Everything of a worksheet before its data rows: frozen header pane, column widths, the header row. */
-export const SHEET_HEAD_XML =
-  `${XML_DECLARATION}<worksheet xmlns="${MAIN_NS}" xmlns:r="${REL_NS}">` +
-  '<sheetViews><sheetView workbookViewId="0">' +
-  '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>' +
-  '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/>' +
-  `</sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/><cols>${COLS_XML}</cols>` +
-  `<sheetData>${HEADER_ROW_XML}`;
+export function sheetHeadXml(layout: SheetLayout): string {
+  return (
+    `${XML_DECLARATION}<worksheet xmlns="${MAIN_NS}" xmlns:r="${REL_NS}">` +
+    '<sheetViews><sheetView workbookViewId="0">' +
+    '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>' +
+    '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/>' +
+    `</sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/><cols>${colsXml(layout)}</cols>` +
+    `<sheetData>${layout.headerRowXml}`
+  );
+}
 
-const filterRange = (dataRowCount: number) => `A1:${LAST_COLUMN}${dataRowCount + 1}`;
+const filterRange = (dataRowCount: number, layout: SheetLayout) => `A1:${layout.lastColumn}${dataRowCount + 1}`;
 
 /** Everything of a worksheet after its data rows: the auto-filter over the header and the rows below it. */
-export function sheetTailXml(dataRowCount: number): string {
-  return `</sheetData><autoFilter ref="${filterRange(dataRowCount)}"/></worksheet>`;
+export function sheetTailXml(dataRowCount: number, layout: SheetLayout = EXPORT_LAYOUT): string {
+  return `</sheetData><autoFilter ref="${filterRange(dataRowCount, layout)}"/></worksheet>`;
 }
 
 const escapeAttribute = (text: string) => text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 
-function absoluteRange(dataRowCount: number): string {
-  return `$A$1:$${LAST_COLUMN}$${dataRowCount + 1}`;
+function absoluteRange(dataRowCount: number, layout: SheetLayout): string {
+  return `$A$1:$${layout.lastColumn}$${dataRowCount + 1}`;
 }
 
-export function workbookXml(sheets: readonly SheetSummary[]): string {
+export function workbookXml(sheets: readonly SheetSummary[], layout: SheetLayout = EXPORT_LAYOUT): string {
   const sheetList = sheets
     .map((sheet, i) => `<sheet name="${escapeAttribute(sheet.name)}" sheetId="${i + 1}" r:id="rId${i + 1}"/>`)
     .join('');
@@ -61,7 +68,7 @@ export function workbookXml(sheets: readonly SheetSummary[]): string {
     .map(
       (sheet, i) =>
         `<definedName name="_xlnm._FilterDatabase" localSheetId="${i}" hidden="1">` +
-        `${escapeAttribute(`'${sheet.name}'`)}!${absoluteRange(sheet.dataRowCount)}</definedName>`,
+        `${escapeAttribute(`'${sheet.name}'`)}!${absoluteRange(sheet.dataRowCount, layout)}</definedName>`,
     )
     .join('');
   return (

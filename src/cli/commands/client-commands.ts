@@ -1,10 +1,13 @@
-// The reseller's commands: expired, renewals, over-limit, companies, export and whoami (one file each).
+// The reseller's commands: expired, renewals, over-limit, companies, export, whoami, snapshot and changes (one
+// file each).
 import type { RegisterCommands } from '../command-module.js';
+import { registerChanges } from './changes.js';
 import { registerCompanies } from './companies.js';
 import { registerExpired } from './expired.js';
 import { registerExport } from './export.js';
 import { registerOverLimit } from './over-limit.js';
 import { registerRenewals } from './renewals.js';
+import { registerSnapshot } from './snapshot.js';
 import { registerWhoami } from './whoami.js';
 
 export const register: RegisterCommands = (program, environment) => {
@@ -15,6 +18,8 @@ export const register: RegisterCommands = (program, environment) => {
     registerCompanies,
     registerExport,
     registerWhoami,
+    registerSnapshot,
+    registerChanges,
   ]) {
     registerCommand(program, environment);
   }

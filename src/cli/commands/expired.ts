@@ -1,13 +1,21 @@
 // `lapse expired`: the companies whose licence has expired (renewal day before today, contract §4).
 import type { Command } from 'commander';
 import type { Environment } from '../environment.js';
-import { clientAction, withCommonOptions } from './client-options.js';
-import { reportListing } from './listing-report.js';
+import { type CommonFlags, clientAction, withCommonOptions } from './client-options.js';
+import { type ListingHistoryFlags, reportLicenceListing, withListingHistoryOptions } from './history-options.js';
 
 export function registerExpired(program: Command, environment: Environment): void {
-  withCommonOptions(program.command('expired').description('list companies whose licence has expired')).action(
-    clientAction(environment, async (context) =>
-      reportListing(context, await context.client.expired(context.listingOptions)),
+  withListingHistoryOptions(
+    withCommonOptions(program.command('expired').description('list companies whose licence has expired')),
+  ).action(
+    clientAction<CommonFlags & ListingHistoryFlags>(environment, async (context, flags) =>
+      reportLicenceListing(
+        context,
+        flags,
+        environment,
+        'expired',
+        await context.client.expired(context.listingOptions),
+      ),
     ),
   );
 }

@@ -3,24 +3,32 @@ import type { Command } from 'commander';
 import type { Environment } from '../environment.js';
 import { integerOption } from '../integer-option.js';
 import { type CommonFlags, clientAction, withCommonOptions } from './client-options.js';
-import { reportListing } from './listing-report.js';
+import { type ListingHistoryFlags, reportLicenceListing, withListingHistoryOptions } from './history-options.js';
 
 /** "30d" or "30": a whole number of days. */
 export const parseWithinDays = integerOption({ min: 0, max: 99_999, suffix: 'd' });
 
-interface RenewalsFlags extends CommonFlags {
+interface RenewalsFlags extends CommonFlags, ListingHistoryFlags {
   within: number;
 }
 
 export function registerRenewals(program: Command, environment: Environment): void {
-  withCommonOptions(
-    program
-      .command('renewals')
-      .description('list companies whose licence renews within the next N days (today and day N included)')
-      .option('--within <days>', 'window length, e.g. 30d or 30', parseWithinDays, 30),
+  withListingHistoryOptions(
+    withCommonOptions(
+      program
+        .command('renewals')
+        .description('list companies whose licence renews within the next N days (today and day N included)')
+        .option('--within <days>', 'window length, e.g. 30d or 30', parseWithinDays, 30),
+    ),
   ).action(
     clientAction<RenewalsFlags>(environment, async (context, flags) =>
-      reportListing(context, await context.client.renewing({ ...context.listingOptions, withinDays: flags.within })),
+      reportLicenceListing(
+        context,
+        flags,
+        environment,
+        `renewals ${flags.within}d`,
+        await context.client.renewing({ ...context.listingOptions, withinDays: flags.within }),
+      ),
     ),
   );
 }

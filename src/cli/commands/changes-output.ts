@@ -1,0 +1,191 @@
+// How `lapse changes` reports: one row per change (a company may have several), as table, JSON, CSV or Excel.
+import Table from 'cli-table3';
+import {
+  type CalendarDay,
+  type Lifecycle,
+  type LifecyclePolicy,
+  lifecycleOn,
+  UNLIMITED,
+} from '../../contract/index.js';
+import type { ChangeReport, CompanyChange, CompanyFacts } from '../../history/index.js';
+import { type SheetColumn, sheetLayoutOf, streamCsv, streamXlsx } from '../../spreadsheet/index.js';
+import { assertWritable, type OutputTarget, writeOutput } from '../output/index.js';
+
+const CHANGE_COLUMNS: readonly SheetColumn[] = [
+  { header: 'Change', kind: 'text' },
+  { header: 'Company Name', kind: 'text' },
+  { header: 'Company ID', kind: 'text' },
+  { header: 'Reseller Name', kind: 'text' },
+  { header: 'Renewal Date Before', kind: 'date' },
+  { header: 'Renewal Date After', kind: 'date' },
+  { header: 'Renewed By Days', kind: 'number' },
+  { header: 'License Type Before', kind: 'text' },
+  { header: 'License Type After', kind: 'text' },
+  { header: 'Target Users Before', kind: 'number' },
+  { header: 'Target Users After', kind: 'number' },
+  { header: 'License Limit Before', kind: 'number' },
+  { header: 'License Limit After', kind: 'number' },
+  { header: 'Lifecycle State', kind: 'text' },
+  { header: 'Next State Change', kind: 'date' },
+];
+const CHANGE_LAYOUT = sheetLayoutOf(CHANGE_COLUMNS, 'Changes');
+
+export interface ChangeRow extends CompanyChange {
+  /** lapse's lifecycle state now (null for a company gone). */
+  lifecycle: Lifecycle | null;
+}
+
+export function changeRowsOf(report: ChangeReport, policy: LifecyclePolicy): ChangeRow[] {
+  return report.changes.map((change) => ({
+    ...change,
+    lifecycle:
+      change.after === null
+        ? null
+        : lifecycleOn(change.after.renewalDay, change.after.licenceType, report.asOf, policy),
+  }));
+}
+
+const limitCell = (facts: CompanyFacts | null) =>
+  facts === null ? null : facts.userLimit === null ? UNLIMITED : facts.userLimit;
+
+function recordOf(row: ChangeRow) {
+  const { before, after } = row;
+  return [
+    row.kind,
+    row.companyName,
+    row.companyResourceId,
+    row.resellerName,
+    before?.renewalDay ?? null,
+    after?.renewalDay ?? null,
+    row.renewedByDays,
+    before?.licenceType ?? null,
+    after?.licenceType ?? null,
+    before?.targetUserCount ?? null,
+    after?.targetUserCount ?? null,
+    limitCell(before),
+    limitCell(after),
+    row.lifecycle?.state ?? null,
+    row.lifecycle?.nextChange ?? null,
+  ];
+}
+
+async function* recordsOf(rows: readonly ChangeRow[]) {
+  for (const row of rows) yield [recordOf(row)];
+}
+
+const renewalText = (facts: CompanyFacts | null) =>
+  facts === null ? '' : facts.renewalDay === null ? 'open-ended' : facts.renewalDay;
+const usersText = (facts: CompanyFacts | null) =>
+  facts === null ? '' : `${facts.targetUserCount} / ${facts.userLimit ?? UNLIMITED.toLowerCase()}`;
+
+/** Before and after, in the terms of the change. */
+function describeChange(row: ChangeRow): [string, string] {
+  switch (row.kind) {
+    case 'newly-over-limit':
+    case 'back-under-limit':
+      return [usersText(row.before), usersText(row.after)];
+    case 'licence-type-changed':
+      return [row.before?.licenceType ?? '', row.after?.licenceType ?? ''];
+    case 'renewed':
+      return [
+        renewalText(row.before),
+        `${renewalText(row.after)}${row.renewedByDays === null ? '' : ` (+${row.renewedByDays} days)`}`,
+      ];
+    default:
+      return [renewalText(row.before), renewalText(row.after)];
+  }
+}
+
+function renderChangeTable(rows: readonly ChangeRow[]): string {
+  const table = new Table({
+    head: ['Change', 'Company', 'Company ID', 'Reseller', 'Before', 'After', 'Lifecycle state'],
+    style: { head: [], border: [] },
+  });
+  for (const row of rows) {
+    table.push([
+      row.kind,
+      row.companyName,
+      row.companyResourceId,
+      row.resellerName ?? '',
+      ...describeChange(row),
+      row.lifecycle?.state ?? '',
+    ]);
+  }
+  return `${table.toString()}\n`;
+}
+
+interface ResellerGroup {
+  resellerName: string | null;
+  changes: ChangeRow[];
+}
+
+/** Rows already sorted by reseller, cut where the reseller changes. */
+function groupsOf(rows: readonly ChangeRow[]): ResellerGroup[] {
+  const groups: ResellerGroup[] = [];
+  for (const row of rows) {
+    const last = groups[groups.length - 1];
+    if (last !== undefined && last.resellerName === row.resellerName) last.changes.push(row);
+    else groups.push({ resellerName: row.resellerName, changes: [row] });
+  }
+  return groups;
+}
+
+/** "3 newly-expired, 1 renewed": the count of each kind present. */
+export function describeCounts(rows: readonly CompanyChange[]): string {
+  const counts = new Map<string, number>();
+  for (const row of rows) counts.set(row.kind, (counts.get(row.kind) ?? 0) + 1);
+  return [...counts].map(([kind, count]) => `${count} ${kind}`).join(', ') || 'nothing';
+}
+
+function describeSince(report: ChangeReport): { id: number; asOf: CalendarDay; takenAt: string; view: string } {
+  const { id, asOf, takenAt, view } = report.since;
+  return { id, asOf, takenAt, view };
+}
+
+export async function writeChanges(
+  target: OutputTarget,
+  report: ChangeReport,
+  rows: readonly ChangeRow[],
+  isGroupedByReseller: boolean,
+): Promise<void> {
+  assertWritable(target);
+  if (target.format === 'json') {
+    const document = {
+      since: describeSince(report),
+      asOf: report.asOf,
+      timeZone: report.timeZone,
+      withinDays: report.withinDays,
+      companyCount: report.companyCount,
+      recordedSnapshot: report.recorded?.id ?? null,
+      count: rows.length,
+      ...(isGroupedByReseller ? { groups: groupsOf(rows) } : { changes: rows }),
+    };
+    return writeOutput(target.output, `${JSON.stringify(document, null, 2)}\n`);
+  }
+  const since = report.since;
+  process.stderr.write(
+    `${rows.length} changes since snapshot ${since.id} (${since.view}, as of ${since.asOf}, taken ${since.takenAt}) ` +
+      `to ${report.asOf} (${report.timeZone}): ${describeCounts(rows)}` +
+      `${report.recorded === undefined ? '' : `; recorded snapshot ${report.recorded.id}`}\n`,
+  );
+  if (target.format === 'table') {
+    const text = isGroupedByReseller
+      ? groupsOf(rows)
+          .map(
+            (group) =>
+              `${group.resellerName ?? '(no reseller)'}: ${group.changes.length} changes\n${renderChangeTable(group.changes)}`,
+          )
+          .join('\n')
+      : renderChangeTable(rows);
+    return writeOutput(target.output, text);
+  }
+  const records = recordsOf(rows);
+  const source =
+    target.format === 'csv'
+      ? streamCsv(
+          records,
+          CHANGE_COLUMNS.map((column) => column.header),
+        )
+      : streamXlsx(records, { layout: CHANGE_LAYOUT });
+  return writeOutput(target.output, source);
+}

@@ -1,0 +1,171 @@
+// The history and lifecycle flags: --history (which file), --policy (lead days and grace), and on the listing
+// commands --record (keep this listing as a snapshot), --state (keep companies in one lifecycle state) and
+// --lifecycle (show the state columns).
+import { readFile } from 'node:fs/promises';
+import { type Command, Option } from 'commander';
+import type { Listing } from '../../client/index.js';
+import {
+  DEFAULT_LIFECYCLE_POLICY,
+  LIFECYCLE_STATES,
+  type Lifecycle,
+  type LifecyclePolicy,
+  type LifecycleState,
+  lifecycleOn,
+  parseLifecyclePolicy,
+  renewalDayOf,
+  type SearchCompanyDto,
+} from '../../contract/index.js';
+import { type History, openHistory, type RecordableListing } from '../../history/index.js';
+import type { Environment } from '../environment.js';
+import { UsageError } from '../exit-codes.js';
+import type { CommandContext } from './client-options.js';
+import { writeLifecycleListing } from './lifecycle-listing.js';
+import { reportListing } from './listing-report.js';
+
+export interface HistoryFlags {
+  history?: string;
+  policy?: string;
+}
+
+export interface ListingHistoryFlags extends HistoryFlags {
+  record?: boolean;
+  state?: LifecycleState;
+  lifecycle?: boolean;
+}
+
+export function withHistoryFileOption(command: Command): Command {
+  return command.option(
+    '--history <file>',
+    'history file (default LAPSE_HISTORY, else one per server, credential and scope in $XDG_DATA_HOME/lapse)',
+  );
+}
+
+export function withPolicyOption(command: Command): Command {
+  return command.option('--policy <file>', 'lifecycle policy JSON (default LAPSE_POLICY, the config\'s "policy")');
+}
+
+/** The flags every listing command takes for history and lifecycle states. */
+export function withListingHistoryOptions(command: Command): Command {
+  return withPolicyOption(withHistoryFileOption(command))
+    .option('--record', 'keep this listing as a snapshot in the history')
+    .addOption(
+      new Option('--state <state>', "only companies in this lifecycle state (lapse's own, see --policy)").choices(
+        LIFECYCLE_STATES,
+      ),
+    )
+    .option('--lifecycle', 'add the "Lifecycle state" and "Next state change" columns');
+}
+
+export function openCommandHistory(context: CommandContext, flags: HistoryFlags, environment: Environment): History {
+  return openHistory({
+    baseUrl: context.config.baseUrl,
+    clientId: context.config.clientId,
+    companyId: context.config.companyId,
+    path: flags.history ?? (environment.LAPSE_HISTORY || undefined),
+    environment,
+    now: context.config.now,
+  });
+}
+
+/** --policy, else LAPSE_POLICY, else the config file's "policy" key, else the defaults. */
+export async function loadPolicy(
+  context: CommandContext,
+  flags: HistoryFlags,
+  environment: Environment,
+): Promise<LifecyclePolicy> {
+  const path = flags.policy ?? (environment.LAPSE_POLICY || undefined);
+  if (path === undefined) {
+    return context.config.policy === undefined
+      ? DEFAULT_LIFECYCLE_POLICY
+      : parseLifecyclePolicy(context.config.policy, 'config "policy"');
+  }
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`policy file ${path} cannot be read (${(error as Error).message})`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`policy file ${path} is not valid JSON (${(error as Error).message})`);
+  }
+  return parseLifecyclePolicy(parsed, path);
+}
+
+export function lifecycleOf(company: SearchCompanyDto, context: CommandContext, policy: LifecyclePolicy): Lifecycle {
+  return lifecycleOn(renewalDayOf(company.licenseEndDate), company.licenseTypeName, context.asOf, policy);
+}
+
+export interface ListingView {
+  /** What the snapshot is called in the history (`expired`, `renewals 30d`, …). */
+  name: string;
+  /** Whether the listing held every company of the scope (then companies missing from it are gone). */
+  isWholeScope: boolean;
+}
+
+/**
+ * Records the listing when asked, then hands its companies (only those in --state, when given) to `report`,
+ * or writes them with the lifecycle columns when --lifecycle is given.
+ */
+export async function reportWithHistory(
+  context: CommandContext,
+  flags: ListingHistoryFlags,
+  environment: Environment,
+  view: ListingView,
+  listing: RecordableListing,
+  report: (companies: SearchCompanyDto[]) => Promise<void>,
+): Promise<void> {
+  if (flags.record) {
+    const history = openCommandHistory(context, flags, environment);
+    try {
+      const recorded = history.recordListing(listing, view.name, view.isWholeScope);
+      process.stderr.write(
+        `recorded snapshot ${recorded.id} (${view.name}) in ${history.path}: ` +
+          `${recorded.added} new, ${recorded.changed} changed, ${recorded.removed} gone\n`,
+      );
+    } finally {
+      history.close();
+    }
+  }
+  if (flags.state === undefined && !flags.lifecycle) return report([...listing.companies]);
+  const policy = await loadPolicy(context, flags, environment);
+  const rows = listing.companies
+    .map((company) => ({ company, lifecycle: lifecycleOf(company, context, policy) }))
+    .filter((row) => flags.state === undefined || row.lifecycle.state === flags.state);
+  if (!flags.lifecycle) return report(rows.map((row) => row.company));
+  context.progress.stop();
+  await writeLifecycleListing(context, listing, rows, policy);
+}
+
+/** reportWithHistory for the licence listings (expired, renewals, over-limit), reported as reportListing does. */
+export function reportLicenceListing(
+  context: CommandContext,
+  flags: ListingHistoryFlags,
+  environment: Environment,
+  viewName: string,
+  listing: Listing,
+): Promise<void> {
+  return reportWithHistory(context, flags, environment, { name: viewName, isWholeScope: false }, listing, (companies) =>
+    reportListing(context, { ...listing, companies }),
+  );
+}
+
+/** `lapse companies` as a listing to record: the whole scope when no --text or --where narrowed it. */
+export function searchListingOf(
+  context: CommandContext,
+  flags: { text?: string; where: string[] },
+  companies: SearchCompanyDto[],
+): { view: ListingView; listing: RecordableListing } {
+  const isWholeScope = flags.text === undefined && flags.where.length === 0;
+  return {
+    view: { name: isWholeScope ? 'companies' : 'companies (filtered)', isWholeScope },
+    listing: {
+      companies,
+      asOf: context.asOf,
+      timeZone: context.timeZone,
+      strategy: { name: 'search', reason: 'every page of the search' },
+    },
+  };
+}
