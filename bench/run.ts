@@ -7,6 +7,7 @@ const BENCHMARKS: Record<string, () => Promise<{ main: () => Promise<void> }>> =
   'search-json': () => import('./search-json.js'),
   pg: () => import('./pg.js'),
   soak: () => import('./soak.js'),
+  history: () => import('./history.js'),
 };
 
 const names = process.argv.slice(2);

@@ -25,17 +25,6 @@ export function factsOf(company: SearchCompanyDto): CompanyFacts {
   };
 }
 
-export function isSameFacts(a: CompanyFacts, b: CompanyFacts): boolean {
-  return (
-    a.companyName === b.companyName &&
-    a.resellerName === b.resellerName &&
-    a.licenceType === b.licenceType &&
-    a.renewalDay === b.renewalDay &&
-    a.userLimit === b.userLimit &&
-    a.targetUserCount === b.targetUserCount
-  );
-}
-
 /** Over the licence limit, by the contract's rule, on the kept facts. */
 export function isFactOverLimit(facts: CompanyFacts): boolean {
   return isOverLimit({

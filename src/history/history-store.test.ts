@@ -47,7 +47,8 @@ afterEach(() => rm(dir, { recursive: true, force: true }));
 const versionCount = (path: string) => {
   const db = new Database(path, { readonly: true });
   try {
-    return (db.prepare('select count(*) as n from company_versions').get() as { n: number }).n;
+    const count = (table: string) => (db.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
+    return count('current_companies') + count('company_versions');
   } finally {
     db.close();
   }

@@ -5,7 +5,7 @@ import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { CalendarDay } from '../contract/index.js';
-import { type CompanyFacts, isSameFacts } from './company-facts.js';
+import type { CompanyFacts } from './company-facts.js';
 import { HistoryError } from './history-error.js';
 
 /** "laps": marks the file as lapse's, so a foreign SQLite file is refused rather than written to. */
@@ -53,6 +53,9 @@ export interface RecordedSnapshot extends Snapshot {
   removed: number;
 }
 
+// The current version of every company known lives in `current_companies`; a version a later snapshot replaced
+// or found gone moves to `company_versions` with the snapshot ids it held between. Facts are one JSON array, so a
+// listing is compared with the store one text per company.
 const SCHEMA = `
   create table store (key text primary key, value text not null) strict;
   create table snapshots (
@@ -67,35 +70,42 @@ const SCHEMA = `
     server text not null,
     company_count integer not null
   ) strict;
-  create table companies (id integer primary key, resource_id text not null unique) strict;
-  create table company_versions (
-    company_id integer not null references companies (id),
+  create table current_companies (
+    resource_id text primary key,
     valid_from integer not null references snapshots (id),
-    valid_to integer references snapshots (id),
-    name text not null,
-    reseller text,
-    licence_type text,
-    renewal_day text,
-    user_limit integer,
-    target_users integer not null,
-    primary key (company_id, valid_from)
+    facts text not null
   ) strict, without rowid;
-  create index current_versions on company_versions (company_id) where valid_to is null;
+  create table company_versions (
+    resource_id text not null,
+    valid_from integer not null references snapshots (id),
+    valid_to integer not null references snapshots (id),
+    facts text not null,
+    primary key (resource_id, valid_from)
+  ) strict, without rowid;
 `;
 
-const VERSION_COLUMNS =
-  'c.resource_id, v.name, v.reseller, v.licence_type, v.renewal_day, v.user_limit, v.target_users';
-type VersionRow = [string, string, string | null, string | null, string | null, number | null, number];
+/** A company's facts as the store keeps them: equal facts, equal text. */
+function factsText(facts: CompanyFacts): string {
+  return JSON.stringify([
+    facts.companyName,
+    facts.resellerName,
+    facts.licenceType,
+    facts.renewalDay,
+    facts.userLimit,
+    facts.targetUserCount,
+  ]);
+}
 
-function factsOfRow(row: VersionRow): CompanyFacts {
+function factsOfText(resourceId: string, text: string): CompanyFacts {
+  const [companyName, resellerName, licenceType, renewalDay, userLimit, targetUserCount] = JSON.parse(text);
   return {
-    companyResourceId: row[0],
-    companyName: row[1],
-    resellerName: row[2],
-    licenceType: row[3],
-    renewalDay: row[4],
-    userLimit: row[5],
-    targetUserCount: row[6],
+    companyResourceId: resourceId,
+    companyName,
+    resellerName,
+    licenceType,
+    renewalDay,
+    userLimit,
+    targetUserCount,
   };
 }
 
@@ -257,18 +267,28 @@ export class HistoryStore {
     });
   }
 
-  /** What the history knew of each company at a snapshot: its latest version recorded at or before it. */
-  companiesAt(snapshotId: number): Map<string, CompanyFacts> {
+  /**
+   * What the history knew of each company at a snapshot: its latest version recorded at or before it. Where a
+   * company's facts equal those in `known` (this run's listing), that very object is used rather than a parse.
+   */
+  companiesAt(snapshotId: number, known?: ReadonlyMap<string, CompanyFacts>): Map<string, CompanyFacts> {
     return guarded(this.path, () => {
       const rows = this.#db
         .prepare(
-          `select ${VERSION_COLUMNS} from company_versions v join companies c on c.id = v.company_id
-           where v.valid_from <= ? and (v.valid_to is null or v.valid_to > ?)`,
+          `select resource_id, facts from current_companies where valid_from <= @snapshot
+           union all
+           select resource_id, facts from company_versions where valid_from <= @snapshot and valid_to > @snapshot`,
         )
         .raw()
-        .iterate(snapshotId, snapshotId) as IterableIterator<VersionRow>;
+        .iterate({ snapshot: snapshotId }) as IterableIterator<[string, string]>;
       const companies = new Map<string, CompanyFacts>();
-      for (const row of rows) companies.set(row[0], factsOfRow(row));
+      for (const [resourceId, text] of rows) {
+        const same = known?.get(resourceId);
+        companies.set(
+          resourceId,
+          same !== undefined && factsText(same) === text ? same : factsOfText(resourceId, text),
+        );
+      }
       return companies;
     });
   }
@@ -297,57 +317,47 @@ export class HistoryStore {
           this.#identity.baseUrl,
         ).lastInsertRowid,
     );
-    const current = new Map<string, { companyId: number; facts: CompanyFacts }>();
-    const rows = db
-      .prepare(
-        `select ${VERSION_COLUMNS}, v.company_id from company_versions v join companies c on c.id = v.company_id
-         where v.valid_to is null`,
-      )
-      .raw()
-      .iterate() as IterableIterator<[...VersionRow, number]>;
-    for (const row of rows) current.set(row[0], { companyId: row[7], facts: factsOfRow(row as unknown as VersionRow) });
-
-    const knownIds = new Map(
-      (db.prepare('select resource_id, id from companies').raw().all() as [string, number][]).map(([r, id]) => [r, id]),
+    const current = new Map<string, [validFrom: number, facts: string]>();
+    if (input.isWholeScope) {
+      const rows = db.prepare('select resource_id, valid_from, facts from current_companies').raw().iterate();
+      for (const [resourceId, validFrom, facts] of rows as IterableIterator<[string, number, string]>) {
+        current.set(resourceId, [validFrom, facts]);
+      }
+    }
+    // A filtered listing holds a fraction of the scope: its own rows are looked up one by one.
+    const lookUp = db.prepare('select valid_from, facts from current_companies where resource_id = ?').raw();
+    const currentOf = (resourceId: string): [number, string] | undefined =>
+      input.isWholeScope ? current.get(resourceId) : (lookUp.get(resourceId) as [number, string] | undefined);
+    const retire = db.prepare(
+      'insert into company_versions (resource_id, valid_from, valid_to, facts) values (?, ?, ?, ?)',
     );
-    const insertCompany = db.prepare('insert into companies (resource_id) values (?)');
-    const close = db.prepare('update company_versions set valid_to = ? where company_id = ? and valid_to is null');
-    const open = db.prepare(
-      `insert into company_versions
-         (company_id, valid_from, valid_to, name, reseller, licence_type, renewal_day, user_limit, target_users)
-       values (?, ?, null, ?, ?, ?, ?, ?, ?)`,
+    const replace = db.prepare(
+      'insert or replace into current_companies (resource_id, valid_from, facts) values (?, ?, ?)',
     );
     const seen = new Set<string>();
     let added = 0;
     let changed = 0;
     for (const facts of input.companies) {
-      if (seen.has(facts.companyResourceId)) continue;
-      seen.add(facts.companyResourceId);
-      const before = current.get(facts.companyResourceId);
-      if (before !== undefined && isSameFacts(before.facts, facts)) continue;
-      let companyId = before?.companyId ?? knownIds.get(facts.companyResourceId);
-      if (companyId === undefined) companyId = Number(insertCompany.run(facts.companyResourceId).lastInsertRowid);
+      const resourceId = facts.companyResourceId;
+      if (seen.has(resourceId)) continue;
+      seen.add(resourceId);
+      const text = factsText(facts);
+      const before = currentOf(resourceId);
+      if (before !== undefined && before[1] === text) continue;
       if (before === undefined) added++;
       else {
         changed++;
-        close.run(snapshotId, companyId);
+        retire.run(resourceId, before[0], snapshotId, before[1]);
       }
-      open.run(
-        companyId,
-        snapshotId,
-        facts.companyName,
-        facts.resellerName,
-        facts.licenceType,
-        facts.renewalDay,
-        facts.userLimit,
-        facts.targetUserCount,
-      );
+      replace.run(resourceId, snapshotId, text);
     }
     let removed = 0;
     if (input.isWholeScope) {
-      for (const [resourceId, { companyId }] of current) {
+      const forget = db.prepare('delete from current_companies where resource_id = ?');
+      for (const [resourceId, [validFrom, text]] of current) {
         if (seen.has(resourceId)) continue;
-        close.run(snapshotId, companyId);
+        retire.run(resourceId, validFrom, snapshotId, text);
+        forget.run(resourceId);
         removed++;
       }
     }

@@ -152,7 +152,7 @@ export function openHistory(options: OpenHistoryOptions): History {
         );
       }
       const changes = compareListings(
-        { asOf: sinceSnapshot.asOf, companies: store.companiesAt(sinceSnapshot.id) },
+        { asOf: sinceSnapshot.asOf, companies: store.companiesAt(sinceSnapshot.id, listed.companies) },
         { asOf: listed.asOf, companies: listed.companies },
         { withinDays },
       );
