@@ -36,8 +36,14 @@ export interface CompareOptions {
   withinDays: number;
 }
 
-function isRenewingWithin(facts: CompanyFacts, asOf: CalendarDay, withinDays: number): boolean {
-  return facts.renewalDay !== null && facts.renewalDay >= asOf && facts.renewalDay <= addDays(asOf, withinDays);
+/** A side's day and the last day of its renewal window, worked out once per comparison. */
+interface SideDays {
+  asOf: CalendarDay;
+  windowEnd: CalendarDay;
+}
+
+function isRenewingWithin(facts: CompanyFacts, side: SideDays): boolean {
+  return facts.renewalDay !== null && facts.renewalDay >= side.asOf && facts.renewalDay <= side.windowEnd;
 }
 
 function isRenewed(before: CompanyFacts, after: CompanyFacts): boolean {
@@ -48,20 +54,14 @@ function isRenewed(before: CompanyFacts, after: CompanyFacts): boolean {
 function kindsOf(
   before: CompanyFacts,
   after: CompanyFacts,
-  sides: { before: CalendarDay; after: CalendarDay },
-  options: CompareOptions,
+  sides: { before: SideDays; after: SideDays },
 ): ChangeKind[] {
   const kinds: ChangeKind[] = [];
-  if (isExpiredOn(after.renewalDay, sides.after) && !isExpiredOn(before.renewalDay, sides.before)) {
+  if (isExpiredOn(after.renewalDay, sides.after.asOf) && !isExpiredOn(before.renewalDay, sides.before.asOf)) {
     kinds.push('newly-expired');
   }
   if (isRenewed(before, after)) kinds.push('renewed');
-  if (
-    isRenewingWithin(after, sides.after, options.withinDays) &&
-    !isRenewingWithin(before, sides.before, options.withinDays)
-  ) {
-    kinds.push('newly-renewing');
-  }
+  if (isRenewingWithin(after, sides.after) && !isRenewingWithin(before, sides.before)) kinds.push('newly-renewing');
   const [wasOver, isOver] = [isFactOverLimit(before), isFactOverLimit(after)];
   if (isOver && !wasOver) kinds.push('newly-over-limit');
   if (wasOver && !isOver) kinds.push('back-under-limit');
@@ -103,11 +103,12 @@ export function sortChanges(changes: CompanyChange[], isGroupedByReseller = fals
 /** Every change from `before` to `after`; a company may show several (renewed and licence type changed). */
 export function compareListings(before: ListedSide, after: ListedSide, options: CompareOptions): CompanyChange[] {
   const changes: CompanyChange[] = [];
-  const days = { before: before.asOf, after: after.asOf };
+  const sideOf = (side: ListedSide) => ({ asOf: side.asOf, windowEnd: addDays(side.asOf, options.withinDays) });
+  const days = { before: sideOf(before), after: sideOf(after) };
   for (const [resourceId, now] of after.companies) {
     const then = before.companies.get(resourceId);
     if (then === undefined) changes.push(changeOf('added', null, now));
-    else for (const kind of kindsOf(then, now, days, options)) changes.push(changeOf(kind, then, now));
+    else for (const kind of kindsOf(then, now, days)) changes.push(changeOf(kind, then, now));
   }
   for (const [resourceId, then] of before.companies) {
     if (!after.companies.has(resourceId)) changes.push(changeOf('removed', then, null));
