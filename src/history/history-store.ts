@@ -19,7 +19,8 @@ export interface HistoryIdentity {
   companyId: string | undefined;
 }
 
-export interface SnapshotInput {
+/** What a snapshot says of the listing it kept. */
+export interface SnapshotDescription {
   /** When the listing ran (ISO-8601). */
   takenAt: string;
   asOf: CalendarDay;
@@ -30,18 +31,14 @@ export interface SnapshotInput {
   isWholeScope: boolean;
   strategy: string;
   reason: string;
+}
+
+export interface SnapshotInput extends SnapshotDescription {
   companies: Iterable<CompanyFacts>;
 }
 
-export interface Snapshot {
+export interface Snapshot extends SnapshotDescription {
   id: number;
-  takenAt: string;
-  asOf: CalendarDay;
-  timeZone: string;
-  view: string;
-  isWholeScope: boolean;
-  strategy: string;
-  reason: string;
   server: string;
   companyCount: number;
 }

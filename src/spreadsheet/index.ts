@@ -1,7 +1,7 @@
 // Export records to CSV and Excel byte streams (contract §5): the server's export route and the CLI's local
 // files write with the same code.
 
-export { type SpreadsheetFormat, streamSpreadsheet } from './company-spreadsheet.js';
+export { type SpreadsheetFormat, streamRecords, streamSpreadsheet } from './company-spreadsheet.js';
 export { streamCsv } from './csv.js';
 export { recordBatchesOf } from './record-batches.js';
 export { streamXlsx, type XlsxOptions } from './xlsx.js';

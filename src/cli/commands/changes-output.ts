@@ -8,7 +8,7 @@ import {
   UNLIMITED,
 } from '../../contract/index.js';
 import type { ChangeReport, CompanyChange, CompanyFacts } from '../../history/index.js';
-import { type SheetColumn, sheetLayoutOf, streamCsv, streamXlsx } from '../../spreadsheet/index.js';
+import { type SheetColumn, sheetLayoutOf, streamRecords } from '../../spreadsheet/index.js';
 import { assertWritable, type OutputTarget, writeOutput } from '../output/index.js';
 
 const CHANGE_COLUMNS: readonly SheetColumn[] = [
@@ -179,13 +179,5 @@ export async function writeChanges(
       : renderChangeTable(rows);
     return writeOutput(target.output, text);
   }
-  const records = recordsOf(rows);
-  const source =
-    target.format === 'csv'
-      ? streamCsv(
-          records,
-          CHANGE_COLUMNS.map((column) => column.header),
-        )
-      : streamXlsx(records, { layout: CHANGE_LAYOUT });
-  return writeOutput(target.output, source);
+  return writeOutput(target.output, streamRecords(target.format, CHANGE_LAYOUT, recordsOf(rows)));
 }

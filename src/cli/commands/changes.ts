@@ -8,7 +8,7 @@ import { type CommonFlags, clientAction, withCommonOptions } from './client-opti
 import {
   type HistoryFlags,
   loadPolicy,
-  openCommandHistory,
+  withCommandHistory,
   withHistoryFileOption,
   withPolicyOption,
 } from './history-options.js';
@@ -41,25 +41,16 @@ export function registerChanges(program: Command, environment: Environment): voi
   ).action(
     clientAction<ChangesFlags>(environment, async (context, flags) => {
       const policy = await loadPolicy(context, flags, environment);
-      const history = openCommandHistory(context, flags, environment);
-      try {
-        const report = await history.changes(context.client, {
-          since: flags.since,
-          withinDays: flags.within,
-          record: flags.record,
-          asOf: context.asOf,
-          timeZone: context.timeZone,
-          pageSize: flags.pageSize,
-        });
+      await withCommandHistory(context, flags, environment, async (history, scope) => {
+        const { since, within: withinDays, record } = flags;
+        const report = await history.changes(context.client, { ...scope, since, withinDays, record });
         context.progress.stop();
         for (const warning of report.warnings) context.warn(warning);
         const isGrouped = flags.groupBy === 'reseller';
         const changes = isGrouped ? history.groupByReseller(report.changes) : report.changes;
         await writeChanges(context.target, report, changeRowsOf({ ...report, changes }, policy), isGrouped);
         if (changes.length > 0) process.exitCode = EXIT_CODES.changed;
-      } finally {
-        history.close();
-      }
+      });
     }),
   );
 }

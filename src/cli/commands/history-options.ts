@@ -15,10 +15,10 @@ import {
   renewalDayOf,
   type SearchCompanyDto,
 } from '../../contract/index.js';
-import { type History, openHistory, type RecordableListing } from '../../history/index.js';
+import { type History, openHistory, type RecordableListing, type ScopeOptions } from '../../history/index.js';
 import type { Environment } from '../environment.js';
 import { UsageError } from '../exit-codes.js';
-import type { CommandContext } from './client-options.js';
+import { type CommandContext, type CommonFlags, clientAction } from './client-options.js';
 import { writeLifecycleListing } from './lifecycle-listing.js';
 import { reportListing } from './listing-report.js';
 
@@ -65,6 +65,21 @@ export function openCommandHistory(context: CommandContext, flags: HistoryFlags,
     environment,
     now: context.config.now,
   });
+}
+
+/** Runs `work` with the command's history and its listing's day, zone and page size; closes the file after. */
+export async function withCommandHistory<T>(
+  context: CommandContext,
+  flags: HistoryFlags & { pageSize?: number },
+  environment: Environment,
+  work: (history: History, scope: ScopeOptions) => Promise<T>,
+): Promise<T> {
+  const history = openCommandHistory(context, flags, environment);
+  try {
+    return await work(history, { asOf: context.asOf, timeZone: context.timeZone, pageSize: flags.pageSize });
+  } finally {
+    history.close();
+  }
 }
 
 /** --policy, else LAPSE_POLICY, else the config file's "policy" key, else the defaults. */
@@ -118,16 +133,13 @@ export async function reportWithHistory(
   report: (companies: SearchCompanyDto[]) => Promise<void>,
 ): Promise<void> {
   if (flags.record) {
-    const history = openCommandHistory(context, flags, environment);
-    try {
+    await withCommandHistory(context, flags, environment, async (history) => {
       const recorded = history.recordListing(listing, view.name, view.isWholeScope);
       process.stderr.write(
         `recorded snapshot ${recorded.id} (${view.name}) in ${history.path}: ` +
           `${recorded.added} new, ${recorded.changed} changed, ${recorded.removed} gone\n`,
       );
-    } finally {
-      history.close();
-    }
+    });
   }
   if (flags.state === undefined && !flags.lifecycle) return report([...listing.companies]);
   const policy = await loadPolicy(context, flags, environment);
@@ -139,17 +151,22 @@ export async function reportWithHistory(
   await writeLifecycleListing(context, listing, rows, policy);
 }
 
-/** reportWithHistory for the licence listings (expired, renewals, over-limit), reported as reportListing does. */
-export function reportLicenceListing(
-  context: CommandContext,
-  flags: ListingHistoryFlags,
+/**
+ * The action of a licence listing (expired, renewals, over-limit): the listing, recorded and filtered as the
+ * history flags say, reported as reportListing does.
+ */
+export function licenceListingAction<F extends CommonFlags & ListingHistoryFlags>(
   environment: Environment,
-  viewName: string,
-  listing: Listing,
-): Promise<void> {
-  return reportWithHistory(context, flags, environment, { name: viewName, isWholeScope: false }, listing, (companies) =>
-    reportListing(context, { ...listing, companies }),
-  );
+  viewNameOf: (flags: F) => string,
+  list: (context: CommandContext, flags: F) => Promise<Listing>,
+): (flags: F) => Promise<void> {
+  return clientAction<F>(environment, async (context, flags) => {
+    const listing = await list(context, flags);
+    const view = { name: viewNameOf(flags), isWholeScope: false };
+    await reportWithHistory(context, flags, environment, view, listing, (companies) =>
+      reportListing(context, { ...listing, companies }),
+    );
+  });
 }
 
 /** `lapse companies` as a listing to record: the whole scope when no --text or --where narrowed it. */

@@ -10,7 +10,7 @@ import {
   type SearchCompanyDto,
 } from '../../contract/index.js';
 import type { RecordableListing } from '../../history/index.js';
-import { type SheetColumn, sheetLayoutOf, streamCsv, streamXlsx } from '../../spreadsheet/index.js';
+import { type SheetColumn, sheetLayoutOf, streamRecords } from '../../spreadsheet/index.js';
 import { assertWritable, describeDaysLeft, writeOutput } from '../output/index.js';
 import type { CommandContext } from './client-options.js';
 
@@ -76,13 +76,5 @@ export async function writeLifecycleListing(
       `lifecycle: grace ${policy.graceDays} days, lead days ${policy.leadDays.join(', ') || 'none'}\n`,
   );
   if (target.format === 'table') return writeOutput(target.output, renderLifecycleTable(rows, context));
-  const records = recordsOf(rows);
-  const source =
-    target.format === 'csv'
-      ? streamCsv(
-          records,
-          LIFECYCLE_COLUMNS.map((column) => column.header),
-        )
-      : streamXlsx(records, { layout: LIFECYCLE_LAYOUT });
-  return writeOutput(target.output, source);
+  return writeOutput(target.output, streamRecords(target.format, LIFECYCLE_LAYOUT, recordsOf(rows)));
 }

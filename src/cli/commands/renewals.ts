@@ -2,8 +2,8 @@
 import type { Command } from 'commander';
 import type { Environment } from '../environment.js';
 import { integerOption } from '../integer-option.js';
-import { type CommonFlags, clientAction, withCommonOptions } from './client-options.js';
-import { type ListingHistoryFlags, reportLicenceListing, withListingHistoryOptions } from './history-options.js';
+import { type CommonFlags, withCommonOptions } from './client-options.js';
+import { type ListingHistoryFlags, licenceListingAction, withListingHistoryOptions } from './history-options.js';
 
 /** "30d" or "30": a whole number of days. */
 export const parseWithinDays = integerOption({ min: 0, max: 99_999, suffix: 'd' });
@@ -21,14 +21,10 @@ export function registerRenewals(program: Command, environment: Environment): vo
         .option('--within <days>', 'window length, e.g. 30d or 30', parseWithinDays, 30),
     ),
   ).action(
-    clientAction<RenewalsFlags>(environment, async (context, flags) =>
-      reportLicenceListing(
-        context,
-        flags,
-        environment,
-        `renewals ${flags.within}d`,
-        await context.client.renewing({ ...context.listingOptions, withinDays: flags.within }),
-      ),
+    licenceListingAction<RenewalsFlags>(
+      environment,
+      (flags) => `renewals ${flags.within}d`,
+      (context, flags) => context.client.renewing({ ...context.listingOptions, withinDays: flags.within }),
     ),
   );
 }
