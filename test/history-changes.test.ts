@@ -7,7 +7,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient } from '../src/client/index.js';
 import { addDays, dayOf } from '../src/contract/index.js';
+import { HistoryError, openHistory } from '../src/history/index.js';
 import { updateCompany } from '../src/server/admin/index.js';
 import { DATABASE_KINDS } from './support/databases.js';
 import { type FaultProxy, startFaultProxy } from './support/fault-proxy.js';
@@ -251,6 +253,30 @@ describe.each(DATABASE_KINDS)('lapse changes on %s', (kind) => {
         .map((row) => row[0])
         .every((kind) => kind === 'newly-expired' || kind === 'newly-renewing'),
     ).toBe(true);
+  });
+
+  it('gives the SDK the same history: openHistory(...).snapshot and .changes over one store', async () => {
+    const credential = server.credentials.subReseller;
+    const client = createClient({ baseUrl: server.baseUrl, ...credential });
+    const identity = { baseUrl: server.baseUrl, clientId: credential.clientId, companyId: undefined };
+    const history = openHistory({ ...identity, path: join(home, 'sdk.db') });
+    try {
+      const before = await storedCompanies(server, credential.companyResourceId);
+      const first = await history.snapshot(client, { asOf: SEED_TODAY });
+      expect(first).toMatchObject({ id: 1, view: 'scope', companyCount: before.size, added: before.size });
+      const later = addDays(SEED_TODAY, 45);
+      const report = await history.changes(client, { since: 'last', asOf: later, withinDays: WITHIN_DAYS });
+      const after = await storedCompanies(server, credential.companyResourceId);
+      expect(reported(report as unknown as ChangesJson)).toEqual(truthOf(before, SEED_TODAY, after, later));
+      expect(report.recorded?.id).toBe(2);
+      expect(history.snapshots().map((snapshot) => snapshot.asOf)).toEqual([SEED_TODAY, later]);
+      await expect(history.changes(client, { since: '2020-01-01', record: false })).rejects.toThrow(HistoryError);
+    } finally {
+      history.close();
+    }
+    expect(() => openHistory({ ...identity, clientId: 'someone-else', path: join(home, 'sdk.db') })).toThrow(
+      /holds the history of .* not of .*someone-else/,
+    );
   });
 
   it("refuses a history file that is not lapse's, in one line, exit 2, the file left as it was", async () => {
