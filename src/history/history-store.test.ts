@@ -102,6 +102,29 @@ describe('HistoryStore', () => {
     expect(existsSync(`${foreign}-wal`)).toBe(false);
   });
 
+  it('refuses a damaged history with a HistoryError, writing nothing', () => {
+    const path = join(dir, 'h.db');
+    const store = HistoryStore.open(path, IDENTITY);
+    const many = Array.from({ length: 3000 }, (_, index) => company(`c${index}`));
+    store.record(snapshot('2026-03-01', many));
+    store.close();
+    const bytes = readFileSync(path);
+    // Keep the header page, wreck every page after it.
+    bytes.fill(0xa5, 4096);
+    writeFileSync(path, bytes);
+    const use = () => {
+      const damaged = HistoryStore.open(path, IDENTITY);
+      try {
+        damaged.companiesAt(1);
+      } finally {
+        damaged.close();
+      }
+    };
+    expect(use).toThrow(HistoryError);
+    expect(use).toThrow(/is not a lapse history file or is damaged/);
+    expect(readFileSync(path).equals(bytes)).toBe(true);
+  });
+
   it("refuses another credential's or server's history", () => {
     const path = join(dir, 'h.db');
     HistoryStore.open(path, IDENTITY).close();
