@@ -81,8 +81,20 @@ const SCHEMA = `
   ) strict, without rowid;
 `;
 
+// A run compares a listing's facts with the store and then records them: each text is built once.
+const factsTexts = new WeakMap<CompanyFacts, string>();
+
 /** A company's facts as the store keeps them: equal facts, equal text. */
 function factsText(facts: CompanyFacts): string {
+  let text = factsTexts.get(facts);
+  if (text === undefined) {
+    text = factsTextOf(facts);
+    factsTexts.set(facts, text);
+  }
+  return text;
+}
+
+function factsTextOf(facts: CompanyFacts): string {
   return JSON.stringify([
     facts.companyName,
     facts.resellerName,
@@ -270,14 +282,20 @@ export class HistoryStore {
    */
   companiesAt(snapshotId: number, known?: ReadonlyMap<string, CompanyFacts>): Map<string, CompanyFacts> {
     return guarded(this.path, () => {
-      const rows = this.#db
-        .prepare(
-          `select resource_id, facts from current_companies where valid_from <= @snapshot
-           union all
-           select resource_id, facts from company_versions where valid_from <= @snapshot and valid_to > @snapshot`,
-        )
-        .raw()
-        .iterate({ snapshot: snapshotId }) as IterableIterator<[string, string]>;
+      const newest = this.#db.prepare('select max(id) from snapshots').pluck().get();
+      // At the newest snapshot every current version holds and no replaced one does: one table to read.
+      const rows = (
+        snapshotId === newest
+          ? this.#db.prepare('select resource_id, facts from current_companies').raw().iterate()
+          : this.#db
+              .prepare(
+                `select resource_id, facts from current_companies where valid_from <= @snapshot
+                 union all
+                 select resource_id, facts from company_versions where valid_from <= @snapshot and valid_to > @snapshot`,
+              )
+              .raw()
+              .iterate({ snapshot: snapshotId })
+      ) as IterableIterator<[string, string]>;
       const companies = new Map<string, CompanyFacts>();
       for (const [resourceId, text] of rows) {
         const same = known?.get(resourceId);

@@ -144,15 +144,16 @@ export function openHistory(options: OpenHistoryOptions): History {
       const day = sinceDay(since, listed.asOf);
       // Chosen before this run's listing is recorded: "last" is the newest snapshot before this run.
       const sinceSnapshot = store.newestSnapshot(day);
+      const then = sinceSnapshot === undefined ? undefined : store.companiesAt(sinceSnapshot.id, listed.companies);
       const recorded = changeOptions.record === false ? undefined : recordScope(listed);
-      if (sinceSnapshot === undefined) {
+      if (sinceSnapshot === undefined || then === undefined) {
         const kept = recorded === undefined ? '' : ` (this listing is recorded as snapshot ${recorded.id})`;
         throw new HistoryError(
           `no snapshot ${day === undefined ? 'yet' : `on or before ${day}`} in ${path} to compare with${kept}`,
         );
       }
       const changes = compareListings(
-        { asOf: sinceSnapshot.asOf, companies: store.companiesAt(sinceSnapshot.id, listed.companies) },
+        { asOf: sinceSnapshot.asOf, companies: then },
         { asOf: listed.asOf, companies: listed.companies },
         { withinDays },
       );
