@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dayOf } from '../src/contract/index.js';
 import { createCredential } from '../src/server/admin/index.js';
+import { MIGRATION_NAMES } from '../src/server/db/migrate.js';
 import { openStorage } from '../src/server/db/storage.js';
 import { type SeedSummary, seedCompanies } from '../src/server/seed/index.js';
 
@@ -44,7 +45,8 @@ async function addCredential(file: string, companyResourceId: string, role: stri
 export async function benchDatabase(companies: number): Promise<BenchDatabase> {
   await mkdir(CACHE_DIR, { recursive: true });
   const today = dayOf(Date.now());
-  const file = join(CACHE_DIR, `companies-${companies}-${today}.db`);
+  // Named for the schema too: a file seeded before a migration lacks what that migration's tables hold.
+  const file = join(CACHE_DIR, `companies-${companies}-${today}-m${MIGRATION_NAMES.length}.db`);
   const meta = `${file}.json`;
   if (existsSync(file) && existsSync(meta)) return JSON.parse(await readFile(meta, 'utf8')) as BenchDatabase;
   process.stderr.write(`seeding ${companies} companies into ${file}…\n`);

@@ -1,15 +1,20 @@
-// `npm run bench -- pg`: the 1,000,000-company tree copied into a throwaway PostgreSQL cluster (`lapse migrate`'s
-// copy), then a search page over HTTP next to the same SQL through `pg`, and a full CSV export over HTTP next to
-// `psql -c "COPY (…) TO STDOUT CSV"` on the same rows.
+// `npm run bench -- pg`: the seeded tree (LAPSE_BENCH_COMPANIES, default 1,000,000) copied into a throwaway
+// PostgreSQL cluster (`lapse migrate`'s copy), then a search page over HTTP next to the same SQL through `pg`, and
+// full CSV exports over HTTP next to `psql -c "COPY (…) TO STDOUT CSV"` of the same query, round after round.
 import pg from 'pg';
 import { dayStartUtc } from '../src/contract/index.js';
+import { EXPORT_CELLS } from '../src/server/companies/company-records.js';
 import { resolveScope } from '../src/server/companies/scope.js';
 import {
   countQuery,
+  orderRows,
   parseCompanyQuery,
   selectExportRows,
+  selectMatching,
   selectOrderedRows,
 } from '../src/server/companies/search-query.js';
+import { inlineParameters } from '../src/server/db/dialects/postgres-copy-out.js';
+import { postgresCsv } from '../src/server/db/dialects/postgres-csv.js';
 import { openStorage } from '../src/server/db/storage.js';
 import { type BenchDatabase, benchDatabase, fetchToken, startLapseServer, withPostgresCopy } from './fixtures.js';
 import { measureLatency, postOnce } from './http-timing.js';
@@ -20,13 +25,8 @@ import { fmt, markdownTable, writeSection } from './report.js';
 const COMPANIES = Number(process.env.LAPSE_BENCH_COMPANIES ?? 1_000_000);
 const SAMPLES = 200;
 
-/** A statement with its $n parameters inlined, for psql. */
-function inline(sqlText: string, parameters: readonly unknown[]): string {
-  return sqlText.replace(/\$(\d+)/g, (_m, n: string) => {
-    const value = parameters[Number(n) - 1];
-    return typeof value === 'number' ? String(value) : `'${String(value).replace(/'/g, "''")}'`;
-  });
-}
+/** Export and COPY, alternating, this many times each: the target must hold in every one. */
+const EXPORT_ROUNDS = 3;
 
 async function measure(bench: BenchDatabase, url: string) {
   const client = new pg.Client({ connectionString: url });
@@ -65,25 +65,37 @@ async function measure(bench: BenchDatabase, url: string) {
       ]);
     }
     const rootToken = await fetchToken(server.baseUrl, bench.root);
-    const exported = await timedDownload(
-      `${server.baseUrl}/api/companies/search/export`,
-      { ...EVERY_COMPANY_BODY, exportType: 'CSV' },
-      rootToken,
-    );
     const exportQuery = parseCompanyQuery(
       EVERY_COMPANY_BODY,
       { path: null, includesRoot: true },
       dayStartUtc(bench.today),
     );
-    const compiled = selectExportRows(storage.db, exportQuery).compile();
-    const copied = await timeCommand('psql', [
-      url,
-      '-X',
-      '-q',
-      '-c',
-      `copy (${inline(compiled.sql, compiled.parameters)}) to stdout csv`,
-    ]);
-    return { rows, exported, copied };
+    const copySql = `copy (${inlineParameters(selectExportRows(storage.db, exportQuery).compile())}) to stdout csv`;
+    // The export's own statement: how much of its time is PostgreSQL writing the cells.
+    const line = EXPORT_CELLS.csvLine(postgresCsv, { todayStartMs: exportQuery.todayStartMs }).as('line');
+    const lines = orderRows(
+      selectMatching(storage.db, exportQuery).select(line),
+      exportQuery.orderBy,
+      exportQuery.ascending,
+    );
+    const linesSql = `copy (${inlineParameters(lines.compile())}) to stdout with (format binary)`;
+    const rounds: {
+      exported: Awaited<ReturnType<typeof timedDownload>>;
+      copied: { seconds: number };
+      linesCopied: { seconds: number };
+    }[] = [];
+    for (let round = 0; round < EXPORT_ROUNDS; round++) {
+      const exported = await timedDownload(
+        `${server.baseUrl}/api/companies/search/export`,
+        { ...EVERY_COMPANY_BODY, exportType: 'CSV' },
+        rootToken,
+      );
+      if (exported.status !== 200) throw new Error(`export answered ${exported.status}`);
+      const copied = await timeCommand('psql', [url, '-X', '-q', '-c', copySql]);
+      const linesCopied = await timeCommand('psql', [url, '-X', '-q', '-c', linesSql]);
+      rounds.push({ exported, copied, linesCopied });
+    }
+    return { rows, rounds };
   } finally {
     await client.end();
     await server.stop();
@@ -98,33 +110,44 @@ export async function main(): Promise<void> {
     clusterName = name;
     return measure(bench, url);
   });
-  const { rows, exported, copied } = result;
-  const exportRate = exported.totalCount / exported.seconds;
-  const copyRate = COMPANIES / copied.seconds;
-  const exportRatio = exportRate / copyRate;
+  const { rows, rounds } = result;
+  const ratios = rounds.map(
+    ({ exported, copied }) => exported.totalCount / exported.seconds / (COMPANIES / copied.seconds),
+  );
+  const held = ratios.filter((ratio) => ratio >= 0.8).length;
   const body = [
-    `${COMPANIES.toLocaleString('en-US')} companies copied from the seeded SQLite file into a throwaway ${clusterName} cluster (the settings of test/support/postgres-cluster.ts) in ${fmt(copySeconds, 1)} s (${fmt(COMPANIES / copySeconds, 0)} rows/s, verified by counts and checksums).`,
+    `${COMPANIES.toLocaleString('en-US')} companies copied from the seeded SQLite file into a throwaway ${clusterName} cluster (the settings of test/support/postgres-cluster.ts) by \`lapse migrate\`'s copy in ${fmt(copySeconds, 1)} s (${fmt(COMPANIES / copySeconds, 0)} rows/s, verified by counts and checksums; see \`migrate\`).`,
     '',
     `Search: a page of 100 expired companies ordered by renewal date; ${SAMPLES} sequential requests after 20 warm-up; "pg" runs the server's own count + page SQL on one connection.`,
     '',
     markdownTable(['caller', 'HTTP p50 ms', 'HTTP p99 ms', 'pg p50 ms', 'pg p99 ms', 'target p50 ≤ 3×pg+1 ms'], rows),
     '',
-    'Full CSV export of every company, ordered by name:',
+    `Full CSV export of every company, ordered by name, ${EXPORT_ROUNDS} rounds, each an export over HTTP (PostgreSQL writes the lines: one \`COPY (…) TO STDOUT\` of the export's query, its cells from EXPORT_CELLS) then \`psql -c "COPY (the export's query, its plain columns) TO STDOUT CSV"\`, which leaves out the cell rules (formula neutralisation, days, "Unlimited") the export applies:`,
     '',
     markdownTable(
-      ['export', 'rows', 'seconds', 'rows/s'],
       [
-        [
-          'lapse export CSV (HTTP, cursor in REPEATABLE READ)',
-          exported.totalCount,
-          fmt(exported.seconds),
-          fmt(exportRate, 0),
-        ],
-        ['psql COPY (same SQL) TO STDOUT CSV', COMPANIES, fmt(copied.seconds), fmt(copyRate, 0)],
+        'round',
+        'lapse export rows',
+        'lapse export s',
+        'lapse rows/s',
+        'psql COPY s',
+        'psql rows/s',
+        'lapse / psql',
+        "psql COPY of the export's own statement s",
       ],
+      rounds.map(({ exported, copied, linesCopied }, index) => [
+        index + 1,
+        exported.totalCount,
+        fmt(exported.seconds),
+        fmt(exported.totalCount / exported.seconds, 0),
+        fmt(copied.seconds),
+        fmt(COMPANIES / copied.seconds, 0),
+        `${fmt((ratios[index] ?? 0) * 100, 1)}%`,
+        fmt(linesCopied.seconds),
+      ]),
     ),
     '',
-    `Export rate: ${fmt(exportRatio * 100, 1)}% of psql COPY (target ≥ 50%) ${exportRatio >= 0.5 ? '✅' : '❌'}`,
+    `Export rate ≥ 80% of psql COPY in ${held} of ${EXPORT_ROUNDS} rounds (target: ${EXPORT_ROUNDS} of ${EXPORT_ROUNDS}) ${held === EXPORT_ROUNDS ? '✅' : '❌'}`,
   ].join('\n');
   process.stdout.write(`${body}\n`);
   await writeSection('pg', 'npm run bench -- pg', body);

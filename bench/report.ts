@@ -53,3 +53,9 @@ export function percentile(sortedMs: number[], p: number): number {
 }
 
 export const fmt = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
+
+/** The latency target the search benchmarks hold HTTP to: p50 at most 3× the same SQL's p50 + 1 ms. */
+export function sqlTargetCell(httpP50: number, sqlP50: number): string {
+  const target = 3 * sqlP50 + 1;
+  return `${fmt(target)} ${httpP50 <= target ? '✅' : '❌'}`;
+}

@@ -6,8 +6,12 @@ const BENCHMARKS: Record<string, () => Promise<{ main: () => Promise<void> }>> =
   client: () => import('./client.js'),
   'search-json': () => import('./search-json.js'),
   pg: () => import('./pg.js'),
+  migrate: () => import('./migrate.js'),
+  startup: () => import('./startup.js'),
   soak: () => import('./soak.js'),
   history: () => import('./history.js'),
+  usage: () => import('./usage.js'),
+  fairness: () => import('./fairness.js'),
 };
 
 const names = process.argv.slice(2);

@@ -1,23 +1,33 @@
 // `npm run demo`: the main job end to end on the embedded SQLite default. Seeds a demo tenant tree, starts the
 // API server, lists the expired customers of one reseller with `lapse expired`, writes them as CSV and Excel,
-// and starts the dashboard. On a terminal it keeps the server and dashboard up until Ctrl-C; otherwise it exits.
+// and, on a terminal, starts the dashboard and keeps both up until Ctrl-C. Off a terminal (`npm run demo | less`)
+// nobody can press Ctrl-C, so it says it is stopping, stops the server and exits 0; either way it prints the
+// commands to carry on with the same data and credential.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const OUT = join(ROOT, 'demo-output');
+// LAPSE_DEMO_DIR: where the database and files go (the tests use a directory of their own).
+const OUT = process.env.LAPSE_DEMO_DIR ?? join(ROOT, 'demo-output');
 const DATABASE = join(OUT, 'lapse-demo.db');
 const LAPSE = join(ROOT, 'bin', 'lapse.js');
 const COMPANIES = 5000;
 const children: ChildProcess[] = [];
 
+/** A path as the user types it: relative inside the repository, absolute elsewhere. */
+function shown(path: string): string {
+  const inside = relative(ROOT, path);
+  return inside.startsWith('..') ? path : inside;
+}
+
 function say(text: string): void {
   process.stdout.write(`${text}\n`);
 }
 
-function lapse(args: string[], env: Record<string, string> = {}): string {
+/** Runs a lapse command to its end; its stdout and stderr (where listings report count, day and strategy). */
+function lapse(args: string[], env: Record<string, string> = {}): { stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, [LAPSE, ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
@@ -27,7 +37,7 @@ function lapse(args: string[], env: Record<string, string> = {}): string {
     process.stderr.write(result.stderr);
     throw new Error(`lapse ${args.join(' ')} exited with ${result.status}`);
   }
-  return result.stdout;
+  return { stdout: result.stdout, stderr: result.stderr };
 }
 
 /** Starts a long-running lapse command and resolves with the first loopback URL it prints. */
@@ -51,15 +61,27 @@ function startLapse(args: string[], env: Record<string, string> = {}): Promise<s
   });
 }
 
-function stopAll(): void {
-  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+/** Stops every started command and waits until each has exited. */
+async function stopAll(): Promise<void> {
+  const running = children.filter((child) => child.exitCode === null && child.signalCode === null);
+  const exits = running.map((child) => new Promise((resolve) => child.once('exit', resolve)));
+  for (const child of running) child.kill('SIGTERM');
+  await Promise.all(exits);
+}
+
+/** The commands that point lapse at the demo server and its credential, to carry on in another shell. */
+function continueWith(baseUrl: string, credential: { clientId: string; clientSecret: string }): void {
+  say(`   export LAPSE_BASE_URL=${baseUrl}`);
+  say(`   export LAPSE_CLIENT_ID=${credential.clientId}`);
+  say(`   export LAPSE_CLIENT_SECRET=${credential.clientSecret}`);
+  say('   node bin/lapse.js renewals --within 30d     # or expired, over-limit, export, ui');
 }
 
 async function main(): Promise<void> {
   mkdirSync(OUT, { recursive: true });
-  say(`1. Seeding a demo tenant tree of ${COMPANIES} companies into ${relative(ROOT, DATABASE)}`);
+  say(`1. Seeding a demo tenant tree of ${COMPANIES} companies into ${shown(DATABASE)}`);
   const seed = JSON.parse(
-    lapse(['seed', '--companies', String(COMPANIES), '--database', DATABASE, '--reset', '--json']),
+    lapse(['seed', '--companies', String(COMPANIES), '--database', DATABASE, '--reset', '--json']).stdout,
   ) as {
     resellers: { resourceId: string; name: string; descendantCount: number }[];
   };
@@ -77,7 +99,7 @@ async function main(): Promise<void> {
       '--database',
       DATABASE,
       '--json',
-    ]),
+    ]).stdout,
   ) as { clientId: string; clientSecret: string };
   say(
     `   Reseller "${reseller.name}" manages ${reseller.descendantCount} companies; credential ${credential.clientId}`,
@@ -109,28 +131,37 @@ async function main(): Promise<void> {
     LAPSE_CLIENT_SECRET: credential.clientSecret,
   };
   say('3. The expired customers (lapse expired):');
-  say(lapse(['expired'], env));
+  const listing = lapse(['expired'], env);
+  // The count, the day and the strategy the listing used.
+  for (const line of listing.stderr.trim().split('\n')) say(`   ${line}`);
+  say(listing.stdout);
   const csv = join(OUT, 'expired.csv');
   const xlsx = join(OUT, 'expired.xlsx');
   lapse(['expired', '--format', 'csv', '--output', csv], env);
   lapse(['expired', '--format', 'xlsx', '--output', xlsx], env);
-  say(`4. Written: ${relative(ROOT, csv)} and ${relative(ROOT, xlsx)}`);
+  say(`4. Written: ${shown(csv)} and ${shown(xlsx)}`);
 
-  const dashboard = await startLapse(['ui', '--port', '0'], env).catch(() => undefined);
-  if (dashboard) say(`5. Dashboard: ${dashboard}`);
-  if (process.stdout.isTTY) {
-    say('\nServer and dashboard keep running; press Ctrl-C to stop.');
-    process.on('SIGINT', () => {
-      stopAll();
-      process.exit(0);
-    });
-  } else {
-    stopAll();
+  const port = new URL(baseUrl).port;
+  if (!process.stdout.isTTY) {
+    say('5. Not on a terminal, so nothing could stop a dashboard left running: stopping the API server now.');
+    say('   To carry on with the same data and credential, start the server again and point lapse at it:');
+    say(`   node bin/lapse.js serve --database ${shown(DATABASE)} --port ${port} &`);
+    continueWith(baseUrl, credential);
+    await stopAll();
+    return;
   }
+  const dashboard = await startLapse(['ui', '--port', '0'], env);
+  say(`5. Dashboard: ${dashboard}`);
+  say('   In another shell, lapse talks to the same server with:');
+  continueWith(baseUrl, credential);
+  say('\nServer and dashboard keep running; press Ctrl-C to stop.');
+  process.once('SIGINT', () => {
+    stopAll().finally(() => process.exit(0));
+  });
 }
 
-main().catch((error: Error) => {
+main().catch(async (error: Error) => {
   process.stderr.write(`demo failed: ${error.message}\n`);
-  stopAll();
+  await stopAll();
   process.exit(1);
 });

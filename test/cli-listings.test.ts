@@ -1,8 +1,7 @@
 // The built `lapse` CLI against the real server behind the fault proxy: for every misbehaviour the client must
 // survive (contract §8), the listing holds exactly the companies an independent SQL query on the seeded
 // database finds, and names the strategy that found them.
-import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,35 +9,17 @@ import Database from 'better-sqlite3';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, dayStartUtc } from '../src/contract/index.js';
+import { type CliResult, requireBuiltCli, runCli } from './support/cli-process.js';
 import { type FaultModes, startFaultProxy } from './support/fault-proxy.js';
 import { startTestServer, type TestCredential, type TestServer } from './support/test-server.js';
 
-const ROOT = new URL('..', import.meta.url).pathname;
 const SEED_TODAY = '2026-03-10';
 // 20:00 UTC on 10 March is already 11 March in Auckland (UTC+13) and still 10 March in Los Angeles (UTC-7).
 const PINNED_NOW = '2026-03-10T20:00:00Z';
 const PAGE_SIZE = 50;
 
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function runCli(args: string[], env: Record<string, string>): Promise<CliResult> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [join(ROOT, 'bin/lapse.js'), ...args],
-      // A clean environment: no config from the machine running the tests.
-      { env: { PATH: process.env.PATH ?? '', HOME: workDir, XDG_CONFIG_HOME: join(workDir, 'xdg'), ...env } },
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
+/** The built CLI, in a clean environment: no config from the machine running the tests. */
+const lapse = (args: string[], env: Record<string, string>): Promise<CliResult> => runCli(args, { home: workDir, env });
 
 function envFor(baseUrl: string, credential: TestCredential): Record<string, string> {
   return {
@@ -91,7 +72,7 @@ const idsOf = (listing: ListingJson) => listing.companies.map((company) => compa
 beforeAll(async () => {
   workDir = await mkdtemp(join(tmpdir(), 'lapse-cli-'));
   // `npm test` builds first (scripts/test.sh); the CLI under test is bin/lapse.js as installed.
-  if (!existsSync(join(ROOT, 'dist/src/cli/main.js'))) throw new Error('run `npm run build` first');
+  requireBuiltCli();
   server = await startTestServer({ companies: 1500, seed: 11, today: SEED_TODAY });
   database = new Database(server.databaseLocation, { readonly: true });
 }, 180_000);
@@ -187,7 +168,7 @@ describe('lapse expired --format json', () => {
     const proxy = await startFaultProxy(server.baseUrl, modes);
     try {
       const reseller = server.credentials.reseller;
-      const result = await runCli(
+      const result = await lapse(
         ['expired', '--format', 'json', '--page-size', String(PAGE_SIZE)],
         envFor(proxy.baseUrl, reseller),
       );
@@ -208,7 +189,7 @@ describe('lapse expired --format json', () => {
       const reseller = server.credentials.reseller;
       const pageSize = 20;
       const listing = parseListing(
-        await runCli(['expired', '--format', 'json', '--page-size', String(pageSize)], envFor(proxy.baseUrl, reseller)),
+        await lapse(['expired', '--format', 'json', '--page-size', String(pageSize)], envFor(proxy.baseUrl, reseller)),
       );
       const n = expiredTruth(reseller.companyResourceId, SEED_TODAY).length;
       expect(listing.count).toBe(n);
@@ -221,7 +202,7 @@ describe('lapse expired --format json', () => {
 
   it('scopes the listing to one customer with --company', async () => {
     const { reseller, subReseller } = server.credentials;
-    const result = await runCli(
+    const result = await lapse(
       ['expired', '--format', 'json', '--company', subReseller.companyResourceId],
       envFor(server.baseUrl, reseller),
     );
@@ -233,7 +214,7 @@ describe('lapse expired --format csv|xlsx', () => {
   it('writes the listing as a contract §5 CSV file', async () => {
     const output = join(workDir, 'expired.csv');
     const reseller = server.credentials.reseller;
-    const result = await runCli(['expired', '--format', 'csv', '--output', output], envFor(server.baseUrl, reseller));
+    const result = await lapse(['expired', '--format', 'csv', '--output', output], envFor(server.baseUrl, reseller));
     expect(result.code).toBe(0);
     const lines = readFileSync(output, 'utf8')
       .split('\r\n')
@@ -244,7 +225,7 @@ describe('lapse expired --format csv|xlsx', () => {
 
   it('writes an xlsx workbook', async () => {
     const output = join(workDir, 'expired.xlsx');
-    const result = await runCli(
+    const result = await lapse(
       ['expired', '--format', 'xlsx', '--output', output],
       envFor(server.baseUrl, server.credentials.reseller),
     );
@@ -277,7 +258,7 @@ describe('lapse renewals --within 30d', () => {
     try {
       const reseller = server.credentials.reseller;
       const listing = parseListing(
-        await runCli(
+        await lapse(
           ['renewals', '--within', '30d', '--tz', timeZone, '--format', 'json', '--page-size', String(PAGE_SIZE)],
           envFor(proxy.baseUrl, reseller),
         ),
@@ -301,7 +282,7 @@ describe('lapse renewals --within 30d', () => {
 describe('lapse over-limit', () => {
   it('lists exactly the companies over their licence limit', async () => {
     const reseller = server.credentials.reseller;
-    const listing = parseListing(await runCli(['over-limit', '--format', 'json'], envFor(server.baseUrl, reseller)));
+    const listing = parseListing(await lapse(['over-limit', '--format', 'json'], envFor(server.baseUrl, reseller)));
     const expected = truth(
       reseller.companyResourceId,
       'is_number_of_users_limited = 1 and target_user_count > number_of_users',
@@ -315,7 +296,7 @@ describe('lapse over-limit', () => {
 describe('lapse companies', () => {
   it('ANDs repeated --where items', async () => {
     const reseller = server.credentials.reseller;
-    const result = await runCli(
+    const result = await lapse(
       ['companies', '--format', 'json', '--where', 'TargetUserCount >= 100', '--where', 'LicenseEndDate < 2026-03-10'],
       envFor(server.baseUrl, reseller),
     );
@@ -327,7 +308,7 @@ describe('lapse companies', () => {
   });
 
   it('prints a table with the days overdue or left', async () => {
-    const result = await runCli(
+    const result = await lapse(
       ['companies', '--where', 'LicenseEndDate = 2026-03-07'],
       envFor(server.baseUrl, server.credentials.reseller),
     );
@@ -346,7 +327,7 @@ describe('lapse export', () => {
   it("writes the server's export file", async () => {
     const output = join(workDir, 'server.csv');
     const reseller = server.credentials.reseller;
-    const result = await runCli(
+    const result = await lapse(
       ['export', '--type', 'csv', '--all-pages', '--output', output],
       envFor(server.baseUrl, reseller),
     );
@@ -360,7 +341,7 @@ describe('lapse export', () => {
     try {
       const output = join(workDir, 'local.csv');
       const reseller = server.credentials.reseller;
-      const result = await runCli(
+      const result = await lapse(
         ['export', '--type', 'csv', '--all-pages', '--page-size', '200', '--output', output],
         envFor(proxy.baseUrl, reseller),
       );
@@ -377,7 +358,7 @@ describe('lapse export', () => {
     const proxy = await startFaultProxy(server.baseUrl, { cutExportAfterBytes: 2000 });
     try {
       const output = join(workDir, 'cut.csv');
-      const result = await runCli(
+      const result = await lapse(
         ['export', '--type', 'csv', '--all-pages', '--output', output],
         envFor(proxy.baseUrl, server.credentials.reseller),
       );
@@ -392,7 +373,7 @@ describe('lapse export', () => {
 
 describe('lapse whoami', () => {
   it('shows the role and permissions, never the token', async () => {
-    const result = await runCli(['whoami', '--format', 'json'], envFor(server.baseUrl, server.credentials.reseller));
+    const result = await lapse(['whoami', '--format', 'json'], envFor(server.baseUrl, server.credentials.reseller));
     expect(result.code).toBe(0);
     const identity = JSON.parse(result.stdout);
     expect(identity.claims.role).toBe('Reseller');
@@ -404,7 +385,7 @@ describe('lapse whoami', () => {
 
 describe('exit codes and configuration', () => {
   it('exits 3 with one line on stderr for a refused credential', async () => {
-    const result = await runCli(['expired'], {
+    const result = await lapse(['expired'], {
       ...envFor(server.baseUrl, server.credentials.reseller),
       LAPSE_CLIENT_SECRET: 'wrong',
     });
@@ -415,19 +396,19 @@ describe('exit codes and configuration', () => {
   });
 
   it('exits 4 when the role may not search', async () => {
-    const result = await runCli(['expired'], envFor(server.baseUrl, server.credentials.companyAdmin));
+    const result = await lapse(['expired'], envFor(server.baseUrl, server.credentials.companyAdmin));
     expect(result.code).toBe(4);
   });
 
   it('exits 5 when the server cannot be reached', async () => {
-    const result = await runCli(['expired'], {
+    const result = await lapse(['expired'], {
       ...envFor('http://127.0.0.1:9', server.credentials.reseller),
     });
     expect(result.code).toBe(5);
   });
 
   it('exits 2 for a bad flag value', async () => {
-    const result = await runCli(
+    const result = await lapse(
       ['expired', '--tz', 'Mars/Olympus'],
       envFor(server.baseUrl, server.credentials.reseller),
     );
@@ -444,7 +425,7 @@ describe('exit codes and configuration', () => {
       ['export', '--page', 'two'],
       ['companies', '--page-size', '100000'],
     ]) {
-      const result = await runCli(args, env);
+      const result = await lapse(args, env);
       expect(result.code, args.join(' ')).toBe(2);
       expect(result.stderr, args.join(' ')).toMatch(/^error: option '.*' is invalid\. expected a whole number/);
     }
@@ -458,11 +439,11 @@ describe('exit codes and configuration', () => {
       JSON.stringify({ baseUrl: server.baseUrl, clientId: reseller.clientId, clientSecret: reseller.clientSecret }),
     );
     await chmod(file, 0o644);
-    const refused = await runCli(['whoami', '--config', file], { LAPSE_NOW: PINNED_NOW });
+    const refused = await lapse(['whoami', '--config', file], { LAPSE_NOW: PINNED_NOW });
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain(`chmod 600 ${file}`);
     await chmod(file, 0o600);
-    const accepted = await runCli(['whoami', '--config', file, '--format', 'json'], { LAPSE_NOW: PINNED_NOW });
+    const accepted = await lapse(['whoami', '--config', file, '--format', 'json'], { LAPSE_NOW: PINNED_NOW });
     expect(accepted.code).toBe(0);
     expect(JSON.parse(accepted.stdout).claims.client_id).toBe(reseller.clientId);
   });

@@ -1,14 +1,12 @@
 // The CLI's edges without a server: --where expressions, --within, integer flags, the day D, configuration
 // precedence, the environment and the exit-code table.
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseWithinDays } from '../src/cli/commands/renewals.js';
 import { filterFrom, parseWhere } from '../src/cli/commands/where-expression.js';
-import { loadClientConfig } from '../src/cli/config.js';
+import { loadClientConfig, readConfigFile, writeConfigFile } from '../src/cli/config.js';
 import { readEnvironment } from '../src/cli/environment.js';
 import { EXIT_CODES, exitCodeFor, UsageError } from '../src/cli/exit-codes.js';
 import { integerFromEnvironment, integerOption } from '../src/cli/integer-option.js';
@@ -24,8 +22,7 @@ import {
 import { AsOfError, renewalDayOf, resolveAsOf } from '../src/contract/index.js';
 import { AdminError } from '../src/server/admin/index.js';
 import { CopyRefusedError } from '../src/server/db/copy-database.js';
-
-const ROOT = new URL('..', import.meta.url).pathname;
+import { requireBuiltCli, runCli } from './support/cli-process.js';
 
 describe('--where', () => {
   it('parses word and symbol operators, canonical field names and quoted values', () => {
@@ -190,6 +187,99 @@ describe('configuration', () => {
       /LAPSE_BASE_URL.*LAPSE_CLIENT_ID/,
     );
   });
+
+  /** A private config file of the test's own, holding `document`. */
+  async function configFile(name: string, document: unknown): Promise<string> {
+    const file = join(dir, name);
+    await writeFile(file, JSON.stringify(document));
+    await chmod(file, 0o600);
+    return file;
+  }
+
+  it('carries the top-level lifecycle policy as written and keeps it when the file is written back', async () => {
+    const policy = { graceDays: 7, leadDays: [30, 0] };
+    const file = await configFile('policy.json', {
+      baseUrl: 'http://x.example',
+      clientId: 'c',
+      clientSecret: 's',
+      policy,
+      profiles: { acme: { companyId: 'A' } },
+    });
+    expect((await loadClientConfig({ config: file }, {})).policy).toEqual(policy);
+    const read = await readConfigFile(file, true);
+    await writeConfigFile(file, { ...read, settings: { ...read.settings, clientId: 'd' } });
+    const again = await loadClientConfig({ config: file, profile: 'acme' }, {});
+    expect(again.policy).toEqual(policy);
+    expect(again.clientId).toBe('d');
+    expect(again.companyId).toBe('A');
+    expect((await loadClientConfig({ config: await configFile('none.json', { ...read.settings }) }, {})).policy).toBe(
+      undefined,
+    );
+    // A policy belongs to the file, not to one account.
+    const nested = await configFile('profile-policy.json', { profiles: { acme: { policy } } });
+    await expect(loadClientConfig({ config: nested }, {})).rejects.toThrow(
+      `config file ${nested}: unknown key "profiles.acme.policy"`,
+    );
+  });
+
+  it('refuses an unknown key or a value that is not text, naming the key and the file', async () => {
+    const typo = await configFile('typo.json', { baseUrl: 'http://x.example', clientSecrt: 's' });
+    await expect(loadClientConfig({ config: typo }, {})).rejects.toThrow(
+      new UsageError(
+        `config file ${typo}: unknown key "clientSecrt" (known: baseUrl, clientId, clientSecret, companyId, profiles, policy)`,
+      ),
+    );
+    const nested = await configFile('nested.json', { profiles: { acme: { clientid: 'x' } } });
+    await expect(loadClientConfig({ config: nested }, {})).rejects.toThrow(
+      `config file ${nested}: unknown key "profiles.acme.clientid"`,
+    );
+    const number = await configFile('number.json', { clientId: 42 });
+    await expect(loadClientConfig({ config: number }, {})).rejects.toThrow(
+      `config file ${number}: "clientId" must be a string`,
+    );
+  });
+
+  it('names the file --config gave in what is missing, and a missing --config file', async () => {
+    const partial = await configFile('partial.json', { baseUrl: 'http://x.example' });
+    await expect(loadClientConfig({ config: partial }, {})).rejects.toThrow(
+      new UsageError(`missing LAPSE_CLIENT_ID, LAPSE_CLIENT_SECRET: set them in the environment or in ${partial}`),
+    );
+    await expect(loadClientConfig({ config: join(dir, 'absent.json') }, {})).rejects.toThrow(
+      `config file ${join(dir, 'absent.json')} not found`,
+    );
+  });
+
+  it('takes a profile from --profile or LAPSE_PROFILE over the environment, the top level beneath it', async () => {
+    const file = await configFile('profiles.json', {
+      baseUrl: 'http://shared.example',
+      clientId: 'top-id',
+      clientSecret: 'top-secret',
+      profiles: {
+        acme: { clientId: 'acme-id', clientSecret: 'acme-secret', companyId: 'AcmeCompany1' },
+        other: { baseUrl: 'http://other.example', clientId: 'other-id', clientSecret: 'other-secret' },
+      },
+    });
+    const env = { LAPSE_CLIENT_ID: 'env-id', LAPSE_CLIENT_SECRET: 'env-secret' };
+    expect(await loadClientConfig({ config: file }, env)).toMatchObject({ clientId: 'env-id', profile: undefined });
+    expect(await loadClientConfig({ config: file, profile: 'acme' }, env)).toMatchObject({
+      baseUrl: 'http://shared.example',
+      clientId: 'acme-id',
+      clientSecret: 'acme-secret',
+      companyId: 'AcmeCompany1',
+      profile: 'acme',
+    });
+    expect(await loadClientConfig({ config: file }, { ...env, LAPSE_PROFILE: 'other' })).toMatchObject({
+      baseUrl: 'http://other.example',
+      baseUrlSource: `baseUrl in ${file}, profile other`,
+      clientId: 'other-id',
+    });
+    expect(await loadClientConfig({ config: file, profile: 'acme', company: 'FlagCompany1' }, env)).toMatchObject({
+      companyId: 'FlagCompany1',
+    });
+    await expect(loadClientConfig({ config: file, profile: 'nope' }, env)).rejects.toThrow(
+      new UsageError(`config file ${file} has no profile "nope" (profiles: acme, other)`),
+    );
+  });
 });
 
 describe('exit codes', () => {
@@ -217,33 +307,15 @@ describe('exit codes', () => {
   });
 });
 
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 /** The built CLI (npm run build) in an environment of the test's own: nothing from the machine running it. */
-function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [join(ROOT, 'bin/lapse.js'), ...args],
-      // A command that wrongly accepted its flags would start a server: the timeout ends it.
-      { env: { PATH: process.env.PATH ?? '', HOME: workDir, ...env }, timeout: 30_000, cwd: workDir },
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
+const lapse = (args: string[], env: Record<string, string> = {}) =>
+  runCli(args, { home: workDir, env, timeoutMs: 30_000 });
 
 let workDir: string;
 
 describe('the built CLI on bad input', () => {
   beforeAll(async () => {
-    if (!existsSync(join(ROOT, 'dist/src/cli/main.js'))) throw new Error('run `npm run build` first');
+    requireBuiltCli();
     workDir = await mkdtemp(join(tmpdir(), 'lapse-cli-parsing-'));
   });
   afterAll(() => rm(workDir, { recursive: true, force: true }));
@@ -272,7 +344,7 @@ describe('the built CLI on bad input', () => {
   ])(
     '$args.0 $args.1 $args.2 … refuses the value with exit 2 and "expected a whole number $range"',
     async ({ args, range }) => {
-      const result = await runCli(args, client);
+      const result = await lapse(args, client);
       expect(result.code).toBe(2);
       expect(result.stdout).toBe('');
       expect(result.stderr.split('\n')[0]).toMatch(/^error: option '--[a-z-]+ <\w+>' argument '.*' is invalid\. /);
@@ -317,12 +389,12 @@ describe('the built CLI on bad input', () => {
       message: 'LAPSE_EXPORT_STALL_TIMEOUT_MS is "0": expected a whole number, 1 or more',
     },
   ])('lapse serve refuses $variable=$value with exit 2 and one line', async ({ variable, value, message }) => {
-    const result = await runCli(['serve', '--database', ':memory:'], { [variable]: value });
+    const result = await lapse(['serve', '--database', ':memory:'], { [variable]: value });
     expect(result).toEqual({ code: 2, stdout: '', stderr: `lapse serve: ${message}\n` });
   });
 
   it('lapse serve refuses an unknown log level with exit 2 and one line', async () => {
-    const result = await runCli(['serve', '--database', ':memory:', '--log-level', 'loud']);
+    const result = await lapse(['serve', '--database', ':memory:', '--log-level', 'loud']);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^lapse serve: log level must be one of .*, not "loud"\n$/);
   });
@@ -334,21 +406,21 @@ describe('the built CLI on bad input', () => {
   ])(
     'lapse $args.0 refuses a bad day or zone with exit 2 and one line naming the command',
     async ({ args, message }) => {
-      const result = await runCli(args, client);
+      const result = await lapse(args, client);
       expect(result).toEqual({ code: 2, stdout: '', stderr: `lapse ${args[0]}: ${message}\n` });
     },
   );
 
   it('names what is missing in one line, exit 2, for the reseller commands and the dashboard', async () => {
     for (const command of ['expired', 'whoami', 'ui']) {
-      const result = await runCli([command]);
+      const result = await lapse([command]);
       expect(result.code).toBe(2);
       expect(result.stderr).toMatch(new RegExp(`^lapse ${command}: missing LAPSE_BASE_URL.*\n$`));
     }
   });
 
   it('exits 5 with one line when the server cannot be reached', async () => {
-    const result = await runCli(['whoami'], client);
+    const result = await lapse(['whoami'], client);
     expect(result.code).toBe(5);
     expect(result.stderr).toMatch(/^lapse whoami: [^\n]+\n$/);
   });

@@ -13,7 +13,17 @@ import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dayOf, dayStartUtc } from '../src/contract/index.js';
+import {
+  addDays,
+  dayOf,
+  dayStartUtc,
+  firstDayOfMonth,
+  lastDayOfMonth,
+  monthOf,
+  shiftMonth,
+} from '../src/contract/index.js';
+import { disableCredential } from '../src/server/admin/index.js';
+import { runToEnd } from './support/run-to-end.js';
 import { startTestServer, type TestCredential, type TestServer } from './support/test-server.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -112,6 +122,27 @@ function queryCompanies(credential: TestCredential, where: string): CompanyFact[
   }
 }
 
+/** Any read of the test database, for truths queryCompanies does not cover. */
+function readDatabase<T>(sql: string, ...parameters: unknown[]): T[] {
+  const db = new Database(api.databaseLocation, { readonly: true });
+  try {
+    return db.prepare(sql).all(...parameters) as T[];
+  } finally {
+    db.close();
+  }
+}
+
+/** Companies below the reseller whose renewal day is in [first, last] (either end open), by SQL. */
+const renewingBetween = (first: string | undefined, last: string | undefined) =>
+  queryCompanies(
+    api.credentials.reseller,
+    [
+      'license_end_at IS NOT NULL',
+      ...(first ? [`license_end_at >= ${dayStartUtc(first)}`] : []),
+      ...(last ? [`license_end_at < ${dayStartUtc(addDays(last, 1))}`] : []),
+    ].join(' AND '),
+  );
+
 const expiredFacts = () => queryCompanies(api.credentials.reseller, `license_end_at < ${dayStartUtc(TODAY)}`);
 
 /** Runs `action` and waits until the table shows the answer of the /ui-api/companies request it caused. */
@@ -138,6 +169,10 @@ async function allTableIds(page: Page): Promise<string[]> {
     ids.push(...(await tableIds(page)));
   }
   return ids;
+}
+
+async function pageCount(page: Page): Promise<string> {
+  return ((await page.locator('.pager-page').textContent()) ?? '').replace(/^Page \d+ of /, '');
 }
 
 async function openDashboard(url: string, viewport = { width: 1280, height: 800 }): Promise<Page> {
@@ -353,8 +388,12 @@ describe('lapse ui error states', () => {
     await page.close();
   }
 
-  it('says the credential was refused when the secret is wrong', async () => {
-    const ui = await startUi(api.baseUrl, { ...api.credentials.reseller, clientSecret: 'not-the-secret' });
+  // A wrong secret stops lapse ui before it prints a URL (test/cli-terminal.test.ts); a credential disabled while
+  // the dashboard runs is refused on the page.
+  it('says the credential was refused when it is disabled while the dashboard runs', async () => {
+    const credential = await api.addCredential(api.credentials.reseller.companyResourceId, 'Reseller');
+    const ui = await startUi(api.baseUrl, credential);
+    await disableCredential(api.storage.db, credential.clientId);
     await expectError(ui, 'auth', /refused the credential/, 'error-auth.png');
   });
 
@@ -366,5 +405,345 @@ describe('lapse ui error states', () => {
   it('says the API is unreachable when nothing listens at the base URL', async () => {
     const ui = await startUi(`http://127.0.0.1:${await closedPort()}`, api.credentials.reseller);
     await expectError(ui, 'unreachable', /unreachable/, 'error-unreachable.png');
+  }, 90_000);
+});
+
+describe('lapse ui: the address, the chart, the ageing buckets, the details and the layout', () => {
+  let ui: UiProcess;
+  const reseller = () => api.credentials.reseller;
+  beforeAll(async () => {
+    ui = await startUi(api.baseUrl, reseller());
+  });
+
+  /** Opens the page at a query string and waits for its table and figures. */
+  async function openAt(query: string, viewport = { width: 1280, height: 800 }): Promise<Page> {
+    const page = await openDashboard(`${ui.url}${query}`, viewport);
+    await page.locator('.figure-value .placeholder').first().waitFor({ state: 'detached' });
+    return page;
+  }
+
+  const query = (page: Page) => new URL(page.url()).searchParams;
+
+  it('keeps the view, filters, order and page in the address: reload and Back bring them again', async () => {
+    const page = await openAt('');
+    await settle(page, () => page.getByRole('tab', { name: /Renewing/ }).click());
+    await settle(page, () => page.getByLabel('Renewing within').selectOption('365'));
+    await settle(page, () => page.getByLabel('Rows per page').selectOption('10'));
+    await settle(page, () => page.getByRole('button', { name: /^Company/ }).click());
+    await settle(page, () => page.getByRole('button', { name: 'Next ›' }).click());
+    expect(Object.fromEntries(query(page))).toEqual({
+      view: 'renewing',
+      within: '365',
+      sort: 'companyName',
+      dir: 'asc',
+      page: '2',
+      pageSize: '10',
+    });
+    const shown = await tableIds(page);
+    expect(shown).toHaveLength(10);
+    await settle(page, () => page.reload());
+    expect(await tableIds(page)).toEqual(shown);
+    await expect(page.getByRole('tab', { name: /Renewing/ }).getAttribute('aria-selected')).resolves.toBe('true');
+    await expect(page.getByLabel('Renewing within').inputValue()).resolves.toBe('365');
+    await expect(page.locator('th[aria-sort="ascending"]').textContent()).resolves.toMatch(/^Company/);
+    await expect(page.locator('.pager-page').textContent()).resolves.toBe(`Page 2 of ${await pageCount(page)}`);
+    // Back: page 1 of the same order, then the view's own order.
+    await settle(page, () => page.goBack());
+    expect(query(page).get('page')).toBeNull();
+    await expect(page.locator('.pager-page').textContent()).resolves.toMatch(/^Page 1 of/);
+    await settle(page, () => page.goBack());
+    expect(query(page).get('sort')).toBeNull();
+    await expect(page.locator('th[aria-sort="ascending"]').textContent()).resolves.toMatch(/^Renewal date/);
+    // An address written by hand: a text search and a reseller, in the over-limit view ordered by target users.
+    const over = queryCompanies(reseller(), 'is_number_of_users_limited = 1 AND target_user_count > number_of_users');
+    const name = over.find((fact) => fact.reseller)?.reseller ?? '';
+    const typed = await openAt(
+      `?view=over-limit&reseller=${encodeURIComponent(name)}&sort=targetUserCount&dir=desc&pageSize=250`,
+    );
+    await expect(typed.getByLabel('Reseller').inputValue()).resolves.toBe(name);
+    expect(sorted(await tableIds(typed))).toEqual(sorted(over.filter((f) => f.reseller === name).map((f) => f.id)));
+    await typed.close();
+    await page.close();
+  });
+
+  it('lists by default in the order the CLI prints (lapse expired, renewals, over-limit)', async () => {
+    const env = {
+      ...process.env,
+      HOME: configHome,
+      XDG_CONFIG_HOME: configHome,
+      LAPSE_BASE_URL: api.baseUrl,
+      LAPSE_CLIENT_ID: reseller().clientId,
+      LAPSE_CLIENT_SECRET: reseller().clientSecret,
+      LAPSE_NOW: new Date(NOW).toISOString(),
+    };
+    // Not spawnSync: the API server runs in this process and must keep answering.
+    const cliIds = async (args: string[]) => {
+      const run = await runToEnd(process.execPath, [join(ROOT, 'bin', 'lapse.js'), ...args, '--format', 'json'], {
+        env,
+      });
+      expect(run.code, run.stderr).toBe(0);
+      return (JSON.parse(run.stdout) as { companies: { companyResourceId: string }[] }).companies.map(
+        (company) => company.companyResourceId,
+      );
+    };
+    for (const [view, args] of [
+      ['expired', ['expired']],
+      ['renewing', ['renewals', '--within', '30d']],
+      ['over-limit', ['over-limit']],
+    ] as const) {
+      const page = await openAt(`?view=${view}&pageSize=250`);
+      const expected = await cliIds([...args]);
+      expect(expected.length, view).toBeGreaterThan(1);
+      expect(await tableIds(page), view).toEqual(expected);
+      await page.close();
+    }
+  }, 120_000);
+
+  it('keeps the table header in view while the rows scroll', async () => {
+    const page = await openAt('?pageSize=250', { width: 1440, height: 600 });
+    const wrap = page.locator('.table-wrap');
+    await wrap.evaluate((element) => {
+      element.scrollTop = 1_000;
+    });
+    expect(await wrap.evaluate((element) => element.scrollTop)).toBeGreaterThan(200);
+    const [wrapBox, headerBox] = await Promise.all([
+      wrap.boundingBox(),
+      page.locator('table.companies thead th').first().boundingBox(),
+    ]);
+    expect(Math.abs((headerBox?.y ?? -99) - (wrapBox?.y ?? 0))).toBeLessThanOrEqual(2);
+    // What is drawn at the header's place is the header, not a row scrolled under it.
+    const onTop = await page.evaluate(
+      ([x, y]) => document.elementFromPoint(x as number, y as number)?.closest('thead') !== null,
+      [(headerBox?.x ?? 0) + 20, (headerBox?.y ?? 0) + 10],
+    );
+    expect(onTop).toBe(true);
+    await page.screenshot({ path: join(SCREENSHOTS, 'sticky-header.png') });
+    await page.close();
+  });
+
+  it('filters the table to a chart bar: a lapsed month, the older lapses, a month coming up', async () => {
+    const page = await openAt('?pageSize=250');
+    const firstMonth = shiftMonth(monthOf(TODAY), -11);
+    const lapsed = page.locator('rect.bar-lapsed[data-view="expired"]');
+    const month = (await lapsed.first().getAttribute('data-month')) ?? '';
+    await settle(page, () => lapsed.first().click());
+    expect(Object.fromEntries(query(page))).toMatchObject({ month, pageSize: '250' });
+    const inMonth = renewingBetween(
+      firstDayOfMonth(month),
+      lastDayOfMonth(month) < TODAY ? lastDayOfMonth(month) : addDays(TODAY, -1),
+    );
+    expect(sorted(await tableIds(page))).toEqual(sorted(inMonth.map((fact) => fact.id)));
+    await expect(page.locator('[data-range]').textContent()).resolves.toMatch(/^Renewal month/);
+    await expect(lapsed.first().getAttribute('aria-pressed')).resolves.toBe('true');
+
+    await settle(page, () => page.locator('rect.bar-older').click());
+    const older = renewingBetween(undefined, addDays(firstDayOfMonth(firstMonth), -1));
+    expect(older.length).toBeGreaterThan(0);
+    expect(query(page).get('month')).toBe('older');
+    expect(sorted(await tableIds(page))).toEqual(sorted(older.map((fact) => fact.id)));
+    await expect(page.locator('.tab-expired .tab-count').textContent()).resolves.toBe(String(expiredFacts().length));
+    await page.locator('.chart-card').screenshot({ path: join(SCREENSHOTS, 'chart-older-selected.png') });
+
+    const upcoming = page.locator('rect.bar-upcoming').nth(4);
+    const ahead = (await upcoming.getAttribute('data-month')) ?? '';
+    await settle(page, () => upcoming.click());
+    expect(Object.fromEntries(query(page))).toMatchObject({ view: 'renewing', month: ahead });
+    const comingUp = renewingBetween(firstDayOfMonth(ahead), lastDayOfMonth(ahead));
+    expect(comingUp.length).toBeGreaterThan(0);
+    expect(sorted(await tableIds(page))).toEqual(sorted(comingUp.map((fact) => fact.id)));
+    // The same bar again shows the whole view.
+    await settle(page, () => page.locator(`rect.bar-upcoming[data-month="${ahead}"]`).click());
+    expect(query(page).get('month')).toBeNull();
+    await page.close();
+  });
+
+  it('filters the table to an ageing bucket: overdue 31–60 days, due in 8–30 days', async () => {
+    const page = await openAt('?pageSize=250');
+    const cases = [
+      { bucket: 'overdue-31-60', view: 'expired', first: addDays(TODAY, -60), last: addDays(TODAY, -31) },
+      { bucket: 'overdue-90-plus', view: 'expired', first: undefined, last: addDays(TODAY, -91) },
+      { bucket: 'due-8-30', view: 'renewing', first: addDays(TODAY, 8), last: addDays(TODAY, 30) },
+    ];
+    for (const { bucket, view, first, last } of cases) {
+      const expected = renewingBetween(first, last).map((fact) => fact.id);
+      const button = page.locator(`[data-bucket="${bucket}"]`);
+      await expect(button.locator('.ageing-count').textContent()).resolves.toBe(String(expected.length));
+      await settle(page, () => button.click());
+      expect(Object.fromEntries(query(page))).toMatchObject({ age: bucket, ...(view === 'renewing' && { view }) });
+      expect(sorted(await tableIds(page)), bucket).toEqual(sorted(expected));
+      await expect(button.getAttribute('aria-pressed')).resolves.toBe('true');
+    }
+    await page.locator('.ageing-card').screenshot({ path: join(SCREENSHOTS, 'ageing.png') });
+    await settle(page, () => page.getByRole('button', { name: /^Show all/ }).click());
+    expect(query(page).get('age')).toBeNull();
+    await page.close();
+  });
+
+  it('opens a company in a drawer with every field of its CompanyDto and the companies above it', async () => {
+    type Row = {
+      resource_id: string;
+      name: string;
+      path: string;
+      license_start_at: number;
+      license_end_at: number;
+      number_of_users: number;
+      is_number_of_users_limited: number;
+      time_zone_id: string | null;
+      tags: string;
+    };
+    // The deepest expired company, so the chain above it has links in it.
+    const ids = new Set(expiredFacts().map((fact) => fact.id));
+    const row = readDatabase<Row>('SELECT * FROM companies ORDER BY length(path) DESC, resource_id')
+      .filter((candidate) => ids.has(candidate.resource_id))
+      .at(0) as Row;
+    const page = await openAt('?pageSize=250');
+    await page.locator(`tr[data-company-id="${row.resource_id}"] td`).nth(2).click();
+    const drawer = page.getByRole('dialog');
+    await drawer.locator('.detail-list').waitFor();
+    expect(query(page).get('company')).toBe(row.resource_id);
+    await expect(drawer.locator('#drawer-title').textContent()).resolves.toBe(row.name);
+    const detail = async (term: string) =>
+      drawer
+        .locator('.detail-row')
+        .filter({ has: page.locator('dt', { hasText: new RegExp(`^${term}$`) }) })
+        .locator('dd')
+        .textContent();
+    const day = (ms: number) => {
+      const d = new Date(ms);
+      return `${d.getUTCDate()} ${d.toLocaleString('en-US', { month: 'short', timeZone: 'UTC' })} ${d.getUTCFullYear()}`;
+    };
+    await expect(detail('Resource id')).resolves.toBe(row.resource_id);
+    await expect(detail('Licence start')).resolves.toBe(day(row.license_start_at));
+    await expect(detail('Licence end \\(renewal\\)')).resolves.toBe(day(row.license_end_at));
+    await expect(detail('Licence limit')).resolves.toBe(
+      row.is_number_of_users_limited ? row.number_of_users.toLocaleString('en') : 'Unlimited',
+    );
+    await expect(detail('Time zone')).resolves.toBe(row.time_zone_id ?? '—');
+    const tags = JSON.parse(row.tags) as string[];
+    await expect(drawer.locator('.tag').allTextContents()).resolves.toEqual(tags);
+    for (const term of [
+      'Licence type',
+      'Licence period',
+      'Status',
+      'Target users',
+      'Modules',
+      'Country',
+      'Parent id',
+    ]) {
+      await expect(detail(term), term).resolves.toMatch(/\S/);
+    }
+    // contract §3: the credential sees the companies below its own; the chain runs from there to the parent.
+    const own = readDatabase<{ path: string }>(
+      'SELECT path FROM companies WHERE resource_id = ?',
+      reseller().companyResourceId,
+    )[0];
+    const above = row.path
+      .slice((own?.path ?? '').length)
+      .split('/')
+      .filter(Boolean)
+      .slice(0, -1);
+    expect(above.length).toBeGreaterThan(0);
+    await expect(
+      drawer.locator('[data-parent]').evaluateAll((items) => items.map((i) => i.getAttribute('data-parent'))),
+    ).resolves.toEqual(above);
+    await page.screenshot({ path: join(SCREENSHOTS, 'drawer-1440.png') });
+    // The address holds the drawer too; Escape closes it.
+    await settle(page, () => page.reload());
+    await page.getByRole('dialog').locator('.detail-list').waitFor();
+    await page.keyboard.press('Escape');
+    await expect(page.getByRole('dialog').count()).resolves.toBe(0);
+    expect(query(page).get('company')).toBeNull();
+    await page.close();
+  });
+
+  it('agrees on one count with a reseller chosen: the key figure, the tab and SQL', async () => {
+    const expected = expiredFacts();
+    const counts = new Map<string, number>();
+    for (const fact of expected) if (fact.reseller) counts.set(fact.reseller, (counts.get(fact.reseller) ?? 0) + 1);
+    const [name, count] = [...counts].sort((a, b) => b[1] - a[1])[1] ?? ['', 0];
+    const page = await openAt('');
+    await settle(page, () => page.getByLabel('Reseller').selectOption(name));
+    await page.locator('.figure-value .placeholder').first().waitFor({ state: 'detached' });
+    await expect(page.locator('[data-figure="Expired now"]').textContent()).resolves.toBe(String(count));
+    await expect(page.locator('.tab-expired .tab-count').textContent()).resolves.toBe(String(count));
+    await expect(page.locator('.tab-renewing .tab-count').textContent()).resolves.toBe(
+      await page.locator('[data-figure="Renewing in 30 days"]').textContent(),
+    );
+    // The text search narrows the rows, not the tab.
+    await settle(page, () => page.getByLabel('Search').fill('zzzz-no-such-company'));
+    await expect(page.locator('.tab-expired .tab-count').textContent()).resolves.toBe(String(count));
+    await page.close();
+  });
+
+  it('names the as-of day in the key figure when it is not today, and writes every day one way', async () => {
+    const asOf = addDays(TODAY, -30);
+    const page = await openAt(`?asOf=${asOf}`);
+    const label = page.locator('.figure-overdue .figure-label').first();
+    const written = (day: string) => {
+      const d = new Date(`${day}T00:00:00Z`);
+      return `${d.getUTCDate()} ${d.toLocaleString('en-US', { month: 'short', timeZone: 'UTC' })} ${d.getUTCFullYear()}`;
+    };
+    await expect(label.textContent()).resolves.toBe(`Expired on ${written(asOf)}`);
+    await expect(page.locator('.date-text').textContent()).resolves.toBe(written(asOf));
+    // No YYYY-MM-DD, no 03/09/2026: every day on screen reads "9 Mar 2026".
+    const text = (await page.locator('body').textContent()) ?? '';
+    expect(text).not.toMatch(/\b\d{4}-\d{2}-\d{2}\b/);
+    expect(text).not.toMatch(/\b\d{1,2}\/\d{1,2}\/\d{2,4}\b/);
+    expect(text).toContain(`As of ${written(asOf)}`);
+    await settle(page, () => page.getByRole('button', { name: 'Today' }).click());
+    await expect(label.textContent()).resolves.toBe('Expired now');
+    await page.close();
+  });
+
+  it('fits every view at 1440 and 1024 px, nothing cut off (screenshots of each)', async () => {
+    for (const width of [1440, 1024]) {
+      for (const view of ['expired', 'renewing', 'over-limit'] as const) {
+        const page = await openAt(`?view=${view}`, { width, height: 900 });
+        const sizes = await page.evaluate(() => {
+          const wrap = document.querySelector('.table-wrap') as HTMLElement;
+          const headers = [...document.querySelectorAll('table.companies th')].map(
+            (th) => th.getBoundingClientRect().right,
+          );
+          return {
+            page: document.documentElement.scrollWidth - window.innerWidth,
+            table: wrap.scrollWidth - wrap.clientWidth,
+            lastHeader: Math.max(...headers) - wrap.getBoundingClientRect().right,
+          };
+        });
+        for (const [name, overflow] of Object.entries(sizes)) {
+          expect(overflow, `${name} overflow of ${view} at ${width} px`).toBeLessThanOrEqual(0);
+        }
+        await page.screenshot({ path: join(SCREENSHOTS, `${view}-${width}.png`), fullPage: true });
+        await page.close();
+      }
+    }
+  });
+});
+
+describe('lapse ui after the API server went down', () => {
+  it('marks the listings it still shows as stale, with their age', async () => {
+    const own = await startTestServer({ companies: 120, today: TODAY, now: () => NOW });
+    let isClosed = false;
+    try {
+      const ui = await startUi(own.baseUrl, own.credentials.reseller);
+      const page = await openDashboard(ui.url);
+      await page.locator('.figure-value .placeholder').first().waitFor({ state: 'detached' });
+      await expect(page.locator('.stale-mark').count()).resolves.toBe(0);
+      await expect(page.locator('[data-age]').textContent()).resolves.toMatch(/just now|min old/);
+      await own.close();
+      isClosed = true;
+      // Sorting is answered from the kept listing; the page then asks whether the API still answers.
+      await settle(page, () => page.getByRole('button', { name: /^Company/ }).click());
+      await page.locator('.stale-mark').waitFor({ timeout: 40_000 });
+      await expect(page.locator('.stale-banner').textContent()).resolves.toMatch(
+        /The API stopped answering at \d\d:\d\d \(http:\/\/127\.0\.0\.1:\d+\)\. What you see was fetched at \d\d:\d\d, (just now|\d+ min old), and may be out of date\./,
+      );
+      expect(await tableIds(page)).not.toEqual([]);
+      await page.screenshot({ path: join(SCREENSHOTS, 'stale.png'), fullPage: true });
+      await page.close();
+      await ui.stop();
+    } finally {
+      if (!isClosed) await own.close();
+    }
   }, 90_000);
 });

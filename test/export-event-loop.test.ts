@@ -1,11 +1,10 @@
 // contract §5, streamed: a CSV export read as fast as the network allows still leaves the server free to answer
 // everyone else. The server runs in a process of its own, so the reader here cannot slow it down by sharing its
 // event loop; /healthz asked again and again during the export must each time be answered promptly.
-import Database from 'better-sqlite3';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchToken, searchBody } from './support/api.js';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from './support/databases.js';
+import { padCompanyNames } from './support/expensive-search.js';
 import { type SeededDatabase, type ServerProcess, seedWithRoot, spawnServer } from './support/server-process.js';
 
 const COMPANIES = 80_000;
@@ -13,26 +12,6 @@ const COMPANIES = 80_000;
 const NAME_PADDING = 500;
 /** For the typical answer: generous for a 2-core machine shared with other work. */
 const PROMPT_ANSWER_MS = 250;
-
-async function padNames(location: string): Promise<void> {
-  const padding = 'x'.repeat(NAME_PADDING);
-  if (!location.startsWith('postgres')) {
-    const database = new Database(location);
-    try {
-      database.prepare("update companies set name = name || ' ' || ?").run(padding);
-    } finally {
-      database.close();
-    }
-    return;
-  }
-  const client = new pg.Client({ connectionString: location });
-  await client.connect();
-  try {
-    await client.query("update companies set name = name || ' ' || $1", [padding]);
-  } finally {
-    await client.end();
-  }
-}
 
 async function timedHealthCheck(baseUrl: string): Promise<number> {
   const started = performance.now();
@@ -50,7 +29,7 @@ describe.each(DATABASE_KINDS)('a CSV export read at full speed on %s', (kind) =>
   beforeAll(async () => {
     database = await createTestDatabase(kind);
     seeded = await seedWithRoot(database.location, COMPANIES);
-    await padNames(database.location);
+    await padCompanyNames(database.location, NAME_PADDING);
     server = await spawnServer(database.location);
   }, 120_000);
   afterAll(async () => {

@@ -1,12 +1,13 @@
 // Lifecycle states on the listing commands over real HTTP, on SQLite and PostgreSQL: `--state` keeps exactly the
 // companies the database's renewal days put in that state under the policy, `--lifecycle` adds the columns (named
 // apart from the vendor's License Expired), and a policy with an unknown key is one line and exit 2.
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, dayOf } from '../src/contract/index.js';
+import { openHistory } from '../src/history/index.js';
 import { DATABASE_KINDS } from './support/databases.js';
 import { runCli } from './support/run-cli.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
@@ -109,6 +110,60 @@ describe.each(DATABASE_KINDS)('lifecycle states on %s', (kind) => {
     const table = await runCli(['expired', '--as-of', LATER, '--state', 'in-grace', '--lifecycle'], home, env());
     expect(table.stdout).toMatch(/Lifecycle state.*Next state change/);
     expect(table.stdout).toMatch(/in-grace .*→ lapsed/);
+  });
+
+  it('cuts at --limit after --state, and records a listing cut by --limit as part of the scope only', async () => {
+    const lapsed = await truth(SEED_TODAY, 'lapsed');
+    expect(lapsed.length).toBeGreaterThan(2);
+    const args = ['companies', '--as-of', SEED_TODAY, '--state', 'lapsed', '--limit', '2'];
+    const json = await runCli([...args, '--format', 'json'], home, env());
+    expect(json.code).toBe(0);
+    const document = JSON.parse(json.stdout);
+    expect(document.count).toBe(2);
+    expect(document.matched).toBe(lapsed.length);
+    for (const company of document.companies) expect(lapsed).toContain(company.companyResourceId);
+    const table = await runCli([...args, '--lifecycle'], home, env());
+    expect(table.stdout).toMatch(/^Company +Company ID +Reseller +Renewal date +Days +Users \/ limit +Lifecycle state/);
+    expect(table.stdout).toContain(`\n2 of ${lapsed.length} companies · as of ${SEED_TODAY} (UTC)`);
+    expect(table.stdout).toMatch(/\nlifecycle: grace 45 days, lead days 60, 14, 0\n$/);
+
+    const history = join(home, 'cut.db');
+    const recordArgs = ['companies', '--as-of', SEED_TODAY, '--record', '--history', history, '--format', 'json'];
+    const cut = await runCli([...recordArgs, '--limit', '3'], home, env());
+    expect(cut.code).toBe(0);
+    expect(cut.stderr).toMatch(/recorded snapshot 1 \(companies \(first rows\)\) .*: 3 new, 0 changed, 0 gone/);
+    const whole = await runCli(recordArgs, home, env());
+    expect(whole.stderr).toMatch(/recorded snapshot 2 \(companies\) .*: \d+ new, 0 changed, 0 gone/);
+    const store = openHistory({
+      baseUrl: server.baseUrl,
+      clientId: server.credentials.reseller.clientId,
+      companyId: undefined,
+      path: history,
+    });
+    try {
+      expect(store.snapshots().map((snapshot) => [snapshot.companyCount, snapshot.isWholeScope])).toEqual([
+        [3, false],
+        [JSON.parse(whole.stdout).count, true],
+      ]);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('checks --output before any request: the history is not created', async () => {
+    const history = join(home, 'never.db');
+    const result = await runCli(
+      ['changes', '--history', history, '--output', join(home, 'missing', 'changes.json')],
+      home,
+      env(),
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^lapse changes: --output .*missing.* does not exist\n$/);
+    expect(existsSync(history)).toBe(false);
+    const snapshot = await runCli(['snapshot', '--history', history, '--limit', '5'], home, env());
+    expect(snapshot.code).toBe(2);
+    expect(snapshot.stderr).toBe('lapse snapshot: --limit: a snapshot records every company of the scope\n');
+    expect(existsSync(history)).toBe(false);
   });
 
   it('refuses a policy with an unknown key in one line, exit 2', async () => {

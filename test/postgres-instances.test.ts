@@ -1,36 +1,26 @@
 // contract §7 and the scaling story: two server instances on one PostgreSQL database accept each other's tokens,
 // share rate limits (not N × the limit), and answer search and export identically.
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../src/server/app.js';
-import { serverConfig } from '../src/server/config.js';
 import { callApi, checkedBytes, fetchToken, searchBody } from './support/api.js';
 import { PINNED_NOW_MS, PINNED_TODAY } from './support/pinned-clock.js';
-import { startTestServer, type TestServer } from './support/test-server.js';
-import { holdResponsesToContract, type WireGuard } from './support/wire-guard.js';
+import { type OtherInstance, startOtherInstance, startTestServer, type TestServer } from './support/test-server.js';
 
 const RATE_LIMIT_PER_MINUTE = 8;
 
 describe('two instances on one PostgreSQL database', () => {
   let first: TestServer;
-  let second: FastifyInstance;
+  let second: OtherInstance;
   let secondUrl: string;
-  let secondGuard: WireGuard;
 
   beforeAll(async () => {
     const shared = { rateLimitPerMinute: RATE_LIMIT_PER_MINUTE, now: () => PINNED_NOW_MS };
     first = await startTestServer({ kind: 'postgres', companies: 300, today: PINNED_TODAY, ...shared });
-    // A second process would build exactly this: its own app and pool on the same database and issuer.
-    second = await buildApp(
-      serverConfig({ database: first.databaseLocation, port: 0, issuer: 'lapse-test', logger: false, ...shared }),
-    );
-    secondGuard = holdResponsesToContract(second);
-    secondUrl = await second.listen({ host: '127.0.0.1', port: 0 });
+    second = await startOtherInstance(first, shared);
+    secondUrl = second.baseUrl;
   });
   afterAll(async () => {
     await second?.close();
     await first?.close();
-    secondGuard?.assertNoViolations();
   });
 
   it('a token issued by one instance is accepted by the other, and both answer the same search', async () => {

@@ -63,8 +63,8 @@ const BAD_BODIES: [string, unknown, string[]][] = [
     ['filter.FilterGroups[0].FilterItems[0].Operator'],
   ],
   [
-    'a number field with Contains',
-    searchBody({ filter: filterOf(item('TargetUserCount', 'Contains', '1')) }),
+    'a month field with Contains (MonthlyActiveUser picks a month: = only)',
+    searchBody({ filter: filterOf(item('MonthlyActiveUser', 'Contains', '2026')) }),
     ['filter.FilterGroups[0].FilterItems[0].Operator'],
   ],
   [

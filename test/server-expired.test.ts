@@ -139,7 +139,7 @@ describe.each(DATABASE_KINDS)('licence expiry and date filters on %s', (kind) =>
     expect(ids.length).toBeGreaterThan(0);
   });
 
-  it.each(['31/12/2025', '2026-02-30', '2026-11-26T10:00', '2026-13-01', 'tomorrow', ''])(
+  it.each(['31/12/2025', '2026-02-30', '2026-11-26T24:00', '2026-11-26 10:00', '2026-13-01', 'tomorrow', ''])(
     'a bad date "%s" is a 400 naming the JSON path',
     async (value) => {
       const response = await callApi(server.baseUrl, '/api/companies/search', {

@@ -4,18 +4,20 @@
 // a 400 INPUT_ERROR, never a 5xx.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DAY_MS, FILTER_LIMITS, ORDER_BY_ACCEPTED } from '../src/contract/index.js';
+import { DAY_MS, FILTER_LIMITS, LICENSE_MODULES, ORDER_BY_ACCEPTED, shiftMonth } from '../src/contract/index.js';
 import { callApi, fetchToken, searchBody } from './support/api.js';
-import { type CompanyTree, readCompanyTree } from './support/company-rows.js';
+import { type CompanyTree, readCompanyTree, readMonthlyUsage } from './support/company-rows.js';
 import { DATABASE_KINDS } from './support/databases.js';
 import {
   expectedMatches,
+  monthlyCountOf,
   type OracleContext,
   type OracleFilter,
   type OracleFilterGroup,
   type OracleFilterItem,
+  usageMonthOf,
 } from './support/filter-oracle.js';
-import { PINNED_TODAY_START_MS, pinnedClock } from './support/pinned-clock.js';
+import { PINNED_TODAY, PINNED_TODAY_START_MS, pinnedClock } from './support/pinned-clock.js';
 import { PROTOTYPE_NAMES } from './support/prototype-names.js';
 import { resourceIdsOf, sortedIds } from './support/search-pages.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
@@ -48,7 +50,7 @@ function dateFrom(instants: number[]): fc.Arbitrary<string> {
     .tuple(
       fc.constantFrom(...instants),
       fc.integer({ min: -2, max: 2 }),
-      fc.constantFrom('day', 'Z', '+05:30', '-08:00'),
+      fc.constantFrom('day', 'Z', '+05:30', '-08:00', ''),
       fc.integer({ min: 0, max: 23 }),
       fc.constantFrom(0, 30, 45),
     )
@@ -93,6 +95,13 @@ function idsFrom(ids: string[], operator: 'Include' | '='): fc.Arbitrary<string>
     .chain((list) => fc.constantFrom(', ', ',').map((separator) => list.join(separator)));
 }
 
+/** A piece of one day's `YYYY-MM-DD` text: what the UI's free-text group sends to a date column. */
+const dayTextFrom = (instants: number[]) =>
+  textFrom(instants.slice(0, 200).map((instant) => new Date(instant).toISOString().slice(0, 10)));
+
+/** The current month, the months the seed records before it, and one before and after those. */
+const USAGE_MONTHS = Array.from({ length: 27 }, (_, index) => shiftMonth(PINNED_TODAY.slice(0, 7), index - 25));
+
 interface FieldSpec {
   names: string[];
   operators: string[];
@@ -109,20 +118,51 @@ function fieldSpecs(tree: CompanyTree): FieldSpec[] {
   const comparison = ['=', '!=', '>', '>=', '<', '<='];
   const ids = (names: string[], pool: string[]): FieldSpec => ({
     names,
-    operators: ['Include', '='],
-    value: (operator) => idsFrom(pool, operator === '=' ? '=' : 'Include'),
+    operators: ['Include', '=', 'Contains'],
+    value: (operator) =>
+      operator === 'Contains' ? textFrom(pool.slice(0, 50)) : idsFrom(pool, operator === '=' ? '=' : 'Include'),
   });
   const number = (names: string[], pool: number[]): FieldSpec => ({
     names,
-    operators: comparison,
-    value: () => numberFrom(pool),
+    operators: [...comparison, 'Contains'],
+    value: (operator) => (operator === 'Contains' ? textFrom(unique(pool.map(String))) : numberFrom(pool)),
   });
+  const date = (names: string[], instants: number[]): FieldSpec => ({
+    names,
+    operators: [...comparison, 'Contains', 'contains'],
+    value: (operator) => (operator.toLowerCase() === 'contains' ? dayTextFrom(instants) : dateFrom(instants)),
+  });
+  const training = (names: string[], values: fc.Arbitrary<string>): FieldSpec => ({
+    names,
+    operators: ['=', '!=', 'Include'],
+    value: () => values,
+  });
+  const tags = unique(rows.flatMap((row) => row.tags));
+  const months = fc.constantFrom(...USAGE_MONTHS);
   return [
     text(['CompanyName', 'companyName'], unique(rows.map((row) => row.name))),
     text(['ResellerName'], unique(present(rows.map((row) => tree.resellerName(row))))),
     text(['IndustryName'], unique(present(rows.map((row) => row.industryName)))),
     text(['LicenseTypeName'], unique(present(rows.map((row) => row.licenseTypeName)))),
-    text(['Tags', 'tags'], unique(rows.flatMap((row) => row.tags))),
+    text(['Name', 'name'], unique(rows.map((row) => row.name))),
+    text(['Tags', 'tags'], tags),
+    {
+      names: ['Tags'],
+      operators: ['Include', 'include'],
+      value: () =>
+        fc
+          .array(fc.oneof(fc.constantFrom(...tags), fc.constant('no such tag')), { minLength: 1, maxLength: 3 })
+          .map((list) => list.join(',')),
+    },
+    {
+      names: ['ModuleResourceId', 'moduleResourceId'],
+      operators: ['Include', '='],
+      value: (operator) =>
+        idsFrom(
+          LICENSE_MODULES.map((module) => module.resourceId),
+          operator === '=' ? '=' : 'Include',
+        ),
+    },
     ids(
       ['CompanyResourceId'],
       rows.map((row) => row.resourceId),
@@ -138,28 +178,34 @@ function fieldSpecs(tree: CompanyTree): FieldSpec[] {
       ['MonthlyActiveUserCount'],
       rows.map((row) => row.monthlyActiveUserCount),
     ),
-    {
-      names: ['LicenseEndDate', 'RenewalDate'],
-      operators: comparison,
-      value: () => dateFrom(present(rows.map((row) => row.licenseEndAt))),
-    },
-    { names: ['CreateTime'], operators: comparison, value: () => dateFrom(rows.map((row) => row.createdAt)) },
+    date(['LicenseEndDate', 'RenewalDate'], present(rows.map((row) => row.licenseEndAt))),
+    date(
+      ['CreateTime'],
+      rows.map((row) => row.createdAt),
+    ),
     {
       names: ['LicenceExpired', 'LicenseExpired'],
-      operators: ['='],
-      value: () => fc.constantFrom('true', 'false', 'True'),
+      operators: ['=', 'Contains'],
+      value: (operator) =>
+        operator === '=' ? fc.constantFrom('true', 'false', 'True') : fc.constantFrom('t', 'rue', 'e', 'FAL', '', 'x'),
     },
+    training(['TrainingVendorId'], fc.constantFrom('vendor1', 'KnowBe4')),
+    training(['TrainingEnrolledMonth', 'TrainingConsumptionMonth'], months),
+    training(['TrainingConsumptionStatus'], fc.constantFrom('1', '2', '1,2')),
   ];
 }
 
 function itemArbitrary(specs: FieldSpec[]): fc.Arbitrary<OracleFilterItem> {
-  return fc
-    .constantFrom(...specs)
-    .chain((spec) =>
-      fc
-        .tuple(fc.constantFrom(...spec.names), fc.constantFrom(...spec.operators))
-        .chain(([FieldName, Operator]) => spec.value(Operator).map((Value) => ({ FieldName, Operator, Value }))),
-    );
+  return fc.constantFrom(...specs).chain((spec) =>
+    fc.tuple(fc.constantFrom(...spec.names), fc.constantFrom(...spec.operators)).chain(([FieldName, Operator]) =>
+      fc.tuple(spec.value(Operator), fc.boolean()).map(([Value, hasCustomField]) => ({
+        FieldName,
+        Operator,
+        Value,
+        ...(hasCustomField ? { CustomFieldName: '' } : {}),
+      })),
+    ),
+  );
 }
 
 const conditionArbitrary = fc.option(fc.constantFrom('AND', 'OR', 'or'), { nil: undefined });
@@ -191,12 +237,25 @@ function filterArbitrary(specs: FieldSpec[], searchTexts: fc.Arbitrary<string>):
       Condition: conditionArbitrary,
       SearchInputTextValue: fc.option(searchTexts, { nil: undefined }),
       FilterGroups: fc.array(groupArbitrary(itemArbitrary(specs), 1), { maxLength: 2 }),
+      month: fc.option(fc.constantFrom(...USAGE_MONTHS), { nil: undefined }),
     })
-    .map(({ Condition, SearchInputTextValue, FilterGroups }) => ({
-      ...(Condition === undefined ? {} : { Condition }),
-      ...(SearchInputTextValue === undefined ? {} : { SearchInputTextValue }),
-      FilterGroups: capItems(FilterGroups, { left: MAX_ITEMS }),
-    }));
+    .map(({ Condition, SearchInputTextValue, FilterGroups, month }) => {
+      const groups = capItems(FilterGroups, { left: MAX_ITEMS });
+      // contract §4 MonthlyActiveUser: one month per search, in whichever group the UI puts it.
+      const monthItem = { FieldName: 'MonthlyActiveUser', Operator: '=', Value: month ?? '' };
+      const [first, ...rest] = groups;
+      const withMonth =
+        month === undefined
+          ? groups
+          : first === undefined
+            ? [{ FilterItems: [monthItem] }]
+            : [{ ...first, FilterItems: [...(first.FilterItems ?? []), monthItem] }, ...rest];
+      return {
+        ...(Condition === undefined ? {} : { Condition }),
+        ...(SearchInputTextValue === undefined ? {} : { SearchInputTextValue }),
+        FilterGroups: withMonth,
+      };
+    });
 }
 
 /** contract §4 body rules, for the fields whose validity is simple to state. */
@@ -244,7 +303,7 @@ describe.each(DATABASE_KINDS)('search filters as properties on %s', (kind) => {
     server = await startTestServer({ kind, companies: COMPANIES, ...pinnedClock });
     tree = await readCompanyTree(server.databaseLocation);
     token = await fetchToken(server.baseUrl, server.credentials.root);
-    context = { tree, todayStartMs: PINNED_TODAY_START_MS };
+    context = { tree, todayStartMs: PINNED_TODAY_START_MS, usage: await readMonthlyUsage(server.databaseLocation) };
   });
   afterAll(() => server?.close());
 
@@ -265,6 +324,16 @@ describe.each(DATABASE_KINDS)('search filters as properties on %s', (kind) => {
         expect(sortedIds(resourceIdsOf(response.body.data.results))).toEqual(
           sortedIds(expected.map((row) => row.resourceId)),
         );
+        const month = usageMonthOf(filter);
+        for (const result of response.body.data.results as {
+          companyResourceId: string;
+          monthlyActiveUserCount: number;
+        }[]) {
+          const row = tree.company(result.companyResourceId);
+          expect(result.monthlyActiveUserCount, `${row.resourceId} in ${month}`).toBe(
+            monthlyCountOf(row, month, context),
+          );
+        }
       }),
       { numRuns: RUNS },
     );

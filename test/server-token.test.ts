@@ -12,6 +12,13 @@ import { PINNED_NOW_MS, pinnedClock } from './support/pinned-clock.js';
 import { startTestServer, type TestCredential, type TestServer } from './support/test-server.js';
 
 const ISSUER = 'lapse-test';
+/** contract §10: every role may call the licence reads. */
+const LICENCE_READS = [
+  PERMISSION.licenseCheck,
+  PERMISSION.licenseExpiryDate,
+  PERMISSION.currentTime,
+  PERMISSION.licenseLookups,
+];
 
 interface TokenRequest {
   fields?: Record<string, string>;
@@ -72,9 +79,7 @@ describe.each(DATABASE_KINDS)('the token endpoint on %s', (kind) => {
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toContain('no-store');
     expect(response.body).toMatchObject({ expires_in: 3600, token_type: 'Bearer', scope: 'api1' });
-    expect([...response.body.permissions].sort()).toEqual(
-      [PERMISSION.search, PERMISSION.export, PERMISSION.my, PERMISSION.get].sort(),
-    );
+    expect([...response.body.permissions].sort()).toEqual(Object.values(PERMISSION).sort());
   });
 
   it('issues a token with HTTP Basic client authentication and scope omitted', async () => {
@@ -84,7 +89,9 @@ describe.each(DATABASE_KINDS)('the token endpoint on %s', (kind) => {
       fields: { grant_type: 'client_credentials' },
     });
     expect(response.status).toBe(200);
-    expect([...response.body.permissions].sort()).toEqual([PERMISSION.my, PERMISSION.get].sort());
+    expect([...response.body.permissions].sort()).toEqual(
+      [PERMISSION.my, PERMISSION.get, PERMISSION.update, ...LICENCE_READS].sort(),
+    );
     const my = await callApi(server.baseUrl, '/api/companies/my', { token: response.body.access_token });
     expect(my.status).toBe(200);
   });
@@ -106,11 +113,12 @@ describe.each(DATABASE_KINDS)('the token endpoint on %s', (kind) => {
         scope: ['api1'],
         role,
         reseller_access: name !== 'companyAdmin',
-        company_admin_access: name === 'companyAdmin',
+        company_admin_access: true,
         root_access: name === 'root',
         user_company_resourceid: company.resourceId,
         user_company_name: company.name,
       });
+      expect(claims.user_company_id).toBe(company.id);
       expect(typeof claims.jti).toBe('string');
       expect(claims.user_company_parentcompany_resourceid).toBe(parent?.resourceId);
       expect(claims.user_company_parentcompany_name).toBe(parent?.name);

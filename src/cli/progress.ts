@@ -9,23 +9,40 @@ export interface ProgressReporter {
 
 const SILENT: ProgressReporter = { update() {}, stop() {} };
 
+/**
+ * "server-filter: page 3 of 10, 3000 rows read". Only what is known when a page arrives: the rows kept are
+ * counted after the page has been checked, so a count of them here would always lag a page behind.
+ */
+export function describeProgress(progress: ListingProgress): string {
+  const pages = Math.max(progress.pageNumber, progress.totalNumberOfPages);
+  const rows = progress.seen === 1 ? 'row' : 'rows';
+  return `${progress.strategy}: page ${progress.pageNumber} of ${pages}, ${progress.seen} ${rows} read`;
+}
+
 export function createProgress(stream: NodeJS.WriteStream = process.stderr): ProgressReporter {
   if (!stream.isTTY) return SILENT;
+  let latest: ListingProgress | undefined;
   const bar = new cliProgress.SingleBar(
-    { stream, format: '{strategy} [{bar}] page {value}/{total} | {kept} kept of {seen} read', clearOnComplete: true },
+    {
+      stream,
+      clearOnComplete: true,
+      format: (options, params) =>
+        `[${cliProgress.Format.BarFormat(params.progress, options)}] ${latest ? describeProgress(latest) : ''}`,
+    },
     cliProgress.Presets.shades_classic,
   );
   let isStarted = false;
   return {
     update(progress) {
-      const payload = { strategy: progress.strategy, kept: progress.kept, seen: progress.seen };
+      latest = progress;
+      const total = Math.max(1, progress.totalNumberOfPages, progress.pageNumber);
       if (!isStarted) {
-        bar.start(Math.max(1, progress.totalNumberOfPages), progress.pageNumber, payload);
+        bar.start(total, progress.pageNumber);
         isStarted = true;
         return;
       }
-      bar.setTotal(Math.max(1, progress.totalNumberOfPages));
-      bar.update(progress.pageNumber, payload);
+      bar.setTotal(total);
+      bar.update(progress.pageNumber);
     },
     stop() {
       if (isStarted) bar.stop();

@@ -45,9 +45,9 @@ export function completeSearchBody(body: SearchRequest = {}): SearchBody {
   return { pageNumber: 1, pageSize: MAX_PAGE_SIZE, orderBy: 'CompanyName', ascending: true, ...body };
 }
 
-function fileNameOf(disposition: string | null, exportType: ExportType): string {
+function fileNameOf(disposition: string | null, defaultName: string): string {
   const match = disposition === null ? null : /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition);
-  return match?.[1] ? decodeURIComponent(match[1]) : EXPORT_FILE_NAMES[exportType];
+  return match?.[1] ? decodeURIComponent(match[1]) : defaultName;
 }
 
 /** A download cut short is a NetworkError like any other lost connection, so callers can tell it apart. */
@@ -66,6 +66,18 @@ function typedErrors(stream: ReadableStream<Uint8Array>): ReadableStream<Uint8Ar
     },
     cancel: (reason) => reader.cancel(reason),
   });
+}
+
+/** A 200 export's file: its stream (cut-offs typed as NetworkError), type, name and row count. */
+export async function readExportFile(response: Response, defaultName: string): Promise<ExportFile> {
+  if (response.body === null) throw new ServerError('the export answered without a body');
+  const totalCount = Number(response.headers.get(HEADERS.totalCount) ?? Number.NaN);
+  return {
+    stream: typedErrors(response.body),
+    contentType: response.headers.get('content-type') ?? 'application/octet-stream',
+    fileName: fileNameOf(response.headers.get('content-disposition'), defaultName),
+    totalCount: Number.isFinite(totalCount) ? totalCount : undefined,
+  };
 }
 
 export function createCompanies(transport: ApiTransport): Companies {
@@ -93,16 +105,7 @@ export function createCompanies(transport: ApiTransport): Companies {
         'POST',
         '/api/companies/search/export',
         { ...completeSearchBody(body), ...body },
-        async (response) => {
-          if (response.body === null) throw new ServerError('the export answered without a body');
-          const totalCount = Number(response.headers.get(HEADERS.totalCount) ?? Number.NaN);
-          return {
-            stream: typedErrors(response.body),
-            contentType: response.headers.get('content-type') ?? 'application/octet-stream',
-            fileName: fileNameOf(response.headers.get('content-disposition'), body.exportType),
-            totalCount: Number.isFinite(totalCount) ? totalCount : undefined,
-          };
-        },
+        (response) => readExportFile(response, EXPORT_FILE_NAMES[body.exportType]),
       );
     },
     my: () => callJsonApi(transport, 'GET', '/api/companies/my', undefined, normaliseMyCompanies),

@@ -14,7 +14,7 @@ export interface Transport {
 }
 
 export interface HttpRequest {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Path under the base URL, with its leading slash. */
   path: string;
   headers?: Record<string, string>;
@@ -92,9 +92,25 @@ function redirectError(response: Response, transport: Transport, request: HttpRe
 /** The statuses fetch would follow. */
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
-function networkError(error: unknown, request: HttpRequest): NetworkError {
+/** System error codes that mean no connection was made: nothing answers at the base URL. */
+const CONNECT_FAILURES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/** Whether a network error is the base URL's host or port not answering at all (not a dropped connection). */
+export function isConnectFailure(error: unknown): boolean {
+  for (let cause = error; cause instanceof Error; cause = cause.cause) {
+    const code = (cause as { code?: unknown }).code;
+    if (typeof code === 'string' && CONNECT_FAILURES.has(code)) return true;
+  }
+  return false;
+}
+
+function networkError(error: unknown, transport: Transport, request: HttpRequest): NetworkError {
   const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : '';
-  return new NetworkError(`${request.method} ${request.path}: no complete response (${reason})`, { cause: error });
+  let message = `${request.method} ${request.path}: no complete response (${reason})`;
+  if (isConnectFailure(error)) message = `cannot reach ${transport.baseUrl} (${reason})`;
+  // fetch will not connect to the ports browsers block (6000, 6667, …), whatever listens there.
+  if (reason === 'bad port') message = `cannot use ${transport.baseUrl}: fetch refuses to connect to that port`;
+  return new NetworkError(message, { cause: error });
 }
 
 /**
@@ -109,8 +125,8 @@ export async function exchange<T>(
   return withRetry(transport.retry, async (): Promise<AttemptOutcome<T>> => {
     const built = typeof request === 'function' ? await request() : request;
     const lostConnection = (error: unknown): AttemptOutcome<T> => {
-      if (!transport.retry.retryNetworkErrors) throw networkError(error, built);
-      return { kind: 'retryable', error: networkError(error, built) };
+      if (!transport.retry.retryNetworkErrors) throw networkError(error, transport, built);
+      return { kind: 'retryable', error: networkError(error, transport, built) };
     };
     let response: Response;
     try {

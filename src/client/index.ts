@@ -1,17 +1,31 @@
 // The public SDK (`lapse/client`): createClient() and the types and errors callers need. No CLI code here;
 // it runs wherever Node 20's global fetch does.
 import type { TokenClaims } from '../contract/index.js';
+import { type ApiClients, createApiClients } from './api-clients.js';
 import { type Companies, createCompanies } from './companies.js';
+import { type CompanyWrites, createCompanyWrites } from './company-writes.js';
 import type { ApiTransport } from './http.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
 import { createLicenceListings, type LicenceListings } from './strategies/index.js';
 import { createTokenCache } from './token.js';
 
+export {
+  type ClientDto,
+  type ClientPage,
+  type ClientWriteBody,
+  type CompanyWriteBody,
+  companyWriteBodyOf,
+  type SystemRoleDto,
+} from '../contract/index.js';
+export type { ApiClients, ClientExportRequest, ClientSearchRequest } from './api-clients.js';
 export type { Companies, ExportFile, ExportRequest, SearchRequest } from './companies.js';
+export type { CompanyWrites, WriteOptions } from './company-writes.js';
 export * from './errors.js';
-export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
+export { isConnectFailure } from './http.js';
+export { DEFAULT_RETRY_POLICY, type RetryNotice, type RetryPolicy } from './retry-policy.js';
 export type {
   ChosenStrategy,
+  CreatedWithinOptions,
   LicenceListings,
   Listing,
   ListingOptions,
@@ -44,7 +58,10 @@ export interface WhoAmI {
 }
 
 export interface LapseClient extends LicenceListings {
-  companies: Companies;
+  /** contract §4–§6 reads and §10 writes. */
+  companies: Companies & CompanyWrites;
+  /** contract §10: a managed customer's REST API clients. */
+  clients: ApiClients;
   whoami(): Promise<WhoAmI>;
 }
 
@@ -59,7 +76,8 @@ export function createClient(options: ClientOptions): LapseClient {
   const api: ApiTransport = { ...transport, tokens, companyId: options.companyId };
   const companies = createCompanies(api);
   return {
-    companies,
+    companies: { ...companies, ...createCompanyWrites(api, companies) },
+    clients: createApiClients(api),
     ...createLicenceListings(companies.search, transport.now),
     async whoami() {
       const grant = await tokens.grant();

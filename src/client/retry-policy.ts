@@ -15,6 +15,17 @@ export interface RetryPolicy {
   maxTotalMs: number;
   /** One attempt of a JSON call (response and body) may take this long before it counts as a network error. */
   attemptTimeoutMs: number;
+  /** Told of each retry before its wait, so a person watching a command sees why nothing is happening. */
+  onRetry?: ((retry: RetryNotice) => void) | undefined;
+}
+
+export interface RetryNotice {
+  /** 1 for the first retry. */
+  retry: number;
+  retries: number;
+  waitMs: number;
+  /** The failure being retried. */
+  error: Error;
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
@@ -73,6 +84,7 @@ export async function withRetry<T>(
     if (n >= policy.retries) throw outcome.error;
     const wait = outcome.retryAfterMs ?? backoffDelay(policy, n);
     if (performance.now() - started + wait > policy.maxTotalMs) throw outcome.error;
+    policy.onRetry?.({ retry: n + 1, retries: policy.retries, waitMs: wait, error: outcome.error });
     await sleep(wait);
   }
 }

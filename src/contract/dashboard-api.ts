@@ -3,10 +3,13 @@
 // holds the full listings, so no tree size can freeze the browser.
 import { type SchemaOptions, type Static, type TSchema, Type } from '@sinclair/typebox';
 import { isValidTimeZone, parseDay } from './calendar-day.js';
+import { CompanyDtoSchema } from './company-dto.js';
 import {
+  AGEING_BUCKET_IDS,
   DASHBOARD_PAGE_SIZES,
   DOWNLOAD_FORMATS,
   MAX_WITHIN_DAYS,
+  OLDER_MONTHS,
   SORT_KEYS,
   UI_ERROR_KINDS,
   VIEW_NAMES,
@@ -30,10 +33,14 @@ export type SortKey = Static<typeof SortKeySchema>;
 export const DownloadFormatSchema = OneOf(DOWNLOAD_FORMATS);
 export type DownloadFormat = Static<typeof DownloadFormatSchema>;
 
+export const AgeingBucketIdSchema = OneOf(AGEING_BUCKET_IDS);
+export type AgeingBucketId = Static<typeof AgeingBucketIdSchema>;
+
 /** The string formats the query schemas name, for the validator that checks them. */
 export const DASHBOARD_QUERY_FORMATS = {
   'time-zone': isValidTimeZone,
   'calendar-day': (text: string) => parseDay(text) !== undefined,
+  'chart-month': (text: string) => text === OLDER_MONTHS || /^\d{4}-(0[1-9]|1[0-2])$/.test(text),
 } satisfies Record<string, (text: string) => boolean>;
 
 // Query strings. The page sends every parameter, and an empty one means the same as an absent one. Properties
@@ -71,6 +78,13 @@ const viewParameters = {
   reseller: SummaryQueryStringSchema.properties.reseller,
   sort: Type.Optional(OneOf(SORT_KEYS, { description: "The view's own order when absent." })),
   page: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER })),
+  month: Type.Optional(
+    Type.String({
+      format: 'chart-month',
+      description: `Renewal month YYYY-MM, or ${OLDER_MONTHS}: before the chart's first month (a chart bar).`,
+    }),
+  ),
+  age: Type.Optional(OneOf(AGEING_BUCKET_IDS, { description: 'Days overdue or days left (an ageing bucket).' })),
 };
 
 /** /ui-api/companies: one view, its day, its filter, its order and one page of it. */
@@ -94,8 +108,14 @@ export interface ViewQuery {
   search: string;
   /** Exact reseller name; empty means every reseller. */
   reseller: string;
+  /** Renewal month `YYYY-MM`, or `older`; empty means every month. */
+  month: string;
+  /** An ageing bucket; empty means none. */
+  age: AgeingBucketId | '';
   sort: SortKey;
   ascending: boolean;
+  /** No sort was named: the rows keep the listing's own order, the CLI's (`sort` and `ascending` name it). */
+  isListingOrder: boolean;
   page: number;
   pageSize: number;
 }
@@ -139,6 +159,9 @@ export const CompanyPageSchema = Type.Object({
   rows: Type.Array(CompanyRowSchema),
   total: Type.Integer({ description: 'Rows matching the filter, across all pages.' }),
   viewTotal: Type.Integer({ description: 'Rows in the view before the text and reseller filters.' }),
+  resellerTotal: Type.Integer({
+    description: "Rows in the view of the chosen reseller (every reseller's when none), before the other filters.",
+  }),
   page: Type.Integer(),
   pageSize: Type.Integer(),
   pageCount: Type.Integer(),
@@ -153,8 +176,12 @@ export const MonthBarSchema = Type.Object({
 });
 export type MonthBar = Static<typeof MonthBarSchema>;
 
+export const AgeingCountSchema = Type.Object({ bucket: AgeingBucketIdSchema, count: Type.Integer() });
+export type AgeingCount = Static<typeof AgeingCountSchema>;
+
 export const DashboardSummarySchema = Type.Object({
   ...listingInfoFields,
+  today: Type.String({ description: "Today in the time zone by lapse ui's clock: D is today when asOf equals it." }),
   expiredNow: Type.Integer(),
   expiredLast30Days: Type.Integer(),
   renewingNext30Days: Type.Integer(),
@@ -164,8 +191,28 @@ export const DashboardSummarySchema = Type.Object({
   months: Type.Array(MonthBarSchema, {
     description: "The 12 months up to D's month (lapsed) and the 12 from D's month (coming up): 23 bars.",
   }),
+  olderLapsed: Type.Integer({ description: "Expired with a renewal day before the chart's first month." }),
+  ageing: Type.Array(AgeingCountSchema, { description: 'Companies per ageing bucket, in AGEING_BUCKETS order.' }),
 });
 export type DashboardSummary = Static<typeof DashboardSummarySchema>;
+
+/** /ui-api/companies/{resourceId}: the company as the API's CompanyDto, and the companies above it. */
+export const CompanyDetailSchema = Type.Object({
+  company: CompanyDtoSchema,
+  parents: Type.Array(Type.Object({ resourceId: Type.String(), name: Type.String() }), {
+    description: "From the top of the credential's tree down to the company's own parent (contract §6: /my).",
+  }),
+});
+export type CompanyDetail = Static<typeof CompanyDetailSchema>;
+
+/** /ui-api/health: whether the API answers now, so the page can mark listings kept from before it stopped. */
+export const ApiHealthSchema = Type.Object({
+  checkedAt: Type.String({ description: 'When the API was last asked (ISO-8601).' }),
+  isReachable: Type.Boolean(),
+  failingSince: Nullable(Type.String({ description: 'The first failed check of the current run of failures.' })),
+  detail: Nullable(Type.String()),
+});
+export type ApiHealth = Static<typeof ApiHealthSchema>;
 
 export const DashboardSessionSchema = Type.Object({
   baseUrl: Type.String(),

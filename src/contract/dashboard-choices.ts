@@ -30,3 +30,29 @@ export const UI_ERROR_KINDS = [
   'invalid',
   'not-found',
 ] as const;
+
+/**
+ * The ageing buckets: days overdue on the Expired side, days left on the Renewing side, each an inclusive range of
+ * the renewal day minus D (`to` absent: no end). "Overdue 0–30" starts at one day: a renewal day equal to D is not
+ * yet expired (contract §4). "90+" is 91 days and more.
+ */
+export const AGEING_BUCKETS = [
+  { id: 'overdue-0-30', view: 'expired', label: '0–30 days', from: -30, to: -1 },
+  { id: 'overdue-31-60', view: 'expired', label: '31–60 days', from: -60, to: -31 },
+  { id: 'overdue-61-90', view: 'expired', label: '61–90 days', from: -90, to: -61 },
+  { id: 'overdue-90-plus', view: 'expired', label: '90+ days', to: -91 },
+  { id: 'due-0-7', view: 'renewing', label: '0–7 days', from: 0, to: 7 },
+  { id: 'due-8-30', view: 'renewing', label: '8–30 days', from: 8, to: 30 },
+  { id: 'due-31-90', view: 'renewing', label: '31–90 days', from: 31, to: 90 },
+] as const satisfies readonly {
+  id: string;
+  view: (typeof VIEW_NAMES)[number];
+  label: string;
+  from?: number;
+  to: number;
+}[];
+
+export const AGEING_BUCKET_IDS = AGEING_BUCKETS.map((bucket) => bucket.id);
+
+/** The chart's bar of lapses before its first month (more than 11 months before D's month). */
+export const OLDER_MONTHS = 'older';

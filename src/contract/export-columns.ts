@@ -55,8 +55,10 @@ export const EXPORT_CONTENT_TYPES = {
 
 export const EXPORT_FILE_NAMES = { CSV: 'Companies.csv', Excel: 'Companies.xlsx' } as const;
 
-/** contract §5: what a spreadsheet may run as a formula when a cell starts with it. */
-const FORMULA_START = '[=+\\-@\\t\\r]';
+/** contract §5: the characters a spreadsheet may run a cell as a formula for, when the cell starts with one. */
+export const FORMULA_START_CHARACTERS = ['=', '+', '-', '@', '\t', '\r'] as const;
+/** The same, as a regular expression's bracket (read alike by JavaScript and by PostgreSQL's regular expressions). */
+export const FORMULA_START = `[${FORMULA_START_CHARACTERS.map((character) => (character === '-' ? '\\-' : character)).join('')}]`;
 const STARTS_AS_FORMULA = new RegExp(`^${FORMULA_START}`);
 // A reader that splits on `;` (Excel in many European locales, LibreOffice) or on every `,` starts a cell after
 // each one, whatever the quoting: the raw bytes there may be doubled quotes before the formula character.

@@ -1,38 +1,77 @@
-// contract §4 "Filter": field names, their types and the operators each type takes.
-export type FieldType = 'text' | 'idList' | 'number' | 'date' | 'boolean';
+// contract §4 "Filter": field names, their types and the operators each type takes. The fields are the vendor's
+// own (its web UI and AI agent send them all), so scripts written for the vendor work here unchanged.
+export type FieldType =
+  | 'text'
+  | 'tagList'
+  | 'idList'
+  | 'moduleList'
+  | 'number'
+  | 'date'
+  | 'boolean'
+  | 'usageMonth'
+  | 'training';
 
 export const FIELD_TYPES = {
   CompanyName: 'text',
   ResellerName: 'text',
   IndustryName: 'text',
   LicenseTypeName: 'text',
-  Tags: 'text',
+  Tags: 'tagList',
   IndustryResourceId: 'idList',
   LicenseTypeResourceId: 'idList',
   CompanyResourceId: 'idList',
+  ModuleResourceId: 'moduleList',
   TargetUserCount: 'number',
   NumberOfUsers: 'number',
   MonthlyActiveUserCount: 'number',
   LicenseEndDate: 'date',
   CreateTime: 'date',
   LicenceExpired: 'boolean',
+  MonthlyActiveUser: 'usageMonth',
+  TrainingVendorId: 'training',
+  TrainingEnrolledMonth: 'training',
+  TrainingConsumptionMonth: 'training',
+  TrainingConsumptionStatus: 'training',
 } as const satisfies Record<string, FieldType>;
 
 export type FieldName = keyof typeof FIELD_TYPES;
 
-/** Other spellings the contract accepts for a field. */
+/** Other spellings the contract accepts for a field; `Name` is the vendor agent's free-text field. */
 export const FIELD_ALIASES: Readonly<Record<string, FieldName>> = {
   RenewalDate: 'LicenseEndDate',
   LicenseExpired: 'LicenceExpired',
+  Name: 'CompanyName',
 };
 
+const COMPARISONS = ['=', '!=', '>', '>=', '<', '<='] as const;
+
+/**
+ * Every field a row shows also takes `Contains` on its displayed text (contract §4): the vendor UI's free-text
+ * group sends it on every visible column.
+ */
 export const OPERATORS_BY_TYPE: Record<FieldType, readonly string[]> = {
   text: ['Contains', '=', '!='],
-  idList: ['Include', '='],
-  number: ['=', '!=', '>', '>=', '<', '<='],
-  date: ['=', '!=', '>', '>=', '<', '<='],
-  boolean: ['='],
+  tagList: ['Contains', '=', '!=', 'Include'],
+  idList: ['Include', '=', 'Contains'],
+  moduleList: ['Include', '='],
+  number: [...COMPARISONS, 'Contains'],
+  date: [...COMPARISONS, 'Contains'],
+  boolean: ['=', 'Contains'],
+  usageMonth: ['='],
+  training: ['Include', 'Contains', ...COMPARISONS],
 };
+
+/** `YYYY-MM`, months 01 to 12: the form of MonthlyActiveUser and the training months. */
+const MONTH_VALUE = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+/** The month a value names (`YYYY-MM`), surrounding spaces ignored; undefined when it is not one. */
+export function parseMonthValue(text: string): string | undefined {
+  const trimmed = text.trim();
+  return MONTH_VALUE.test(trimmed) ? trimmed : undefined;
+}
+
+/** The vendor UI's training consumption statuses: "1", "2", or both as "1,2". */
+export const TRAINING_CONSUMPTION_STATUSES = ['1', '2'] as const;
 
 export const FILTER_LIMITS = { maxDepth: 5, maxItems: 100, maxNumberDigits: 40 } as const;
 
@@ -70,6 +109,8 @@ export interface FilterItem {
   FieldName: string;
   Operator: string;
   Value: string;
+  /** The vendor's custom fields; lapse has none, so only an empty name is accepted. */
+  CustomFieldName?: string;
 }
 
 export interface FilterGroup {

@@ -7,6 +7,7 @@ export const ORDER_BY = [
   'TargetUserCount',
   'NumberOfUsers',
   'MonthlyActiveUserCount',
+  'Tags',
   'LicenseEndDate',
   'CreateTime',
 ] as const;

@@ -15,7 +15,7 @@ const BODY_KEYS = [
 ];
 const FILTER_KEYS = ['Condition', 'SearchInputTextValue', 'FilterGroups'];
 const GROUP_KEYS = ['Condition', 'FilterItems', 'FilterGroups'];
-const ITEM_KEYS = ['FieldName', 'Operator', 'Value'];
+const ITEM_KEYS = ['FieldName', 'Operator', 'Value', 'CustomFieldName'];
 
 function lookup(keys: string[]): Map<string, string> {
   return new Map(keys.map((key) => [key.toLowerCase(), key]));
@@ -42,8 +42,20 @@ function renameKeys(value: unknown, keys: Map<string, string>): unknown {
   return out;
 }
 
+/** A body with the given property names matched case-insensitively (unknown keys kept, for validation to name). */
+export function renameKnownKeys(body: unknown, keys: readonly string[]): unknown {
+  return renameKeys(body, lookup([...keys]));
+}
+
 function mapArray(value: unknown, each: (item: unknown) => unknown): unknown {
   return Array.isArray(value) ? value.map(each) : value;
+}
+
+function normaliseItem(item: unknown): unknown {
+  const out = renameKeys(item, itemKeys);
+  // The vendor's schema has customFieldName nullable: null is no custom field.
+  if (isPlainObject(out) && out.CustomFieldName === null) delete out.CustomFieldName;
+  return out;
 }
 
 function normaliseGroup(group: unknown, depth: number): unknown {
@@ -52,8 +64,7 @@ function normaliseGroup(group: unknown, depth: number): unknown {
   if (depth > FILTER_LIMITS.maxDepth + 1) return group;
   const out = renameKeys(group, groupKeys);
   if (!isPlainObject(out)) return out;
-  if (Object.hasOwn(out, 'FilterItems'))
-    out.FilterItems = mapArray(out.FilterItems, (item) => renameKeys(item, itemKeys));
+  if (Object.hasOwn(out, 'FilterItems')) out.FilterItems = mapArray(out.FilterItems, normaliseItem);
   if (Object.hasOwn(out, 'FilterGroups'))
     out.FilterGroups = mapArray(out.FilterGroups, (inner) => normaliseGroup(inner, depth + 1));
   return out;

@@ -15,6 +15,9 @@ export const FilterItemSchema = Type.Object(
     FieldName: Type.String({ minLength: 1, maxLength: 64 }),
     Operator: Type.String({ minLength: 1, maxLength: 16 }),
     Value: Type.String({ maxLength: 16_384 }),
+    CustomFieldName: Type.Optional(
+      Type.String({ maxLength: 64, description: 'the vendor\'s custom fields; lapse has none, so only ""' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -55,7 +58,7 @@ const searchFields = {
     maxLength: 64,
     description:
       'case-insensitive; one of CompanyName, ResellerName, IndustryName, LicenseTypeName, ' +
-      'TargetUserCount, NumberOfUsers, MonthlyActiveUserCount, LicenseEndDate (alias RenewalDate), CreateTime',
+      'TargetUserCount, NumberOfUsers, MonthlyActiveUserCount, Tags, LicenseEndDate (alias RenewalDate), CreateTime',
   }),
   ascending: Type.Boolean(),
   filter: Type.Optional(FilterSchema),

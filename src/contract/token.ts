@@ -36,7 +36,11 @@ export interface TokenClaims {
   company_admin_access: boolean;
   root_access: boolean;
   user_company_resourceid: string;
+  /** The company's integer id, the one CompanyDto's `parentId` names. */
+  user_company_id: number;
   user_company_name: string;
   user_company_parentcompany_resourceid?: string;
   user_company_parentcompany_name?: string;
+  /** lapse's own: names the client secret the token was issued for, so a rotation ends the tokens it issued. */
+  secret_version?: string;
 }

@@ -4,6 +4,8 @@ import { type TSchema, Type } from '@sinclair/typebox';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ForbiddenError, type LapseClient } from '../client/index.js';
 import {
+  ApiHealthSchema,
+  CompanyDetailSchema,
   CompanyPageSchema,
   type DashboardSession,
   DashboardSessionSchema,
@@ -94,6 +96,19 @@ export async function apiRoutes(app: FastifyInstance, options: ApiRoutesOptions)
     },
   );
 
+  app.get<{ Params: { resourceId: string } }>(
+    '/ui-api/companies/:resourceId',
+    {
+      schema: {
+        params: Type.Object({ resourceId: Type.String() }),
+        response: { 200: CompanyDetailSchema, ...failures },
+      },
+    },
+    (request) => portfolio.detail(request.params.resourceId),
+  );
+  app.get('/ui-api/health', { schema: { response: { 200: ApiHealthSchema, ...failures } } }, () =>
+    portfolio.checkApi(),
+  );
   app.get<{ Querystring: DownloadQueryString }>(
     '/ui-api/export',
     { schema: { querystring: DownloadQueryStringSchema, response: failures } },

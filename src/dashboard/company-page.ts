@@ -3,7 +3,7 @@
 import type { CompanyPage, ViewQuery } from '../contract/index.js';
 import { describeCompany, type ViewRows } from './portfolio.js';
 
-export function cutCompanyPage(query: ViewQuery, { info, viewRows, rows }: ViewRows): CompanyPage {
+export function cutCompanyPage(query: ViewQuery, { info, viewRows, rows, resellerTotal }: ViewRows): CompanyPage {
   const pageCount = Math.max(1, Math.ceil(rows.length / query.pageSize));
   // A page past the end (the filter shrank the rows) shows the last page rather than nothing.
   const page = Math.min(query.page, pageCount);
@@ -18,6 +18,7 @@ export function cutCompanyPage(query: ViewQuery, { info, viewRows, rows }: ViewR
     rows: rows.slice(start, start + query.pageSize).map((company) => describeCompany(company, info.asOf)),
     total: rows.length,
     viewTotal: viewRows.length,
+    resellerTotal,
     page,
     pageSize: query.pageSize,
     pageCount,

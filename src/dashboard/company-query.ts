@@ -32,6 +32,7 @@ export function parseQueryString(text: string): Record<string, string> {
 const FORMAT_MESSAGES: Record<keyof typeof DASHBOARD_QUERY_FORMATS, (value: string) => string> = {
   'time-zone': (value) => `unknown time zone "${value}"`,
   'calendar-day': (value) => `as-of day "${value}" is not a YYYY-MM-DD day`,
+  'chart-month': (value) => `month "${value}" is not a YYYY-MM month or older`,
 };
 
 /** What is wrong with a parameter, read off its own schema: the values it may take, or its range, or its format. */
@@ -58,11 +59,11 @@ export function queryErrorOf(
   return new QueryError(describeParameter(name, parameter, String(query[name] ?? '')));
 }
 
-const DEFAULT_SORT: Record<ViewName, { sort: SortKey; ascending: boolean }> = {
-  // The most recently lapsed first: the customers most likely to renew if called now.
-  expired: { sort: 'renewalDay', ascending: false },
+/** The order of each view's listing, as the SDK reports it and the CLI prints it (src/client/strategies/criterion.ts). */
+const LISTING_ORDER: Record<ViewName, { sort: SortKey; ascending: boolean }> = {
+  expired: { sort: 'renewalDay', ascending: true },
   renewing: { sort: 'renewalDay', ascending: true },
-  'over-limit': { sort: 'overBy', ascending: false },
+  'over-limit': { sort: 'companyName', ascending: true },
 };
 
 /** The time zone and day D a query names; an absent asOf is resolved later against the clock. */
@@ -72,15 +73,20 @@ export function parseDayChoice(query: SummaryQueryString): { timeZone: string; a
 
 export function parseViewQuery(query: ViewQueryString): ViewQuery {
   const view = query.view ?? 'expired';
-  const defaults = DEFAULT_SORT[view];
+  const defaults = LISTING_ORDER[view];
+  const sort = query.sort ?? defaults.sort;
+  const ascending = query.dir === undefined ? defaults.ascending : query.dir === 'asc';
   return {
     view,
     ...parseDayChoice(query),
     withinDays: query.within ?? 30,
     search: (query.q ?? '').trim(),
     reseller: query.reseller ?? '',
-    sort: query.sort ?? defaults.sort,
-    ascending: query.dir === undefined ? defaults.ascending : query.dir === 'asc',
+    sort,
+    ascending,
+    isListingOrder: sort === defaults.sort && ascending === defaults.ascending,
+    month: query.month ?? '',
+    age: query.age ?? '',
     page: query.page ?? 1,
     pageSize: query.pageSize ?? 50,
   };

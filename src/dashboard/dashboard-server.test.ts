@@ -10,17 +10,23 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { searchCompanyDto } from '../../test/support/search-company-dto.js';
 import {
   AuthError,
+  type Companies,
   ForbiddenError,
   type LapseClient,
   type Listing,
   NetworkError,
+  NotFoundError,
   type WhoAmI,
 } from '../client/index.js';
 import {
+  ApiHealthSchema,
+  CompanyDetailSchema,
+  type CompanyDto,
   CompanyPageSchema,
   DashboardSessionSchema,
   DashboardSummarySchema,
   EXPORT_CONTENT_TYPES,
+  type MyCompanyNode,
   type SearchCompanyDto,
   UiErrorSchema,
   UiRefusalSchema,
@@ -35,10 +41,11 @@ const SCRIPT = 'console.log("page");';
 const company = (id: string, fields: Partial<SearchCompanyDto>) =>
   searchCompanyDto(id, { licenseTypeName: 'Standard', licenseEndDate: '2026-04-01T00:00:00.000Z', ...fields });
 
+// In the order the SDK lists them (by renewal day), as the dashboard's default order keeps it.
 const EXPIRED = [
-  company('a1', { licenseEndDate: '2026-03-01T08:00:00.000Z', licenceExpired: true, targetUserCount: 7 }),
   company('a2', { licenseEndDate: '2025-12-24T00:00:00.000Z', licenceExpired: true, resellerName: 'Reseller B' }),
   company('a3', { licenseEndDate: '2026-02-14T00:00:00.000Z', licenceExpired: true, targetUserCount: 11 }),
+  company('a1', { licenseEndDate: '2026-03-01T08:00:00.000Z', licenceExpired: true, targetUserCount: 7 }),
 ];
 const RENEWING = [
   company('r1', { licenseEndDate: '2026-03-20T00:00:00.000Z' }),
@@ -56,6 +63,45 @@ function listingOf(companies: SearchCompanyDto[], asOf = '2026-03-10', timeZone 
     companies,
   };
 }
+
+const COMPANY_A1: CompanyDto = {
+  resourceId: 'a1',
+  name: 'Company a1',
+  description: null,
+  industryResourceId: null,
+  industryName: 'Retail',
+  countryResourceId: null,
+  countryName: 'Türkiye',
+  countryCode: 'TR',
+  licenseTypeResourceId: 'lt1',
+  licenseTypeName: 'Standard',
+  licensePeriodTypeResourceId: 'lp1',
+  licensePeriodTypeName: 'Yearly',
+  licenseStartDate: '2025-03-01T08:00:00.000Z',
+  licenseEndDate: '2026-03-01T08:00:00.000Z',
+  isNumberOfUsersLimited: true,
+  numberOfUsers: 10,
+  parentId: 3,
+  statusId: 1,
+  statusName: 'Active',
+  licenseModules: ['Phishing Simulator'],
+  targetUserCount: 7,
+  timeZoneId: 'Europe/Istanbul',
+  dateFormat: 'dd.MM.yyyy',
+  timeFormat: 'HH:mm',
+  tags: ['VIP', 'partner,gold'],
+};
+const COMPANY_DTOS: Record<string, CompanyDto> = { a1: COMPANY_A1 };
+const node = (resourceId: string, name: string, children: MyCompanyNode[] = []): MyCompanyNode => ({
+  resourceId,
+  name,
+  licenceExpired: false,
+  children,
+});
+// The credential's tree (contract §6 /my): Reseller A holds a sub-reseller that holds a1.
+const MY_TREE = [
+  node('ra', 'Reseller A', [node('sub', 'Sub Reseller', [node('a1', 'Company a1')]), node('a3', 'Company a3')]),
+];
 
 /** A failure the next listing call throws instead of answering. */
 let failure: Error | undefined;
@@ -83,6 +129,29 @@ const client = {
     if (failure) throw failure;
     return listingOf(OVER_LIMIT);
   },
+  companies: {
+    async get(resourceId: string) {
+      if (failure) throw failure;
+      const dto = COMPANY_DTOS[resourceId];
+      if (!dto) throw new NotFoundError(`Company "${resourceId}" was not found.`);
+      return dto;
+    },
+    async my() {
+      if (failure) throw failure;
+      return MY_TREE;
+    },
+    async search() {
+      if (failure) throw failure;
+      return {
+        pageNumber: 1,
+        pageSize: 1,
+        totalNumberOfRecords: 0,
+        totalNumberOfPages: 0,
+        limitExceededCompanyCount: 0,
+        results: [],
+      };
+    },
+  } as Partial<Companies> as Companies,
 } as Partial<LapseClient> as LapseClient;
 
 interface Answer {
@@ -164,6 +233,17 @@ const SECURITY_HEADERS = {
   'cross-origin-opener-policy': 'same-origin',
   'cross-origin-resource-policy': 'same-origin',
 };
+
+/** Another server over the same fake SDK, with listings of its own. */
+const startFreshServer = (companyId?: string) =>
+  startDashboardServer({
+    client,
+    portfolio: createPortfolio({ client, now: () => NOW }),
+    baseUrl: 'https://api.example',
+    companyId,
+    webRoot: temp,
+    port: 0,
+  });
 
 const INVALID_TITLE = 'That view cannot be shown';
 const invalid = (message: string) => ({ error: { kind: 'invalid', title: INVALID_TITLE, message, detail: null } });
@@ -285,8 +365,10 @@ describe('/ui-api/', () => {
       fetchedAt: '2026-03-10T12:00:00.000Z',
       view: 'expired',
       sort: 'renewalDay',
-      ascending: false,
+      ascending: true,
       rows: [
+        expect.objectContaining({ companyResourceId: 'a2', renewalDay: '2025-12-24' }),
+        expect.objectContaining({ companyResourceId: 'a3', daysFromAsOf: -24, overBy: 1 }),
         {
           companyResourceId: 'a1',
           companyName: 'Company a1',
@@ -298,11 +380,10 @@ describe('/ui-api/', () => {
           licenceLimit: 10,
           overBy: null,
         },
-        expect.objectContaining({ companyResourceId: 'a3', daysFromAsOf: -24, overBy: 1 }),
-        expect.objectContaining({ companyResourceId: 'a2', renewalDay: '2025-12-24' }),
       ],
       total: 3,
       viewTotal: 3,
+      resellerTotal: 3,
       page: 1,
       pageSize: 50,
       pageCount: 1,
@@ -335,13 +416,13 @@ describe('/ui-api/', () => {
       ascending: true,
       rows: [{ companyResourceId: 'r1', daysFromAsOf: 10 }],
     });
-    await expect(page('view=over-limit')).resolves.toMatchObject({ sort: 'overBy', ascending: false, total: 1 });
+    await expect(page('view=over-limit')).resolves.toMatchObject({ sort: 'companyName', ascending: true, total: 1 });
     await expect(page('view=&tz=&asOf=&within=&q=&reseller=&sort=&dir=&page=&pageSize=')).resolves.toMatchObject({
       view: 'expired',
       timeZone: 'UTC',
       asOf: '2026-03-10',
       sort: 'renewalDay',
-      ascending: false,
+      ascending: true,
       page: 1,
       pageSize: 50,
       total: 3,
@@ -351,7 +432,7 @@ describe('/ui-api/', () => {
       pageSize: 1,
     });
     // A page past the end shows the last page; whole numbers may be written as JavaScript reads them.
-    await expect(page('page=9&pageSize=2')).resolves.toMatchObject({ page: 2, rows: [{ companyResourceId: 'a2' }] });
+    await expect(page('page=9&pageSize=2')).resolves.toMatchObject({ page: 2, rows: [{ companyResourceId: 'a1' }] });
     await expect(page('pageSize=1e1&within=%2030')).resolves.toMatchObject({ pageSize: 10 });
   });
 
@@ -368,6 +449,12 @@ describe('/ui-api/', () => {
       ['asOf=10/03/2026', 'as-of day "10/03/2026" is not a YYYY-MM-DD day'],
       ['within=-1', 'within must be a whole number from 0 to 730'],
       ['within=731', 'within must be a whole number from 0 to 730'],
+      ['month=2026-13', 'month "2026-13" is not a YYYY-MM month or older'],
+      ['month=March', 'month "March" is not a YYYY-MM month or older'],
+      [
+        'age=overdue',
+        'age must be one of overdue-0-30, overdue-31-60, overdue-61-90, overdue-90-plus, due-0-7, due-8-30, due-31-90',
+      ],
       [
         'sort=licenseEndDate',
         'sort must be one of companyName, resellerName, licenseTypeName, renewalDay, targetUserCount, licenceLimit, overBy',
@@ -422,6 +509,101 @@ describe('/ui-api/', () => {
     expect(summary.months[0]).toEqual({ month: '2025-04', lapsed: 0, upcoming: 0 });
     expect(summary.months.find((bar) => bar.month === '2026-03')).toEqual({ month: '2026-03', lapsed: 1, upcoming: 1 });
     expect(summary.months.at(-1)?.month).toBe('2027-02');
+  });
+
+  it('narrows a view to a chart month or an ageing bucket, and counts the reseller as the key figures do', async () => {
+    const page = (query: string) =>
+      send('GET', `/ui-api/companies?${query}`).then((answer) => json(answer, CompanyPageSchema));
+    const ids = (answer: unknown) =>
+      (answer as { rows: { companyResourceId: string }[] }).rows.map((r) => r.companyResourceId);
+    expect(ids(await page('month=2026-02'))).toEqual(['a3']);
+    expect(ids(await page('month=2025-12&reseller=Reseller+B'))).toEqual(['a2']);
+    // The chart's first month on 2027-02-01 is 2026-03: the older bar holds every lapse before it.
+    expect(ids(await page('month=older&asOf=2027-02-01'))).toEqual(['a2', 'a3']);
+    expect(ids(await page('month=older'))).toEqual([]);
+    expect(ids(await page('age=overdue-0-30'))).toEqual(['a3', 'a1']);
+    expect(ids(await page('age=overdue-61-90'))).toEqual(['a2']);
+    expect(ids(await page('age=overdue-90-plus&asOf=2026-05-30'))).toEqual(['a2', 'a3']);
+    expect(ids(await page('view=renewing&within=200&age=due-8-30'))).toEqual(['r1']);
+    expect(ids(await page('view=renewing&within=200&month=2026-09'))).toEqual(['r2']);
+    expect(ids(await page('age=overdue-0-30&month=2026-02&sort=companyName&dir=desc'))).toEqual(['a3']);
+    await expect(page('reseller=Reseller+A&month=2026-03')).resolves.toMatchObject({
+      total: 1,
+      viewTotal: 3,
+      resellerTotal: 2,
+    });
+    const summary = json(await send('GET', '/ui-api/summary?reseller=Reseller+A'), DashboardSummarySchema);
+    expect(summary).toMatchObject({ expiredNow: 2 });
+    const file = await send('GET', '/ui-api/export?format=csv&age=overdue-0-30');
+    expect(file.headers['x-total-count']).toBe('2');
+  });
+
+  it('counts the ageing buckets and the lapses older than the chart, and says which day is today', async () => {
+    const summary = json(await send('GET', '/ui-api/summary?asOf=2026-06-01'), DashboardSummarySchema);
+    expect(summary).toMatchObject({ asOf: '2026-06-01', today: '2026-03-10', olderLapsed: 0 });
+    const later = json(
+      await send('GET', '/ui-api/summary?asOf=2027-02-01&tz=Pacific/Auckland'),
+      DashboardSummarySchema,
+    );
+    expect(later).toMatchObject({ today: '2026-03-11', olderLapsed: 2 });
+    const today = json(await send('GET', '/ui-api/summary'), DashboardSummarySchema) as {
+      ageing: { bucket: string; count: number }[];
+    };
+    expect(today).toMatchObject({ asOf: '2026-03-10', today: '2026-03-10' });
+    expect(today.ageing).toEqual([
+      { bucket: 'overdue-0-30', count: 2 },
+      { bucket: 'overdue-31-60', count: 0 },
+      { bucket: 'overdue-61-90', count: 1 },
+      { bucket: 'overdue-90-plus', count: 0 },
+      { bucket: 'due-0-7', count: 0 },
+      { bucket: 'due-8-30', count: 1 },
+      { bucket: 'due-31-90', count: 0 },
+    ]);
+  });
+
+  it("answers one company's details with the companies above it, and 404 for one the API does not know", async () => {
+    const answer = await send('GET', '/ui-api/companies/a1');
+    expect(answer.status).toBe(200);
+    expect(json(answer, CompanyDetailSchema)).toEqual({
+      company: COMPANY_A1,
+      parents: [
+        { resourceId: 'ra', name: 'Reseller A' },
+        { resourceId: 'sub', name: 'Sub Reseller' },
+      ],
+    });
+    const missing = await send('GET', '/ui-api/companies/nobody');
+    expect(missing.status).toBe(404);
+    expect(json(missing, UiErrorSchema)).toMatchObject({ error: { kind: 'not-found' } });
+    failure = new NetworkError('connect ECONNREFUSED');
+    expect((await send('GET', '/ui-api/companies/a1')).status).toBe(502);
+  });
+
+  it('says whether the API answers now, and since when it has not', async () => {
+    const fresh = await startFreshServer();
+    const health = async () => {
+      const answer = await fetch(`${fresh.url}ui-api/health`, { headers: { 'x-lapse-dashboard': '1' } });
+      expect(answer.status).toBe(200);
+      const body: unknown = await answer.json();
+      expect([...Value.Errors(ApiHealthSchema, body)]).toEqual([]);
+      return body;
+    };
+    try {
+      failure = new NetworkError('connect ECONNREFUSED');
+      await expect(health()).resolves.toEqual({
+        checkedAt: new Date(NOW).toISOString(),
+        isReachable: false,
+        failingSince: new Date(NOW).toISOString(),
+        detail: 'connect ECONNREFUSED',
+      });
+      // Checks close together share one answer.
+      failure = undefined;
+      await expect(health()).resolves.toMatchObject({ isReachable: false });
+    } finally {
+      await fresh.close();
+    }
+    await expect(
+      fetch(`${server.url}ui-api/health`, { headers: { 'x-lapse-dashboard': '1' } }).then((r) => r.json()),
+    ).resolves.toMatchObject({ isReachable: true, failingSince: null });
   });
 
   it('downloads all rows of a view under its filter and order, as CSV or Excel', async () => {
@@ -567,14 +749,7 @@ describe('/ui-api/', () => {
   });
 
   it('learns the role before describing a refusal when no page has asked for the session yet', async () => {
-    const fresh = await startDashboardServer({
-      client,
-      portfolio: createPortfolio({ client, now: () => NOW }),
-      baseUrl: 'https://api.example',
-      companyId: 'customer123',
-      webRoot: temp,
-      port: 0,
-    });
+    const fresh = await startFreshServer('customer123');
     try {
       failure = new ForbiddenError('not managed');
       const calls = whoamiCalls;
@@ -592,14 +767,7 @@ describe('/ui-api/', () => {
   });
 
   it('closes with a kept-alive connection still open', async () => {
-    const other = await startDashboardServer({
-      client,
-      portfolio: createPortfolio({ client, now: () => NOW }),
-      baseUrl: 'https://api.example',
-      companyId: undefined,
-      webRoot: temp,
-      port: 0,
-    });
+    const other = await startFreshServer();
     await fetch(`${other.url}ui-api/session`, { headers: { connection: 'keep-alive' } }).then((r) => r.text());
     await other.close();
     await expect(fetch(`${other.url}ui-api/session`)).rejects.toThrow();

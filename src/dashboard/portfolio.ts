@@ -4,8 +4,12 @@
 
 import type { LapseClient, Listing } from '../client/index.js';
 import {
+  AGEING_BUCKETS,
+  type AgeingCount,
+  type ApiHealth,
   addDays,
   type CalendarDay,
+  type CompanyDetail,
   type CompanyRow,
   type DashboardSummary,
   daysBetween,
@@ -15,11 +19,15 @@ import {
   type MonthBar,
   monthOf,
   monthsFrom,
+  OLDER_MONTHS,
   resolveAsOf,
   shiftMonth,
   usersOverLimit,
   type ViewQuery,
 } from '../contract/index.js';
+import { type BoundedMap, createBoundedMap } from '../server/cache/index.js';
+import { createApiHealthCheck } from './api-health.js';
+import { createCompanyDetails } from './company-detail.js';
 import {
   type IndexedCompany,
   indexCompany,
@@ -29,6 +37,7 @@ import {
   sortCompanies,
 } from './company-order.js';
 import { createListingCache } from './listing-cache.js';
+import { bucketRange, isInRange, monthRange, type RenewalRange, rangesOf } from './renewal-range.js';
 
 export interface DayChoice {
   asOf: CalendarDay;
@@ -39,8 +48,8 @@ interface FetchedListing {
   listing: Listing;
   companies: IndexedCompany[];
   fetchedAt: string;
-  /** Filtered and ordered rows already worked out, by filter and order. */
-  ordered: Map<string, IndexedCompany[]>;
+  /** Filtered and ordered rows already worked out, by filter and order (see orderingsKept). */
+  ordered: BoundedMap<IndexedCompany[]>;
 }
 
 export interface ViewRows {
@@ -49,6 +58,8 @@ export interface ViewRows {
   viewRows: IndexedCompany[];
   /** The rows under the filter, in the requested order: all pages. */
   rows: IndexedCompany[];
+  /** Rows of the view with the chosen reseller, before the other filters (what the key figures count). */
+  resellerTotal: number;
 }
 
 export interface Portfolio {
@@ -56,6 +67,10 @@ export interface Portfolio {
   resolveDay(choice: { timeZone: string; asOf: string }): DayChoice;
   viewRows(query: ViewQuery): Promise<ViewRows>;
   summarise(day: DayChoice, reseller: string): Promise<DashboardSummary>;
+  /** One company for the detail drawer. */
+  detail(resourceId: string): Promise<CompanyDetail>;
+  /** Whether the API answers now (the listings kept are stale when it does not). */
+  checkApi(): Promise<ApiHealth>;
   /** Forget every listing, so the next request asks the API again. */
   refresh(): void;
 }
@@ -68,7 +83,18 @@ export interface PortfolioOptions {
 }
 
 const HISTORY_MONTHS = 12;
-const ORDERINGS_KEPT = 8;
+/**
+ * Orderings kept per listing, least recently used dropped first. A value is an array of references to rows the
+ * listing already holds (8 bytes each), but the key carries the page's search text, which a caller can make long:
+ * bounded in bytes, keys included, as the server's caches are.
+ */
+const orderingsKept = () =>
+  createBoundedMap<IndexedCompany[]>({
+    maxEntries: 8,
+    maxBytes: 64 * 1024 * 1024,
+    maxKeyBytes: 16 * 1024,
+    valueBytes: (rows) => 8 * rows.length,
+  });
 
 /** The renewing listing the chart needs: renewal days from D to the end of the 11th month after D's month. */
 function renewalWindowDays(asOf: CalendarDay): number {
@@ -106,15 +132,16 @@ function orderedRows(
   const memo = fetched.ordered.get(memoKey);
   if (memo) return memo;
   const rows = sortCompanies(source.filter(matchesFilter(filter)), order);
-  if (fetched.ordered.size >= ORDERINGS_KEPT) fetched.ordered.clear();
   fetched.ordered.set(memoKey, rows);
   return rows;
 }
 
+/** The chart's first month: the lapsed months end with D's own. */
+const chartStart = (asOf: CalendarDay) => shiftMonth(monthOf(asOf), 1 - HISTORY_MONTHS);
+
 function countMonths(day: DayChoice, expired: IndexedCompany[], renewing: IndexedCompany[]): MonthBar[] {
-  const current = monthOf(day.asOf);
   const bars = new Map<string, MonthBar>();
-  for (const month of monthsFrom(shiftMonth(current, 1 - HISTORY_MONTHS), 2 * HISTORY_MONTHS - 1)) {
+  for (const month of monthsFrom(chartStart(day.asOf), 2 * HISTORY_MONTHS - 1)) {
     bars.set(month, { month, lapsed: 0, upcoming: 0 });
   }
   for (const company of expired) {
@@ -128,13 +155,25 @@ function countMonths(day: DayChoice, expired: IndexedCompany[], renewing: Indexe
   return [...bars.values()];
 }
 
+const isInAll = (day: CalendarDay | null, ranges: RenewalRange[]) => ranges.every((range) => isInRange(day, range));
+
+function countAgeing(asOf: CalendarDay, expired: IndexedCompany[], renewing: IndexedCompany[]): AgeingCount[] {
+  return AGEING_BUCKETS.map((bucket) => {
+    const range = bucketRange(asOf, bucket.id);
+    const rows = bucket.view === 'expired' ? expired : renewing;
+    return { bucket: bucket.id, count: rows.filter((c) => isInRange(c.renewalDay, range)).length };
+  });
+}
+
 export function createPortfolio(options: PortfolioOptions): Portfolio {
   const { client } = options;
   const cache = createListingCache<FetchedListing>({ ttlMs: options.ttlMs ?? 5 * 60_000, maxEntries: 8 });
+  const details = createCompanyDetails({ client, ttlMs: options.ttlMs });
+  const health = createApiHealthCheck({ client, now: options.now });
   const fetchInto = async (load: () => Promise<Listing>): Promise<FetchedListing> => {
     const listing = await load();
     const fetchedAt = new Date(options.now()).toISOString();
-    return { listing, companies: listing.companies.map(indexCompany), fetchedAt, ordered: new Map() };
+    return { listing, companies: listing.companies.map(indexCompany), fetchedAt, ordered: orderingsKept() };
   };
   const dayKey = (day: DayChoice) => `${day.timeZone}|${day.asOf}`;
   const expired = (day: DayChoice) => cache.get(`expired|${dayKey(day)}`, () => fetchInto(() => client.expired(day)));
@@ -167,9 +206,16 @@ export function createPortfolio(options: PortfolioOptions): Portfolio {
     async viewRows(query) {
       const day = this.resolveDay(query);
       const { fetched, viewRows } = await loadView(query, day);
-      const key = `${query.view}|${query.withinDays}|${day.asOf}`;
-      const rows = orderedRows(fetched, viewRows, key, query, query);
-      return { info: infoOf(fetched, day), viewRows, rows };
+      const ranges = rangesOf(query, day.asOf, chartStart(day.asOf));
+      const ranged = ranges.length === 0 ? viewRows : viewRows.filter((c) => isInAll(c.renewalDay, ranges));
+      const key = `${query.view}|${query.withinDays}|${day.asOf}|${query.month}|${query.age}`;
+      // The listing is already in its own order (the CLI's): filtering keeps it.
+      const rows = query.isListingOrder
+        ? ranged.filter(matchesFilter(query))
+        : orderedRows(fetched, ranged, key, query, query);
+      const resellerTotal =
+        query.reseller === '' ? viewRows.length : viewRows.filter(matchesFilter({ ...query, search: '' })).length;
+      return { info: infoOf(fetched, day), viewRows, rows, resellerTotal };
     },
     async summarise(day, reseller) {
       const [lapsed, coming, over] = await Promise.all([
@@ -183,8 +229,10 @@ export function createPortfolio(options: PortfolioOptions): Portfolio {
       const since30 = addDays(day.asOf, -30);
       const countRenewingBy = (last: CalendarDay) =>
         renewingRows.filter((c) => c.renewalDay !== null && c.renewalDay <= last).length;
+      const olderRange = monthRange(OLDER_MONTHS, chartStart(day.asOf));
       return {
         ...infoOf(lapsed, day),
+        today: resolveAsOf({ timeZone: day.timeZone }, options.now).asOf,
         expiredNow: expiredRows.length,
         expiredLast30Days: expiredRows.filter((c) => c.renewalDay !== null && c.renewalDay >= since30).length,
         renewingNext30Days: countRenewingBy(addDays(day.asOf, 30)),
@@ -192,8 +240,15 @@ export function createPortfolio(options: PortfolioOptions): Portfolio {
         targetUsersAffected: expiredRows.reduce((sum, c) => sum + c.dto.targetUserCount, 0),
         overLimit: over.companies.filter(keep).length,
         months: countMonths(day, expiredRows, renewingRows),
+        olderLapsed: expiredRows.filter((c) => isInRange(c.renewalDay, olderRange)).length,
+        ageing: countAgeing(day.asOf, expiredRows, renewingRows),
       };
     },
-    refresh: () => cache.clear(),
+    detail: (resourceId) => details.detail(resourceId),
+    checkApi: () => health.check(),
+    refresh: () => {
+      cache.clear();
+      details.refresh();
+    },
   };
 }

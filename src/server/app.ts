@@ -3,12 +3,22 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { createKeyRing, tokenRoutes } from './auth/index.js';
 import { createCredentialLookup } from './cache/index.js';
-import { companyRoutes, exportRoutes } from './companies/index.js';
-import type { ServerConfig } from './config.js';
+import { clientRoutes } from './clients/index.js';
+import { companyRoutes, companyWriteRoutes, exportRoutes, licenceRoutes } from './companies/index.js';
+import { type ServerConfig, searchLimitsOf } from './config.js';
 import { openStorage, type Storage } from './db/index.js';
 import { healthRoutes } from './health-routes.js';
-import { registerBodyParsers, registerErrorHandler, registerResponseHeaders, requestIdOf } from './http/index.js';
+import {
+  frameworkErrorReply,
+  registerBodyParsers,
+  registerErrorHandler,
+  registerMethodNotAllowed,
+  registerResponseHeaders,
+  requestIdOf,
+} from './http/index.js';
+import { landingRoutes } from './landing/index.js';
 import { serverLogger } from './logger.js';
+import { lookupRoutes } from './lookups/index.js';
 import type { RateLimitStore } from './rate-limit/index.js';
 import type { ServerContext } from './server-context.js';
 
@@ -33,6 +43,7 @@ export async function buildApp(config: ServerConfig, parts: AppParts = {}): Prom
     (await openStorage(config.database, {
       maxConnections: config.databasePoolSize,
       maxLongReads: config.exportsTotal,
+      search: searchLimitsOf(config),
     }));
   const context: ServerContext = {
     config,
@@ -47,6 +58,7 @@ export async function buildApp(config: ServerConfig, parts: AppParts = {}): Prom
     genReqId: requestIdOf,
     requestIdHeader: false,
     return503OnClosing: true,
+    frameworkErrors: frameworkErrorReply,
     ajv: { customOptions: { allErrors: true, coerceTypes: false, removeAdditional: false, useDefaults: false } },
   }) as unknown as FastifyInstance; // the logger option's union widens the instance type; routes need the base one
   app.decorateRequest('caller', null);
@@ -65,10 +77,16 @@ export async function buildApp(config: ServerConfig, parts: AppParts = {}): Prom
   });
   registerBodyParsers(app);
   registerErrorHandler(app);
+  registerMethodNotAllowed(app);
   registerResponseHeaders(app, config.corsOrigins);
   await tokenRoutes(app, context);
   await companyRoutes(app, context);
   await exportRoutes(app, context);
+  await licenceRoutes(app, context);
+  await lookupRoutes(app, context);
+  await companyWriteRoutes(app, context);
+  await clientRoutes(app, context);
   await healthRoutes(app, context);
+  await landingRoutes(app);
   return app;
 }

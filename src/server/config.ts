@@ -1,7 +1,7 @@
 // The server's configuration, parsed once at the edge (flags, env) and passed down.
 import type { Logger } from 'pino';
 import type { ExternalSigningKey } from './auth/signing-key-source.js';
-import { DEFAULT_MAX_LONG_READS } from './db/index.js';
+import { DEFAULT_MAX_LONG_READS, DEFAULT_SEARCH_LIMITS, type SearchLimits } from './db/index.js';
 
 export interface ServerConfig {
   /** SQLite file path (or `:memory:`) or a postgres:// URL. */
@@ -23,6 +23,13 @@ export interface ServerConfig {
   exportsTotal: number;
   /** An export whose client has taken no bytes for this long is cut (the connection destroyed). */
   exportStallTimeoutMs: number;
+  /** A search query running longer is answered 503; one waiting longer for its turn, 429 (SECURITY.md, "Search queries"). */
+  searchTimeoutMs: number;
+  /** Search queries running at once: SQLite worker threads, PostgreSQL search connections (a pool of their own).
+   * Unset: 4 on SQLite, databasePoolSize on PostgreSQL. */
+  searchConcurrency?: number | undefined;
+  /** Search queries of one client id waiting for a turn; one more is refused with 429. */
+  searchQueuePerClient: number;
   /** Origins allowed for CORS; empty = no CORS headers at all. */
   corsOrigins: string[];
   /** Search pages kept for reuse while the data is unchanged (SQLite only; 0 turns this cache off; totals are
@@ -50,6 +57,8 @@ export const DEFAULT_CONFIG: Omit<ServerConfig, 'database'> = {
   exportsPerClient: 2,
   exportsTotal: DEFAULT_MAX_LONG_READS,
   exportStallTimeoutMs: 30_000,
+  searchTimeoutMs: DEFAULT_SEARCH_LIMITS.timeoutMs,
+  searchQueuePerClient: DEFAULT_SEARCH_LIMITS.queuedPerClient,
   corsOrigins: [],
   searchCacheEntries: 2000,
   shutdownGraceMs: 10_000,
@@ -60,4 +69,13 @@ export const DEFAULT_CONFIG: Omit<ServerConfig, 'database'> = {
 export function serverConfig(overrides: Partial<ServerConfig> & { database: string }): ServerConfig {
   const config = { ...DEFAULT_CONFIG, ...overrides };
   return { ...config, issuer: config.issuer || `http://${config.host}:${config.port}` };
+}
+
+/** The search bounds the configuration sets, for openStorage. */
+export function searchLimitsOf(config: ServerConfig): Partial<SearchLimits> {
+  return {
+    timeoutMs: config.searchTimeoutMs,
+    ...(config.searchConcurrency === undefined ? {} : { concurrency: config.searchConcurrency }),
+    queuedPerClient: config.searchQueuePerClient,
+  };
 }

@@ -21,7 +21,9 @@ const ROWS_PER_CHUNK = 256;
 // RFC 4180: a field holding a separator, a quote or a line break is quoted, its quotes doubled. A lone CR or LF
 // counts too, or most readers would split the record there; so does `;`, the separator of Excel in many
 // European locales and one LibreOffice offers.
-const NEEDS_QUOTES = /[",;\r\n]/;
+/** The characters that make a field quoted. */
+export const QUOTED_FIELD_CHARACTERS = ['"', ',', ';', '\r', '\n'] as const;
+const NEEDS_QUOTES = new RegExp(`[${QUOTED_FIELD_CHARACTERS.join('')}]`);
 const QUOTE = /"/g;
 
 // Only a field that needs quotes can hold a `,` or `;` a reader may split at, so only such a field pays for the
@@ -52,6 +54,9 @@ export function csvLine(record: ExportRecord): string {
 
 const HEADER_LINE = csvLine(EXPORT_COLUMNS.map((column) => column.header));
 
+/** What a CSV export starts with before its first row: the byte-order mark and the header line. */
+export const CSV_PREAMBLE = BYTE_ORDER_MARK + HEADER_LINE;
+
 /**
  * The CSV bytes of `records` (read in batches) under `headers` (default: the export's, contract §5). The first chunk (byte-order mark, header and the first rows)
  * comes only once the first rows have been read, so a source that fails at once fails before any byte. A source
@@ -59,7 +64,7 @@ const HEADER_LINE = csvLine(EXPORT_COLUMNS.map((column) => column.header));
  */
 export function streamCsv(records: AsyncIterable<readonly ExportRecord[]>, headers?: readonly string[]): Readable {
   const reader = new RowReader(records);
-  let text = BYTE_ORDER_MARK + (headers === undefined ? HEADER_LINE : csvLine(headers));
+  let text = headers === undefined ? CSV_PREAMBLE : BYTE_ORDER_MARK + csvLine(headers);
   return streamPulled(
     async () => {
       for (const record of await reader.read(ROWS_PER_CHUNK)) text += csvLine(record);

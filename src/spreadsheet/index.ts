@@ -2,7 +2,7 @@
 // files write with the same code.
 
 export { type SpreadsheetFormat, streamRecords, streamSpreadsheet } from './company-spreadsheet.js';
-export { streamCsv } from './csv.js';
+export { CSV_PREAMBLE, csvLine, QUOTED_FIELD_CHARACTERS, streamCsv } from './csv.js';
 export { recordBatchesOf } from './record-batches.js';
 export { streamXlsx, type XlsxOptions } from './xlsx.js';
 export { type SheetColumn, type SheetLayout, sheetLayoutOf } from './xlsx-cells.js';

@@ -1,8 +1,23 @@
-// The dashboard: key figures, the renewals chart, and the three views of companies, each a page at a time from
-// the `lapse ui` process. Every failure the reseller can act on replaces the content with what to do about it.
-import { useEffect, useMemo, useState } from 'preact/hooks';
-import type { CompanyPage, DashboardSession, DashboardSummary, SortKey, ViewName } from '../contract/index.js';
+// The dashboard: key figures, the renewals chart, the ageing buckets, and the three views of companies, each a page
+// at a time from the `lapse ui` process, with one company's details beside them. What is shown lives in the
+// address (url-state.ts). Every failure the reseller can act on replaces the content with what to do about it.
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import {
+  AGEING_BUCKETS,
+  type ApiHealth,
+  type CompanyDetail,
+  type CompanyPage,
+  type DashboardSession,
+  type DashboardSummary,
+  daysBetween,
+  lastDayOfMonth,
+  OLDER_MONTHS,
+  type ViewName,
+} from '../contract/index.js';
+import {
+  AgeingBuckets,
+  type ChartView,
+  CompanyDrawer,
   CompanyTable,
   ErrorPanel,
   FilterBar,
@@ -13,10 +28,16 @@ import {
   type ViewTab,
   ViewTabs,
 } from './components/index.js';
-import { formatNumber, formatTime } from './format.js';
-import { getJson, postRefresh, UiRequestError, type ViewState, viewParams } from './ui-client.js';
+import { formatAge, formatDay, formatMonthLong, formatNumber, formatTime } from './format.js';
+import { getJson, postRefresh, UiRequestError, viewParams } from './ui-client.js';
+import { type PageState, readState, writeState } from './url-state.js';
 
 const SEARCH_DELAY_MS = 250;
+/** How often the page asks whether the API still answers, and how old a listing may be before a page asks too. */
+const HEALTH_INTERVAL_MS = 15_000;
+const CHECK_AFTER_AGE_MS = 10_000;
+/** How often the age of the data on screen is written anew. */
+const AGE_TICK_MS = 20_000;
 
 const VIEW_TITLES: Record<ViewName, string> = {
   expired: 'Expired',
@@ -49,59 +70,115 @@ function useLoad(load: (signal: AbortSignal) => Promise<void>, deps: unknown[]) 
   }, deps);
 }
 
+/**
+ * A tab's count: the shown view's own total for the chosen reseller, else the key figure for the same reseller,
+ * so a tab and the figure above it never disagree.
+ */
 function countFor(
   view: ViewName,
   summary: DashboardSummary | undefined,
   page: CompanyPage | undefined,
-  withinDays: number,
+  within: number,
 ) {
-  if (page?.view === view) return page.viewTotal;
+  if (page?.view === view) return page.resellerTotal;
   if (summary === undefined) return undefined;
   if (view === 'expired') return summary.expiredNow;
   if (view === 'over-limit') return summary.overLimit;
-  return withinDays === 30 ? summary.renewingNext30Days : withinDays === 90 ? summary.renewingNext90Days : undefined;
+  return within === 30 ? summary.renewingNext30Days : within === 90 ? summary.renewingNext90Days : undefined;
+}
+
+/** What the chart bar or the ageing bucket narrowing the rows is called. */
+function rangeLabelOf(state: PageState, summary: DashboardSummary | undefined): string | undefined {
+  const bucket = AGEING_BUCKETS.find((candidate) => candidate.id === state.age);
+  const parts = [
+    ...(state.month === OLDER_MONTHS
+      ? [`Renewal before ${summary?.months[0] ? formatMonthLong(summary.months[0].month) : 'the chart'}`]
+      : state.month !== ''
+        ? [`Renewal month ${formatMonthLong(state.month)}`]
+        : []),
+    ...(bucket ? [`${bucket.view === 'expired' ? 'Overdue' : 'Due in'} ${bucket.label}`] : []),
+  ];
+  return parts.length === 0 ? undefined : parts.join(' · ');
+}
+
+/** The SDK's reasons name days as YYYY-MM-DD; the page writes every day one way. */
+const withDaysFormatted = (text: string) => text.replace(/\b\d{4}-\d{2}-\d{2}\b/g, (day) => formatDay(day));
+
+function useHealth(): [ApiHealth | undefined, () => void] {
+  const [health, setHealth] = useState<ApiHealth>();
+  const running = useRef(false);
+  const check = () => {
+    if (running.current) return;
+    running.current = true;
+    getJson<ApiHealth>('/ui-api/health', new URLSearchParams())
+      .then(setHealth, () => undefined)
+      .finally(() => {
+        running.current = false;
+      });
+  };
+  useEffect(() => {
+    const timer = setInterval(check, HEALTH_INTERVAL_MS);
+    return () => clearInterval(timer);
+  }, []);
+  return [health, check];
+}
+
+function useClock(intervalMs: number): number {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), intervalMs);
+    return () => clearInterval(timer);
+  }, []);
+  return now;
 }
 
 export function App() {
-  const [values, setValues] = useState<FilterValues>({
-    view: 'expired',
-    searchText: '',
-    reseller: '',
-    withinDays: 30,
-    timeZone: 'UTC',
-    asOf: '',
-  });
-  const [search, setSearch] = useState('');
-  const [orders, setOrders] = useState<Partial<Record<ViewName, { sort: SortKey; ascending: boolean }>>>({});
-  const [page, setPage] = useState(1);
-  const [pageSize, setPageSize] = useState(50);
+  const [state, setState] = useState<PageState>(() => readState(location.search));
+  const current = useRef(state);
+  current.current = state;
+  const [searchText, setSearchText] = useState(state.search);
   const [reloads, setReloads] = useState(0);
   const [session, setSession] = useState<DashboardSession>();
   const [summary, setSummary] = useState<DashboardSummary>();
   const [companies, setCompanies] = useState<CompanyPage>();
+  const [detail, setDetail] = useState<CompanyDetail>();
+  const [detailError, setDetailError] = useState<UiRequestError>();
   const [isLoadingRows, setLoadingRows] = useState(true);
   const [error, setError] = useState<UiRequestError>();
+  const [health, checkHealth] = useHealth();
+  const now = useClock(AGE_TICK_MS);
   const timeZones = useMemo(listTimeZones, []);
+
+  /** Shows another state and records it in the address: a new history entry, so Back returns to this one. */
+  const navigate = (change: Partial<PageState>) => {
+    const next = { ...current.current, ...change };
+    current.current = next;
+    setState(next);
+    const search = writeState(next);
+    if (search !== location.search) history.pushState(null, '', `${location.pathname}${search}`);
+  };
+  /** A new filter or order starts again at page 1. */
+  const refilter = (change: Partial<PageState>) => navigate({ ...change, page: 1 });
+
+  useEffect(() => {
+    const restore = () => {
+      const next = readState(location.search);
+      current.current = next;
+      setState(next);
+      setSearchText(next.search);
+    };
+    window.addEventListener('popstate', restore);
+    return () => window.removeEventListener('popstate', restore);
+  }, []);
 
   useEffect(() => {
     const timer = setTimeout(() => {
-      setSearch(values.searchText.trim());
-      setPage(1);
+      const search = searchText.trim();
+      if (search !== current.current.search) refilter({ search });
     }, SEARCH_DELAY_MS);
     return () => clearTimeout(timer);
-  }, [values.searchText]);
+  }, [searchText]);
 
-  const state: ViewState = {
-    view: values.view,
-    timeZone: values.timeZone,
-    asOf: values.asOf,
-    withinDays: values.withinDays,
-    search,
-    reseller: values.reseller,
-    page,
-    pageSize,
-    ...orders[values.view],
-  };
   const params = viewParams(state);
 
   useLoad(
@@ -114,22 +191,25 @@ export function App() {
   useLoad(
     async (signal) => {
       setSummary(undefined);
-      const dayParams = new URLSearchParams({ tz: values.timeZone, asOf: values.asOf, reseller: values.reseller });
+      const dayParams = new URLSearchParams({ tz: state.timeZone, asOf: state.asOf, reseller: state.reseller });
       try {
         setSummary(await getJson<DashboardSummary>('/ui-api/summary', dayParams, signal));
       } catch (failure) {
         if (!signal.aborted) setError(asRequestError(failure));
       }
     },
-    [values.timeZone, values.asOf, values.reseller, reloads],
+    [state.timeZone, state.asOf, state.reseller, reloads],
   );
 
   useLoad(
     async (signal) => {
       setLoadingRows(true);
       try {
-        setCompanies(await getJson<CompanyPage>('/ui-api/companies', params, signal));
+        const page = await getJson<CompanyPage>('/ui-api/companies', params, signal);
+        setCompanies(page);
         setLoadingRows(false);
+        // A listing kept from a while ago: make sure the API still answers, or mark it stale.
+        if (Date.now() - Date.parse(page.fetchedAt) > CHECK_AFTER_AGE_MS) checkHealth();
       } catch (failure) {
         if (signal.aborted) return;
         setLoadingRows(false);
@@ -139,28 +219,66 @@ export function App() {
     [params.toString(), reloads],
   );
 
-  const change = (next: Partial<FilterValues>) => {
-    setValues((current) => ({ ...current, ...next }));
-    if (next.searchText === undefined) setPage(1);
-  };
+  useLoad(
+    async (signal) => {
+      setDetailError(undefined);
+      if (state.company === '') return;
+      try {
+        const path = `/ui-api/companies/${encodeURIComponent(state.company)}`;
+        setDetail(await getJson<CompanyDetail>(path, new URLSearchParams(), signal));
+      } catch (failure) {
+        if (!signal.aborted) setDetailError(asRequestError(failure));
+      }
+    },
+    [state.company, reloads],
+  );
+
   const reload = async (dropListings: boolean) => {
     if (dropListings) await postRefresh();
     setError(undefined);
     setReloads((count) => count + 1);
+    checkHealth();
+  };
+
+  /** A chart bar: its month in Expired (lapsed) or Renewing (coming up, within reaching the month's end). */
+  const selectMonth = (view: ChartView, month: string) => {
+    if (state.view === view && state.month === month) return refilter({ month: '' });
+    const asOf = summary?.asOf;
+    const reach = view === 'renewing' && asOf !== undefined ? daysBetween(asOf, lastDayOfMonth(month)) : 0;
+    refilter({
+      view,
+      month,
+      age: '',
+      withinDays: Math.max(state.withinDays, reach),
+      ...(view !== state.view && { sort: undefined, ascending: undefined }),
+    });
+  };
+  const selectBucket = (bucket: (typeof AGEING_BUCKETS)[number]) => {
+    if (state.age === bucket.id) return refilter({ age: '' });
+    refilter({
+      view: bucket.view,
+      age: bucket.id,
+      month: '',
+      withinDays: bucket.view === 'renewing' ? Math.max(state.withinDays, bucket.to) : state.withinDays,
+      ...(bucket.view !== state.view && { sort: undefined, ascending: undefined }),
+    });
   };
 
   const tabs: ViewTab[] = (['expired', 'renewing', 'over-limit'] as const).map((view) => ({
     view,
     title: VIEW_TITLES[view],
-    count: countFor(view, summary, companies, values.withinDays),
+    count: countFor(view, summary, companies, state.withinDays),
   }));
-  const shown = companies?.view === values.view ? companies : undefined;
+  const shown = companies?.view === state.view ? companies : undefined;
   const exportParams = new URLSearchParams(params);
   exportParams.delete('page');
   exportParams.delete('pageSize');
+  const filterValues: FilterValues = { ...state, searchText };
+  const fetchedAt = shown?.fetchedAt ?? summary?.fetchedAt;
+  const isStale = health !== undefined && !health.isReachable;
 
   return (
-    <div class="shell">
+    <div class={state.company === '' ? 'shell' : 'shell has-drawer'}>
       <header class="top-bar">
         <div class="brand">
           <span class="brand-mark" aria-hidden="true">
@@ -178,7 +296,18 @@ export function App() {
         <div class="top-actions">
           {summary && !error && (
             <span class="freshness">
-              As of <strong>{summary.asOf}</strong> ({summary.timeZone}) · data from {formatTime(summary.fetchedAt)}
+              As of <strong>{formatDay(summary.asOf)}</strong> ({summary.timeZone})
+              {fetchedAt && (
+                <>
+                  {' · '}data from {formatTime(fetchedAt)},{' '}
+                  <span data-age={fetchedAt}>{formatAge(fetchedAt, now)}</span>
+                </>
+              )}
+            </span>
+          )}
+          {isStale && !error && (
+            <span class="stale-mark" data-stale={health.failingSince ?? ''}>
+              Stale
             </span>
           )}
           <button type="button" class="button" onClick={() => reload(true)}>
@@ -192,18 +321,43 @@ export function App() {
           <ErrorPanel error={error} onRetry={() => reload(false)} />
         ) : (
           <>
+            {isStale && (
+              <div class="stale-banner" role="status">
+                <strong>The API stopped answering</strong>
+                {health.failingSince && ` at ${formatTime(health.failingSince)}`}
+                {session ? ` (${session.baseUrl})` : ''}. What you see was fetched
+                {fetchedAt ? ` at ${formatTime(fetchedAt)}, ${formatAge(fetchedAt, now)},` : ''} and may be out of date.
+                {health.detail && <span class="stale-detail"> {health.detail}</span>}
+              </div>
+            )}
             <KeyFigures summary={summary} />
-            <RenewalsChart months={summary?.months} asOf={summary?.asOf} />
+            <RenewalsChart
+              months={summary?.months}
+              olderLapsed={summary?.olderLapsed}
+              asOf={summary?.asOf}
+              selected={{ view: state.view, month: state.month }}
+              onSelect={selectMonth}
+            />
+            <AgeingBuckets ageing={summary?.ageing} selected={state.age} onSelect={selectBucket} />
             <section class="card view-card">
-              <ViewTabs tabs={tabs} selected={values.view} onSelect={(view) => change({ view })} />
-              <div id="view-panel" role="tabpanel" aria-labelledby={`tab-${values.view}`}>
+              <ViewTabs
+                tabs={tabs}
+                selected={state.view}
+                onSelect={(view) => refilter({ view, sort: undefined, ascending: undefined, month: '', age: '' })}
+              />
+              <div id="view-panel" role="tabpanel" aria-labelledby={`tab-${state.view}`}>
                 <FilterBar
-                  values={values}
+                  values={filterValues}
                   resellers={shown?.resellers ?? []}
                   timeZones={timeZones}
                   resolvedAsOf={summary?.asOf}
                   exportParams={exportParams.toString()}
-                  onChange={change}
+                  rangeLabel={rangeLabelOf(state, summary)}
+                  onChange={({ searchText: text, ...change }) => {
+                    if (text !== undefined) setSearchText(text);
+                    if (Object.keys(change).length > 0) refilter(change);
+                  }}
+                  onClearRange={() => refilter({ month: '', age: '' })}
                 />
                 <div class="table-status" aria-live="polite">
                   {isLoadingRows ? (
@@ -224,16 +378,17 @@ export function App() {
                     sort={shown.sort}
                     ascending={shown.ascending}
                     isLoading={isLoadingRows}
-                    onSort={(sort, ascending) => {
-                      setOrders((current) => ({ ...current, [values.view]: { sort, ascending } }));
-                      setPage(1);
-                    }}
+                    openCompany={state.company}
+                    onSort={(sort, ascending) => refilter({ sort, ascending })}
+                    onOpen={(company) => navigate({ company })}
                   />
                 )}
                 {shown && shown.total === 0 && !isLoadingRows && (
                   <p class="empty">
                     No companies match.{' '}
-                    {search !== '' || values.reseller !== '' ? 'Try clearing the search or reseller.' : ''}
+                    {state.search !== '' || state.reseller !== '' || state.month !== '' || state.age !== ''
+                      ? 'Try clearing the search, the reseller or the month.'
+                      : ''}
                   </p>
                 )}
                 {!shown && isLoadingRows && <div class="table-skeleton" aria-hidden="true" />}
@@ -243,16 +398,13 @@ export function App() {
                     pageCount={shown.pageCount}
                     pageSize={shown.pageSize}
                     total={shown.total}
-                    onPage={setPage}
-                    onPageSize={(size) => {
-                      setPageSize(size);
-                      setPage(1);
-                    }}
+                    onPage={(page) => navigate({ page })}
+                    onPageSize={(pageSize) => refilter({ pageSize })}
                   />
                 )}
                 {shown && (
                   <p class="method-note">
-                    Found by {shown.strategy.name}: {shown.strategy.reason}
+                    Found by {shown.strategy.name}: {withDaysFormatted(shown.strategy.reason)}
                     {shown.warnings.length > 0 && ` · ${shown.warnings.join(' · ')}`}
                   </p>
                 )}
@@ -261,6 +413,14 @@ export function App() {
           </>
         )}
       </main>
+      {state.company !== '' && (
+        <CompanyDrawer
+          companyId={state.company}
+          detail={detail}
+          error={detailError}
+          onClose={() => navigate({ company: '' })}
+        />
+      )}
     </div>
   );
 }

@@ -1,5 +1,12 @@
 // How numbers, days and day counts read on the page.
-import { type CalendarDay, type CalendarMonth, dayStartUtc, firstDayOfMonth, monthOf } from '../contract/index.js';
+import {
+  type CalendarDay,
+  type CalendarMonth,
+  dayOf,
+  dayStartUtc,
+  firstDayOfMonth,
+  monthOf,
+} from '../contract/index.js';
 
 const NUMBER = new Intl.NumberFormat('en');
 const MONTH = new Intl.DateTimeFormat('en-US', { month: 'short', timeZone: 'UTC' });
@@ -30,4 +37,17 @@ export function describeDays(days: number | null): { text: string; urgency: Urge
 
 export function formatTime(iso: string): string {
   return new Date(iso).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
+}
+
+/** An instant's UTC calendar day, in the page's one day format (contract §4: renewal days are UTC days). */
+export function formatInstantDay(iso: string | null): string {
+  return iso === null ? '—' : formatDay(dayOf(Date.parse(iso)));
+}
+
+/** How old something fetched at `iso` is at `now`: "just now", "4 min old", "2 h old". */
+export function formatAge(iso: string, now: number): string {
+  const minutes = Math.floor((now - Date.parse(iso)) / 60_000);
+  if (minutes < 1) return 'just now';
+  if (minutes < 120) return `${formatNumber(minutes)} min old`;
+  return `${formatNumber(Math.floor(minutes / 60))} h old`;
 }

@@ -16,7 +16,8 @@ export class UiRequestError extends Error {
 }
 
 /** What the page holds about a view; sort and direction are absent until the user picks a column. */
-export type ViewState = Omit<ViewQuery, 'sort' | 'ascending'> & Partial<Pick<ViewQuery, 'sort' | 'ascending'>>;
+export type ViewState = Omit<ViewQuery, 'sort' | 'ascending' | 'isListingOrder'> &
+  Partial<Pick<ViewQuery, 'sort' | 'ascending'>>;
 
 /** The query string for a view; the same one drives a page of rows and the download of all of them. */
 export function viewParams(state: ViewState): URLSearchParams {
@@ -27,6 +28,8 @@ export function viewParams(state: ViewState): URLSearchParams {
     within: String(state.withinDays),
     q: state.search,
     reseller: state.reseller,
+    month: state.month,
+    age: state.age,
     page: String(state.page),
     pageSize: String(state.pageSize),
   });

@@ -114,6 +114,21 @@ export async function readAllCompanies(location: string): Promise<CompanyRecord[
   return rows.map(toRecord);
 }
 
+/** Monthly active users by company id, then by month (`YYYY-MM`), as the monthly_usage table holds them. */
+export type MonthlyUsage = Map<number, Map<string, number>>;
+
+export async function readMonthlyUsage(location: string): Promise<MonthlyUsage> {
+  const rows = await runSql(location, 'select company_id, month, active_user_count from monthly_usage');
+  const usage: MonthlyUsage = new Map();
+  for (const row of rows) {
+    const id = Number(row.company_id);
+    const months = usage.get(id) ?? new Map<string, number>();
+    months.set(String(row.month), Number(row.active_user_count));
+    usage.set(id, months);
+  }
+  return usage;
+}
+
 /** Disables a credential behind the server's back, as an operator would in the database. */
 export async function disableCredential(location: string, clientId: string): Promise<void> {
   await runSql(location, 'update credentials set is_disabled = 1 where client_id = $1', [clientId]);

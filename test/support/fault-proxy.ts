@@ -28,6 +28,8 @@ export interface FaultModes {
   rejectDateFilter?: boolean;
   /** LicenseEndDate/RenewalDate filter items are dropped before forwarding (the server "ignores" them). */
   ignoreDateFilter?: boolean;
+  /** rejectDateFilter and ignoreDateFilter act on CreateTime items too. */
+  createTimeIsDateFilter?: boolean;
   /** These orderBy values are answered with a 400. */
   rejectOrderBy?: ('RenewalDate' | 'LicenseEndDate')[];
   rateLimit?: EveryKth;
@@ -116,33 +118,37 @@ interface FilterItemJson {
   fieldName?: string;
 }
 
-function isDateItem(item: Json): boolean {
+function isDateItem(item: Json, modes: FaultModes): boolean {
   if (item === null || typeof item !== 'object' || Array.isArray(item)) return false;
-  const field = (item as FilterItemJson).FieldName ?? (item as FilterItemJson).fieldName ?? '';
-  return DATE_FIELDS.has(field) || ['licenseenddate', 'renewaldate'].includes(String(field).toLowerCase());
+  const field = String((item as FilterItemJson).FieldName ?? (item as FilterItemJson).fieldName ?? '');
+  if (modes.createTimeIsDateFilter && field.toLowerCase() === 'createtime') return true;
+  return DATE_FIELDS.has(field) || ['licenseenddate', 'renewaldate'].includes(field.toLowerCase());
 }
 
 /** JSON paths of date filter items in a search body's filter (both key cases accepted, as the server does). */
-function dateItemPaths(filter: Json, path = 'filter'): string[] {
+function dateItemPaths(filter: Json, modes: FaultModes, path = 'filter'): string[] {
   if (filter === null || typeof filter !== 'object' || Array.isArray(filter)) return [];
   const record = filter as Record<string, Json>;
   const items = (record.FilterItems ?? record.filterItems ?? []) as Json[];
   const groups = (record.FilterGroups ?? record.filterGroups ?? []) as Json[];
   return [
     ...(Array.isArray(items) ? items : []).flatMap((item, i) =>
-      isDateItem(item) ? [`${path}.FilterItems[${i}].FieldName`] : [],
+      isDateItem(item, modes) ? [`${path}.FilterItems[${i}].FieldName`] : [],
     ),
-    ...(Array.isArray(groups) ? groups : []).flatMap((group, i) => dateItemPaths(group, `${path}.FilterGroups[${i}]`)),
+    ...(Array.isArray(groups) ? groups : []).flatMap((group, i) =>
+      dateItemPaths(group, modes, `${path}.FilterGroups[${i}]`),
+    ),
   ];
 }
 
-function stripDateItems(filter: Json): Json {
+function stripDateItems(filter: Json, modes: FaultModes): Json {
   if (filter === null || typeof filter !== 'object' || Array.isArray(filter)) return filter;
   const out: Record<string, Json> = {};
   for (const [key, value] of Object.entries(filter)) {
     const lower = key.toLowerCase();
-    if (lower === 'filteritems' && Array.isArray(value)) out[key] = value.filter((item) => !isDateItem(item));
-    else if (lower === 'filtergroups' && Array.isArray(value)) out[key] = value.map(stripDateItems);
+    if (lower === 'filteritems' && Array.isArray(value)) out[key] = value.filter((item) => !isDateItem(item, modes));
+    else if (lower === 'filtergroups' && Array.isArray(value))
+      out[key] = value.map((group) => stripDateItems(group, modes));
     else out[key] = value;
   }
   return out;
@@ -265,7 +271,7 @@ export async function startFaultProxy(targetBaseUrl: string, initialModes: Fault
         body: serviceResult('INPUT_ERROR', 'Invalid request', [`orderBy: "${orderBy}" is not a sortable column`]),
       };
     }
-    const datePaths = dateItemPaths(record.filter ?? record.Filter ?? null);
+    const datePaths = dateItemPaths(record.filter ?? record.Filter ?? null, modes);
     if (modes.rejectDateFilter && datePaths.length > 0) {
       return {
         status: 400,
@@ -294,7 +300,10 @@ export async function startFaultProxy(targetBaseUrl: string, initialModes: Fault
     if (!modes.ignoreDateFilter || !path.startsWith('/api/companies/search') || json === undefined) return body;
     if (json === null || typeof json !== 'object' || Array.isArray(json)) return body;
     const rewritten = Object.fromEntries(
-      Object.entries(json).map(([key, value]) => [key, key.toLowerCase() === 'filter' ? stripDateItems(value) : value]),
+      Object.entries(json).map(([key, value]) => [
+        key,
+        key.toLowerCase() === 'filter' ? stripDateItems(value, modes) : value,
+      ]),
     );
     return Buffer.from(JSON.stringify(rewritten));
   }

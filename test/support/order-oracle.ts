@@ -12,6 +12,8 @@ const SORT_KEYS: Record<string, (row: CompanyRecord, tree: CompanyTree) => SortV
   targetusercount: (row) => row.targetUserCount,
   numberofusers: (row) => row.numberOfUsers,
   monthlyactiveusercount: (row) => row.monthlyActiveUserCount,
+  // Tag by tag, folded, in the order given; a list that is another's start sorts first, no tags before any.
+  tags: (row) => row.tags.map((tag) => `${tag.toLowerCase()}\u001f`).join(''),
   licenseenddate: (row) => row.licenseEndAt,
   renewaldate: (row) => row.licenseEndAt,
   createtime: (row) => row.createdAt,

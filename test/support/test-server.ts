@@ -119,3 +119,28 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     },
   };
 }
+
+export interface OtherInstance {
+  baseUrl: string;
+  /** Closes it, then fails if any response it sent broke its schema. */
+  close(): Promise<void>;
+}
+
+/** Another instance on a test server's database, as a second process would build it: its own app and pool, one issuer. */
+export async function startOtherInstance(
+  first: TestServer,
+  config: Partial<ServerConfig> = {},
+): Promise<OtherInstance> {
+  const app = await buildApp(
+    serverConfig({ database: first.databaseLocation, port: 0, issuer: 'lapse-test', logger: false, ...config }),
+  );
+  const wireGuard = holdResponsesToContract(app);
+  const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
+  return {
+    baseUrl,
+    async close() {
+      await app.close();
+      wireGuard.assertNoViolations();
+    },
+  };
+}

@@ -8,17 +8,26 @@ import { type TypeCheck, TypeCompiler } from '@sinclair/typebox/compiler';
 import type { ValueError } from '@sinclair/typebox/errors';
 import { parse } from 'csv-parse/sync';
 import {
+  ClientCredentialDtoSchema,
+  ClientDtoSchema,
+  ClientPageSchema,
   CompanyDtoSchema,
   ErrorResultSchema,
   EXPORT_COLUMNS,
   EXPORT_CONTENT_TYPES,
   EXPORT_FILE_NAMES,
   type ExportType,
+  IdResultSchema,
+  LicenseCheckSchema,
+  LicenseExpiryDateSchema,
+  LicenseLookupsSchema,
   MyCompanyNodeSchema,
   SearchPageSchema,
   ServiceResultSchema,
+  SystemRoleDtoSchema,
 } from '../../src/contract/index.js';
 import { loadWorkbook, sheetTexts } from './spreadsheet-readers.js';
+import { vendorResponseSchemaOf, vendorViolationsOf } from './vendor-schemas.js';
 
 /** `schema` with `additionalProperties: false` on every object in it. */
 function closed<T extends TSchema>(schema: T): T {
@@ -39,6 +48,15 @@ export const WIRE_CHECKS = {
   companyResult: TypeCompiler.Compile(closed(ServiceResultSchema(CompanyDtoSchema))),
   myCompaniesResult: TypeCompiler.Compile(closed(ServiceResultSchema(Type.Array(MyCompanyNodeSchema)))),
   errorResult: TypeCompiler.Compile(closed(ErrorResultSchema)),
+  licenseCheckResult: TypeCompiler.Compile(closed(ServiceResultSchema(LicenseCheckSchema))),
+  licenseExpiryDateResult: TypeCompiler.Compile(closed(ServiceResultSchema(LicenseExpiryDateSchema))),
+  currentTimeResult: TypeCompiler.Compile(closed(ServiceResultSchema(Type.String({ format: 'date-time' })))),
+  licenseLookupsResult: TypeCompiler.Compile(closed(ServiceResultSchema(LicenseLookupsSchema))),
+  idResult: TypeCompiler.Compile(closed(ServiceResultSchema(IdResultSchema))),
+  rolesResult: TypeCompiler.Compile(closed(ServiceResultSchema(Type.Array(SystemRoleDtoSchema)))),
+  clientCredentialResult: TypeCompiler.Compile(closed(ServiceResultSchema(ClientCredentialDtoSchema))),
+  clientResult: TypeCompiler.Compile(closed(ServiceResultSchema(ClientDtoSchema))),
+  clientPageResult: TypeCompiler.Compile(closed(ServiceResultSchema(ClientPageSchema))),
 } as const;
 
 export type WireCheckName = keyof typeof WIRE_CHECKS;
@@ -87,6 +105,24 @@ export function assertWireSchema(name: WireCheckName, value: unknown, what: stri
 const SEARCH_PATH = '/api/companies/search';
 const EXPORT_PATH = '/api/companies/search/export';
 const COMPANY_PATH = /^\/api\/companies\/[^/]+$/;
+const LICENSE_CHECK_PATH = /^\/api\/companies\/[^/]+\/license-check$/;
+const CLIENTS_PATH = '/api/companies/clients';
+const CLIENT_PATH = /^\/api\/companies\/clients\/[^/]+$/;
+const CLIENT_EXPORT_PATH = '/api/companies/clients/search/export';
+
+/** contract §10: the writes and the customer API clients' routes (a 200 client export is a file). */
+function writeCheckFor(method: string, pathname: string): WireCheckName | undefined {
+  if (method === 'GET' && pathname === '/api/roles') return 'rolesResult';
+  if (method === 'GET' && pathname === `${CLIENTS_PATH}/generate-client-credentials`) return 'clientCredentialResult';
+  if (method === 'POST' && pathname === `${CLIENTS_PATH}/search`) return 'clientPageResult';
+  if (method === 'POST' && pathname === CLIENT_EXPORT_PATH) return undefined;
+  if (method === 'GET' && CLIENT_PATH.test(pathname)) return 'clientResult';
+  if (method === 'POST' && (pathname === CLIENTS_PATH || pathname === '/api/companies')) return 'idResult';
+  if ((method === 'PUT' || method === 'DELETE') && (CLIENT_PATH.test(pathname) || COMPANY_PATH.test(pathname))) {
+    return 'idResult';
+  }
+  return undefined;
+}
 
 /**
  * The check a JSON response of the API must pass, by route and status (contract §2: every JSON response of /api/*
@@ -96,23 +132,38 @@ export function wireCheckFor(method: string, pathname: string, status: number): 
   if (!pathname.startsWith('/api/')) return undefined;
   if (status >= 400) return 'errorResult';
   if (status !== 200) return undefined;
+  const writeCheck = writeCheckFor(method, pathname);
+  if (writeCheck !== undefined || pathname.startsWith(CLIENTS_PATH)) return writeCheck;
   if (method === 'POST' && pathname === SEARCH_PATH) return 'searchResult';
   if (method === 'GET' && pathname === '/api/companies/my') return 'myCompaniesResult';
+  if (method === 'GET' && LICENSE_CHECK_PATH.test(pathname)) return 'licenseCheckResult';
+  if (method === 'POST' && pathname === '/api/companies/licenseexpirydate') return 'licenseExpiryDateResult';
+  if (method === 'GET' && pathname.startsWith('/api/companies/get-current-time/')) return 'currentTimeResult';
+  if (method === 'GET' && pathname === '/api/lookups/licenses') return 'licenseLookupsResult';
   if (method === 'GET' && COMPANY_PATH.test(pathname)) return 'companyResult';
   return undefined;
 }
 
-/** Checks a JSON body as the route's response; `what` names the exchange in the message. */
+/**
+ * Checks a JSON body as the route's response, against the contract's schema and, for a 200 on a path the vendor's
+ * document declares, against the vendor's too; `what` names the exchange in the message.
+ */
 export function assertWireJson(method: string, pathname: string, status: number, text: string, what: string): void {
   const name = wireCheckFor(method, pathname, status);
-  if (name === undefined) return;
+  const vendorSchema = status === 200 ? vendorResponseSchemaOf(method, pathname) : undefined;
+  if (name === undefined && vendorSchema === undefined) return;
   let body: unknown;
   try {
     body = JSON.parse(text);
   } catch {
     throw new Error(`${what} (${status}) is not JSON: ${describeValue(text)}`);
   }
-  assertWireSchema(name, body, what);
+  if (name !== undefined) assertWireSchema(name, body, what);
+  if (vendorSchema === undefined) return;
+  const vendorViolations = vendorViolationsOf(method, pathname, body).slice(0, MAX_REPORTED_ERRORS);
+  if (vendorViolations.length > 0) {
+    throw new Error(`${what} breaks the vendor's schema:\n  ${vendorViolations.join('\n  ')}`);
+  }
 }
 
 /** Response headers as fetch's Headers reads them (a missing header is null). */

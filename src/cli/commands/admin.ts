@@ -4,13 +4,19 @@ import { readFile } from 'node:fs/promises';
 import { type Command, Option } from 'commander';
 import { ROLES } from '../../contract/index.js';
 import {
+  AdminError,
   type CompanyChanges,
   type CompanyInput,
+  type CompanyListing,
   type CompanySummary,
+  type CompanyTreeNode,
+  cappedDetails,
+  companyTree,
   createCompany,
   createCredential,
   disableCredential,
   importCompanies,
+  listCompanies,
   listCredentials,
   listSigningKeys,
   revokeSigningKey,
@@ -21,8 +27,13 @@ import {
 import { openStorage, type Storage } from '../../server/db/index.js';
 import type { RegisterCommands } from '../command-module.js';
 import type { Environment } from '../environment.js';
+import { EXIT_CODES } from '../exit-codes.js';
 import { integerOption } from '../integer-option.js';
 import { type DatabaseFlags, printJson, withDatabaseOption } from './database-option.js';
+
+/** The admin commands change a database: without --database they use ./lapse.db only when it exists. */
+const withAdminDatabase = (command: Command, environment: Environment) =>
+  withDatabaseOption(command, environment, { isDefaultRequiredToExist: true });
 
 async function withStorage<T>(location: string, work: (storage: Storage) => Promise<T>): Promise<T> {
   const storage = await openStorage(location, { maxConnections: 2 });
@@ -59,7 +70,7 @@ interface CompanyFlags extends DatabaseFlags {
 }
 
 function withCompanyFieldOptions(command: Command, environment: Environment): Command {
-  return withDatabaseOption(
+  return withAdminDatabase(
     command
       .option('--industry <id|name>', 'industry (a new name is added to the catalogue; "" clears it)')
       .option('--license-type <id|name>', 'licence type (a new name is added to the catalogue; "" clears it)')
@@ -142,21 +153,85 @@ function registerCompanyCommands(admin: Command, environment: Environment): void
     const summary = await withStorage(flags.database, (storage) => updateCompany(storage.db, reference, changes));
     printCompany(summary, 'Updated', flags);
   });
-  withDatabaseOption(
+  withAdminDatabase(
     company
       .command('import')
       .description(
-        'create or update companies from a CSV in the export layout (plus an optional "Reseller ID" column); ' +
-          'all or nothing',
+        'create or update companies from a CSV in the export layout (plus an optional "Reseller ID" column), ' +
+          'resellers before their companies whatever the order of the lines; all or nothing',
       )
-      .argument('<file.csv>', 'the CSV file'),
+      .argument('<file.csv>', 'the CSV file')
+      .option(
+        '--create-parents',
+        'create a reseller neither the database nor the file holds (under the platform root, or as the root)',
+      ),
     environment,
-  ).action(async (file: string, flags: DatabaseFlags) => {
+  ).action(async (file: string, flags: ImportFlags) => {
     const text = await readFile(file);
-    const summary = await withStorage(flags.database, (storage) => importCompanies(storage.db, text));
+    const options = { createParents: flags.createParents === true };
+    const summary = await withStorage(flags.database, (storage) => importCompanies(storage.db, text, options)).catch(
+      printProblems,
+    );
+    if (summary === undefined) return;
     if (flags.json) return printJson(summary);
-    process.stdout.write(`Imported ${file}: ${summary.created} created, ${summary.updated} updated\n`);
+    const parents = summary.createdParents ? ` (and ${summary.createdParents} reseller(s) created)` : '';
+    process.stdout.write(`Imported ${file}: ${summary.created} created, ${summary.updated} updated${parents}\n`);
   });
+  registerListingCommands(company, environment);
+}
+
+/** An import's bad lines, one a line under the headline (the first few, then how many more), exit 2. */
+function printProblems(error: unknown): undefined {
+  if (!(error instanceof AdminError) || error.details.length === 0) throw error;
+  const lines = cappedDetails(error.details).map((detail) => `  ${detail}\n`);
+  process.stderr.write(`lapse admin company import: ${error.headline}\n${lines.join('')}`);
+  process.exitCode = EXIT_CODES.usage;
+  return undefined;
+}
+
+interface ImportFlags extends DatabaseFlags {
+  createParents?: boolean;
+}
+
+interface ListingFlags extends DatabaseFlags {
+  under?: string;
+}
+
+function printTree(nodes: CompanyTreeNode[], indent = ''): void {
+  for (const node of nodes) {
+    const below = node.descendantCount > 0 ? `, ${node.descendantCount} below` : '';
+    process.stdout.write(`${indent}${node.name} (${node.resourceId}${below})\n`);
+    printTree(node.children, `${indent}  `);
+  }
+}
+
+function printListing(companies: CompanyListing[]): void {
+  for (const c of companies) {
+    const reseller = c.resellerName === null ? '' : `  (reseller ${c.resellerName})`;
+    process.stdout.write(`${c.resourceId}  ${(c.renewalDate ?? 'open-ended').padEnd(10)}  ${c.name}${reseller}\n`);
+  }
+}
+
+function registerListingCommands(company: Command, environment: Environment): void {
+  const views = [
+    { name: 'list', description: 'list the companies, resellers before their companies', read: listCompanies },
+    { name: 'tree', description: 'the companies as a tree, with how many are below each reseller', read: companyTree },
+  ] as const;
+  for (const view of views) {
+    withAdminDatabase(
+      company
+        .command(view.name)
+        .description(view.description)
+        .option('--under <id|name>', 'only this company and those below it'),
+      environment,
+    ).action(async (flags: ListingFlags) => {
+      const companies = await withStorage(flags.database, (storage) => view.read(storage.db, flags.under));
+      if (flags.json) return printJson(companies);
+      if (view.name === 'tree') printTree(companies as CompanyTreeNode[]);
+      else printListing(companies);
+      if (companies.length === 0) process.stdout.write('No companies.\n');
+    });
+  }
 }
 
 interface CredentialFlags extends DatabaseFlags {
@@ -167,7 +242,7 @@ interface CredentialFlags extends DatabaseFlags {
 
 function registerCredentialCommands(admin: Command, environment: Environment): void {
   const credential = admin.command('credential').description('API credentials (client id + secret)');
-  withDatabaseOption(
+  withAdminDatabase(
     credential
       .command('create')
       .description('create a credential; its secret is shown once')
@@ -193,7 +268,7 @@ function registerCredentialCommands(admin: Command, environment: Environment): v
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
   });
-  withDatabaseOption(
+  withAdminDatabase(
     credential.command('list').description('list credentials (never their secrets)'),
     environment,
   ).action(async (flags: DatabaseFlags) => {
@@ -207,7 +282,7 @@ function registerCredentialCommands(admin: Command, environment: Environment): v
     }
     if (credentials.length === 0) process.stdout.write('No credentials.\n');
   });
-  withDatabaseOption(
+  withAdminDatabase(
     credential
       .command('disable')
       .description('disable a credential: it gets no new tokens and its tokens stop working')
@@ -228,7 +303,7 @@ function printKey(key: SigningKeyListing): void {
 
 function registerKeyCommands(admin: Command, environment: Environment): void {
   const keys = admin.command('keys').description('token signing keys (SECURITY.md, "Signing keys")');
-  withDatabaseOption(keys.command('list').description('list signing keys and what each does'), environment).action(
+  withAdminDatabase(keys.command('list').description('list signing keys and what each does'), environment).action(
     async (flags: DatabaseFlags) => {
       const listed = await withStorage(flags.database, (storage) => listSigningKeys(storage.db));
       if (flags.json) return printJson(listed);
@@ -236,7 +311,7 @@ function registerKeyCommands(admin: Command, environment: Environment): void {
       if (listed.length === 0) process.stdout.write('No signing keys: a server makes one when it first signs.\n');
     },
   );
-  withDatabaseOption(
+  withAdminDatabase(
     keys
       .command('rotate')
       .description('a new key signs at once; the old one verifies the tokens it signed until they expire'),
@@ -246,7 +321,7 @@ function registerKeyCommands(admin: Command, environment: Environment): void {
     if (flags.json) return printJson(created);
     process.stdout.write(`Rotated: ${created.kid} signs from now on\n`);
   });
-  withDatabaseOption(
+  withAdminDatabase(
     keys
       .command('revoke')
       .description('the key verifies no token from now on, on every server')

@@ -1,5 +1,5 @@
-// How `lapse changes` reports: one row per change (a company may have several), as table, JSON, CSV or Excel.
-import Table from 'cli-table3';
+// How `lapse changes` reports: one row per change (a company may have several), as table, JSON, CSV or Excel. The
+// table ends with a footer saying what was compared; beside CSV or Excel the same lines go to stderr.
 import {
   type CalendarDay,
   type Lifecycle,
@@ -9,7 +9,8 @@ import {
 } from '../../contract/index.js';
 import type { ChangeReport, CompanyChange, CompanyFacts } from '../../history/index.js';
 import { type SheetColumn, sheetLayoutOf, streamRecords } from '../../spreadsheet/index.js';
-import { assertWritable, type OutputTarget, writeOutput } from '../output/index.js';
+import { type OutputTarget, renderRows, type TableColumn, writeOutput } from '../output/index.js';
+import { limitRows } from './listing-report.js';
 
 const CHANGE_COLUMNS: readonly SheetColumn[] = [
   { header: 'Change', kind: 'text' },
@@ -96,23 +97,15 @@ function describeChange(row: ChangeRow): [string, string] {
   }
 }
 
-function renderChangeTable(rows: readonly ChangeRow[]): string {
-  const table = new Table({
-    head: ['Change', 'Company', 'Company ID', 'Reseller', 'Before', 'After', 'Lifecycle state'],
-    style: { head: [], border: [] },
-  });
-  for (const row of rows) {
-    table.push([
-      row.kind,
-      row.companyName,
-      row.companyResourceId,
-      row.resellerName ?? '',
-      ...describeChange(row),
-      row.lifecycle?.state ?? '',
-    ]);
-  }
-  return `${table.toString()}\n`;
-}
+const CHANGE_TABLE: readonly TableColumn<ChangeRow>[] = [
+  { head: 'Change', cell: (row) => row.kind },
+  { head: 'Company', cell: (row) => row.companyName, shrinksTo: 10 },
+  { head: 'Company ID', cell: (row) => row.companyResourceId },
+  { head: 'Reseller', cell: (row) => row.resellerName ?? '', shrinksTo: 6, dropRank: 1 },
+  { head: 'Before', cell: (row) => describeChange(row)[0] },
+  { head: 'After', cell: (row) => describeChange(row)[1] },
+  { head: 'Lifecycle state', cell: (row) => row.lifecycle?.state ?? '', dropRank: 2 },
+];
 
 interface ResellerGroup {
   resellerName: string | null;
@@ -142,42 +135,56 @@ function describeSince(report: ChangeReport): { id: number; asOf: CalendarDay; t
   return { id, asOf, takenAt, view };
 }
 
+/** What was compared, how many changes of each kind, and what was recorded. */
+function describeReport(report: ChangeReport, shown: readonly ChangeRow[], all: readonly ChangeRow[]): string {
+  const since = report.since;
+  const count = shown.length === all.length ? `${all.length}` : `${shown.length} of ${all.length}`;
+  return (
+    `${count} changes since snapshot ${since.id} (${since.view}, as of ${since.asOf}, taken ${since.takenAt}) ` +
+    `to ${report.asOf} (${report.timeZone}): ${describeCounts(all)}` +
+    `${report.recorded === undefined ? '' : `; recorded snapshot ${report.recorded.id}`}`
+  );
+}
+
+/** Writes the rows (the first `limit` of them, when given). */
 export async function writeChanges(
   target: OutputTarget,
   report: ChangeReport,
   rows: readonly ChangeRow[],
-  isGroupedByReseller: boolean,
+  options: { isGroupedByReseller: boolean; limit: number | undefined },
 ): Promise<void> {
-  assertWritable(target);
-  if (target.format === 'json') {
-    const document = {
-      since: describeSince(report),
-      asOf: report.asOf,
-      timeZone: report.timeZone,
-      withinDays: report.withinDays,
-      companyCount: report.companyCount,
-      recordedSnapshot: report.recorded?.id ?? null,
-      count: rows.length,
-      ...(isGroupedByReseller ? { groups: groupsOf(rows) } : { changes: rows }),
-    };
-    return writeOutput(target.output, `${JSON.stringify(document, null, 2)}\n`);
+  const shown = limitRows(rows, options.limit);
+  const summary = describeReport(report, shown, rows);
+  switch (target.format) {
+    case 'json': {
+      const document = {
+        since: describeSince(report),
+        asOf: report.asOf,
+        timeZone: report.timeZone,
+        withinDays: report.withinDays,
+        companyCount: report.companyCount,
+        recordedSnapshot: report.recorded?.id ?? null,
+        count: shown.length,
+        ...(shown.length === rows.length ? {} : { matched: rows.length }),
+        ...(options.isGroupedByReseller ? { groups: groupsOf(shown) } : { changes: shown }),
+      };
+      return writeOutput(target.destination, `${JSON.stringify(document, null, 2)}\n`);
+    }
+    case 'table': {
+      const table = (changes: readonly ChangeRow[]) =>
+        renderRows(CHANGE_TABLE, changes, report.asOf, { width: target.width });
+      const text = options.isGroupedByReseller
+        ? groupsOf(shown)
+            .map(
+              (group) =>
+                `${group.resellerName ?? '(no reseller)'}: ${group.changes.length} changes\n${table(group.changes)}`,
+            )
+            .join('\n')
+        : table(shown);
+      return writeOutput(target.destination, `${text}\n${summary}\n`);
+    }
+    default:
+      process.stderr.write(`${summary}\n`);
+      return writeOutput(target.destination, streamRecords(target.format, CHANGE_LAYOUT, recordsOf(shown)));
   }
-  const since = report.since;
-  process.stderr.write(
-    `${rows.length} changes since snapshot ${since.id} (${since.view}, as of ${since.asOf}, taken ${since.takenAt}) ` +
-      `to ${report.asOf} (${report.timeZone}): ${describeCounts(rows)}` +
-      `${report.recorded === undefined ? '' : `; recorded snapshot ${report.recorded.id}`}\n`,
-  );
-  if (target.format === 'table') {
-    const text = isGroupedByReseller
-      ? groupsOf(rows)
-          .map(
-            (group) =>
-              `${group.resellerName ?? '(no reseller)'}: ${group.changes.length} changes\n${renderChangeTable(group.changes)}`,
-          )
-          .join('\n')
-      : renderChangeTable(rows);
-    return writeOutput(target.output, text);
-  }
-  return writeOutput(target.output, streamRecords(target.format, CHANGE_LAYOUT, recordsOf(rows)));
 }

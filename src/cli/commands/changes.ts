@@ -48,7 +48,10 @@ export function registerChanges(program: Command, environment: Environment): voi
         for (const warning of report.warnings) context.warn(warning);
         const isGrouped = flags.groupBy === 'reseller';
         const changes = isGrouped ? history.groupByReseller(report.changes) : report.changes;
-        await writeChanges(context.target, report, changeRowsOf({ ...report, changes }, policy), isGrouped);
+        await writeChanges(context.target, report, changeRowsOf({ ...report, changes }, policy), {
+          isGroupedByReseller: isGrouped,
+          limit: context.limit,
+        });
         if (changes.length > 0) process.exitCode = EXIT_CODES.changed;
       });
     }),

@@ -1,8 +1,9 @@
-// The reseller's commands: expired, renewals, over-limit, companies, export, whoami, snapshot and changes (one
-// file each).
+// The reseller's commands: expired, renewals, over-limit, companies, export, whoami, config, snapshot and changes
+// (one file each).
 import type { RegisterCommands } from '../command-module.js';
 import { registerChanges } from './changes.js';
 import { registerCompanies } from './companies.js';
+import { registerConfig } from './config-command.js';
 import { registerExpired } from './expired.js';
 import { registerExport } from './export.js';
 import { registerOverLimit } from './over-limit.js';
@@ -20,6 +21,7 @@ export const register: RegisterCommands = (program, environment) => {
     registerWhoami,
     registerSnapshot,
     registerChanges,
+    registerConfig,
   ]) {
     registerCommand(program, environment);
   }

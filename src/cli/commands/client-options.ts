@@ -1,22 +1,30 @@
-// The flags every reseller command takes, parsed once into a typed context.
+// The flags the reseller commands take, in groups (connection, day, output, listing), parsed once into a typed
+// context. The output destination is checked before the first request.
 import { type Command, Option } from 'commander';
 import { createClient, type LapseClient, type ListingOptions } from '../../client/index.js';
 import { type CalendarDay, MAX_PAGE_SIZE, resolveAsOf } from '../../contract/index.js';
 import { type ClientConfig, loadClientConfig } from '../config.js';
+import { explainFailure, retryNotices } from '../connection-failures.js';
 import type { Environment } from '../environment.js';
 import { integerOption } from '../integer-option.js';
-import { OUTPUT_FORMATS, type OutputFormat, type OutputTarget } from '../output/index.js';
+import { OUTPUT_FORMATS, type OutputFormat, type OutputTarget, resolveTarget } from '../output/index.js';
 import { createProgress, type ProgressReporter } from '../progress.js';
 
-export interface CommonFlags {
+export interface ConnectionFlags {
   company?: string;
-  tz?: string;
-  asOf?: string;
-  format: OutputFormat;
-  output?: string;
-  pageSize?: number;
   config?: string;
   baseUrl?: string;
+  profile?: string;
+}
+
+export interface CommonFlags extends ConnectionFlags {
+  tz?: string;
+  asOf?: string;
+  /** table, json, csv or xlsx; `lapse export` takes csv or xlsx, or the output name's extension. */
+  format?: OutputFormat;
+  output?: string;
+  pageSize?: number;
+  limit?: number;
 }
 
 export interface CommandContext {
@@ -26,47 +34,125 @@ export interface CommandContext {
   /** The day D and its zone, for listings and for the "days left" column. */
   asOf: CalendarDay;
   timeZone: string;
+  /** What the listing covers, in words, for the table's footer. */
+  scope: string;
+  /** At most this many rows are written (--limit). */
+  limit: number | undefined;
   listingOptions: ListingOptions;
   progress: ProgressReporter;
   warn(message: string): void;
 }
 
-export function withCommonOptions(command: Command): Command {
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let current: Command | null = command; current !== null; current = current.parent) names.unshift(current.name());
+  return names.join(' ');
+}
+
+/** A refused flag prints its one line and the command's usage line, not the whole help. */
+export function withShortUsage(command: Command): Command {
+  return command.showHelpAfterError(false).configureOutput({
+    outputError: (text, write) => write(`${text}usage: ${commandPath(command)} ${command.usage()} (see --help)\n`),
+  });
+}
+
+/** Which API, which credential, which customer: every command that talks to the API takes these. */
+export function withConnectionOptions(command: Command): Command {
+  return withShortUsage(command)
+    .option('--company <resourceId>', 'scope to this customer and the companies below it (default LAPSE_COMPANY_ID)')
+    .option(
+      '--config <file>',
+      'JSON config file (default $XDG_CONFIG_HOME/lapse/config.json); the credential comes from LAPSE_CLIENT_ID and LAPSE_CLIENT_SECRET or this file',
+    )
+    .option('--base-url <url>', 'API base URL, without /api (default LAPSE_BASE_URL)')
+    .option('--profile <name>', "the config file's profile of this name: one vendor account (default LAPSE_PROFILE)");
+}
+
+export function withDayOptions(command: Command): Command {
   return command
-    .option('--company <resourceId>', 'scope to this customer and the companies below it (X-KEEPNET-Company-Id)')
     .option('--tz <IANA>', 'time zone that decides "today" (default UTC)')
-    .option('--as-of <YYYY-MM-DD>', 'evaluate on this day instead of today')
-    .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('table'))
-    .option('--output <file>', 'write to this file instead of stdout')
+    .option('--as-of <YYYY-MM-DD>', 'evaluate on this day instead of today');
+}
+
+export function withListingOptions(command: Command): Command {
+  return command
     .option(
       '--page-size <n>',
       `rows per request (1-${MAX_PAGE_SIZE}, default ${MAX_PAGE_SIZE})`,
       integerOption({ min: 1, max: MAX_PAGE_SIZE }),
     )
-    .option('--config <file>', 'JSON config file (default $XDG_CONFIG_HOME/lapse/config.json)')
-    .option('--base-url <url>', 'API base URL (default LAPSE_BASE_URL)');
+    .option('--limit <n>', 'write at most this many companies', integerOption({ min: 1 }));
 }
 
-async function contextFrom(flags: CommonFlags, environment: Environment): Promise<CommandContext> {
+export function withCommonOptions(command: Command): Command {
+  return withListingOptions(
+    withDayOptions(withConnectionOptions(command))
+      .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('table'))
+      .option('--output <file>', 'write to this file (- for stdout) instead of stdout'),
+  );
+}
+
+/** The terminal's width for a table on stdout: the terminal's own, else $COLUMNS. */
+export function terminalWidth(environment: Environment): number | undefined {
+  if (process.stdout.isTTY && process.stdout.columns > 0) return process.stdout.columns;
+  const columns = Number(environment.COLUMNS);
+  return Number.isInteger(columns) && columns > 0 ? columns : undefined;
+}
+
+/** The configuration and a client for it; retries are shown as they happen when stderr is a terminal. */
+export async function connect(
+  flags: ConnectionFlags,
+  environment: Environment,
+): Promise<{ config: ClientConfig; client: LapseClient }> {
   const config = await loadClientConfig(
-    { config: flags.config, baseUrl: flags.baseUrl, company: flags.company },
+    { config: flags.config, baseUrl: flags.baseUrl, company: flags.company, profile: flags.profile },
     environment,
   );
-  const { asOf, timeZone } = resolveAsOf({ asOf: flags.asOf, timeZone: flags.tz }, config.now);
-  const progress = createProgress();
+  const onRetry = process.stderr.isTTY ? retryNotices(config, (line) => process.stderr.write(line)) : undefined;
   const client = createClient({
     baseUrl: config.baseUrl,
     clientId: config.clientId,
     clientSecret: config.clientSecret,
     companyId: config.companyId,
     now: config.now,
+    retry: { onRetry },
   });
+  return { config, client };
+}
+
+export function describeScope(config: ClientConfig): string {
+  return config.companyId === undefined ? 'every company the credential sees' : `${config.companyId} and below`;
+}
+
+export interface TargetSetting {
+  environment: Environment;
+  config: ClientConfig;
+  asOf: CalendarDay;
+}
+
+/** How a command's output target is chosen; the listing commands take --format and --output as they are. */
+export type TargetOf<F> = (flags: F, setting: TargetSetting) => Promise<OutputTarget>;
+
+const targetFromFlags: TargetOf<CommonFlags> = (flags, { environment }) =>
+  resolveTarget(flags.format ?? 'table', flags.output, terminalWidth(environment));
+
+async function contextFrom<F extends CommonFlags>(
+  flags: F,
+  environment: Environment,
+  targetOf: TargetOf<F>,
+): Promise<CommandContext> {
+  const { config, client } = await connect(flags, environment);
+  const { asOf, timeZone } = resolveAsOf({ asOf: flags.asOf, timeZone: flags.tz }, config.now);
+  const target = await targetOf(flags, { environment, config, asOf });
+  const progress = createProgress();
   return {
     client,
     config,
-    target: { format: flags.format, output: flags.output },
+    target,
     asOf,
     timeZone,
+    scope: describeScope(config),
+    limit: flags.limit,
     listingOptions: {
       asOf,
       timeZone,
@@ -82,11 +168,14 @@ async function contextFrom(flags: CommonFlags, environment: Environment): Promis
 export function clientAction<F extends CommonFlags>(
   environment: Environment,
   body: (context: CommandContext, flags: F) => Promise<void>,
+  targetOf: TargetOf<F> = targetFromFlags,
 ): (flags: F) => Promise<void> {
   return async (flags) => {
-    const context = await contextFrom(flags, environment);
+    const context = await contextFrom(flags, environment, targetOf);
     try {
       await body(context, flags);
+    } catch (error) {
+      throw explainFailure(error, context.config);
     } finally {
       context.progress.stop();
     }

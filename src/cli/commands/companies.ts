@@ -1,40 +1,95 @@
-// `lapse companies`: the generic search, every page.
+// `lapse companies`: the generic search, every page (or the first --limit rows); `--created-within 30d` lists
+// the recently created companies instead, newest first, by the same strategies as the other listings.
 import type { Command } from 'commander';
-import type { SearchCompanyDto } from '../../contract/index.js';
+import { MAX_PAGE_SIZE, type SearchCompanyDto } from '../../contract/index.js';
 import type { Environment } from '../environment.js';
+import { UsageError } from '../exit-codes.js';
 import { writeCompanyList } from '../output/index.js';
-import { clientAction, withCommonOptions } from './client-options.js';
+import { type CommandContext, clientAction, withCommonOptions } from './client-options.js';
 import {
   type ListingHistoryFlags,
   reportWithHistory,
   searchListingOf,
   withListingHistoryOptions,
 } from './history-options.js';
+import { limitRows, reportListing } from './listing-report.js';
+import { parseWithinDays } from './renewals.js';
 import { type SearchFlags, searchRequestFrom, withSearchOptions } from './search-options.js';
+
+interface CompaniesFlags extends SearchFlags, ListingHistoryFlags {
+  createdWithin?: number;
+}
+
+async function searchAll(context: CommandContext, flags: CompaniesFlags, environment: Environment): Promise<void> {
+  const companies: SearchCompanyDto[] = [];
+  const warnings: string[] = [];
+  // --state keeps rows by lapse's own state, which the server cannot filter on: every page is read, then cut.
+  const limit = (flags.state === undefined ? context.limit : undefined) ?? Number.POSITIVE_INFINITY;
+  const request = searchRequestFrom(flags);
+  // A short --limit needs one small page, not a full one.
+  if (flags.pageSize === undefined && limit < MAX_PAGE_SIZE) request.pageSize = limit;
+  let isCut = false;
+  for await (const company of context.client.companies.iterate(request, {
+    warn: (message) => warnings.push(message),
+  })) {
+    companies.push(company);
+    if (companies.length >= limit) {
+      isCut = true;
+      break;
+    }
+  }
+  for (const warning of warnings) context.warn(warning);
+  const { view, listing } = searchListingOf(context, flags, companies, isCut);
+  await reportWithHistory(context, flags, environment, view, listing, (kept) =>
+    writeCompanyList(context.target, {
+      companies: limitRows(kept, context.limit),
+      description: { asOf: context.asOf, timeZone: context.timeZone, scope: context.scope, matched: kept.length },
+      header: { asOf: context.asOf, timeZone: context.timeZone },
+    }),
+  );
+}
+
+async function listCreated(
+  context: CommandContext,
+  flags: CompaniesFlags,
+  environment: Environment,
+  withinDays: number,
+): Promise<void> {
+  if (flags.where.length > 0 || flags.text !== undefined) {
+    throw new UsageError('--created-within takes no --where or --text: it is a listing of its own');
+  }
+  const listing = await context.client.createdWithin({ ...context.listingOptions, withinDays });
+  const view = { name: `created ${withinDays}d`, isWholeScope: false };
+  await reportWithHistory(
+    context,
+    flags,
+    environment,
+    view,
+    listing,
+    (companies) => reportListing(context, { ...listing, companies }, { showCreated: true }),
+    { showCreated: true },
+  );
+}
 
 export function registerCompanies(program: Command, environment: Environment): void {
   withListingHistoryOptions(
     withCommonOptions(
-      withSearchOptions(program.command('companies').description('search companies (every page of the results)')),
+      withSearchOptions(
+        program
+          .command('companies')
+          .description('search companies (every page of the results)')
+          .option(
+            '--created-within <days>',
+            'instead: the companies created in the last N days (today and day -N included), newest first',
+            parseWithinDays,
+          ),
+      ),
     ),
   ).action(
-    clientAction<SearchFlags & ListingHistoryFlags>(environment, async (context, flags) => {
-      const companies: SearchCompanyDto[] = [];
-      const warnings: string[] = [];
-      for await (const company of context.client.companies.iterate(searchRequestFrom(flags), {
-        warn: (message) => warnings.push(message),
-      })) {
-        companies.push(company);
-      }
-      for (const warning of warnings) context.warn(warning);
-      const { view, listing } = searchListingOf(context, flags, companies);
-      await reportWithHistory(context, flags, environment, view, listing, (kept) =>
-        writeCompanyList(context.target, {
-          companies: kept,
-          asOf: context.asOf,
-          header: { asOf: context.asOf, timeZone: context.timeZone },
-        }),
-      );
-    }),
+    clientAction<CompaniesFlags>(environment, (context, flags) =>
+      flags.createdWithin === undefined
+        ? searchAll(context, flags, environment)
+        : listCreated(context, flags, environment, flags.createdWithin),
+    ),
   );
 }

@@ -131,6 +131,7 @@ export async function reportWithHistory(
   view: ListingView,
   listing: RecordableListing,
   report: (companies: SearchCompanyDto[]) => Promise<void>,
+  tableOptions: { showCreated?: boolean } = {},
 ): Promise<void> {
   if (flags.record) {
     await withCommandHistory(context, flags, environment, async (history) => {
@@ -148,7 +149,7 @@ export async function reportWithHistory(
     .filter((row) => flags.state === undefined || row.lifecycle.state === flags.state);
   if (!flags.lifecycle) return report(rows.map((row) => row.company));
   context.progress.stop();
-  await writeLifecycleListing(context, listing, rows, policy);
+  await writeLifecycleListing(context, listing, rows, policy, tableOptions);
 }
 
 /**
@@ -169,20 +170,30 @@ export function licenceListingAction<F extends CommonFlags & ListingHistoryFlags
   });
 }
 
-/** `lapse companies` as a listing to record: the whole scope when no --text or --where narrowed it. */
+/**
+ * `lapse companies` as a listing to record: the whole scope when no --text or --where narrowed it and the
+ * search was read to its end (`isCut`: it stopped at --limit, so companies after the cut are not gone).
+ */
 export function searchListingOf(
   context: CommandContext,
   flags: { text?: string; where: string[] },
   companies: SearchCompanyDto[],
+  isCut: boolean,
 ): { view: ListingView; listing: RecordableListing } {
-  const isWholeScope = flags.text === undefined && flags.where.length === 0;
+  const isWholeScope = flags.text === undefined && flags.where.length === 0 && !isCut;
   return {
-    view: { name: isWholeScope ? 'companies' : 'companies (filtered)', isWholeScope },
+    view: {
+      name: isWholeScope ? 'companies' : isCut ? 'companies (first rows)' : 'companies (filtered)',
+      isWholeScope,
+    },
     listing: {
       companies,
       asOf: context.asOf,
       timeZone: context.timeZone,
-      strategy: { name: 'search', reason: 'every page of the search' },
+      strategy: {
+        name: 'search',
+        reason: isCut ? `the first ${companies.length} rows of the search` : 'every page of the search',
+      },
     },
   };
 }

@@ -1,18 +1,25 @@
 // A listing with lapse's lifecycle columns beside the company's own: "Lifecycle state" and "Next state change".
 // The state is lapse's reading under a policy, never the vendor's licenceExpired (which stays in its column).
-import Table from 'cli-table3';
 import {
+  type CalendarDay,
   EXPORT_COLUMNS,
   exportRecordOf,
   type Lifecycle,
   type LifecyclePolicy,
-  renewalDayOf,
   type SearchCompanyDto,
 } from '../../contract/index.js';
 import type { RecordableListing } from '../../history/index.js';
 import { type SheetColumn, sheetLayoutOf, streamRecords } from '../../spreadsheet/index.js';
-import { assertWritable, describeDaysLeft, writeOutput } from '../output/index.js';
+import {
+  COMPANY_COLUMNS,
+  describeListing,
+  type ListingDescription,
+  renderRows,
+  type TableColumn,
+  writeOutput,
+} from '../output/index.js';
 import type { CommandContext } from './client-options.js';
+import { limitRows } from './listing-report.js';
 
 export interface LifecycleRow {
   company: SearchCompanyDto;
@@ -26,55 +33,68 @@ const LIFECYCLE_COLUMNS: readonly SheetColumn[] = [
 ];
 const LIFECYCLE_LAYOUT = sheetLayoutOf(LIFECYCLE_COLUMNS);
 
+const LIFECYCLE_TABLE: readonly TableColumn<LifecycleRow>[] = [
+  ...COMPANY_COLUMNS.map((column) => ({
+    ...column,
+    cell: (row: LifecycleRow, asOf: CalendarDay) => column.cell(row.company, asOf),
+  })),
+  {
+    head: 'Lifecycle state',
+    cell: ({ lifecycle }) =>
+      lifecycle.leadWindow === null ? lifecycle.state : `${lifecycle.state} (${lifecycle.leadWindow}d window)`,
+  },
+  {
+    head: 'Next state change',
+    cell: ({ lifecycle }) => (lifecycle.nextChange === null ? '' : `${lifecycle.nextChange} → ${lifecycle.nextState}`),
+  },
+];
+
 async function* recordsOf(rows: readonly LifecycleRow[]) {
   for (const row of rows) yield [[...exportRecordOf(row.company), row.lifecycle.state, row.lifecycle.nextChange]];
 }
 
-function renderLifecycleTable(rows: readonly LifecycleRow[], context: CommandContext): string {
-  const table = new Table({
-    head: ['Company', 'Company ID', 'Reseller', 'Renewal date', 'Days', 'Lifecycle state', 'Next state change'],
-    style: { head: [], border: [] },
-  });
-  for (const { company, lifecycle } of rows) {
-    const renewalDay = renewalDayOf(company.licenseEndDate);
-    table.push([
-      company.companyName,
-      company.companyResourceId,
-      company.resellerName ?? '',
-      renewalDay ?? '',
-      describeDaysLeft(renewalDay, context.asOf),
-      lifecycle.leadWindow === null ? lifecycle.state : `${lifecycle.state} (${lifecycle.leadWindow}d window)`,
-      lifecycle.nextChange === null ? '' : `${lifecycle.nextChange} → ${lifecycle.nextState}`,
-    ]);
-  }
-  return `${table.toString()}\n`;
-}
+const describePolicy = (policy: LifecyclePolicy) =>
+  `lifecycle: grace ${policy.graceDays} days, lead days ${policy.leadDays.join(', ') || 'none'}`;
 
+/** The rows (the first --limit of them) with their states: footer and summary as the other listings have. */
 export async function writeLifecycleListing(
   context: CommandContext,
   listing: RecordableListing & { warnings?: readonly string[] },
   rows: readonly LifecycleRow[],
   policy: LifecyclePolicy,
+  options: { showCreated?: boolean } = {},
 ): Promise<void> {
-  const target = context.target;
-  assertWritable(target);
+  const { target } = context;
   for (const warning of listing.warnings ?? []) context.warn(warning);
-  if (target.format === 'json') {
-    const document = {
-      strategy: listing.strategy.name,
-      reason: listing.strategy.reason,
-      asOf: listing.asOf,
-      timeZone: listing.timeZone,
-      policy,
-      count: rows.length,
-      companies: rows.map((row) => ({ ...row.company, lifecycle: row.lifecycle })),
-    };
-    return writeOutput(target.output, `${JSON.stringify(document, null, 2)}\n`);
+  const shown = limitRows(rows, context.limit);
+  const description: ListingDescription = {
+    asOf: listing.asOf,
+    timeZone: listing.timeZone,
+    scope: context.scope,
+    matched: rows.length,
+    strategy: listing.strategy,
+  };
+  const summary = [...describeListing(shown.length, description), describePolicy(policy)].join('\n');
+  switch (target.format) {
+    case 'json': {
+      const document = {
+        strategy: listing.strategy.name,
+        reason: listing.strategy.reason,
+        asOf: listing.asOf,
+        timeZone: listing.timeZone,
+        policy,
+        count: shown.length,
+        ...(shown.length === rows.length ? {} : { matched: rows.length }),
+        companies: shown.map((row) => ({ ...row.company, lifecycle: row.lifecycle })),
+      };
+      return writeOutput(target.destination, `${JSON.stringify(document, null, 2)}\n`);
+    }
+    case 'table': {
+      const table = renderRows(LIFECYCLE_TABLE, shown, listing.asOf, { width: target.width, ...options });
+      return writeOutput(target.destination, `${table}\n${summary}\n`);
+    }
+    default:
+      process.stderr.write(`${summary}\n`);
+      return writeOutput(target.destination, streamRecords(target.format, LIFECYCLE_LAYOUT, recordsOf(shown)));
   }
-  process.stderr.write(
-    `${rows.length} companies as of ${listing.asOf} (${listing.timeZone}); strategy ${listing.strategy.name}; ` +
-      `lifecycle: grace ${policy.graceDays} days, lead days ${policy.leadDays.join(', ') || 'none'}\n`,
-  );
-  if (target.format === 'table') return writeOutput(target.output, renderLifecycleTable(rows, context));
-  return writeOutput(target.output, streamRecords(target.format, LIFECYCLE_LAYOUT, recordsOf(rows)));
 }

@@ -1,4 +1,5 @@
-// `lapse migrate`: copy a whole lapse database between SQLite and PostgreSQL, then prove the copy table by table.
+// `lapse migrate`: copy a whole lapse database between SQLite and PostgreSQL, then prove the copy table by table;
+// all or nothing (server/db/copy-database.ts).
 import { type CopyReport, copyDatabase } from '../../server/db/index.js';
 import type { RegisterCommands } from '../command-module.js';
 import { integerOption } from '../integer-option.js';
@@ -45,7 +46,7 @@ async function migrate(flags: MigrateFlags): Promise<void> {
   process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatSummary(report)}\n`);
   if (!report.matches) {
     const failed = report.tables.filter((table) => !table.matches).map((table) => table.table);
-    throw new Error(`the copy does not match the source in: ${failed.join(', ')}`);
+    throw new Error(`the copy does not match the source in: ${failed.join(', ')}; the target was left empty`);
   }
 }
 
@@ -54,11 +55,12 @@ export const register: RegisterCommands = (program) => {
     .command('migrate')
     .description(
       'Copy a whole lapse database to another one (SQLite file or postgres:// URL) and verify every table. ' +
-        'The target is created or migrated, and must hold no rows.',
+        'The target is created or migrated, and must hold no rows; it keeps the copy only when every table ' +
+        'verifies, and otherwise is left empty.',
     )
     .requiredOption('--from <file.db|url>', 'the database to copy from (only read)')
     .requiredOption('--to <file.db|url>', 'the empty database to copy into')
-    .option('--batch-size <rows>', 'rows per read and write', integerOption({ min: 1, max: 100_000 }), 1000)
+    .option('--batch-size <rows>', 'rows per read and write', integerOption({ min: 1, max: 100_000 }), 5000)
     .option('--json', 'print the per-table report as JSON')
     .action((flags: MigrateFlags) => migrate(flags));
 };

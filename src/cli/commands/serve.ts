@@ -1,6 +1,6 @@
 // `lapse serve`: the Company API server. Flags win over env (LAPSE_*), env over defaults.
 import { Option } from 'commander';
-import { dialectFor } from '../../server/db/index.js';
+import { DEFAULT_SEARCH_LIMITS, dialectFor } from '../../server/db/index.js';
 import { buildApp, DEFAULT_CONFIG, type ServerConfig, serverConfig, serverLogger } from '../../server/index.js';
 import type { RegisterCommands } from '../command-module.js';
 import type { Environment, EnvironmentVariable } from '../environment.js';
@@ -23,6 +23,9 @@ interface ServeFlags {
   exportsTotal?: number;
   exportStallTimeout?: number;
   failedTokenLimit?: number;
+  searchTimeout?: number;
+  searchConcurrency?: number;
+  searchQueue?: number;
 }
 
 /** The integer flags, each with its variable, its range and its default. */
@@ -70,6 +73,24 @@ const INTEGER_SETTINGS = {
     range: { min: 1 },
     fallback: DEFAULT_CONFIG.failedTokenLimitPerMinute,
   },
+  searchTimeout: {
+    flag: '--search-timeout <ms>',
+    variable: 'LAPSE_SEARCH_TIMEOUT_MS',
+    range: { min: 1 },
+    fallback: DEFAULT_CONFIG.searchTimeoutMs,
+  },
+  searchConcurrency: {
+    flag: '--search-concurrency <queries>',
+    variable: 'LAPSE_SEARCH_CONCURRENCY',
+    range: { min: 1 },
+    fallback: DEFAULT_SEARCH_LIMITS.concurrency,
+  },
+  searchQueue: {
+    flag: '--search-queue <queries>',
+    variable: 'LAPSE_SEARCH_QUEUE',
+    range: { min: 0 },
+    fallback: DEFAULT_CONFIG.searchQueuePerClient,
+  },
 } satisfies Record<string, { flag: string; variable: EnvironmentVariable; range: IntegerRange; fallback: number }>;
 
 type IntegerSetting = keyof typeof INTEGER_SETTINGS;
@@ -105,6 +126,12 @@ function configFrom(flags: ServeFlags, environment: Environment): ServerConfig {
     exportsTotal: integerSetting(flags, environment, 'exportsTotal'),
     exportStallTimeoutMs: integerSetting(flags, environment, 'exportStallTimeout'),
     failedTokenLimitPerMinute: integerSetting(flags, environment, 'failedTokenLimit'),
+    searchTimeoutMs: integerSetting(flags, environment, 'searchTimeout'),
+    // Unset, PostgreSQL takes the database pool size (see SearchLimits).
+    searchConcurrency:
+      flags.searchConcurrency ??
+      integerFromEnvironment(environment, 'LAPSE_SEARCH_CONCURRENCY', INTEGER_SETTINGS.searchConcurrency.range),
+    searchQueuePerClient: integerSetting(flags, environment, 'searchQueue'),
     issuer: flags.issuer ?? 'lapse',
     corsOrigins: flags.cors
       ? flags.cors
@@ -116,9 +143,46 @@ function configFrom(flags: ServeFlags, environment: Environment): ServerConfig {
   });
 }
 
+const systemCodeOf = (error: unknown) => (error as { code?: unknown } | null)?.code;
+
+/** Why the database named cannot be opened, as one line the operator can act on (exit 2), or the error as it was. */
+function databaseError(error: unknown, config: ServerConfig): unknown {
+  const database = dialectFor(config.database).describeLocation(config.database);
+  const code = systemCodeOf(error);
+  if (code === 'ENOENT' || code === 'ENOTDIR') {
+    return new UsageError(`cannot open the database ${database}: its directory does not exist`);
+  }
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
+    return new UsageError(`cannot open the database ${database}: not allowed to write there`);
+  }
+  return error;
+}
+
+/** Why the server cannot listen where asked, as one line the operator can act on (exit 2), or the error as it was. */
+function listenError(error: unknown, config: ServerConfig): unknown {
+  const where = `${config.host}:${config.port}`;
+  switch (systemCodeOf(error)) {
+    case 'EADDRINUSE':
+      return new UsageError(`${where} is already in use: stop what listens there or choose another --port`);
+    case 'EADDRNOTAVAIL':
+      return new UsageError(`${config.host} is not an address of this machine: choose another --host`);
+    case 'EACCES':
+      return new UsageError(
+        `not allowed to listen on ${where} (ports below 1024 need privileges): choose another --port`,
+      );
+    default:
+      return error;
+  }
+}
+
 async function serve(config: ServerConfig): Promise<void> {
-  const app = await buildApp(config);
-  const address = await app.listen({ host: config.host, port: config.port });
+  const app = await buildApp(config).catch((error: unknown) => {
+    throw databaseError(error, config);
+  });
+  const address = await app.listen({ host: config.host, port: config.port }).catch(async (error: unknown) => {
+    await app.close();
+    throw listenError(error, config);
+  });
   app.log.info(
     { address, database: dialectFor(config.database).describeLocation(config.database) },
     'lapse API listening',
@@ -175,6 +239,16 @@ export const register: RegisterCommands = (program, environment) => {
         'token attempts per minute per address (and per client id for addresses that failed); each attempt holds one until its secret is known good',
       ),
     )
+    .addOption(
+      integerSettingOption('searchTimeout', 'ms a search query may run (503 after) or wait for its turn (429 after)'),
+    )
+    .addOption(
+      integerSettingOption(
+        'searchConcurrency',
+        'search queries running at once (SQLite: worker threads; PostgreSQL: a pool of its own, default the database pool size)',
+      ),
+    )
+    .addOption(integerSettingOption('searchQueue', 'search queries one client id may have waiting for a turn'))
     .option(
       '--log-level <level>',
       'trace, debug, info, warn, error or silent (LAPSE_LOG_LEVEL)',

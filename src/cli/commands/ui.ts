@@ -1,27 +1,47 @@
-// `lapse ui [--port]`: serves the dashboard on 127.0.0.1 and prints its URL. The page's API calls go through the
-// SDK in this process with the configured credential, so the client secret never reaches the browser.
+// `lapse ui [--port] [--open]`: serves the dashboard on 127.0.0.1 and prints its URL once the credential has been
+// accepted. The page's API calls go through the SDK in this process with the configured credential, so the
+// client secret never reaches the browser.
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { createClient } from '../../client/index.js';
+import { NetworkError, ServerError } from '../../client/index.js';
 import { createPortfolio, DEFAULT_WEB_ROOT, startDashboardServer } from '../../dashboard/index.js';
 import type { RegisterCommands } from '../command-module.js';
-import { loadClientConfig } from '../config.js';
+import { explainFailure } from '../connection-failures.js';
 import type { Environment } from '../environment.js';
+import { describeError } from '../exit-codes.js';
 import { integerOption, PORT_NUMBER } from '../integer-option.js';
+import { type ConnectionFlags, connect, withConnectionOptions } from './client-options.js';
 
-interface UiFlags {
+interface UiFlags extends ConnectionFlags {
   port: number;
-  config?: string;
-  baseUrl?: string;
-  company?: string;
+  open?: boolean;
+}
+
+/** Hands the URL to xdg-open; says so when there is none, and the dashboard keeps running either way. */
+function openInBrowser(url: string): void {
+  const opener = spawn('xdg-open', [url], { stdio: 'ignore', detached: true });
+  opener.once('error', (error) => {
+    const reason = (error as { code?: string }).code === 'ENOENT' ? 'xdg-open is not installed' : error.message;
+    process.stderr.write(`lapse ui: --open: ${reason}; open ${url} in a browser yourself\n`);
+  });
+  opener.unref();
 }
 
 async function serveDashboard(flags: UiFlags, environment: Environment): Promise<void> {
-  const config = await loadClientConfig(flags, environment);
+  const { config, client } = await connect(flags, environment);
   if (!existsSync(join(DEFAULT_WEB_ROOT, 'index.html'))) {
     throw new Error(`the dashboard's files are missing from ${DEFAULT_WEB_ROOT}: run npm run build`);
   }
-  const client = createClient(config);
+  // A refused credential is reported here, not first in the browser. A server that cannot be reached yet may
+  // come up later: the dashboard starts, says so on stderr, and the page shows it until then.
+  try {
+    await client.whoami();
+  } catch (error) {
+    const explained = explainFailure(error, config);
+    if (!(explained instanceof NetworkError || explained instanceof ServerError)) throw explained;
+    process.stderr.write(`lapse ui: ${describeError(explained)}; starting anyway\n`);
+  }
   const server = await startDashboardServer({
     client,
     portfolio: createPortfolio({ client, now: config.now }),
@@ -31,6 +51,7 @@ async function serveDashboard(flags: UiFlags, environment: Environment): Promise
     port: flags.port,
   });
   process.stdout.write(`lapse ui: dashboard on ${server.url} (press Ctrl+C to stop)\n`);
+  if (flags.open) openInBrowser(server.url);
   const stop = () => {
     server.close().finally(() => process.exit(0));
   };
@@ -39,10 +60,11 @@ async function serveDashboard(flags: UiFlags, environment: Environment): Promise
 }
 
 export const register: RegisterCommands = (program, environment) => {
-  program
-    .command('ui')
-    .description('Serve the dashboard on 127.0.0.1 and print its URL.')
-    .option('--port <port>', 'port to listen on (0 picks a free one)', integerOption(PORT_NUMBER), 4300)
-    // The shared connection flags (--config, --base-url, --company) may be declared on the program.
-    .action((_flags: UiFlags, command) => serveDashboard(command.optsWithGlobals() as UiFlags, environment));
+  withConnectionOptions(
+    program
+      .command('ui')
+      .description('Serve the dashboard on 127.0.0.1 and print its URL once the credential is accepted.')
+      .option('--port <port>', 'port to listen on (0 picks a free one)', integerOption(PORT_NUMBER), 4300)
+      .option('--open', 'open the dashboard in a browser (xdg-open)'),
+  ).action((flags: UiFlags) => serveDashboard(flags, environment));
 };

@@ -11,7 +11,7 @@ export function registerWhoami(program: Command, environment: Environment): void
     clientAction(environment, async (context) => {
       const identity = await context.client.whoami();
       if (context.target.format === 'json') {
-        return writeOutput(context.target.output, `${JSON.stringify(identity, null, 2)}\n`);
+        return writeOutput(context.target.destination, `${JSON.stringify(identity, null, 2)}\n`);
       }
       const { claims } = identity;
       const parent = claims.user_company_parentcompany_name
@@ -27,7 +27,7 @@ export function registerWhoami(program: Command, environment: Environment): void
         'permissions:',
         ...identity.permissions.map((permission) => `  ${permission}`),
       ];
-      return writeOutput(context.target.output, `${lines.join('\n')}\n`);
+      return writeOutput(context.target.destination, `${lines.join('\n')}\n`);
     }),
   );
 }

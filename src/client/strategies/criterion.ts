@@ -3,8 +3,10 @@
 import {
   addDays,
   type CalendarDay,
+  dayStartUtc,
   type Filter,
   isExpiredOn,
+  parseInstant,
   renewalDayOf,
   type SearchBody,
   type SearchCompanyDto,
@@ -115,8 +117,9 @@ function mergeAll(runs: Keyed[][], compare: Compare): Keyed[] {
  * are on their way, and the sorted pages are merged at the end: pages read in this order (renewal date) meet
  * with a comparison or two each, so the work left after the last page is little more than copying.
  */
-function keyedOrder(keyOf: (company: SearchCompanyDto) => string): () => ListingOrder {
-  const compare: Compare = (a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : byName(a.company, b.company));
+function keyedOrder(keyOf: (company: SearchCompanyDto) => string, isDescending = false): () => ListingOrder {
+  const [before, after] = isDescending ? [1, -1] : [-1, 1];
+  const compare: Compare = (a, b) => (a.key < b.key ? before : a.key > b.key ? after : byName(a.company, b.company));
   return () => {
     const runs: Keyed[][] = [];
     return {
@@ -139,6 +142,44 @@ function renewalWindowCriterion(window: RenewalWindow, description: string): Cri
     refine: (body) => ({ ...body, filter: dateFilter(window) }),
     window,
     order: byRenewalDateOrder,
+  };
+}
+
+/** When the company was created, as epoch ms; NaN when the server sent no readable instant. */
+function createdAtOf(company: SearchCompanyDto): number {
+  return parseInstant(company.createTime) ?? Date.parse(company.createTime);
+}
+
+/** Newest first (the creation instant, zero-padded so text order is time order), then name. */
+const newestFirstOrder = keyedOrder((company) => {
+  const ms = createdAtOf(company);
+  return Number.isNaN(ms) ? '' : String(ms + 8.64e15).padStart(17, '0');
+}, true);
+
+/**
+ * Created within N days of D: created on a UTC day from D−N through D, both included, like a renewal window;
+ * listed newest first. The server is asked for the range in CreateTime order, newest first.
+ */
+export function createdWithin(day: CalendarDay, withinDays: number): Criterion {
+  const from = addDays(day, -withinDays);
+  const before = addDays(day, 1);
+  const items = [
+    { FieldName: 'CreateTime', Operator: '>=', Value: from },
+    { FieldName: 'CreateTime', Operator: '<', Value: before },
+  ];
+  return {
+    description: `created from ${from} through ${day}`,
+    matches: (company) => {
+      const ms = createdAtOf(company);
+      return !Number.isNaN(ms) && ms >= dayStartUtc(from) && ms < dayStartUtc(before);
+    },
+    refine: (body) => ({
+      ...body,
+      orderBy: 'CreateTime',
+      ascending: false,
+      filter: { Condition: 'AND', FilterGroups: [{ Condition: 'AND', FilterItems: items }] },
+    }),
+    order: newestFirstOrder,
   };
 }
 

@@ -11,7 +11,7 @@ import {
 import { ValidationError } from '../errors.js';
 import type { SearchPageFn } from '../paginate.js';
 import { type ChosenStrategy, listMatching } from './choose-strategy.js';
-import { type Criterion, exceedingLimit, expiredOn, renewingWithin } from './criterion.js';
+import { type Criterion, createdWithin, exceedingLimit, expiredOn, renewingWithin } from './criterion.js';
 import type { ListingProgress, ListingRun } from './listing-run.js';
 
 export type { ChosenStrategy } from './choose-strategy.js';
@@ -29,6 +29,11 @@ export interface ListingOptions {
 
 export interface RenewingOptions extends ListingOptions {
   /** Keep renewal days from D through D + withinDays, both included. */
+  withinDays: number;
+}
+
+export interface CreatedWithinOptions extends ListingOptions {
+  /** Keep companies created from D − withinDays through D, both included. */
   withinDays: number;
 }
 
@@ -56,6 +61,8 @@ export interface LicenceListings {
   expired(options?: ListingOptions): Promise<Listing>;
   renewing(options: RenewingOptions): Promise<Listing>;
   exceedingLimit(options?: ListingOptions): Promise<Listing>;
+  /** Recently created companies, newest first. */
+  createdWithin(options: CreatedWithinOptions): Promise<Listing>;
   streamExpired(options?: ListingOptions): ListingStream;
   streamRenewing(options: RenewingOptions): ListingStream;
   streamExceedingLimit(options?: ListingOptions): ListingStream;
@@ -120,11 +127,18 @@ export function createLicenceListings(search: SearchPageFn, now: () => number): 
     return { criterion, stream: streamListing(search, criterion, day, options) };
   };
   const expired = (options: ListingOptions = {}) => open(options, expiredOn);
-  const renewing = (options: RenewingOptions) => {
-    if (!Number.isInteger(options.withinDays) || options.withinDays < 0) {
-      throw new ValidationError(`withinDays must be a whole number of days, 0 or more (got ${options.withinDays})`);
+  const assertWithinDays = (withinDays: number) => {
+    if (!Number.isInteger(withinDays) || withinDays < 0) {
+      throw new ValidationError(`withinDays must be a whole number of days, 0 or more (got ${withinDays})`);
     }
+  };
+  const renewing = (options: RenewingOptions) => {
+    assertWithinDays(options.withinDays);
     return open(options, (asOf) => renewingWithin(asOf, options.withinDays));
+  };
+  const created = (options: CreatedWithinOptions) => {
+    assertWithinDays(options.withinDays);
+    return open(options, (asOf) => createdWithin(asOf, options.withinDays));
   };
   const overLimit = (options: ListingOptions = {}) => open(options, exceedingLimit);
   const collected =
@@ -137,6 +151,7 @@ export function createLicenceListings(search: SearchPageFn, now: () => number): 
     expired: collected(expired),
     renewing: collected(renewing),
     exceedingLimit: collected(overLimit),
+    createdWithin: collected(created),
     streamExpired: (options) => expired(options).stream,
     streamRenewing: (options) => renewing(options).stream,
     streamExceedingLimit: (options) => overLimit(options).stream,

@@ -12,7 +12,7 @@ import type { Db } from '../db/index.js';
 import { TAG_SEPARATOR } from '../db/index.js';
 import { AdminError } from './admin-error.js';
 import { resolveCatalogueEntry, type StoredCompany } from './company-reference.js';
-import type { CompanyFields } from './company-row.js';
+import type { CompanyFields, CompanyProfile } from './company-row.js';
 
 export interface CompanyChanges {
   name?: string;
@@ -36,6 +36,8 @@ export interface CompanyChanges {
   privacyDurationId?: number;
   tags?: readonly string[];
   timeZoneId?: string | null;
+  /** Profile columns to set as given (the rest of the stored profile stays). */
+  profile?: CompanyProfile;
 }
 
 const COUNT_FIELDS = [
@@ -127,6 +129,7 @@ export async function resolveFieldChanges(
     throw new AdminError(`"${changes.timeZoneId}" is not an IANA time zone`);
   }
   if (changes.timeZoneId !== undefined) fields.timeZoneId = changes.timeZoneId || null;
+  if (changes.profile !== undefined) fields.profile = changes.profile;
   return fields;
 }
 

@@ -174,4 +174,45 @@ describe.each(DATABASE_KINDS)('importCompanies on %s', (kind) => {
       await target.close();
     }
   });
+
+  it('carries earlier months\' monthly active users in "Monthly Users YYYY-MM" columns, replacing those months', async () => {
+    const target = await fresh();
+    const usageOf = (db: Db) =>
+      db
+        .selectFrom('monthly_usage')
+        .innerJoin('companies', 'companies.id', 'monthly_usage.company_id')
+        .select(['companies.resource_id', 'monthly_usage.month', 'monthly_usage.active_user_count'])
+        .orderBy('companies.resource_id')
+        .orderBy('monthly_usage.month')
+        .execute();
+    try {
+      const [first, second] = sourceRows.slice(0, 2) as [Row, Row];
+      const months = [
+        { header: 'Monthly Users 2026-01', value: (row: Row) => (row === first ? '7' : '') },
+        { header: 'monthly users 2025-12', value: () => '12' },
+      ];
+      await importCompanies(target.db, exportCsv([first, second], months), { now: Date.parse(`${TODAY}T12:00:00Z`) });
+      expect(await usageOf(target.db)).toEqual(
+        [
+          { resource_id: first.resource_id, month: '2025-12', active_user_count: 12 },
+          { resource_id: first.resource_id, month: '2026-01', active_user_count: 7 },
+          { resource_id: second.resource_id, month: '2025-12', active_user_count: 12 },
+        ].sort((a, b) => (a.resource_id < b.resource_id ? -1 : a.resource_id > b.resource_id ? 1 : 0)),
+      );
+      await importCompanies(target.db, exportCsv([first], [{ header: 'Monthly Users 2026-01', value: () => '9' }]));
+      expect((await usageOf(target.db)).find((row) => row.month === '2026-01')?.active_user_count).toBe(9);
+      const withHeader = (header: string) => exportCsv([first], [{ header, value: () => '1' }]);
+      await expect(importCompanies(target.db, withHeader('Monthly Users 2026-13'))).rejects.toThrow(
+        /"2026-13" is not a month YYYY-MM/,
+      );
+      await expect(
+        importCompanies(target.db, withHeader('Monthly Users 2026-03'), { now: Date.parse(`${TODAY}T12:00:00Z`) }),
+      ).rejects.toThrow(/is the current month/);
+      await expect(
+        importCompanies(target.db, withHeader('Monthly Users 2026-01').replace(',1\r\n', ',many\r\n')),
+      ).rejects.toThrow(/not a whole number/);
+    } finally {
+      await target.close();
+    }
+  });
 });

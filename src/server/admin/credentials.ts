@@ -4,15 +4,24 @@ import { generateClientCredentials, hashSecret } from '../auth/index.js';
 import type { Db } from '../db/index.js';
 import { AdminError, AdminNotFoundError } from './admin-error.js';
 import { resolveCompany } from './company-reference.js';
+import { randomResourceId } from './resource-id.js';
 
 export interface CredentialInput {
   /** Resource id or unique name of the company the credential acts for. */
   company: string;
   role: string;
   description?: string;
+  /** A customer API client (contract §10) names its own id and secret (from generate-client-credentials). */
+  clientId?: string;
+  clientSecret?: string;
+  name?: string;
+  isDisabled?: boolean;
+  /** Addresses and CIDR ranges /connect/token accepts this client from; absent: any. */
+  allowedIpAddresses?: readonly string[] | null;
 }
 
 export interface CreatedCredential {
+  resourceId: string;
   clientId: string;
   /** Shown once: it is not stored, only its hash. */
   clientSecret: string;
@@ -39,7 +48,11 @@ export async function createCredential(db: Db, input: CredentialInput, now = Dat
   if (input.role === 'Root' && company.parent_id !== null) {
     throw new AdminError(`A Root credential belongs to the platform root company, not "${company.name}"`);
   }
-  const { clientId, clientSecret } = generateClientCredentials();
+  const generated = generateClientCredentials();
+  const clientId = input.clientId ?? generated.clientId;
+  const clientSecret = input.clientSecret ?? generated.clientSecret;
+  const resourceId = randomResourceId();
+  const allowed = input.allowedIpAddresses ?? null;
   await db
     .insertInto('credentials')
     .values({
@@ -47,12 +60,17 @@ export async function createCredential(db: Db, input: CredentialInput, now = Dat
       secret_hash: await hashSecret(clientSecret),
       role: input.role,
       company_id: company.id,
-      is_disabled: 0,
+      is_disabled: input.isDisabled ? 1 : 0,
       created_at: now,
       description: input.description ?? null,
+      resource_id: resourceId,
+      name: input.name ?? null,
+      has_ip_address_restriction: allowed === null ? 0 : 1,
+      allowed_ip_addresses: JSON.stringify(allowed ?? []),
     })
     .execute();
   return {
+    resourceId,
     clientId,
     clientSecret,
     role: input.role,

@@ -1,10 +1,19 @@
 // Operator services behind `lapse admin`: companies (create, update, move, CSV import), API credentials and token
 // signing keys.
-export { AdminError, AdminNotFoundError } from './admin-error.js';
-export { type CompanyInput, type CompanySummary, createCompany, updateCompany } from './companies.js';
-export type { CompanyChanges } from './company-changes.js';
-export { type CsvSource, type ImportSummary, importCompanies } from './company-import.js';
-export { resolveCompany } from './company-reference.js';
+export { AdminError, AdminNotFoundError, cappedDetails } from './admin-error.js';
+export {
+  type CompanyInput,
+  type CompanySummary,
+  createCompany,
+  createCompanyIn,
+  inTransaction,
+  updateCompany,
+  updateCompanyIn,
+} from './companies.js';
+export { type CompanyChanges, resolveFieldChanges } from './company-changes.js';
+export { type CsvSource, type ImportOptions, type ImportSummary, importCompanies } from './company-import.js';
+export { type CompanyListing, type CompanyTreeNode, companyTree, listCompanies } from './company-listing.js';
+export { findCompanyByResourceId, resolveCompany, type StoredCompany } from './company-reference.js';
 export {
   buildCompanyRow,
   type CatalogueEntry,

@@ -6,6 +6,7 @@ import { dataVersionOf } from '../cache/index.js';
 import { ApiError } from '../errors.js';
 import type { ServerContext } from '../server-context.js';
 import type { Caller } from './caller.js';
+import { secretVersionOf } from './secrets.js';
 import { CLOCK_SKEW_SECONDS } from './signing-key-rows.js';
 
 const BEARER = /^Bearer\s+([A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]*\.[A-Za-z0-9\-_]*)\s*$/i;
@@ -20,7 +21,13 @@ function isIssuedAsLapseIssues(payload: JWTPayload, nowSeconds: number): boolean
   return exp - iat <= TOKEN_LIFETIME_SECONDS && iat <= nowSeconds + CLOCK_SKEW_SECONDS;
 }
 
-async function verifiedClientId(context: ServerContext, request: FastifyRequest): Promise<string> {
+interface VerifiedToken {
+  clientId: string;
+  /** Absent in tokens issued before lapse named the secret in them (they expire within the hour). */
+  secretVersion: string | undefined;
+}
+
+async function verifiedToken(context: ServerContext, request: FastifyRequest): Promise<VerifiedToken> {
   const token = BEARER.exec(request.headers.authorization ?? '')?.[1];
   if (!token) throw ApiError.unauthorized('A bearer token is required (POST /connect/token).');
   try {
@@ -28,7 +35,8 @@ async function verifiedClientId(context: ServerContext, request: FastifyRequest)
     const payload = await context.keyRing.verify(token, nowSeconds, await dataVersionOf(context, request));
     if (!isIssuedAsLapseIssues(payload, nowSeconds)) throw new Error('lifetime beyond what lapse issues');
     if (typeof payload.client_id !== 'string' || payload.client_id !== payload.sub) throw new Error('bad subject');
-    return payload.client_id;
+    const secretVersion = typeof payload.secret_version === 'string' ? payload.secret_version : undefined;
+    return { clientId: payload.client_id, secretVersion };
   } catch {
     // One message whatever failed (signature, algorithm, expiry, issuer): the details only help an attacker.
     throw ApiError.unauthorized('The access token is invalid or expired.');
@@ -40,7 +48,7 @@ export async function authenticate(
   request: FastifyRequest,
   permission: Permission,
 ): Promise<Caller> {
-  const clientId = await verifiedClientId(context, request);
+  const { clientId, secretVersion } = await verifiedToken(context, request);
   const { config, rateLimits } = context;
   // Both are database round trips on PostgreSQL: ask at once. The client id comes from a verified token, so
   // only real clients spend from their bucket.
@@ -55,6 +63,11 @@ export async function authenticate(
       `Client Role "${credential.role}" may not call ${permission.replace('|', ' ')}; ` +
         'use a credential with Client Role = Reseller.',
     );
+  }
+  // contract §10: a rotated secret ends the tokens issued for the old one. Checked after the role, so what a
+  // token may call is decided by the credential alone, whatever else its claims say.
+  if (secretVersion !== undefined && secretVersion !== secretVersionOf(credential.secretHash)) {
+    throw ApiError.unauthorized('The access token was issued for a client secret that has since been rotated.');
   }
   return { clientId: credential.clientId, role: credential.role, company: credential.company };
 }

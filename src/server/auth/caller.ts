@@ -21,6 +21,8 @@ export interface Caller {
 export interface CredentialRecord extends Caller {
   secretHash: string;
   isDisabled: boolean;
+  /** contract §10: the addresses and CIDR ranges /connect/token accepts it from; null: any address. */
+  allowedIpAddresses: string[] | null;
 }
 
 export async function findCredential(db: Db, clientId: string): Promise<CredentialRecord | undefined> {
@@ -33,6 +35,8 @@ export async function findCredential(db: Db, clientId: string): Promise<Credenti
       'c.secret_hash',
       'c.role',
       'c.is_disabled',
+      'c.has_ip_address_restriction',
+      'c.allowed_ip_addresses',
       'co.id as company_id',
       'co.resource_id',
       'co.name',
@@ -48,6 +52,8 @@ export async function findCredential(db: Db, clientId: string): Promise<Credenti
     role: row.role,
     secretHash: row.secret_hash,
     isDisabled: row.is_disabled !== 0,
+    allowedIpAddresses:
+      row.has_ip_address_restriction === 0 ? null : (JSON.parse(row.allowed_ip_addresses) as string[]),
     company: {
       id: row.company_id,
       resourceId: row.resource_id,

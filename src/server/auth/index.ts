@@ -2,6 +2,7 @@
 // turns a bearer token into a caller.
 export * from './authenticate.js';
 export * from './caller.js';
+export * from './ip-allow-list.js';
 export * from './secrets.js';
 export * from './signing-key-rows.js';
 export * from './signing-key-source.js';

@@ -1,5 +1,5 @@
 // contract §1: client secrets are stored only as slow salted hashes and compared in constant time.
-import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 
 const PARAMS = { N: 16384, r: 8, p: 1, keyLength: 32 };
 
@@ -43,4 +43,12 @@ export function generateClientCredentials(): { clientId: string; clientSecret: s
     clientId: `lapse_${randomBytes(15).toString('base64url')}`,
     clientSecret: randomBytes(32).toString('base64url'),
   };
+}
+
+/**
+ * A short name of a stored secret hash, carried in the tokens it issues: a rotation changes the hash, so tokens
+ * issued for the old secret stop verifying. A digest of the salted hash, so it tells nothing about the secret.
+ */
+export function secretVersionOf(secretHash: string): string {
+  return createHash('sha256').update(secretHash).digest('base64url').slice(0, 12);
 }

@@ -15,8 +15,9 @@ import {
 import type { ServerContext } from '../server-context.js';
 import { findCredential } from './caller.js';
 import { type FailureReservation, reserveFailure } from './failed-token-limits.js';
+import { isAddressAllowed } from './ip-allow-list.js';
 import { createSecretCheckQueue, type SecretCheckQueue } from './secret-check-queue.js';
-import { verifySecret } from './secrets.js';
+import { secretVersionOf, verifySecret } from './secrets.js';
 import { OAuthFailure, rateLimited, readTokenRequest } from './token-request.js';
 
 /** Concurrent scrypt checks: libuv's default thread pool; a few waiting each keeps a burst's wait short. */
@@ -48,8 +49,13 @@ async function issueToken(
     await reservation.release();
     throw rateLimited(1);
   }
-  if (!credential || !isSecretRight || credential.isDisabled) {
-    const body = { error: 'invalid_client', error_description: 'Unknown client, wrong secret, or disabled client.' };
+  const isAddressRefused =
+    credential?.allowedIpAddresses != null && !isAddressAllowed(credential.allowedIpAddresses, request.ip);
+  if (!credential || !isSecretRight || credential.isDisabled || isAddressRefused) {
+    const body = {
+      error: 'invalid_client',
+      error_description: 'Unknown client, wrong secret, disabled client, or an address the client may not use.',
+    };
     throw client.isBasic
       ? new OAuthFailure(401, body, { 'www-authenticate': 'Basic realm="lapse"' })
       : new OAuthFailure(400, body);
@@ -67,10 +73,13 @@ async function issueToken(
     scope: [TOKEN_SCOPE],
     role,
     reseller_access: role === 'Reseller' || role === 'Root',
-    company_admin_access: role === 'Company Admin',
+    // The vendor documents it true for both of its roles; Root holds everything either may do.
+    company_admin_access: true,
     root_access: role === 'Root',
     user_company_resourceid: company.resourceId,
+    user_company_id: company.id,
     user_company_name: company.name,
+    secret_version: secretVersionOf(credential.secretHash),
     ...(company.parentResourceId !== null && {
       user_company_parentcompany_resourceid: company.parentResourceId,
       user_company_parentcompany_name: company.parentName ?? '',

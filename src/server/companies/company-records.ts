@@ -3,15 +3,18 @@
 // derives its columns, values and SQL JSON from these tables; a record's table is typed by the record, so a field
 // left out, added twice or of the wrong type does not compile. Adding a field: its schema in src/contract, its
 // row here (and a migration when it is stored anew).
+import { sql } from 'kysely';
 import {
   type CompanyDto,
   EXPORT_COLUMNS,
   type ExportCell,
   type ExportHeader,
+  type FIELD_TYPES,
   type FieldName,
   licenceLimitCell,
   type OrderBy,
   type SearchCompanyDto,
+  UNLIMITED,
   utcDayOfMs,
 } from '../../contract/index.js';
 import {
@@ -20,7 +23,6 @@ import {
   decimalText,
   derived,
   expiredOnToday,
-  type Field,
   flag,
   instant,
   type JsonFieldTable,
@@ -28,6 +30,7 @@ import {
   nullableInstant,
   parseTextList,
   plain,
+  type SqlField,
   storedCells,
   storedRecord,
   textList,
@@ -97,7 +100,7 @@ const dayOrNull = (ms: number | null) => (ms === null ? null : utcDayOfMs(ms));
  * matching row, and a DTO per row cost more than reading it); a property test holds the cells equal to
  * `exportRecordOf` of the row's SearchCompanyDto.
  */
-const EXPORT_CELL_FIELDS: { readonly [H in ExportHeader]: Field<ExportCell> } = {
+const EXPORT_CELL_FIELDS: { readonly [H in ExportHeader]: SqlField<ExportCell> } = {
   'Company Name': plain('name'),
   'Company ID': plain('resource_id'),
   'Reseller Name': plain('reseller_name'),
@@ -107,20 +110,35 @@ const EXPORT_CELL_FIELDS: { readonly [H in ExportHeader]: Field<ExportCell> } = 
   'Inactive Users': plain('inactive_target_user_count'),
   'Deleted Users': plain('deleted_target_user_count'),
   'Monthly Users': plain('monthly_active_user_count'),
-  'License Limit': derived(['is_number_of_users_limited', 'number_of_users'], (isLimited, limit) =>
-    licenceLimitCell(isLimited !== 0, limit),
+  'License Limit': derived(
+    ['is_number_of_users_limited', 'number_of_users'],
+    (isLimited, limit) => licenceLimitCell(isLimited !== 0, limit),
+    // "Unlimited" is text in a number column: written as a text field here, so the number column keeps it as is.
+    (csv, isLimited, limit) =>
+      sql`case when ${isLimited} <> 0 then (${limit})::text else ${csv.text(sql.lit(UNLIMITED))} end`,
   ),
-  Tags: derived(['tags'], (tags) => parseTextList(tags).join(', ')),
-  'Renewal Date': derived(['license_end_at'], dayOrNull),
-  'Date Created': derived(['created_at'], utcDayOfMs),
+  Tags: derived(
+    ['tags'],
+    (tags) => parseTextList(tags).join(', '),
+    (csv, tags) => csv.joinedTextList(tags, ', '),
+  ),
+  'Renewal Date': derived(['license_end_at'], dayOrNull, (csv, end) => csv.utcDay(end)),
+  'Date Created': derived(['created_at'], utcDayOfMs, (csv, created) => csv.utcDay(created)),
   'License Expired': expiredOnToday('license_end_at'),
 };
 
 /** The export's cells, in the contract's column order. */
-export const EXPORT_CELLS = storedCells(EXPORT_COLUMNS.map((column) => EXPORT_CELL_FIELDS[column.header]));
+export const EXPORT_CELLS = storedCells(
+  EXPORT_COLUMNS.map((column) => ({ field: EXPORT_CELL_FIELDS[column.header], kind: column.kind })),
+);
+
+/** The filter fields stored in a column of their own (MonthlyActiveUser and the training fields have none). */
+export type ColumnFieldName = {
+  [F in FieldName]: (typeof FIELD_TYPES)[F] extends 'usageMonth' | 'training' ? never : F;
+}[FieldName];
 
 /** contract §4 filter fields: text fields compare folded (lower-cased) columns; Tags the folded tag list. */
-export const FILTER_COLUMNS: { readonly [F in FieldName]: Column } = {
+export const FILTER_COLUMNS: { readonly [F in ColumnFieldName]: Column } = {
   CompanyName: 'name_folded',
   ResellerName: 'reseller_name_folded',
   IndustryName: 'industry_name_folded',
@@ -129,6 +147,7 @@ export const FILTER_COLUMNS: { readonly [F in FieldName]: Column } = {
   IndustryResourceId: 'industry_resource_id',
   LicenseTypeResourceId: 'license_type_resource_id',
   CompanyResourceId: 'resource_id',
+  ModuleResourceId: 'license_modules',
   TargetUserCount: 'target_user_count',
   NumberOfUsers: 'number_of_users',
   MonthlyActiveUserCount: 'monthly_active_user_count',
@@ -146,6 +165,7 @@ export const ORDER_COLUMNS: { readonly [O in OrderBy]: { column: Column; isNulla
   TargetUserCount: { column: 'target_user_count', isNullable: false },
   NumberOfUsers: { column: 'number_of_users', isNullable: false },
   MonthlyActiveUserCount: { column: 'monthly_active_user_count', isNullable: false },
+  Tags: { column: 'tags_folded', isNullable: false },
   LicenseEndDate: { column: 'license_end_at', isNullable: true },
   CreateTime: { column: 'created_at', isNullable: false },
 };

@@ -1,7 +1,9 @@
 // contract §5: POST /api/companies/search/export. The rows are exactly those that paging through search with the
 // same body would give (one shared query builder), counted and read in one snapshot, streamed with backpressure
-// from the database cursor to the socket; bounded in number (export-slots.ts) and cut when the client stops reading.
+// from the database cursor to the socket (or, for CSV on PostgreSQL, written by the database: export-copy.ts);
+// bounded in number (export-slots.ts) and cut when the client stops reading.
 import type { ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import {
@@ -23,6 +25,7 @@ import { ApiError } from '../errors.js';
 import { awaitFirstByte } from '../export/index.js';
 import type { ServerContext } from '../server-context.js';
 import { EXPORT_CELLS } from './company-records.js';
+import { copiedCsv } from './export-copy.js';
 import { createExportSlots } from './export-slots.js';
 import { normaliseJsonBody, requestScope, ScopeHeadersSchema, ScopeQuerySchema, todayStartMs } from './routes.js';
 import { type CompanyQuery, countMatching, parseCompanyQuery, selectExportRows } from './search-query.js';
@@ -89,14 +92,11 @@ function destroyWhenStalled(response: ServerResponse, stallMs: number): () => vo
 async function sendExport(
   reply: FastifyReply,
   exportType: ExportType,
-  records: AsyncGenerator<ExportRecord[]>,
+  file: Readable,
   rowCount: number,
   config: ServerContext['config'],
 ): Promise<void> {
-  const { excelRowsPerSheet, exportStallTimeoutMs } = config;
-  const body = await awaitFirstByte(
-    exportType === 'CSV' ? streamCsv(records) : streamXlsx(records, { maxDataRowsPerSheet: excelRowsPerSheet }),
-  );
+  const body = await awaitFirstByte(file);
   reply.hijack();
   reply.raw.writeHead(200, {
     ...(reply.getHeaders() as Record<string, string>),
@@ -104,7 +104,7 @@ async function sendExport(
     'content-disposition': `attachment; filename="${EXPORT_FILE_NAMES[exportType]}"`,
     [HEADERS.totalCount]: String(rowCount),
   });
-  const stopWatching = destroyWhenStalled(reply.raw, exportStallTimeoutMs);
+  const stopWatching = destroyWhenStalled(reply.raw, config.exportStallTimeoutMs);
   try {
     await pipeline(body, reply.raw);
   } catch (error) {
@@ -145,9 +145,16 @@ export async function exportRoutes(app: FastifyInstance, context: ServerContext)
       if (!giveBack) throw ApiError.rateLimited(EXPORT_RETRY_AFTER_SECONDS);
       try {
         const query = parseCompanyQuery(body, await requestScope(context, request, caller), todayStartMs(context));
-        await context.storage.longReadSnapshot(async (db, batches) => {
+        await context.storage.longReadSnapshot(async (db, batches, csvCopy) => {
           const slice = sliceOf(body, (await countMatching(db, query)).total);
-          await sendExport(reply, exportType, exportRecords(db, batches, query, slice), slice.rowCount, context.config);
+          const records = () => exportRecords(db, batches, query, slice);
+          const file =
+            exportType === 'Excel'
+              ? streamXlsx(records(), { maxDataRowsPerSheet: context.config.excelRowsPerSheet })
+              : csvCopy
+                ? copiedCsv(db, csvCopy, query, slice)
+                : streamCsv(records());
+          await sendExport(reply, exportType, file, slice.rowCount, context.config);
         });
       } finally {
         giveBack();

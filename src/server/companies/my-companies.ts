@@ -49,12 +49,11 @@ export async function myCompanies(db: Db, caller: Caller, todayStartMs: number):
   return roots;
 }
 
-export async function companyById(
-  db: Db,
-  caller: Caller,
-  resourceId: string,
-  todayStartMs: number,
-): Promise<CompanyDto> {
+/**
+ * The stored row of a company the caller may read: a Company Admin its own, a Reseller any below it, Root any.
+ * Unknown: 404; not the caller's to read: 403.
+ */
+export async function visibleCompanyRow(db: Db, caller: Caller, resourceId: string) {
   // contract §3: ids are [A-Za-z0-9]{12}; anything else names no company (and a NUL would be a PostgreSQL error).
   if (!RESOURCE_ID_PATTERN.test(resourceId)) {
     throw ApiError.notFound(`Company ${JSON.stringify(resourceId.slice(0, 64))} was not found.`);
@@ -64,5 +63,14 @@ export async function companyById(
   const isAllowed =
     caller.role === 'Company Admin' ? row.id === caller.company.id : isInScope(visibleScope(caller), row.path);
   if (!isAllowed) throw ApiError.forbidden(`Company ${JSON.stringify(resourceId)} is not managed by this client.`);
-  return COMPANY_DTO.fromRow(row, { todayStartMs });
+  return row;
+}
+
+export async function companyById(
+  db: Db,
+  caller: Caller,
+  resourceId: string,
+  todayStartMs: number,
+): Promise<CompanyDto> {
+  return COMPANY_DTO.fromRow(await visibleCompanyRow(db, caller, resourceId), { todayStartMs });
 }

@@ -3,8 +3,8 @@
 // database). A record is a table of such fields, typed by the record it builds: a field missing from the table,
 // one too many, or one of the wrong type does not compile. company-records.ts holds the tables.
 import { type RawBuilder, type Selectable, sql } from 'kysely';
-import { isExpiredAt } from '../../contract/index.js';
-import type { CompaniesTable, SqlJson } from '../db/index.js';
+import { type ExportCellKind, isExpiredAt } from '../../contract/index.js';
+import type { CompaniesTable, SqlCsv, SqlJson } from '../db/index.js';
 import { expiredSql } from '../db/index.js';
 
 type Stored = Selectable<CompaniesTable>;
@@ -33,6 +33,12 @@ export interface JsonField<T> extends Field<T> {
   json(json: SqlJson, refs: readonly Sql[], context: RecordContext): Sql;
 }
 
+/** A field the database can also compute, for an export whose CSV the database writes (see SqlCsv). */
+export interface SqlField<T> extends Field<T> {
+  /** The value in SQL (a condition for a boolean); `refs` are the `columns` as column references. */
+  sql(csv: SqlCsv, refs: readonly Sql[], context: RecordContext): Sql;
+}
+
 const one = <T>(column: Column, value: (stored: never) => T, json: JsonField<T>['json']): JsonField<T> => ({
   columns: [column],
   bind([position]) {
@@ -44,8 +50,8 @@ const one = <T>(column: Column, value: (stored: never) => T, json: JsonField<T>[
 const asIs = (_json: SqlJson, [ref]: readonly Sql[]) => ref as Sql;
 
 /** A column's value as it is: text, null, an integer. */
-export function plain<C extends Column>(column: C): JsonField<Stored[C]> {
-  return one(column, (stored: Stored[C]) => stored, asIs);
+export function plain<C extends Column>(column: C): JsonField<Stored[C]> & SqlField<Stored[C]> {
+  return { ...one(column, (stored: Stored[C]) => stored, asIs), sql: (_csv, [ref]) => ref as Sql };
 }
 
 /** A 0/1 column as a boolean. */
@@ -96,13 +102,14 @@ export function textList(column: ColumnsOf<string>): JsonField<string[]> {
 }
 
 /** contract §4: expired on the context's day, decided on the renewal instant. */
-export function expiredOnToday(column: ColumnsOf<number | null>): JsonField<boolean> {
+export function expiredOnToday(column: ColumnsOf<number | null>): JsonField<boolean> & SqlField<boolean> {
   return {
     columns: [column],
     bind([position]) {
       return (row, context) => isExpiredAt(row[position as number] as number | null, context.todayStartMs);
     },
     json: (json, [ref], context) => json.boolean(expiredSql(ref as Sql, context.todayStartMs)),
+    sql: (_csv, [ref], context) => expiredSql(ref as Sql, context.todayStartMs),
   };
 }
 
@@ -111,13 +118,18 @@ export function constant<T extends null>(value: T): JsonField<T> {
   return { columns: [], bind: () => () => value, json: () => sql.lit(value) };
 }
 
-/** A field made of several columns, read in the server only: a record of such fields has no SQL JSON. */
+/**
+ * A field made of several columns, or changed on the way: `value` in the server, `inSql` the same in SQL (with
+ * the pieces of SqlCsv). A record of such fields has no SQL JSON.
+ */
 export function derived<const C extends readonly Column[], T>(
   columns: C,
   value: (...stored: { [I in keyof C]: Stored[C[I]] }) => T,
-): Field<T> {
+  inSql: (csv: SqlCsv, ...refs: { [I in keyof C]: Sql }) => Sql,
+): SqlField<T> {
   return {
     columns,
+    sql: (csv, refs) => (inSql as (csv: SqlCsv, ...refs: readonly Sql[]) => Sql)(csv, ...refs),
     bind(at) {
       const read = value as unknown as (...values: unknown[]) => T;
       // One and two columns (every derived field so far) without an array per row.
@@ -198,17 +210,46 @@ export function jsonRecord<R>(table: JsonFieldTable<R>, leading: readonly Column
   };
 }
 
-/** A row of cells built from stored columns, in the order of `fields`. */
+/** A row of cells built from stored columns, in the order of `cells`. */
 export interface StoredCells<T> {
   readonly columns: readonly Column[];
   fromValues(values: readonly unknown[], context: RecordContext): T[];
+  /** The row as its CSV line (spreadsheet/csv.ts's bytes), written by the database. */
+  csvLine(csv: SqlCsv, context: RecordContext): RawBuilder<string>;
 }
 
-export function storedCells<T>(fields: readonly Field<T>[]): StoredCells<T> {
+/** An export cell: its field, and the kind of cell that says how CSV writes its value. */
+export interface Cell<T> {
+  field: SqlField<T>;
+  kind: ExportCellKind;
+}
+
+/**
+ * A cell's value as its CSV field: text is quoted and neutralised; numbers and days hold nothing to quote. The
+ * text pieces name their value several times: a value computed from columns (not a column) is computed once.
+ */
+function csvField(csv: SqlCsv, kind: ExportCellKind, value: Sql, refs: readonly Sql[]): Sql {
+  if (kind === 'boolean') return csv.boolean(value);
+  if (kind !== 'text') return csv.verbatim(value);
+  return refs.includes(value) ? csv.text(value) : csv.once(value, (computed) => csv.text(computed));
+}
+
+export function storedCells<T>(cells: readonly Cell<T>[]): StoredCells<T> {
+  const fields = cells.map((cell) => cell.field);
   const columns = unique(fields.flatMap((field) => field.columns));
   const values = bindAll(columns, fields);
   const calls = values.map((_, index) => `values[${index}](row, context)`);
   // One array literal, as objectBuilder builds one object literal: no array grown cell by cell per row.
   const build = new Function('values', `return (row, context) => [${calls.join(', ')}];`);
-  return { columns, fromValues: build(values) as StoredCells<T>['fromValues'] };
+  return {
+    columns,
+    fromValues: build(values) as StoredCells<T>['fromValues'],
+    csvLine: (csv, context) =>
+      csv.line(
+        cells.map(({ field, kind }) => {
+          const refs = field.columns.map((column) => sql.ref(`companies.${column}`));
+          return csvField(csv, kind, field.sql(csv, refs, context), refs);
+        }),
+      ),
+  };
 }

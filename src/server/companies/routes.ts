@@ -89,7 +89,8 @@ export async function companyRoutes(app: FastifyInstance, context: ServerContext
         version === null
           ? countMatching
           : (db, q) => countCache.getOrCompute(JSON.stringify(q), version, () => countMatching(db, q));
-      const pageBytes = async () => searchPageBody(context.storage, query, body, body.isClustered === true, countOf);
+      const reads = context.storage.searchReads(callerOf(request).clientId);
+      const pageBytes = async () => searchPageBody(reads, query, body, body.isClustered === true, countOf);
       const bytes =
         version !== null && context.config.searchCacheEntries > 0
           ? await searchCache.getOrCompute(JSON.stringify([scope, today, body]), version, pageBytes)

@@ -1,6 +1,6 @@
 // contract §4: one page of search results, flat or clustered by reseller, with its totals, as response bytes.
 import type { SearchCompanyDto, SearchPage } from '../../contract/index.js';
-import type { Db, Storage } from '../db/index.js';
+import type { Db, SearchReads } from '../db/index.js';
 import { SEARCH_COMPANY } from './company-records.js';
 import { piecesOfDtos, piecesOfJson, searchPageBytes } from './page-bytes.js';
 import { scopeCondition } from './scope.js';
@@ -10,6 +10,7 @@ import {
   countMatching,
   orderRows,
   rowsById,
+  selectCompanies,
   selectMatching,
   selectOrderedRows,
   selectSearchRow,
@@ -34,7 +35,12 @@ function totalsOf(page: PageRequest, total: number, exceeded: number): Omit<Sear
   };
 }
 
-async function flatPage(storage: Storage, query: CompanyQuery, page: PageRequest, countOf: CountOf): Promise<Buffer> {
+async function flatPage(
+  storage: SearchReads,
+  query: CompanyQuery,
+  page: PageRequest,
+  countOf: CountOf,
+): Promise<Buffer> {
   // The totals and the page are read at once (on PostgreSQL on two pooled connections), not in one snapshot: a
   // write landing between them can make a page disagree with its totals for that one response, which paging
   // clients notice (totals moving) and handle; exports, which promise agreement (contract §5), use a snapshot.
@@ -46,7 +52,7 @@ async function flatPage(storage: Storage, query: CompanyQuery, page: PageRequest
 }
 
 /** The page's companies as JSON text pieces: written by the database where it can (SEARCH_COMPANY.json), else here. */
-async function pageResults(storage: Storage, query: CompanyQuery, page: PageRequest): Promise<Iterable<string>> {
+async function pageResults(storage: SearchReads, query: CompanyQuery, page: PageRequest): Promise<Iterable<string>> {
   const rows = pageOfRows(storage.db, query, page);
   const context = { todayStartMs: query.todayStartMs };
   return storage.withSqlJson(
@@ -101,7 +107,7 @@ function idsInScope(db: Db, query: CompanyQuery) {
  * itself) are not listed.
  */
 async function clusteredPage(
-  { db }: Storage,
+  { db }: SearchReads,
   query: CompanyQuery,
   page: PageRequest,
   countOf: CountOf,
@@ -129,8 +135,7 @@ async function clusteredPage(
       : [];
   const groupSlots = page.pageSize - loose.length;
   const groups = groupSlots
-    ? await db
-        .selectFrom('companies as reseller')
+    ? await selectCompanies(db, query.usageMonth, 'reseller')
         .selectAll('reseller')
         .where('reseller.id', 'in', groupIds())
         .orderBy('reseller.name_folded')
@@ -164,9 +169,12 @@ async function clusteredPage(
 /** How the matching rows are counted: countMatching, or a cache in front of it (every page needs the totals). */
 export type CountOf = (db: Db, query: CompanyQuery) => Promise<Counts>;
 
-/** The page's response body: the success envelope of the SearchPage, as JSON bytes. */
+/**
+ * The page's response body: the success envelope of the SearchPage, as JSON bytes, read through `storage` (one
+ * client's search reads, see Storage.searchReads).
+ */
 export function searchPageBody(
-  storage: Storage,
+  storage: SearchReads,
   query: CompanyQuery,
   page: PageRequest,
   isClustered: boolean,

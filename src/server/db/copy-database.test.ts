@@ -13,6 +13,9 @@ async function fillSource(db: Db): Promise<void> {
     .values([
       { resource_id: 'ind000000001', name: 'Énergie & "Utilities"' },
       { resource_id: 'ind000000002', name: 'Retail\nwholesale' },
+      // What COPY's text format escapes, and its null marker as plain text.
+      { resource_id: 'ind000000003', name: 'back\\slash\ttab\r\n\\N \\. end' },
+      { resource_id: 'ind000000004', name: '\\N' },
     ])
     .execute();
   await db.insertInto('license_types').values({ resource_id: 'lic000000001', name: 'Enterprise' }).execute();
@@ -37,6 +40,15 @@ async function fillSource(db: Db): Promise<void> {
     .select('id')
     .where('resource_id', '=', 'reseller0001')
     .executeTakeFirstOrThrow();
+  const customers = await db.selectFrom('companies').select('id').where('resource_id', 'like', 'cust%').execute();
+  await db
+    .insertInto('monthly_usage')
+    .values(
+      customers.flatMap(({ id }) =>
+        ['2026-09', '2026-10'].map((month, index) => ({ company_id: id, month, active_user_count: id * 3 + index })),
+      ),
+    )
+    .execute();
   await db
     .insertInto('credentials')
     .values({
@@ -47,15 +59,36 @@ async function fillSource(db: Db): Promise<void> {
       is_disabled: 0,
       created_at: 1,
       description: null,
+      resource_id: 'cred00000001',
+      name: 'Billing script',
+      has_ip_address_restriction: 1,
+      allowed_ip_addresses: '["10.0.0.0/8"]',
+    })
+    .execute();
+  await db
+    .insertInto('company_audit')
+    .values({
+      company_resource_id: 'reseller0001',
+      action: 'update',
+      client_id: 'client-1',
+      caller_company_resource_id: 'root00000000',
+      at: 4,
+      changes: '{"name":{"from":"a","to":"b"}}',
     })
     .execute();
   await db
     .insertInto('signing_keys')
     .values({ kid: 'k1', private_jwk: '{"d":"x"}', public_jwk: '{"x":"y"}', created_at: 2 })
     .execute();
+  // Floating-point values whose shortest texts differ between JavaScript and PostgreSQL (1e-7, 1e+21).
   await db
     .insertInto('rate_limit_buckets')
-    .values({ bucket_key: 'client-1', tokens: 599.375, updated_at: 3 })
+    .values([
+      { bucket_key: 'client-1', tokens: 599.375, updated_at: 3 },
+      { bucket_key: 'client-2', tokens: 1e-7, updated_at: 4 },
+      { bucket_key: 'client-3', tokens: 0.1 + 0.2, updated_at: 5 },
+      { bucket_key: 'client-4', tokens: 1e21, updated_at: 6 },
+    ])
     .execute();
 }
 
@@ -63,9 +96,11 @@ const TABLE_KEYS = {
   industries: 'resource_id',
   license_types: 'resource_id',
   companies: 'id',
+  monthly_usage: ['company_id', 'month'],
   credentials: 'client_id',
   signing_keys: 'kid',
   rate_limit_buckets: 'bucket_key',
+  company_audit: 'id',
 } as const;
 
 async function readEverything(location: string) {
@@ -76,7 +111,7 @@ async function readEverything(location: string) {
       tables[table] = await storage.db
         .selectFrom(table as keyof typeof TABLE_KEYS)
         .selectAll()
-        .orderBy(key as never)
+        .orderBy((Array.isArray(key) ? key : [key]) as never)
         .execute();
     }
     return tables;
@@ -122,12 +157,14 @@ describe('copyDatabase from SQLite to PostgreSQL and back', () => {
     for (const report of [there, back]) {
       expect(report.matches).toBe(true);
       expect(report.tables.map((table) => [table.table, table.sourceRows, table.targetRows])).toEqual([
-        ['industries', 2, 2],
+        ['industries', 4, 4],
         ['license_types', 1, 1],
         ['companies', 42, 42],
+        ['monthly_usage', 80, 80],
         ['credentials', 1, 1],
         ['signing_keys', 1, 1],
-        ['rate_limit_buckets', 1, 1],
+        ['rate_limit_buckets', 4, 4],
+        ['company_audit', 1, 1],
       ]);
     }
     // The checksum is computed the same way on both databases, so all three agree.
@@ -156,6 +193,25 @@ describe('copyDatabase from SQLite to PostgreSQL and back', () => {
     await expect(copyDatabase(source.location, middle.location)).rejects.toThrow(
       new CopyRefusedError(`the target ${middle.location} is not empty (table industries has rows)`),
     );
+  });
+
+  it('keeps nothing in the target when a row cannot be copied, so the copy can simply be run again', async () => {
+    const faulty = await createTestDatabase('sqlite');
+    const target = await createTestDatabase('postgres');
+    databases.push(faulty, target);
+    const storage = await openStorage(faulty.location);
+    await fillSource(storage.db);
+    // PostgreSQL text cannot hold a NUL: the signing keys, copied after the companies, fail.
+    await storage.db.updateTable('signing_keys').set({ public_jwk: '{"x":"\u0000"}' }).execute();
+    await expect(copyDatabase(faulty.location, target.location)).rejects.toThrow();
+    const left = await readEverything(target.location);
+    expect(Object.values(left).map((rows) => rows.length)).toEqual([0, 0, 0, 0, 0, 0]);
+
+    await storage.db.updateTable('signing_keys').set({ public_jwk: '{"x":"y"}' }).execute();
+    await storage.close();
+    const report = await copyDatabase(faulty.location, target.location);
+    expect(report.matches).toBe(true);
+    expect(await readEverything(target.location)).toEqual(await readEverything(faulty.location));
   });
 
   it('refuses a source file that does not exist, without creating it', async () => {

@@ -1,35 +1,38 @@
 // Copies a whole lapse database between SQLite and PostgreSQL (either way, or like to like), then proves the
 // copy: per table, the row count and an order-independent checksum read back from each side.
-import { createHash } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
-import { connectDialect, type DialectConnection, dialectFor } from './dialect.js';
+import { type BulkLoad, connectDialect, type DialectConnection, dialectFor } from './dialect.js';
 import { migrateToLatest } from './migrate.js';
+import { type ChecksumColumn, isFloatType, TableChecksum } from './row-checksum.js';
 import type { LapseDatabase } from './schema.js';
 import { createSearchIndexes, dropSearchIndexes } from './search-indexes.js';
 
 type TableName = keyof LapseDatabase;
-type Row = Record<string, unknown>;
 /** Table names are only known at run time here, so rows are plain records. */
-type AnyDb = Kysely<Record<string, Row>>;
+type AnyDb = Kysely<Record<string, Record<string, unknown>>>;
+type Rows = AsyncIterable<readonly (readonly unknown[])[]>;
 
 /**
  * Every table of the schema (the mapped type makes a new one a compile error until it is listed), in an order
- * the foreign keys accept, each with the key that streams it: companies by depth so parents land before children.
+ * the foreign keys accept, each with a unique key to read it in: companies by path, so parents land before
+ * children and the read walks an index rather than sorting the table. The columns are the target's own, found at run time, so a table needs nothing more than its line here.
  */
 const COPY_ORDER: { [table in TableName]: readonly string[] } = {
   industries: ['resource_id'],
   license_types: ['resource_id'],
-  companies: ['depth', 'id'],
+  companies: ['path'],
+  monthly_usage: ['company_id', 'month'],
   credentials: ['client_id'],
   signing_keys: ['kid'],
   rate_limit_buckets: ['bucket_key'],
+  company_audit: ['id'],
 };
 
 export interface TableCopyReport {
   table: TableName;
   sourceRows: number;
   targetRows: number;
-  /** 64-bit sum of the SHA-256 prefixes of each row's canonical JSON, as 16 hex digits. */
+  /** 16 hex digits: the 64-bit sum over the rows of their canonical texts' SHA-256 prefixes (row-checksum.ts). */
   sourceChecksum: string;
   targetChecksum: string;
   matches: boolean;
@@ -37,6 +40,7 @@ export interface TableCopyReport {
 
 export interface CopyReport {
   tables: TableCopyReport[];
+  /** False when some table differs: then the target was rolled back and holds no rows. */
   matches: boolean;
 }
 
@@ -49,28 +53,6 @@ export interface CopyOptions {
 /** A problem with the request itself (missing source, non-empty target, schema mismatch): nothing was copied. */
 export class CopyRefusedError extends Error {
   override name = 'CopyRefusedError';
-}
-
-/** Adds rows into a checksum that does not depend on their order. */
-class TableChecksum {
-  rows = 0;
-  #sum = 0n;
-
-  add(row: Row): void {
-    // Canonical JSON: columns in name order, so both databases' column order and drivers agree.
-    const canonical = JSON.stringify(
-      Object.keys(row)
-        .sort()
-        .map((column) => [column, row[column]]),
-    );
-    const digest = createHash('sha256').update(canonical).digest();
-    this.#sum = BigInt.asUintN(64, this.#sum + digest.readBigUInt64BE(0));
-    this.rows += 1;
-  }
-
-  get hex(): string {
-    return this.#sum.toString(16).padStart(16, '0');
-  }
 }
 
 function describeLocation(location: string): string {
@@ -95,60 +77,86 @@ async function assertEmpty(db: AnyDb, location: string): Promise<void> {
   }
 }
 
-function streamTable(db: AnyDb, table: TableName, batchSize: number): AsyncIterable<Row> {
-  return COPY_ORDER[table]
-    .reduce((query, column) => query.orderBy(column), db.selectFrom(table).selectAll())
-    .stream(batchSize);
-}
-
-function withoutColumns(row: Row, columns: Set<string>): Row {
-  return columns.size === 0 ? row : Object.fromEntries(Object.entries(row).filter(([column]) => !columns.has(column)));
-}
-
-/**
- * Streams one table from source to target; returns the checksum of what it read. Columns the database computes
- * itself (GENERATED ALWAYS) are read and checksummed like any other, never written; the target's own definition
- * counts, since that is where the insert goes.
- */
-async function copyTable(source: AnyDb, target: DialectConnection, table: TableName, options: Required<CopyOptions>) {
-  const generated = await target.adapter.generatedColumnNames(target.db as Kysely<unknown>, table);
-  const checksum = new TableChecksum();
-  let batch: Row[] = [];
-  for await (const row of streamTable(source, table, options.batchSize)) {
-    checksum.add(row);
-    batch.push(withoutColumns(row, generated));
-    if (batch.length >= options.batchSize) {
-      await target.writeRows(target.db, table, batch);
-      batch = [];
-      options.onProgress(table, checksum.rows);
-    }
-  }
-  await target.writeRows(target.db, table, batch);
-  options.onProgress(table, checksum.rows);
-  return checksum;
-}
-
-async function checksumTable(db: AnyDb, table: TableName, batchSize: number): Promise<TableChecksum> {
-  const checksum = new TableChecksum();
-  for await (const row of streamTable(db, table, batchSize)) checksum.add(row);
-  return checksum;
-}
-
-/** After the bulk load: new company ids must follow the copied ones, and the database gets ready to serve reads. */
-async function finishTarget(target: DialectConnection): Promise<void> {
+/** The columns a copy writes into each table: the target's, less those it computes itself, in name order. */
+async function copiedColumns(target: DialectConnection): Promise<Map<TableName, ChecksumColumn[]>> {
   const db = target.db as Kysely<unknown>;
-  await target.adapter.resetIdentity(db, 'companies', 'id');
-  await target.adapter.settleAfterCopy(db);
+  const tables = await db.introspection.getTables();
+  const columns = new Map<TableName, ChecksumColumn[]>();
+  for (const table of Object.keys(COPY_ORDER) as TableName[]) {
+    const generated = await target.adapter.generatedColumnNames(db, table);
+    const found = tables.find((candidate) => candidate.name === table)?.columns ?? [];
+    const copied = found.filter((column) => !generated.has(column.name));
+    copied.sort((a, b) => (a.name < b.name ? -1 : 1));
+    columns.set(
+      table,
+      copied.map((column) => ({ name: column.name, isFloat: isFloatType(column.dataType) })),
+    );
+  }
+  return columns;
 }
 
-async function openSource(location: string) {
+function selectTable(db: AnyDb, table: TableName, columns: readonly string[]) {
+  return COPY_ORDER[table]
+    .reduce((query, column) => query.orderBy(column), db.selectFrom(table).select(columns))
+    .compile();
+}
+
+/** Passes `rows` on, adding each to `checksum` and telling progress after each batch. */
+async function* checksummed(rows: Rows, checksum: TableChecksum, onBatch: () => void): Rows {
+  for await (const batch of rows) {
+    for (const row of batch) checksum.add(row);
+    yield batch;
+    onBatch();
+  }
+}
+
+interface Source {
+  db: AnyDb;
+  /** Runs `read` in one snapshot of the source, with the reader of a table's rows inside it. */
+  inSnapshot<T>(read: (rows: (table: TableName, columns: readonly string[]) => Rows) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Copies one table's `columns` from the source into the load; returns the checksum of what it read. */
+async function copyTable(
+  rowsOf: (table: TableName, columns: readonly string[]) => Rows,
+  target: BulkLoad,
+  table: TableName,
+  columns: readonly ChecksumColumn[],
+  options: Required<CopyOptions>,
+): Promise<TableChecksum> {
+  const checksum = new TableChecksum(columns);
+  const report = () => options.onProgress(table, checksum.rows);
+  const names = columns.map((column) => column.name);
+  await target.writeTable(table, names, checksummed(rowsOf(table, names), checksum, report));
+  report();
+  return checksum;
+}
+
+async function openSource(location: string, batchSize: number): Promise<Source> {
   if (dialectFor(location).isMissing(location)) {
     throw new CopyRefusedError(`the source ${location} does not exist`);
   }
   const connection = connectDialect(location, { maxConnections: 2 });
   const reader = await connection.openReader();
+  const db = reader.db as unknown as AnyDb;
   return {
-    db: reader.db as unknown as AnyDb,
+    db,
+    // One snapshot of the source for every table, so a running server's writes cannot tear the copy.
+    inSnapshot: (read) =>
+      db
+        .transaction()
+        .setIsolationLevel('repeatable read')
+        .setAccessMode('read only')
+        .execute((snapshot) =>
+          read((table, columns) =>
+            reader.streamBatches(
+              snapshot as unknown as Kysely<LapseDatabase>,
+              selectTable(snapshot, table, columns),
+              batchSize,
+            ),
+          ),
+        ),
     async close() {
       await reader.release();
       await connection.close();
@@ -156,29 +164,21 @@ async function openSource(location: string) {
   };
 }
 
-async function copyAllTables(source: AnyDb, target: DialectConnection, options: Required<CopyOptions>) {
-  await dropSearchIndexes(target.db as Kysely<unknown>);
-  // One snapshot of the source for every table, so a running server's writes cannot tear the copy.
-  const checksums = await source
-    .transaction()
-    .setIsolationLevel('repeatable read')
-    .setAccessMode('read only')
-    .execute(async (snapshot) => {
-      const result = new Map<TableName, TableChecksum>();
-      for (const table of Object.keys(COPY_ORDER) as TableName[]) {
-        result.set(table, await copyTable(snapshot, target, table, options));
-      }
-      return result;
-    });
-  await createSearchIndexes(target.db as Kysely<unknown>, target.adapter);
-  await finishTarget(target);
-  return checksums;
+/** A copy whose checksums differ: thrown inside the load so that it rolls back, and caught to report. */
+class CopyMismatch extends Error {
+  constructor(readonly report: CopyReport) {
+    super('the copy does not match its source');
+  }
 }
 
-async function compareWithTarget(targetDb: AnyDb, sourceChecksums: Map<TableName, TableChecksum>, batchSize: number) {
+async function compareWithTarget(
+  target: BulkLoad,
+  columns: Map<TableName, ChecksumColumn[]>,
+  sourceChecksums: Map<TableName, TableChecksum>,
+): Promise<CopyReport> {
   const tables: TableCopyReport[] = [];
   for (const [table, sourceChecksum] of sourceChecksums) {
-    const targetChecksum = await checksumTable(targetDb, table, batchSize);
+    const targetChecksum = await target.checksum(table, columns.get(table) ?? []);
     tables.push({
       table,
       sourceRows: sourceChecksum.rows,
@@ -189,6 +189,42 @@ async function compareWithTarget(targetDb: AnyDb, sourceChecksums: Map<TableName
     });
   }
   return { tables, matches: tables.every((table) => table.matches) };
+}
+
+/**
+ * Loads every table and proves it, all inside the target's one transaction: the search indexes are built once
+ * the rows are in (faster than keeping them up to date row by row), and a table whose checksum differs rolls the
+ * whole load back, so the target holds either the verified copy or nothing.
+ */
+async function loadAndVerify(
+  source: Source,
+  target: DialectConnection,
+  options: Required<CopyOptions>,
+): Promise<CopyReport> {
+  const columns = await copiedColumns(target);
+  try {
+    return await target.bulkLoad(async (load) => {
+      const db = load.db as Kysely<unknown>;
+      await dropSearchIndexes(db);
+      const checksums = await source.inSnapshot(async (rowsOf) => {
+        const result = new Map<TableName, TableChecksum>();
+        for (const [table, tableColumns] of columns) {
+          result.set(table, await copyTable(rowsOf, load, table, tableColumns, options));
+        }
+        return result;
+      });
+      await createSearchIndexes(db, target.adapter);
+      // New company ids must follow the copied ones.
+      await target.adapter.resetIdentity(db, 'companies', 'id');
+      await target.adapter.resetIdentity(db, 'company_audit', 'id');
+      const report = await compareWithTarget(load, columns, checksums);
+      if (!report.matches) throw new CopyMismatch(report);
+      return report;
+    });
+  } catch (error) {
+    if (error instanceof CopyMismatch) return error.report;
+    throw error;
+  }
 }
 
 /** Migrates the target and checks it can take the source: same migrations, no rows. */
@@ -207,19 +243,22 @@ async function prepareTarget(target: DialectConnection, to: string, sourceMigrat
 
 /**
  * Copies every table of the lapse database at `from` into the one at `to` (a SQLite file or a postgres:// URL).
- * The target is migrated first and must be empty; the source is only read.
+ * The target is migrated first and must be empty; the source is only read. All or nothing: the target keeps the
+ * rows only when every table's count and checksum match (the report says which did not).
  */
 export async function copyDatabase(from: string, to: string, options: CopyOptions = {}): Promise<CopyReport> {
   if (from === to) throw new CopyRefusedError('the source and the target are the same database');
-  const settings: Required<CopyOptions> = { batchSize: 1000, onProgress: () => {}, ...options };
-  const source = await openSource(from);
+  const settings: Required<CopyOptions> = { batchSize: 5000, onProgress: () => {}, ...options };
+  const source = await openSource(from, settings.batchSize);
   try {
     const sourceMigrations = await readAppliedMigrations(source.db, from);
     const target = connectDialect(to, { maxConnections: 2 });
     try {
       await prepareTarget(target, to, sourceMigrations);
-      const sourceChecksums = await copyAllTables(source.db, target, settings);
-      return await compareWithTarget(target.db as unknown as AnyDb, sourceChecksums, settings.batchSize);
+      const report = await loadAndVerify(source, target, settings);
+      // Ready to serve reads (outside the load: VACUUM cannot run in a transaction).
+      if (report.matches) await target.adapter.settleAfterCopy(target.db as Kysely<unknown>);
+      return report;
     } finally {
       await target.close();
     }

@@ -1,10 +1,13 @@
 // What differs between SQLite and PostgreSQL, as one interface with an implementation per database
 // (dialects/sqlite.ts, dialects/postgres.ts), chosen here from the location. Code above asks the adapter to do
 // things; it never asks which database it is on.
+import type { Readable } from 'node:stream';
 import type { ColumnDefinitionBuilder, CompiledQuery, Kysely, RawBuilder } from 'kysely';
 import type { RateLimitStore } from '../rate-limit/index.js';
 import { postgresAdapter, sqliteAdapter } from './dialects/index.js';
+import type { ChecksumColumn } from './row-checksum.js';
 import type { LapseDatabase } from './schema.js';
+import type { SearchConnection, SearchLimits } from './search-reads/index.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -30,6 +33,27 @@ export interface SqlJson {
   decimalText(integer: Expression): Expression;
 }
 
+/**
+ * The pieces for writing a CSV export's lines in SQL, the bytes spreadsheet/csv.ts writes (contract §5), so a
+ * database that can stream a query's result as bytes writes the file itself (companies/export-copy.ts).
+ */
+export interface SqlCsv {
+  /** A text (or null, as empty) as its field: neutralised against formulas, quoted when csv.ts quotes it. */
+  text(value: Expression): Expression;
+  /** A value whose text holds nothing a CSV or formula reader looks at (an integer, a day) as it is; null empty. */
+  verbatim(value: Expression): Expression;
+  /** A condition as `true` or `false` (`false` when the condition is null). */
+  boolean(condition: Expression): Expression;
+  /** Epoch milliseconds as their UTC day `YYYY-MM-DD`, for the years 0000 to 9999; null stays null. */
+  utcDay(ms: Expression): Expression;
+  /** A JSON array of texts as its elements joined by `separator`. */
+  joinedTextList(jsonArray: Expression, separator: string): Expression;
+  /** `use` of `value` computed once per row (the field pieces above name their value several times). */
+  once(value: Expression, use: (value: Expression) => Expression): Expression;
+  /** Fields as one CSV line, its CRLF included. */
+  line(fields: readonly Expression[]): RawBuilder<string>;
+}
+
 export interface PoolOptions {
   /** PostgreSQL connections per server instance, for everything but long reads. */
   maxConnections: number;
@@ -38,6 +62,8 @@ export interface PoolOptions {
    * maxConnections', so long reads never take the connections searches, tokens and /readyz need.
    */
   maxLongReads?: number;
+  /** Bounds on search queries (each unset one takes DEFAULT_SEARCH_LIMITS' value). */
+  search?: Partial<SearchLimits>;
 }
 
 /** Long reads open at once when PoolOptions does not say. */
@@ -66,6 +92,8 @@ export interface DialectAdapter {
   readonly byteOrderedText: RawBuilder<unknown>;
   /** An index column that serves `ORDER BY col ASC NULLS FIRST` and, scanned backwards, `DESC NULLS LAST`. */
   nullsFirstIndexColumn(column: string): string;
+  /** Ends a CREATE TABLE whose rows are stored in their primary key's order, where the database can (no rowid). */
+  readonly clusteredByPrimaryKey: RawBuilder<unknown>;
   /** An integer primary key the database numbers on insert, which also takes ids given explicitly. */
   readonly identityPrimaryKey: ColumnDefinition;
   /** A column the database computes from `expression` and stores, so an index can carry it. */
@@ -80,6 +108,8 @@ export interface DialectAdapter {
   inSnapshot<T>(db: Kysely<LapseDatabase>, read: (trx: Kysely<LapseDatabase>) => Promise<T>): Promise<T>;
   /** JSON built by the database, where that is cheaper than in the server (see SqlJson); absent: built there. */
   readonly json: SqlJson | undefined;
+  /** CSV lines written by the database, with Reader.copyOut to read them (see SqlCsv); absent: written there. */
+  readonly csv: SqlCsv | undefined;
 
   /** After a load that gave `table.column` ids explicitly: the next id the database hands out follows them. */
   resetIdentity(db: Kysely<unknown>, table: string, column: string): Promise<void>;
@@ -101,6 +131,11 @@ export interface DialectConnection {
    */
   selectValues(query: CompiledQuery): Promise<unknown[][]>;
   /**
+   * Where `clientKey`'s search queries run, within PoolOptions.search's bounds: off the event loop, limited in
+   * time, waiting their turn in a bounded line (SECURITY.md, "Search queries"). Only selects.
+   */
+  searchConnection(clientKey: string): SearchConnection;
+  /**
    * A value that changes whenever any committed write may have changed the data, cheap enough to ask on every
    * request; null when the database offers no such thing (then nothing may be cached on it).
    */
@@ -111,7 +146,29 @@ export interface DialectConnection {
    * SQLite the rows go straight to the connection, so nothing else may be running on it meanwhile.
    */
   writeRows(db: Kysely<LapseDatabase>, table: keyof LapseDatabase, rows: readonly object[]): Promise<void>;
+  /**
+   * Runs `load` in one transaction on one connection of its own: kept whole when `load` resolves, rolled back
+   * (nothing written) when it throws. For copies into an empty database (`lapse migrate`).
+   */
+  bulkLoad<T>(load: (target: BulkLoad) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+}
+
+/** An empty database being filled inside one transaction (DialectConnection.bulkLoad). */
+export interface BulkLoad {
+  /** The load's transaction: its reads see what the load has written. */
+  db: Kysely<LapseDatabase>;
+  /**
+   * Writes rows into the empty `table`, each an array of the values of `columns` in that order, the fastest way
+   * this database takes them. Nothing may run on `db` until it resolves.
+   */
+  writeTable(
+    table: keyof LapseDatabase,
+    columns: readonly string[],
+    batches: AsyncIterable<readonly (readonly unknown[])[]>,
+  ): Promise<void>;
+  /** The row count and checksum (row-checksum.ts) of `table`'s `columns` as the load has written them. */
+  checksum(table: keyof LapseDatabase, columns: readonly ChecksumColumn[]): Promise<{ rows: number; hex: string }>;
 }
 
 export interface Reader {
@@ -122,6 +179,12 @@ export interface Reader {
    * async steps, as objects; batches cost one step each, and arrays save building an object per row.
    */
   streamBatches(trx: Kysely<LapseDatabase>, query: CompiledQuery, batchSize: number): AsyncIterable<unknown[][]>;
+  /**
+   * The bytes of a select of one text column, its rows' texts one after another, read inside the transaction
+   * open on this reader's `db` at the speed the database writes them (present where the adapter has `csv`).
+   * Destroying the stream before its end lets the query run out unread, so the transaction stays usable.
+   */
+  copyOut?(query: CompiledQuery): Readable;
   release(): Promise<void>;
 }
 

@@ -4,11 +4,15 @@ import type { DialectAdapter } from './dialect.js';
 import * as initial from './migrations/001-initial.js';
 import * as companyProfile from './migrations/002-company-profile.js';
 import * as signingKeyRing from './migrations/003-signing-key-ring.js';
+import * as monthlyUsage from './migrations/004-monthly-usage.js';
+import * as companyWrites from './migrations/005-company-writes.js';
 
 const MIGRATIONS = {
   '001-initial': initial,
   '002-company-profile': companyProfile,
   '003-signing-key-ring': signingKeyRing,
+  '004-monthly-usage': monthlyUsage,
+  '005-company-writes': companyWrites,
 };
 
 /** Every migration, in the order they apply. */

@@ -58,6 +58,62 @@ export interface CompaniesTable {
   is_over_limit: Generated<number>;
 }
 
+/** Every column of `companies`, for queries that list them (a month's view of the table); typed so none is missed. */
+const COMPANY_COLUMN_SET: { readonly [C in keyof CompaniesTable]-?: true } = {
+  id: true,
+  resource_id: true,
+  name: true,
+  name_folded: true,
+  parent_id: true,
+  path: true,
+  depth: true,
+  reseller_name: true,
+  reseller_name_folded: true,
+  industry_resource_id: true,
+  industry_name: true,
+  industry_name_folded: true,
+  license_type_resource_id: true,
+  license_type_name: true,
+  license_type_name_folded: true,
+  is_number_of_users_limited: true,
+  number_of_users: true,
+  license_start_at: true,
+  license_end_at: true,
+  created_at: true,
+  target_user_count: true,
+  inactive_target_user_count: true,
+  deleted_target_user_count: true,
+  monthly_active_user_count: true,
+  tags: true,
+  tags_folded: true,
+  privacy_duration_id: true,
+  time_zone_id: true,
+  description: true,
+  country_resource_id: true,
+  country_name: true,
+  country_code: true,
+  license_period_type_resource_id: true,
+  license_period_type_name: true,
+  status_id: true,
+  status_name: true,
+  license_modules: true,
+  date_format: true,
+  time_format: true,
+  is_over_limit: true,
+};
+export const COMPANY_COLUMNS = Object.keys(COMPANY_COLUMN_SET) as (keyof CompaniesTable)[];
+
+/**
+ * contract §4 MonthlyActiveUser: a company's monthly active users in a month before the current one (migration
+ * 004). The current month's count is the company's own `monthly_active_user_count`, which writes keep.
+ */
+export interface MonthlyUsageTable {
+  company_id: number;
+  /** `YYYY-MM`. */
+  month: string;
+  active_user_count: number;
+}
+
 export interface CatalogueTable {
   resource_id: string;
   name: string;
@@ -72,6 +128,26 @@ export interface CredentialsTable {
   is_disabled: number;
   created_at: number;
   description: string | null;
+  // migration 005: customer API clients (contract §10).
+  /** Null only for a moment inside migration 005; every credential has one. */
+  resource_id: string | null;
+  name: string | null;
+  has_ip_address_restriction: ColumnType<number, number | undefined, number>;
+  /** JSON array of addresses and CIDR ranges. */
+  allowed_ip_addresses: ColumnType<string, string | undefined, string>;
+}
+
+/** One write of a company over the API (contract §10): who, when, and each field's old and new value. */
+export interface CompanyAuditTable {
+  id: Generated<number>;
+  company_resource_id: string;
+  /** 'create', 'update' or 'delete'. */
+  action: string;
+  client_id: string;
+  caller_company_resource_id: string;
+  at: number;
+  /** JSON object: CompanyDto field -> { from, to }. */
+  changes: string;
 }
 
 export interface SigningKeysTable {
@@ -94,9 +170,11 @@ export interface RateLimitBucketsTable {
 
 export interface LapseDatabase {
   companies: CompaniesTable;
+  monthly_usage: MonthlyUsageTable;
   industries: CatalogueTable;
   license_types: CatalogueTable;
   credentials: CredentialsTable;
   signing_keys: SigningKeysTable;
   rate_limit_buckets: RateLimitBucketsTable;
+  company_audit: CompanyAuditTable;
 }

@@ -14,6 +14,7 @@ export const SEARCH_INDEXES: Record<string, string[]> = {
   companies_order_target_users: ['target_user_count', 'resource_id'],
   companies_order_number_of_users: ['number_of_users', 'resource_id'],
   companies_order_monthly_users: ['monthly_active_user_count', 'resource_id'],
+  companies_order_tags: ['tags_folded', 'resource_id'],
   companies_order_license_end: ['license_end_at*', 'resource_id', 'is_over_limit'],
   companies_order_created: ['created_at', 'resource_id'],
 };

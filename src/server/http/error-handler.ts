@@ -1,8 +1,9 @@
 // One error handler: every thrown thing becomes a ServiceResult (contract §2). Bad input is never a 500.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { SERVICE_STATUS } from '../../contract/index.js';
+import { HEADERS, SERVICE_STATUS } from '../../contract/index.js';
 import { isDatabaseUnavailable } from '../db/index.js';
 import { ApiError } from '../errors.js';
+import { SECURITY_HEADERS } from './response-headers.js';
 import { validationMessages } from './validation-messages.js';
 
 function fromFastifyError(error: FastifyError): ApiError | undefined {
@@ -40,8 +41,19 @@ export function registerErrorHandler(app: FastifyInstance): void {
       validationMessages: null,
     });
   });
+}
 
-  app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send(ApiError.notFound(`No route ${request.method} ${request.url.split('?')[0]}.`).toResult()),
-  );
+/** contract §2 for what the router refuses before any route runs: a path that is not valid percent-encoding, or a
+ * path segment longer than the router takes (100 characters). */
+export function frameworkErrorReply(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const apiError =
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? new ApiError(414, SERVICE_STATUS.INPUT_ERROR, 'A path segment is longer than 100 characters.')
+      : ApiError.invalidRequest(['path: is not valid percent-encoding']);
+  // The router answers before any hook runs, so the headers every response carries are set here.
+  reply
+    .code(apiError.httpStatus)
+    .headers({ ...SECURITY_HEADERS, [HEADERS.requestId]: request.id })
+    .type('application/json; charset=utf-8')
+    .send(apiError.toResult());
 }

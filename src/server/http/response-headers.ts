@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { HEADERS } from '../../contract/index.js';
 
-const SECURITY_HEADERS: Record<string, string> = {
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
   'referrer-policy': 'no-referrer',

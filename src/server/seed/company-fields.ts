@@ -1,5 +1,5 @@
 // One company's generated licence, usage and profile, spread so every search filter and sort has work to do:
-// renewal dates relative to `today` (≈30% expired, some today, some within 30 days, some open-ended), instants
+// renewal dates relative to `today` (≈28% expired, most of them recently; the coming year evenly), instants
 // off UTC midnight, unlimited and exceeded licences, tags and empty catalogue references.
 import { DAY_MS } from '../../contract/index.js';
 import type { CompanyFields } from '../admin/index.js';
@@ -49,14 +49,21 @@ const USER_LIMITS = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000];
 // Times of day other than midnight, so a renewal "day" and a renewal "instant" differ (23:30Z is still that day).
 const OFF_MIDNIGHT_MS = [23 * 60 + 30, 12 * 60, 30, 18 * 60 + 45, 6 * 60].map((minutes) => minutes * MINUTE_MS);
 
-/** The renewal day as days from today (null: open-ended), in the shares the shape tests check. */
+/**
+ * The renewal day as days from today (null: open-ended). Renewals fall on licence anniversaries, so the coming
+ * year is spread evenly; lapses are mostly recent (a customer who lets a licence lapse usually renews or leaves
+ * within a quarter), with a tail up to two years back. A few renew today, so contract §4's edge (renewing today is
+ * not yet expired) always has rows. The shares are in docs/seed-renewals.md; the shape tests check them.
+ */
 function renewalDayOffset(random: Random): number | null {
   const draw = random.next();
-  if (draw < 0.3) return -random.integer(1, 730); // expired, within the last two years
-  if (draw < 0.33) return 0; // contract §4: renewing today is not yet expired
-  if (draw < 0.43) return random.integer(1, 30);
-  if (draw < 0.48) return null;
-  return random.integer(31, 1095);
+  if (draw < 0.05) return null;
+  if (draw < 0.17) return -random.integer(1, 90); // lapsed this quarter
+  if (draw < 0.27) return -random.integer(91, 365); // lapsed earlier this year
+  if (draw < 0.33) return -random.integer(366, 730); // lapsed last year
+  if (draw < 0.335) return 0;
+  if (draw < 0.885) return random.integer(1, 365); // renewing in the coming year, evenly
+  return random.integer(366, 1095); // three-year licences renewing later
 }
 
 function renewalInstant(random: Random, todayStart: number): number | null {

@@ -1,6 +1,6 @@
 // A seeded company's profile (contract §6 CompanyDto: country, formats, licence period, status, modules), derived
 // from the fields already generated rather than drawn anew, so the rest of the seeded tree stays as it was.
-import { DAY_MS } from '../../contract/index.js';
+import { DAY_MS, LICENSE_PERIOD_TYPES, type LicenseModuleName } from '../../contract/index.js';
 import type { CompanyFields, CompanyProfile } from '../admin/index.js';
 
 interface Locale {
@@ -33,14 +33,8 @@ const LOCALES: Record<string, Locale> = {
   'Pacific/Pago_Pago': locale('AS', 'American Samoa', 'MM/dd/yyyy', 'hh:mm tt'),
 };
 
-/** The vendor's period types: one year, three years, or an explicit end ("Custom"). */
-export const LICENSE_PERIOD_TYPES = {
-  oneYear: { resourceId: 'period1Year0', name: '1 Year' },
-  threeYears: { resourceId: 'period3Years', name: '3 Years' },
-  custom: { resourceId: 'periodCustom', name: 'Custom' },
-} as const;
-
-const MODULES_BY_LICENSE_TYPE: Record<string, readonly string[]> = {
+/** Named from the contract's module catalogue, so ModuleResourceId finds every module a seeded licence has. */
+const MODULES_BY_LICENSE_TYPE: Record<string, readonly LicenseModuleName[]> = {
   Trial: ['Phishing Simulator'],
   Standard: ['Phishing Simulator', 'Awareness Educator'],
   Professional: ['Phishing Simulator', 'Awareness Educator', 'Incident Responder'],
@@ -57,8 +51,8 @@ const PASSIVE_AFTER_MS = 365 * DAY_MS;
 function periodTypeOf(fields: CompanyFields) {
   if (fields.licenseEndAt === null || fields.licenseStartAt === null) return LICENSE_PERIOD_TYPES.custom;
   const days = Math.round((fields.licenseEndAt - fields.licenseStartAt) / DAY_MS);
-  if (days === 365) return LICENSE_PERIOD_TYPES.oneYear;
-  return days === 3 * 365 ? LICENSE_PERIOD_TYPES.threeYears : LICENSE_PERIOD_TYPES.custom;
+  const { oneYear, threeYears, custom } = LICENSE_PERIOD_TYPES;
+  return days === oneYear.days ? oneYear : days === threeYears.days ? threeYears : custom;
 }
 
 /** `todayStart`: epoch ms of the seed's UTC today. */

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../../../test/support/databases.js';
 import { findTreeInconsistencies } from '../../../test/support/tree-consistency.js';
-import { dayOf } from '../../contract/index.js';
+import { dayOf, dayStartUtc, firstDayOfMonth, monthOf, shiftMonth } from '../../contract/index.js';
 import type { Db } from '../db/index.js';
 import { connectDialect, isInSubtree, openStorage, SEARCH_INDEXES, type Storage } from '../db/index.js';
 import { FORMULA_COMPANY_NAME, ROOT_COMPANY_NAME, type SeedSummary, seedCompanies } from './index.js';
@@ -95,6 +95,24 @@ describe.each(DATABASE_KINDS)('seedCompanies on %s', (kind) => {
     expect(summary.counts.openEnded).toBe(days.filter((day) => day === null).length);
   });
 
+  it('spreads the coming renewals through the year (docs/seed-renewals.md), not on today', () => {
+    const days = rows.flatMap((row) => (row.license_end_at === null ? [] : [dayOf(row.license_end_at)]));
+    expect(days.filter((day) => day === TODAY).length / rows.length).toBeLessThan(0.01);
+    // The twelve months from TODAY's: each holds a similar share, about 4.5% of all companies.
+    const shares = Array.from({ length: 12 }, (_, index) => {
+      const month = shiftMonth(monthOf(TODAY), index);
+      return days.filter((day) => day >= TODAY && monthOf(day) === month).length / rows.length;
+    });
+    for (const share of shares.slice(1)) {
+      expect(share).toBeGreaterThan(0.02);
+      expect(share).toBeLessThan(0.08);
+    }
+    expect(shares[0]).toBeLessThan(0.08);
+    // Most lapses are recent: more in the last 90 days than in the whole year before the last one.
+    const since = (from: string, before: string) => days.filter((day) => day >= from && day < before).length;
+    expect(since('2025-12-15', TODAY)).toBeGreaterThan(since('2024-03-15', '2025-03-15'));
+  });
+
   it('stores some renewal instants off UTC midnight, including 23:30Z', () => {
     const times = rows.flatMap((row) => (row.license_end_at === null ? [] : [row.license_end_at % 86_400_000]));
     expect(times.filter((ms) => ms === 0).length / times.length).toBeGreaterThan(0.7);
@@ -123,6 +141,24 @@ describe.each(DATABASE_KINDS)('seedCompanies on %s', (kind) => {
     }
   });
 
+  it("records each company's monthly active users for the 24 months before today's month, from its creation on", async () => {
+    const usage = await storage.db.selectFrom('monthly_usage').selectAll().execute();
+    const months = [...new Set(usage.map((row) => row.month))].sort();
+    expect(months).toEqual(Array.from({ length: 24 }, (_, index) => shiftMonth('2026-03', index - 24)));
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    for (const row of usage) {
+      const company = byId.get(row.company_id);
+      expect(company).toBeDefined();
+      expect(row.active_user_count).toBeGreaterThanOrEqual(0);
+      expect(row.active_user_count).toBeLessThanOrEqual(company?.target_user_count ?? -1);
+      // A month ending before the company was created has no row.
+      expect(dayStartUtc(firstDayOfMonth(shiftMonth(row.month, 1)))).toBeGreaterThan(company?.created_at ?? 0);
+    }
+    expect(usage.length).toBeGreaterThan(rows.length * 20);
+    const counts = usage.map((row) => row.active_user_count);
+    expect(new Set(counts).size).toBeGreaterThan(50);
+  });
+
   it('rebuilds the search indexes and refuses to seed a non-empty database without reset', async () => {
     const connection = connectDialect(database.location, { maxConnections: 1 });
     const names = await connection.adapter.indexNames(connection.db as Kysely<unknown>, 'companies');
@@ -145,7 +181,8 @@ describe('seedCompanies determinism', () => {
     const summary = await seedCompanies(database.location, { companies, seed, today });
     const storage = await openStorage(database.location);
     try {
-      return { summary, rows: await allRows(storage.db), database };
+      const usage = await storage.db.selectFrom('monthly_usage').selectAll().orderBy(['company_id', 'month']).execute();
+      return { summary, rows: await allRows(storage.db), usage, database };
     } finally {
       await storage.close();
     }
@@ -158,6 +195,7 @@ describe('seedCompanies determinism', () => {
     const first = await seeded(11);
     const second = await seeded(11);
     expect(second.rows).toEqual(first.rows);
+    expect(second.usage).toEqual(first.usage);
     expect(second.summary).toEqual(first.summary);
   });
 
@@ -187,6 +225,9 @@ describe('seedCompanies determinism', () => {
         .executeTakeFirst();
       expect(count?.n).toBe(80);
       expect(await storage.db.selectFrom('credentials').selectAll().execute()).toEqual([]);
+      const ids = await storage.db.selectFrom('companies').select('id').execute();
+      const usageIds = await storage.db.selectFrom('monthly_usage').select('company_id').distinct().execute();
+      expect(usageIds.every(({ company_id }) => ids.some(({ id }) => id === company_id))).toBe(true);
     } finally {
       await storage.close();
     }

@@ -4,7 +4,7 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { type CalendarDay, parseDay } from '../../contract/index.js';
 import { AdminError } from '../admin/index.js';
-import type { LapseDatabase } from '../db/index.js';
+import type { LapseDatabase, MonthlyUsageTable } from '../db/index.js';
 import {
   connectDialect,
   createSearchIndexes,
@@ -14,7 +14,8 @@ import {
 } from '../db/index.js';
 import { buildCatalogue, type SeedCatalogue } from './catalogue.js';
 import { generateCompanyTree, type SeededCompany, type TreeOutline } from './company-tree.js';
-import { createRandom } from './random.js';
+import { createUsageRandom, seededUsageMonths, type UsageMonth, usageRowsOf } from './monthly-usage.js';
+import { createRandom, type Random } from './random.js';
 import { createTally, type SeedCounts } from './seed-tally.js';
 
 export interface SeedOptions {
@@ -58,6 +59,7 @@ function checkOptions(options: SeedOptions): void {
 async function clearOrRefuse(trx: Trx, reset: boolean): Promise<void> {
   if (reset) {
     await trx.deleteFrom('credentials').execute();
+    await trx.deleteFrom('monthly_usage').execute();
     await trx.deleteFrom('companies').execute();
     await trx.deleteFrom('industries').execute();
     await trx.deleteFrom('license_types').execute();
@@ -78,22 +80,34 @@ async function insertCatalogue(trx: Trx, catalogue: SeedCatalogue): Promise<void
   await trx.insertInto('license_types').values(rows(catalogue.licenseTypes)).execute();
 }
 
+/** What the seed writes besides the companies: each company's monthly usage. */
+interface UsageStream {
+  months: readonly UsageMonth[];
+  random: Random;
+}
+
 async function writeCompanies(
   connection: DialectConnection,
   trx: Trx,
   rows: Iterable<SeededCompany>,
+  usage: UsageStream,
   onRow: (row: SeededCompany) => void,
 ): Promise<void> {
   let batch: SeededCompany[] = [];
+  let usageBatch: MonthlyUsageTable[] = [];
+  const flush = async () => {
+    await connection.writeRows(trx, 'companies', batch);
+    await connection.writeRows(trx, 'monthly_usage', usageBatch);
+    batch = [];
+    usageBatch = [];
+  };
   for (const row of rows) {
     onRow(row);
     batch.push(row);
-    if (batch.length === BATCH_ROWS) {
-      await connection.writeRows(trx, 'companies', batch);
-      batch = [];
-    }
+    usageBatch.push(...usageRowsOf(row, usage.months, usage.random));
+    if (batch.length === BATCH_ROWS) await flush();
   }
-  await connection.writeRows(trx, 'companies', batch);
+  await flush();
 }
 
 async function load(connection: DialectConnection, options: SeedOptions): Promise<SeedSummary> {
@@ -118,7 +132,8 @@ async function load(connection: DialectConnection, options: SeedOptions): Promis
     await dropSearchIndexes(schemaDb);
     await insertCatalogue(trx, catalogue);
     const rows = generateCompanyTree(options.companies, options.today, random, catalogue, outline);
-    await writeCompanies(connection, trx, rows, countRow);
+    const usage = { months: seededUsageMonths(options.today), random: createUsageRandom(options.seed) };
+    await writeCompanies(connection, trx, rows, usage, countRow);
     await createSearchIndexes(schemaDb, adapter);
   });
   await sql`analyze`.execute(db);

@@ -1,4 +1,5 @@
-// One page of a view's companies, with sortable column headers (buttons, so the keyboard can sort too).
+// One page of a view's companies, with sortable column headers (buttons, so the keyboard can sort too) that stay
+// in view while the rows scroll; a row (its company name is a button) opens the company's details.
 import type { ComponentChildren } from 'preact';
 import { type CompanyRow, type SortKey, UNLIMITED, type ViewName } from '../../contract/index.js';
 import { describeDays, formatDay, formatNumber } from '../format.js';
@@ -15,7 +16,9 @@ const company: Column = {
   sort: 'companyName',
   cell: (row) => (
     <div class="company-cell">
-      <span class="company-name">{row.companyName}</span>
+      <button type="button" class="company-name" data-open-company={row.companyResourceId}>
+        {row.companyName}
+      </button>
       <span class="company-id">{row.companyResourceId}</span>
     </div>
   ),
@@ -76,10 +79,22 @@ interface CompanyTableProps {
   sort: SortKey;
   ascending: boolean;
   isLoading: boolean;
+  /** The company open in the details, marked in the table. */
+  openCompany: string;
   onSort(sort: SortKey, ascending: boolean): void;
+  onOpen(companyResourceId: string): void;
 }
 
-export function CompanyTable({ view, rows, sort, ascending, isLoading, onSort }: CompanyTableProps) {
+export function CompanyTable({
+  view,
+  rows,
+  sort,
+  ascending,
+  isLoading,
+  openCompany,
+  onSort,
+  onOpen,
+}: CompanyTableProps) {
   const columns = COLUMNS[view];
   return (
     <div class={isLoading ? 'table-wrap is-loading' : 'table-wrap'}>
@@ -115,7 +130,12 @@ export function CompanyTable({ view, rows, sort, ascending, isLoading, onSort }:
         </thead>
         <tbody>
           {rows.map((row) => (
-            <tr key={row.companyResourceId} data-company-id={row.companyResourceId}>
+            <tr
+              key={row.companyResourceId}
+              data-company-id={row.companyResourceId}
+              class={row.companyResourceId === openCompany ? 'is-open' : undefined}
+              onClick={() => onOpen(row.companyResourceId)}
+            >
               {columns.map((column) => (
                 <td key={column.title} class={column.numeric ? 'numeric' : undefined}>
                   {column.cell(row)}

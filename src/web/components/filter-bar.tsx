@@ -1,6 +1,8 @@
-// The controls over a view: text search, reseller, renewal window, time zone, as-of day, and the downloads
-// (plain links to the export route, so they carry exactly the filter on screen).
+// The controls over a view: text search, reseller, renewal window, time zone, as-of day, the chart bar or ageing
+// bucket the rows are narrowed to, and the downloads (plain links to the export route, so they carry exactly the
+// filter on screen).
 import type { ViewName } from '../../contract/index.js';
+import { formatDay } from '../format.js';
 
 const WITHIN_CHOICES = [7, 14, 30, 60, 90, 180, 365] as const;
 
@@ -20,10 +22,15 @@ interface FilterBarProps {
   /** The day in use when no as-of day is chosen ("today" in the time zone). */
   resolvedAsOf: string | undefined;
   exportParams: string;
+  /** What the rows are narrowed to by the chart or the ageing buckets ("Renewal month: March 2026"), if anything. */
+  rangeLabel: string | undefined;
   onChange(change: Partial<FilterValues>): void;
+  onClearRange(): void;
 }
 
-export function FilterBar({ values, resellers, timeZones, resolvedAsOf, exportParams, onChange }: FilterBarProps) {
+export function FilterBar(props: FilterBarProps) {
+  const { values, resellers, timeZones, resolvedAsOf, exportParams, rangeLabel, onChange, onClearRange } = props;
+  const shownAsOf = values.asOf || resolvedAsOf || '';
   return (
     <div class="filter-bar">
       <label class="field field-search">
@@ -57,6 +64,10 @@ export function FilterBar({ values, resellers, timeZones, resolvedAsOf, exportPa
             value={String(values.withinDays)}
             onChange={(e) => onChange({ withinDays: Number(e.currentTarget.value) })}
           >
+            {/* A window a chart bar chose stays listed beside the usual ones. */}
+            {!WITHIN_CHOICES.some((days) => days === values.withinDays) && (
+              <option value={String(values.withinDays)}>{values.withinDays} days</option>
+            )}
             {WITHIN_CHOICES.map((days) => (
               <option key={days} value={String(days)}>
                 {days} days
@@ -78,11 +89,19 @@ export function FilterBar({ values, resellers, timeZones, resolvedAsOf, exportPa
       <label class="field field-date">
         <span class="field-label">As of</span>
         <span class="date-row">
-          <input
-            type="date"
-            value={values.asOf || resolvedAsOf || ''}
-            onChange={(e) => onChange({ asOf: e.currentTarget.value })}
-          />
+          {/* The native picker, invisible over the day written as the rest of the page writes days. */}
+          <span class="date-control">
+            <input
+              type="date"
+              class="date-native"
+              value={shownAsOf}
+              onClick={(e) => e.currentTarget.showPicker?.()}
+              onChange={(e) => onChange({ asOf: e.currentTarget.value })}
+            />
+            <span class="date-text" aria-hidden="true" data-as-of={shownAsOf}>
+              {shownAsOf === '' ? '—' : formatDay(shownAsOf)}
+            </span>
+          </span>
           {values.asOf !== '' && (
             <button type="button" class="button button-quiet" onClick={() => onChange({ asOf: '' })}>
               Today
@@ -90,6 +109,22 @@ export function FilterBar({ values, resellers, timeZones, resolvedAsOf, exportPa
           )}
         </span>
       </label>
+      {rangeLabel !== undefined && (
+        <div class="field">
+          <span class="field-label">Narrowed to</span>
+          <span class="range-chip" data-range>
+            {rangeLabel}
+            <button
+              type="button"
+              class="range-clear"
+              aria-label={`Show all, not only ${rangeLabel}`}
+              onClick={onClearRange}
+            >
+              ✕
+            </button>
+          </span>
+        </div>
+      )}
       <div class="field field-export">
         <span class="field-label">Download</span>
         <span class="export-buttons">

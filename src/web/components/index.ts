@@ -1,4 +1,6 @@
 // The page's components, one file each.
+export * from './ageing-buckets.js';
+export * from './company-drawer.js';
 export * from './company-table.js';
 export * from './error-panel.js';
 export * from './filter-bar.js';

@@ -1,7 +1,8 @@
-// Renewals by month, drawn as SVG bars: the 12 months up to the as-of day that lapsed (red) and the 12 from it
-// that are coming up (blue). The as-of month holds both, stacked.
+// Renewals by month, drawn as SVG bars: the lapses before the chart's first month in one "older" bar, the 12 months
+// up to the as-of day that lapsed (red) and the 12 from it that are coming up (blue). The as-of month holds both,
+// stacked. Each bar is a button: it filters the table to its month (Expired for lapses, Renewing for the others).
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { type MonthBar, monthOf } from '../../contract/index.js';
+import { type MonthBar, monthOf, OLDER_MONTHS } from '../../contract/index.js';
 import { formatMonthLong, formatMonthShort, formatNumber } from '../format.js';
 
 const HEIGHT = 240;
@@ -32,17 +33,52 @@ function useWidth<T extends Element>(fallback: number) {
   return { ref, width };
 }
 
-function describeBar(bar: MonthBar): string {
+const monthName = (month: string, first: string | undefined) =>
+  month === OLDER_MONTHS
+    ? `Before ${first === undefined ? 'the chart' : formatMonthLong(first)}`
+    : formatMonthLong(month);
+
+function describeBar(bar: MonthBar, first: string | undefined): string {
   const parts = [
     ...(bar.lapsed > 0 ? [`${formatNumber(bar.lapsed)} lapsed`] : []),
     ...(bar.upcoming > 0 ? [`${formatNumber(bar.upcoming)} coming up`] : []),
   ];
-  return `${formatMonthLong(bar.month)}: ${parts.length > 0 ? parts.join(', ') : 'no renewals'}`;
+  return `${monthName(bar.month, first)}: ${parts.length > 0 ? parts.join(', ') : 'no renewals'}`;
 }
 
-export function RenewalsChart({ months, asOf }: { months: MonthBar[] | undefined; asOf: string | undefined }) {
+export type ChartView = 'expired' | 'renewing';
+
+interface RenewalsChartProps {
+  months: MonthBar[] | undefined;
+  /** Lapses before the first month drawn. */
+  olderLapsed: number | undefined;
+  asOf: string | undefined;
+  /** The bar the table is filtered to, if any. */
+  selected: { view: string; month: string };
+  onSelect(view: ChartView, month: string): void;
+}
+
+/** One clickable part of a bar: Enter or Space does what a click does. */
+function barButton(label: string, isSelected: boolean, select: () => void) {
+  return {
+    role: 'button' as const,
+    tabIndex: 0,
+    'aria-label': label,
+    'aria-pressed': isSelected,
+    onClick: select,
+    onKeyDown: (event: KeyboardEvent) => {
+      if (event.key !== 'Enter' && event.key !== ' ') return;
+      event.preventDefault();
+      select();
+    },
+  };
+}
+
+export function RenewalsChart({ months, olderLapsed, asOf, selected, onSelect }: RenewalsChartProps) {
   const { ref, width } = useWidth<HTMLDivElement>(900);
-  const bars = months ?? [];
+  const first = months?.[0]?.month;
+  const bars: MonthBar[] =
+    months === undefined ? [] : [{ month: OLDER_MONTHS, lapsed: olderLapsed ?? 0, upcoming: 0 }, ...months];
   const ticks = ticksFor(Math.max(0, ...bars.map((b) => b.lapsed + b.upcoming)));
   const top = ticks[ticks.length - 1] ?? 1;
   const plotWidth = width - MARGIN.left - MARGIN.right;
@@ -53,8 +89,9 @@ export function RenewalsChart({ months, asOf }: { months: MonthBar[] | undefined
   const labelEvery = slot < 34 ? 3 : slot < 48 ? 2 : 1;
   const currentMonth = asOf === undefined ? undefined : monthOf(asOf);
   const currentIndex = bars.findIndex((b) => b.month === currentMonth);
-  const lapsedTotal = bars.reduce((sum, b) => sum + b.lapsed, 0);
+  const lapsedTotal = bars.reduce((sum, b) => sum + (b.month === OLDER_MONTHS ? 0 : b.lapsed), 0);
   const upcomingTotal = bars.reduce((sum, b) => sum + b.upcoming, 0);
+  const isSelected = (bar: MonthBar, view: ChartView) => selected.month === bar.month && selected.view === view;
 
   return (
     <section class="card chart-card" aria-labelledby="chart-title">
@@ -63,6 +100,9 @@ export function RenewalsChart({ months, asOf }: { months: MonthBar[] | undefined
         <ul class="legend">
           <li>
             <span class="swatch swatch-lapsed" /> Lapsed, last 12 months ({formatNumber(lapsedTotal)})
+          </li>
+          <li>
+            <span class="swatch swatch-older" /> Older ({formatNumber(olderLapsed ?? 0)})
           </li>
           <li>
             <span class="swatch swatch-upcoming" /> Coming up, next 12 months ({formatNumber(upcomingTotal)})
@@ -74,12 +114,12 @@ export function RenewalsChart({ months, asOf }: { months: MonthBar[] | undefined
           <div class="chart-loading">Loading renewals…</div>
         ) : (
           <svg
-            class="renewals-chart"
+            class={selected.month === '' ? 'renewals-chart' : 'renewals-chart has-selection'}
             width={width}
             height={HEIGHT}
             viewBox={`0 0 ${width} ${HEIGHT}`}
             role="img"
-            aria-label={`Renewals by month: ${formatNumber(lapsedTotal)} lapsed in the last 12 months, ${formatNumber(upcomingTotal)} coming up in the next 12.`}
+            aria-label={`Renewals by month: ${formatNumber(olderLapsed ?? 0)} lapsed before, ${formatNumber(lapsedTotal)} lapsed in the last 12 months, ${formatNumber(upcomingTotal)} coming up in the next 12. Choose a bar to list its companies.`}
           >
             {ticks.map((tick) => (
               <g key={tick} class="gridline">
@@ -99,17 +139,31 @@ export function RenewalsChart({ months, asOf }: { months: MonthBar[] | undefined
                 />
               </g>
             )}
+            <line
+              class="older-separator"
+              x1={MARGIN.left + slot}
+              x2={MARGIN.left + slot}
+              y1={MARGIN.top}
+              y2={MARGIN.top + plotHeight}
+            />
             {bars.map((bar, index) => {
               const x = MARGIN.left + slot * index + (slot - barWidth) / 2;
               const lapsedTop = y(bar.lapsed);
               const upcomingTop = y(bar.lapsed + bar.upcoming);
-              const showLabel = index % labelEvery === (currentIndex >= 0 ? currentIndex % labelEvery : 0);
+              const isOlder = bar.month === OLDER_MONTHS;
+              const showLabel = isOlder || index % labelEvery === (currentIndex >= 0 ? currentIndex % labelEvery : 0);
+              const name = monthName(bar.month, first);
               return (
                 <g key={bar.month} class="bar-group">
-                  <title>{describeBar(bar)}</title>
+                  <title>{describeBar(bar, first)}</title>
                   {bar.lapsed > 0 && (
                     <rect
-                      class="bar bar-lapsed"
+                      {...barButton(`${name}: ${formatNumber(bar.lapsed)} lapsed`, isSelected(bar, 'expired'), () =>
+                        onSelect('expired', bar.month),
+                      )}
+                      class={`bar ${isOlder ? 'bar-older' : 'bar-lapsed'}${isSelected(bar, 'expired') ? ' bar-selected' : ''}`}
+                      data-month={bar.month}
+                      data-view="expired"
                       x={x}
                       y={lapsedTop}
                       width={barWidth}
@@ -119,7 +173,14 @@ export function RenewalsChart({ months, asOf }: { months: MonthBar[] | undefined
                   )}
                   {bar.upcoming > 0 && (
                     <rect
-                      class="bar bar-upcoming"
+                      {...barButton(
+                        `${name}: ${formatNumber(bar.upcoming)} coming up`,
+                        isSelected(bar, 'renewing'),
+                        () => onSelect('renewing', bar.month),
+                      )}
+                      class={`bar bar-upcoming${isSelected(bar, 'renewing') ? ' bar-selected' : ''}`}
+                      data-month={bar.month}
+                      data-view="renewing"
                       x={x}
                       y={upcomingTop}
                       width={barWidth}
@@ -134,8 +195,8 @@ export function RenewalsChart({ months, asOf }: { months: MonthBar[] | undefined
                       y={HEIGHT - MARGIN.bottom + 16}
                       text-anchor="middle"
                     >
-                      {formatMonthShort(bar.month)}
-                      {(bar.month.endsWith('-01') || index === 0) && (
+                      {isOlder ? 'Older' : formatMonthShort(bar.month)}
+                      {!isOlder && (bar.month.endsWith('-01') || index === 1) && (
                         <tspan x={x + barWidth / 2} dy="1.2em" class="axis-year">
                           {bar.month.slice(0, 4)}
                         </tspan>

@@ -1,9 +1,19 @@
 // A PostgreSQL database through a pg pool: every connection can read and write, the pool gives each its own.
 import { type CompiledQuery, Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import Cursor from 'pg-cursor';
-import { DEFAULT_MAX_LONG_READS, type DialectConnection, type PoolOptions } from '../dialect.js';
+import { DEFAULT_MAX_LONG_READS, type DialectConnection, type PoolOptions, type Reader } from '../dialect.js';
 import type { LapseDatabase } from '../schema.js';
+import {
+  createSearchGate,
+  DEFAULT_SEARCH_LIMITS,
+  gatedSearchConnection,
+  POSTGRES_LANGUAGE,
+  type StartRead,
+  searchTimedOut,
+} from '../search-reads/index.js';
+import { postgresBulkLoad } from './postgres-bulk-load.js';
+import { copyOut } from './postgres-copy-out.js';
+import { FailFastCursor, kyselyOn } from './postgres-held-connection.js';
 
 /**
  * pg-cursor reads `batchSize` rows per round trip, and Kysely's executor hands them over as one result. pg keeps
@@ -31,20 +41,27 @@ const writeRows: DialectConnection['writeRows'] = async (db, table, rows) => {
 };
 
 /**
- * pg-cursor's close() waits for a ReadyForQuery that a lost connection never sends, so an export whose database
- * went away would hang instead of failing (contract §5: a cut export must not look whole, nor stall). A cursor
- * that has failed has nothing left to close: its error already ended the query.
+ * A long read on a connection of its own from `pool`, held until released: its snapshot's transaction, cursor
+ * reads and COPY all run on that one connection. One that failed on the way is closed rather than pooled again.
  */
-class FailFastCursor<Row> extends Cursor<Row> {
-  override close(): Promise<void>;
-  override close(callback: (err: Error) => void): undefined;
-  override close(callback?: (err: Error) => void): Promise<void> | undefined {
-    const hasFailed = (this as unknown as { state: string }).state === 'error';
-    if (!hasFailed) return callback ? super.close(callback) : super.close();
-    if (!callback) return Promise.resolve();
-    setImmediate(callback as () => void);
-    return undefined;
-  }
+async function openHeldReader(pool: pg.Pool): Promise<Reader> {
+  const client = await pool.connect();
+  let isBroken = false;
+  const markBroken = () => {
+    isBroken = true;
+  };
+  client.on('error', markBroken);
+  client.on('end', markBroken);
+  return {
+    db: kyselyOn(client),
+    streamBatches: postgresBatches,
+    copyOut: (query) => copyOut(client, query),
+    async release() {
+      client.off('error', markBroken);
+      client.off('end', markBroken);
+      client.release(isBroken);
+    },
+  };
 }
 
 let postgresTypesSet = false;
@@ -56,10 +73,11 @@ function setPostgresTypeParsers(): void {
   postgresTypesSet = true;
 }
 
-function openPool(url: string, maxConnections: number): pg.Pool {
+function openPool(url: string, maxConnections: number, statementTimeoutMs?: number): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url,
     max: maxConnections,
+    ...(statementTimeoutMs === undefined ? {} : { statement_timeout: statementTimeoutMs }),
     connectionTimeoutMillis: 5000,
     idleTimeoutMillis: 30_000,
     // A pool error (the database restarted under an idle client) must not crash the process.
@@ -73,6 +91,27 @@ function openPool(url: string, maxConnections: number): pg.Pool {
   return pool;
 }
 
+/** SQLSTATE query_canceled: what statement_timeout raises. */
+const QUERY_CANCELED = '57014';
+
+/**
+ * Search queries on a pool of their own, whose connections cancel any statement past the time limit, so an
+ * over-long query gives the same answer as on SQLite; the gate in front keeps the pool from ever queueing.
+ */
+function searchReadsOn(pool: pg.Pool, timeoutMs: number): StartRead {
+  return (query, rowShape) => {
+    const rows = pool
+      .query({ text: query.sql, values: [...query.parameters], ...(rowShape === 'arrays' ? { rowMode: 'array' } : {}) })
+      .then(
+        (result) => result.rows as unknown[],
+        (error: unknown) => {
+          throw (error as { code?: unknown }).code === QUERY_CANCELED ? searchTimedOut(timeoutMs) : error;
+        },
+      );
+    return { rows, finished: rows };
+  };
+}
+
 /** The connection, without its adapter (postgres.ts adds it). */
 export function connectPostgres(url: string, options: PoolOptions): Omit<DialectConnection, 'adapter'> {
   setPostgresTypeParsers();
@@ -80,16 +119,21 @@ export function connectPostgres(url: string, options: PoolOptions): Omit<Dialect
   const db = new Kysely<LapseDatabase>({ dialect: new PostgresDialect({ pool, cursor: FailFastCursor }) });
   // Long reads hold their connection for as long as their client takes to read: a pool of their own, so however
   // slow those clients are, the main pool stays free for everything else (docs/decisions.md, "Export pool").
-  const longReadDb = new Kysely<LapseDatabase>({
-    dialect: new PostgresDialect({
-      pool: openPool(url, options.maxLongReads ?? DEFAULT_MAX_LONG_READS),
-      cursor: FailFastCursor,
-    }),
-  });
+  const longReadPool = openPool(url, options.maxLongReads ?? DEFAULT_MAX_LONG_READS);
+  // Search queries run in the database, not in this process: by default as many at once as the main pool has
+  // connections (SQLite's default counts threads on this machine's cores).
+  const searchLimits = {
+    ...DEFAULT_SEARCH_LIMITS,
+    ...options.search,
+    concurrency: options.search?.concurrency ?? options.maxConnections,
+  };
+  const searchGate = createSearchGate(searchLimits);
+  const searchPool = openPool(url, searchLimits.concurrency, searchLimits.timeoutMs);
+  const startSearchRead = searchReadsOn(searchPool, searchLimits.timeoutMs);
   return {
     db,
-    // The pool hands each transaction its own connection.
-    openReader: async () => ({ db: longReadDb, streamBatches: postgresBatches, release: async () => {} }),
+    searchConnection: (clientKey) => gatedSearchConnection(POSTGRES_LANGUAGE, searchGate, clientKey, startSearchRead),
+    openReader: () => openHeldReader(longReadPool),
     async selectValues(query) {
       const result = await pool.query({ text: query.sql, values: [...query.parameters], rowMode: 'array' });
       return result.rows as unknown[][];
@@ -97,8 +141,9 @@ export function connectPostgres(url: string, options: PoolOptions): Omit<Dialect
     // Other instances write to the same database and PostgreSQL has no cheap change counter: never cache.
     dataVersion: async () => null,
     writeRows,
+    bulkLoad: postgresBulkLoad(pool),
     async close() {
-      await Promise.all([db.destroy(), longReadDb.destroy()]);
+      await Promise.all([db.destroy(), longReadPool.end(), searchPool.end()]);
     },
   };
 }

@@ -3,6 +3,7 @@
 import { sql } from 'kysely';
 import type { DialectAdapter } from '../dialect.js';
 import { connectPostgres } from './postgres-connection.js';
+import { postgresCsv } from './postgres-csv.js';
 import { createPostgresRateLimitStore } from './postgres-rate-limits.js';
 
 /** pg_advisory_lock key held while migrating ('lapse' in ASCII); any bigint other tools do not use. */
@@ -21,6 +22,7 @@ export const postgresAdapter: DialectAdapter = {
 
   byteOrderedText: sql`text collate "C"`,
   nullsFirstIndexColumn: (column) => `${column} asc nulls first`,
+  clusteredByPrimaryKey: sql``,
   identityPrimaryKey: (column) => column.primaryKey().generatedByDefaultAsIdentity(),
   storedGeneratedColumn: (expression) => (column) => column.generatedAlwaysAs(expression).stored(),
   async generatedColumnNames(db, table) {
@@ -49,16 +51,18 @@ export const postgresAdapter: DialectAdapter = {
   inSnapshot: (db, read) => db.transaction().setIsolationLevel('repeatable read').execute(read),
   // PostgreSQL pages build their JSON in the server.
   json: undefined,
+  // Exports have PostgreSQL write the CSV (COPY … TO STDOUT): the server only passes the bytes on.
+  csv: postgresCsv,
 
   // Ids given explicitly leave the identity sequence behind: it must be moved past them for later inserts.
   async resetIdentity(db, table, column) {
     await sql`select setval(pg_get_serial_sequence(${table}, ${column}), coalesce(max(${sql.ref(column)}), 0) + 1, false)
       from ${sql.table(table)}`.execute(db);
   },
-  // VACUUM as well as ANALYZE: it sets the visibility map, without which index-only scans read the heap after
-  // all, and the hint bits, which the first reads of every copied row would otherwise write.
+  // Statistics for the planner. No VACUUM: a bulk load writes every table by COPY FREEZE (postgres-bulk-load.ts),
+  // so its rows are frozen and every page is marked all-visible already (index-only scans skip the heap).
   async settleAfterCopy(db) {
-    await sql`vacuum (analyze)`.execute(db);
+    await sql`analyze`.execute(db);
   },
 
   createRateLimitStore: createPostgresRateLimitStore,

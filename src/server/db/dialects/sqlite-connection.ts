@@ -2,8 +2,17 @@
 import { chmodSync, closeSync, existsSync, openSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { type CompiledQuery, Kysely, type SqliteDatabase, SqliteDialect } from 'kysely';
+import { bulkLoadByRows } from '../bulk-load.js';
 import type { ConnectOptions, DialectConnection, Reader } from '../dialect.js';
+import { createQueryWorkerPool } from '../query-workers/index.js';
 import type { LapseDatabase } from '../schema.js';
+import {
+  createSearchGate,
+  DEFAULT_SEARCH_LIMITS,
+  gatedSearchConnection,
+  type SearchConnection,
+  SQLITE_LANGUAGE,
+} from '../search-reads/index.js';
 
 /** better-sqlite3 reads synchronously: a batch is `batchSize` steps of the statement's iterator. */
 async function* sqliteBatches(database: Database.Database, query: CompiledQuery, batchSize: number) {
@@ -145,6 +154,13 @@ const MAIN_CONNECTION_CACHE_KIB = 64 * 1024;
 const READER_CACHE_KIB = 2 * 1024;
 
 /**
+ * Page cache of each search worker thread's connection (worker-pool.ts): searches read the same index and table
+ * pages again and again, as the main connection's did (see MAIN_CONNECTION_CACHE_KIB); it fills only as far as
+ * searches read.
+ */
+const SEARCH_WORKER_CACHE_KIB = 32 * 1024;
+
+/**
  * Reader connections kept open between long reads: opening one per export costs an open, a schema read and a
  * page cache built anew each time, and the allocations that come and go with them.
  */
@@ -163,7 +179,27 @@ export function connectSqlite(file: string, options: ConnectOptions): Omit<Diale
   // Statements that return arrays (raw mode is a setting of the statement, so they are kept apart).
   const arrayStatement = statementCache((sqlText) => database.prepare(sqlText).raw(true));
   const idleReaders: Reader[] = [];
+  const writeRows = sqliteRowWriter(database);
   let isClosed = false;
+  const searchLimits = { ...DEFAULT_SEARCH_LIMITS, ...options.search };
+  const searchGate = createSearchGate(searchLimits);
+  // An in-memory database exists only on its one connection, so its searches run there, on the event loop; a
+  // bulk load (the seed) answers no searches.
+  const searchWorkers =
+    isMemory || options.isBulkLoad
+      ? undefined
+      : createQueryWorkerPool({
+          file,
+          timeoutMs: searchLimits.timeoutMs,
+          threads: searchLimits.concurrency,
+          cacheKib: SEARCH_WORKER_CACHE_KIB,
+        });
+  const selectValues = (query: CompiledQuery) =>
+    // Through Kysely's hold on the connection, so the read never lands inside another request's transaction.
+    db
+      .connection()
+      .execute(async () => arrayStatement(query.sql).all(...(query.parameters as unknown[])) as unknown[][]);
+  const mainSearchConnection: SearchConnection = { db, selectValues };
   // An in-memory database exists only on its one connection, so it reads there.
   const memoryReader: Reader = {
     db,
@@ -192,20 +228,21 @@ export function connectSqlite(file: string, options: ConnectOptions): Omit<Diale
   return {
     db,
     openReader: async () => (isMemory ? memoryReader : (idleReaders.pop() ?? openFileReader())),
-    // Through Kysely's hold on the connection, so the read never lands inside another request's transaction.
-    selectValues: (query) =>
-      db
-        .connection()
-        .execute(async () => arrayStatement(query.sql).all(...(query.parameters as unknown[])) as unknown[][]),
+    selectValues,
+    searchConnection: (clientKey) =>
+      searchWorkers
+        ? gatedSearchConnection(SQLITE_LANGUAGE, searchGate, clientKey, searchWorkers.run)
+        : mainSearchConnection,
     // data_version moves when another connection (another process: `lapse admin`, a seed) commits;
     // total_changes() counts this connection's own writes. Asked on every request, so straight on the connection
     // rather than through Kysely: read in the middle of this connection's own transaction it counts changes
     // that may yet roll back, which can only make a cache miss, never serve stale data.
     dataVersion: async () => versionStatement.get() as string,
-    writeRows: sqliteRowWriter(database),
+    writeRows,
+    bulkLoad: bulkLoadByRows(db, writeRows),
     async close() {
       isClosed = true;
-      await Promise.all(idleReaders.splice(0).map((reader) => reader.db.destroy()));
+      await Promise.all([...idleReaders.splice(0).map((reader) => reader.db.destroy()), searchWorkers?.close()]);
       if (database.open) endBulkLoad();
       await db.destroy();
     },

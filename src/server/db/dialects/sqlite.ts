@@ -14,6 +14,7 @@ export const sqliteAdapter: DialectAdapter = {
 
   byteOrderedText: sql`text`,
   nullsFirstIndexColumn: (column) => column, // SQLite already sorts nulls first ascending.
+  clusteredByPrimaryKey: sql`without rowid`,
   identityPrimaryKey: (column) => column.primaryKey().autoIncrement(),
   storedGeneratedColumn: (expression) => (column) => column.generatedAlwaysAs(expression).stored(),
   async generatedColumnNames(db, table) {
@@ -31,6 +32,8 @@ export const sqliteAdapter: DialectAdapter = {
   // In WAL mode a read transaction sees one snapshot throughout (Kysely sends a plain BEGIN; the level names it).
   inSnapshot: (db, read) => db.transaction().setIsolationLevel('serializable').execute(read),
   json: sqliteJson,
+  // SQLite exports are written in the server (spreadsheet/csv.ts): better-sqlite3 has no byte stream to read.
+  csv: undefined,
 
   // AUTOINCREMENT follows the largest id by itself.
   resetIdentity: async () => {},
