@@ -11,9 +11,10 @@ import { createClient } from '../src/client/index.js';
 import { addDays, dayOf } from '../src/contract/index.js';
 import { HistoryError, openHistory } from '../src/history/index.js';
 import { updateCompany } from '../src/server/admin/index.js';
+import { companiesBelow } from './support/companies-below.js';
 import { DATABASE_KINDS } from './support/databases.js';
 import { type FaultProxy, startFaultProxy } from './support/fault-proxy.js';
-import { type CliResult, runCli } from './support/run-cli.js';
+import { type CliResult, resellerEnvironment, runCli } from './support/run-cli.js';
 import { loadWorkbook, sheetTexts } from './support/spreadsheet-readers.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
@@ -32,25 +33,7 @@ interface StoredCompany {
 type Truth = [kind: string, resourceId: string, renewedByDays: number | null][];
 
 async function storedCompanies(server: TestServer, underResourceId: string): Promise<Map<string, StoredCompany>> {
-  const db = server.storage.db;
-  const { path } = await db
-    .selectFrom('companies')
-    .select('path')
-    .where('resource_id', '=', underResourceId)
-    .executeTakeFirstOrThrow();
-  const rows = await db
-    .selectFrom('companies')
-    .select([
-      'resource_id',
-      'license_end_at',
-      'license_type_name',
-      'is_number_of_users_limited',
-      'number_of_users',
-      'target_user_count',
-    ])
-    .where('path', '>', path)
-    .where('path', '<', `${path.slice(0, -1)}0`)
-    .execute();
+  const rows = await companiesBelow(server, underResourceId);
   return new Map(
     rows.map((row) => [
       row.resource_id,
@@ -140,13 +123,8 @@ describe.each(DATABASE_KINDS)('lapse changes on %s', (kind) => {
     await rm(home, { recursive: true, force: true });
   });
 
-  const envFor = (baseUrl: string, history: string) => ({
-    LAPSE_BASE_URL: baseUrl,
-    LAPSE_CLIENT_ID: server.credentials.reseller.clientId,
-    LAPSE_CLIENT_SECRET: server.credentials.reseller.clientSecret,
-    LAPSE_NOW: PINNED_NOW,
-    LAPSE_HISTORY: history,
-  });
+  const envFor = (baseUrl: string, history: string) =>
+    resellerEnvironment(server, { LAPSE_NOW: PINNED_NOW, LAPSE_HISTORY: history }, baseUrl);
 
   /**
    * Snapshot on `asOf`, renew one company by a year and move to the day after the next renewal day, then

@@ -8,8 +8,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, dayOf } from '../src/contract/index.js';
 import { openHistory } from '../src/history/index.js';
+import { companiesBelow } from './support/companies-below.js';
 import { DATABASE_KINDS } from './support/databases.js';
-import { runCli } from './support/run-cli.js';
+import { resellerEnvironment, runCli } from './support/run-cli.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
 const SEED_TODAY = '2026-03-10';
@@ -32,30 +33,14 @@ describe.each(DATABASE_KINDS)('lifecycle states on %s', (kind) => {
     await rm(home, { recursive: true, force: true });
   });
 
-  const env = () => ({
-    LAPSE_BASE_URL: server.baseUrl,
-    LAPSE_CLIENT_ID: server.credentials.reseller.clientId,
-    LAPSE_CLIENT_SECRET: server.credentials.reseller.clientSecret,
-    LAPSE_POLICY: policyFile,
-  });
+  const env = () => resellerEnvironment(server, { LAPSE_POLICY: policyFile });
 
   /** The reseller's customers whose renewal day the policy puts in `state` on `asOf`, read from the database. */
   async function truth(asOf: string, state: 'lapsed' | 'in-grace' | 'renewing'): Promise<string[]> {
-    const db = server.storage.db;
-    const { path } = await db
-      .selectFrom('companies')
-      .select('path')
-      .where('resource_id', '=', server.credentials.reseller.companyResourceId)
-      .executeTakeFirstOrThrow();
-    const rows = await db
-      .selectFrom('companies')
-      .select(['resource_id', 'license_end_at', 'license_type_name'])
-      .where('path', '>', path)
-      .where('path', '<', `${path.slice(0, -1)}0`)
-      .where('license_end_at', 'is not', null)
-      .execute();
+    const rows = await companiesBelow(server, server.credentials.reseller.companyResourceId);
     return rows
       .filter((row) => {
+        if (row.license_end_at === null) return false;
         const isTrial = row.license_type_name === 'Trial';
         const grace = isTrial ? 0 : POLICY.graceDays;
         const widestLead = isTrial ? 7 : 60;

@@ -1,6 +1,7 @@
 // The history file: an SQLite database of snapshots and of company versions that hold from one snapshot to the
 // one that changed them (valid_from inclusive, valid_to exclusive), so it grows by changes, not by copies. Each
 // snapshot is one transaction: a process killed while recording leaves the store as it was before.
+import { createHash } from 'node:crypto';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
@@ -166,6 +167,9 @@ function isDamage(error: unknown): boolean {
   return code === 'SQLITE_NOTADB' || (typeof code === 'string' && code.startsWith('SQLITE_CORRUPT'));
 }
 
+// Beside the identity in the `store` table; a target is kept by its hash, since a webhook URL may hold a secret.
+const digestKey = (target: string) => `digest ${createHash('sha256').update(target).digest('hex')}`;
+
 function guarded<T>(path: string, work: () => T): T {
   try {
     return work();
@@ -274,6 +278,31 @@ export class HistoryStore {
       ) as SnapshotRow | undefined;
       return row === undefined ? undefined : snapshotOfRow(row);
     });
+  }
+
+  /** The snapshot `id`, when the history holds it. */
+  snapshotById(id: number): Snapshot | undefined {
+    return guarded(this.path, () => {
+      const row = this.#db.prepare('select * from snapshots where id = ?').get(id) as SnapshotRow | undefined;
+      return row === undefined ? undefined : snapshotOfRow(row);
+    });
+  }
+
+  /** The snapshot the last digest delivered to `target` reached, if one was delivered. */
+  digestSentUpTo(target: string): number | undefined {
+    return guarded(this.path, () => {
+      const value = this.#db.prepare('select value from store where key = ?').pluck().get(digestKey(target));
+      return typeof value === 'string' ? Number(value) : undefined;
+    });
+  }
+
+  /** Notes that a digest up to `snapshotId` reached `target`. */
+  markDigestSent(target: string, snapshotId: number): void {
+    guarded(this.path, () =>
+      this.#db
+        .prepare('insert into store (key, value) values (?, ?) on conflict (key) do update set value = excluded.value')
+        .run(digestKey(target), String(snapshotId)),
+    );
   }
 
   /**

@@ -39,6 +39,8 @@ export interface ChangesOptions extends ScopeOptions {
   withinDays?: number;
   /** Record this run's listing as a snapshot (default true). */
   record?: boolean;
+  /** Compare with this snapshot instead of the one `since` names (a digest's last delivered one). */
+  sinceSnapshotId?: number | undefined;
 }
 
 /** A listing to keep: its rows, its day and how it was found. */
@@ -73,6 +75,10 @@ export interface History {
   changes(client: LapseClient, options: ChangesOptions): Promise<ChangeReport>;
   /** The changes with one reseller's first, then the next (by reseller name). */
   groupByReseller(changes: CompanyChange[]): CompanyChange[];
+  /** The snapshot the last digest delivered to `target` (a webhook URL, an address) reached. */
+  digestSentUpTo(target: string): number | undefined;
+  /** Called only once a digest was delivered: the next one starts from `snapshotId`. */
+  markDigestSent(target: string, snapshotId: number): void;
   close(): void;
 }
 
@@ -143,7 +149,10 @@ export function openHistory(options: OpenHistoryOptions): History {
       const listed = await listScope(client, changeOptions, now);
       const day = sinceDay(since, listed.asOf);
       // Chosen before this run's listing is recorded: "last" is the newest snapshot before this run.
-      const sinceSnapshot = store.newestSnapshot(day);
+      const sinceSnapshot =
+        changeOptions.sinceSnapshotId === undefined
+          ? store.newestSnapshot(day)
+          : store.snapshotById(changeOptions.sinceSnapshotId);
       const then = sinceSnapshot === undefined ? undefined : store.companiesAt(sinceSnapshot.id, listed.companies);
       const recorded = changeOptions.record === false ? undefined : recordScope(listed);
       if (sinceSnapshot === undefined || then === undefined) {
@@ -169,6 +178,8 @@ export function openHistory(options: OpenHistoryOptions): History {
       };
     },
     groupByReseller: (changes) => sortChanges(changes, true),
+    digestSentUpTo: (target) => store.digestSentUpTo(target),
+    markDigestSent: (target, snapshotId) => store.markDigestSent(target, snapshotId),
     close: () => store.close(),
   };
 }

@@ -36,3 +36,17 @@ export function runCli(args: string[], home: string, env: Record<string, string>
 export function spawnCli(args: string[], home: string, env: Record<string, string>): ChildProcess {
   return spawn(process.execPath, [CLI, ...args], { env: cleanEnvironment(home, env), stdio: 'ignore' });
 }
+
+/** The variables that run the CLI as the test server's reseller (at `baseUrl`: the server's own, or a proxy's). */
+export function resellerEnvironment(
+  server: { baseUrl: string; credentials: { reseller: { clientId: string; clientSecret: string } } },
+  extra: Record<string, string>,
+  baseUrl = server.baseUrl,
+): Record<string, string> {
+  return {
+    LAPSE_BASE_URL: baseUrl,
+    LAPSE_CLIENT_ID: server.credentials.reseller.clientId,
+    LAPSE_CLIENT_SECRET: server.credentials.reseller.clientSecret,
+    ...extra,
+  };
+}

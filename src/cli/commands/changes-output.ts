@@ -135,6 +135,26 @@ function describeSince(report: ChangeReport): { id: number; asOf: CalendarDay; t
   return { id, asOf, takenAt, view };
 }
 
+/** The JSON document of a report: `lapse changes --format json`, and the body of a digest. */
+export function changesDocument(
+  report: ChangeReport,
+  shown: readonly ChangeRow[],
+  matched: number,
+  isGroupedByReseller: boolean,
+) {
+  return {
+    since: describeSince(report),
+    asOf: report.asOf,
+    timeZone: report.timeZone,
+    withinDays: report.withinDays,
+    companyCount: report.companyCount,
+    recordedSnapshot: report.recorded?.id ?? null,
+    count: shown.length,
+    ...(shown.length === matched ? {} : { matched }),
+    ...(isGroupedByReseller ? { groups: groupsOf(shown) } : { changes: shown }),
+  };
+}
+
 /** What was compared, how many changes of each kind, and what was recorded. */
 function describeReport(report: ChangeReport, shown: readonly ChangeRow[], all: readonly ChangeRow[]): string {
   const since = report.since;
@@ -157,17 +177,7 @@ export async function writeChanges(
   const summary = describeReport(report, shown, rows);
   switch (target.format) {
     case 'json': {
-      const document = {
-        since: describeSince(report),
-        asOf: report.asOf,
-        timeZone: report.timeZone,
-        withinDays: report.withinDays,
-        companyCount: report.companyCount,
-        recordedSnapshot: report.recorded?.id ?? null,
-        count: shown.length,
-        ...(shown.length === rows.length ? {} : { matched: rows.length }),
-        ...(options.isGroupedByReseller ? { groups: groupsOf(shown) } : { changes: shown }),
-      };
+      const document = changesDocument(report, shown, rows.length, options.isGroupedByReseller);
       return writeOutput(target.destination, `${JSON.stringify(document, null, 2)}\n`);
     }
     case 'table': {

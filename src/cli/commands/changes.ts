@@ -5,13 +5,7 @@ import type { Environment } from '../environment.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { changeRowsOf, writeChanges } from './changes-output.js';
 import { type CommonFlags, clientAction, withCommonOptions } from './client-options.js';
-import {
-  type HistoryFlags,
-  loadPolicy,
-  withCommandHistory,
-  withHistoryFileOption,
-  withPolicyOption,
-} from './history-options.js';
+import { type HistoryFlags, loadPolicy, withCommandHistory, withHistoryAndPolicyOptions } from './history-options.js';
 import { parseWithinDays } from './renewals.js';
 
 interface ChangesFlags extends CommonFlags, HistoryFlags {
@@ -22,21 +16,19 @@ interface ChangesFlags extends CommonFlags, HistoryFlags {
 }
 
 export function registerChanges(program: Command, environment: Environment): void {
-  withPolicyOption(
-    withHistoryFileOption(
-      withCommonOptions(
-        program
-          .command('changes')
-          .description('what changed since a snapshot: expired, renewed, renewing, over or under limit, added, removed')
-          .option(
-            '--since <when>',
-            'last (the newest snapshot), a number of days such as 7d, or a YYYY-MM-DD day',
-            'last',
-          )
-          .option('--within <days>', 'the renewal window for "newly-renewing", e.g. 30d', parseWithinDays, 30)
-          .option('--no-record', 'do not keep this run as a snapshot')
-          .addOption(new Option('--group-by <field>', 'one group per reseller').choices(['reseller'])),
-      ),
+  withHistoryAndPolicyOptions(
+    withCommonOptions(
+      program
+        .command('changes')
+        .description('what changed since a snapshot: expired, renewed, renewing, over or under limit, added, removed')
+        .option(
+          '--since <when>',
+          'last (the newest snapshot), a number of days such as 7d, or a YYYY-MM-DD day',
+          'last',
+        )
+        .option('--within <days>', 'the renewal window for "newly-renewing", e.g. 30d', parseWithinDays, 30)
+        .option('--no-record', 'do not keep this run as a snapshot')
+        .addOption(new Option('--group-by <field>', 'one group per reseller').choices(['reseller'])),
     ),
   ).action(
     clientAction<ChangesFlags>(environment, async (context, flags) => {

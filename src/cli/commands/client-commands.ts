@@ -1,11 +1,12 @@
-// The reseller's commands: expired, renewals, over-limit, companies, export, whoami, config, snapshot and changes
-// (one file each).
+// The reseller's commands: expired, renewals, over-limit, companies, export, whoami, config, snapshot, changes
+// and notify (one file each).
 import type { RegisterCommands } from '../command-module.js';
 import { registerChanges } from './changes.js';
 import { registerCompanies } from './companies.js';
 import { registerConfig } from './config-command.js';
 import { registerExpired } from './expired.js';
 import { registerExport } from './export.js';
+import { registerNotify } from './notify.js';
 import { registerOverLimit } from './over-limit.js';
 import { registerRenewals } from './renewals.js';
 import { registerSnapshot } from './snapshot.js';
@@ -21,6 +22,7 @@ export const register: RegisterCommands = (program, environment) => {
     registerWhoami,
     registerSnapshot,
     registerChanges,
+    registerNotify,
     registerConfig,
   ]) {
     registerCommand(program, environment);

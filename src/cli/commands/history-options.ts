@@ -44,9 +44,14 @@ export function withPolicyOption(command: Command): Command {
   return command.option('--policy <file>', 'lifecycle policy JSON (default LAPSE_POLICY, the config\'s "policy")');
 }
 
+/** --history and --policy: the commands that compare snapshots and judge states. */
+export function withHistoryAndPolicyOptions(command: Command): Command {
+  return withPolicyOption(withHistoryFileOption(command));
+}
+
 /** The flags every listing command takes for history and lifecycle states. */
 export function withListingHistoryOptions(command: Command): Command {
-  return withPolicyOption(withHistoryFileOption(command))
+  return withHistoryAndPolicyOptions(command)
     .option('--record', 'keep this listing as a snapshot in the history')
     .addOption(
       new Option('--state <state>', "only companies in this lifecycle state (lapse's own, see --policy)").choices(
