@@ -5,3 +5,5 @@ export { type SpreadsheetFormat, streamSpreadsheet } from './company-spreadsheet
 export { CSV_PREAMBLE, csvLine, QUOTED_FIELD_CHARACTERS, streamCsv } from './csv.js';
 export { recordBatchesOf } from './record-batches.js';
 export { streamXlsx, type XlsxOptions } from './xlsx.js';
+export { columnLetters, xmlText } from './xlsx-cells.js';
+export { contentTypesXml, ROOT_RELS_XML, STYLES_XML, workbookRelsXml } from './xlsx-package.js';

@@ -28,6 +28,8 @@ export interface FaultModes {
   rejectDateFilter?: boolean;
   /** LicenseEndDate/RenewalDate filter items are dropped before forwarding (the server "ignores" them). */
   ignoreDateFilter?: boolean;
+  /** MonthlyActiveUser filter items are dropped before forwarding (a server that ignores the month). */
+  ignoreMonthFilter?: boolean;
   /** rejectDateFilter and ignoreDateFilter act on CreateTime items too. */
   createTimeIsDateFilter?: boolean;
   /** These orderBy values are answered with a 400. */
@@ -141,12 +143,19 @@ function dateItemPaths(filter: Json, modes: FaultModes, path = 'filter'): string
   ];
 }
 
+/** The items forwardBody drops: dates under ignoreDateFilter, months under ignoreMonthFilter. */
+function isIgnoredItem(item: Json, modes: FaultModes): boolean {
+  const field = String((item as FilterItemJson | null)?.FieldName ?? (item as FilterItemJson | null)?.fieldName ?? '');
+  if (modes.ignoreMonthFilter && field.toLowerCase() === 'monthlyactiveuser') return true;
+  return modes.ignoreDateFilter === true && isDateItem(item, modes);
+}
+
 function stripDateItems(filter: Json, modes: FaultModes): Json {
   if (filter === null || typeof filter !== 'object' || Array.isArray(filter)) return filter;
   const out: Record<string, Json> = {};
   for (const [key, value] of Object.entries(filter)) {
     const lower = key.toLowerCase();
-    if (lower === 'filteritems' && Array.isArray(value)) out[key] = value.filter((item) => !isDateItem(item, modes));
+    if (lower === 'filteritems' && Array.isArray(value)) out[key] = value.filter((item) => !isIgnoredItem(item, modes));
     else if (lower === 'filtergroups' && Array.isArray(value))
       out[key] = value.map((group) => stripDateItems(group, modes));
     else out[key] = value;
@@ -297,7 +306,8 @@ export async function startFaultProxy(targetBaseUrl: string, initialModes: Fault
   }
 
   function forwardBody(path: string, body: Buffer, json: Json | undefined): Buffer {
-    if (!modes.ignoreDateFilter || !path.startsWith('/api/companies/search') || json === undefined) return body;
+    const isIgnoring = modes.ignoreDateFilter || modes.ignoreMonthFilter;
+    if (!isIgnoring || !path.startsWith('/api/companies/search') || json === undefined) return body;
     if (json === null || typeof json !== 'object' || Array.isArray(json)) return body;
     const rewritten = Object.fromEntries(
       Object.entries(json).map(([key, value]) => [

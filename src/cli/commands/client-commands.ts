@@ -6,6 +6,7 @@ import { registerExpired } from './expired.js';
 import { registerExport } from './export.js';
 import { registerOverLimit } from './over-limit.js';
 import { registerRenewals } from './renewals.js';
+import { registerUsage } from './usage.js';
 import { registerWhoami } from './whoami.js';
 
 export const register: RegisterCommands = (program, environment) => {
@@ -16,6 +17,7 @@ export const register: RegisterCommands = (program, environment) => {
     registerCompanies,
     registerExport,
     registerWhoami,
+    registerUsage,
     registerConfig,
   ]) {
     registerCommand(program, environment);
