@@ -11,6 +11,7 @@ export * from './export-columns.js';
 export * from './filter-language.js';
 export * from './formats.js';
 export * from './licence-reads.js';
+export * from './licence-renewal.js';
 export * from './licence-rules.js';
 export * from './license-modules.js';
 export * from './order-by.js';
