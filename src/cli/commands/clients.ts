@@ -3,7 +3,7 @@
 // hash, so it cannot be shown again.
 import { type Command, Option } from 'commander';
 import { type ClientDto, type ClientWriteBody, type LapseClient, NotFoundError } from '../../client/index.js';
-import { CLIENT_STATUSES } from '../../contract/index.js';
+import { CLIENT_STATUSES, type SearchClientDto } from '../../contract/index.js';
 import type { Environment } from '../environment.js';
 import { UsageError } from '../exit-codes.js';
 import { type CommandContext, type ConnectionFlags, clientAction, withConnectionOptions } from './client-options.js';
@@ -48,6 +48,16 @@ async function roleResourceId(client: LapseClient, choice: RoleChoice): Promise<
   return role.resourceId;
 }
 
+/** Every client of the customer, page by page (the search rows, without roles or addresses). */
+async function allClients(client: LapseClient): Promise<SearchClientDto[]> {
+  const rows: SearchClientDto[] = [];
+  for (let pageNumber = 1; ; pageNumber++) {
+    const page = await client.clients.search({ pageNumber, pageSize: 1000 });
+    rows.push(...page.results);
+    if (pageNumber >= page.totalNumberOfPages) return rows;
+  }
+}
+
 /** A client by its resource id, else by its client id (the one the customer sees). */
 async function findClient(client: LapseClient, reference: string): Promise<ClientDto> {
   try {
@@ -55,10 +65,10 @@ async function findClient(client: LapseClient, reference: string): Promise<Clien
   } catch (error) {
     if (!(error instanceof NotFoundError)) throw error;
   }
-  const page = await client.clients.search({ pageSize: 1000, filter: { SearchInputTextValue: reference } });
-  const match = page.results.find((row) => row.clientId === reference);
-  if (match === undefined)
+  const match = (await allClients(client)).find((row) => row.clientId === reference);
+  if (match === undefined) {
     throw new NotFoundError(`the customer has no client with the resource id or client id "${reference}"`);
+  }
   return client.clients.get(match.resourceId);
 }
 
@@ -93,12 +103,7 @@ async function createClientFor(context: CommandContext, flags: CreateFlags): Pro
 
 async function listClients(context: CommandContext): Promise<void> {
   customerOf(context);
-  const rows = [];
-  for (let pageNumber = 1; ; pageNumber++) {
-    const page = await context.client.clients.search({ pageNumber, pageSize: 1000 });
-    rows.push(...page.results);
-    if (pageNumber >= page.totalNumberOfPages) break;
-  }
+  const rows = await allClients(context.client);
   if (rows.length === 0) {
     process.stdout.write('No clients.\n');
     return;
