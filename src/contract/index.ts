@@ -6,6 +6,7 @@ export * from './calendar-month.js';
 export * from './company-dto.js';
 export * from './company-writes.js';
 export * from './dashboard-api.js';
+export * from './dashboard-renewal.js';
 export * from './envelope.js';
 export * from './export-columns.js';
 export * from './filter-language.js';
