@@ -39,7 +39,7 @@ interface PlanRow {
 const ID_COLUMN = 'Company ID';
 
 /** Company references in a file: a CSV with a "Company ID" column, else one id (or exact name) a line. */
-export function referencesInFile(text: string): string[] {
+function referencesInFile(text: string): string[] {
   const body = text.replace(/^\uFEFF/, '');
   const lines = body.split(/\r?\n/).filter((line) => line.trim() !== '');
   const [first] = lines;
@@ -55,8 +55,9 @@ async function referencesOf(companies: readonly string[], from: string | undefin
   const listed = from === undefined ? [] : referencesInFile(await readFile(from, 'utf8'));
   if (from !== undefined && listed.length === 0) throw new UsageError(`${from} names no company`);
   const references = [...companies, ...listed];
-  if (references.length === 0)
+  if (references.length === 0) {
     throw new UsageError('name at least one company (resource id or exact name), or --from FILE');
+  }
   return references;
 }
 
@@ -107,9 +108,10 @@ function defaultPlanFile(now: number): string {
   );
 }
 
-async function writePlanFile(path: string, context: CommandContext, rows: readonly PlanRow[]): Promise<void> {
+/** A file named by --plan-file is replaced; the default name is never (two runs in one second keep both). */
+async function writePlanFile(path: string, context: CommandContext, rows: readonly PlanRow[], isDefault = false) {
   const document = { asOf: context.asOf, timeZone: context.timeZone, companies: rows };
-  await writeFile(path, `${JSON.stringify(document, null, 2)}\n`, { flag: 'wx' });
+  await writeFile(path, `${JSON.stringify(document, null, 2)}\n`, { flag: isDefault ? 'wx' : 'w' });
 }
 
 const describeRow = (row: PlanRow) => `${row.companyResourceId} (${row.companyName})`;
@@ -130,7 +132,7 @@ async function applyPlan(client: LapseClient, rows: PlanRow[]): Promise<unknown>
   return undefined;
 }
 
-function reportStop(rows: readonly PlanRow[], planFile: string): string {
+function reportStop(rows: readonly PlanRow[]): string {
   const applied = rows.filter((row) => row.outcome === 'applied');
   const failed = rows.find((row) => row.outcome === 'failed');
   const notApplied = rows.filter((row) => row.outcome !== 'applied');
@@ -138,7 +140,6 @@ function reportStop(rows: readonly PlanRow[], planFile: string): string {
     `renewed ${applied.length} of ${rows.length}; stopped at ${failed ? describeRow(failed) : '-'}: ${failed?.error ?? ''}`,
     `applied: ${applied.map(describeRow).join(', ') || 'none'}`,
     `not applied: ${notApplied.map(describeRow).join(', ')}`,
-    `plan file: ${planFile}`,
   ].join('\n');
 }
 
@@ -162,9 +163,15 @@ async function renew(context: CommandContext, companies: string[], flags: RenewF
     process.stderr.write(`renewed ${rows.length} ${rows.length === 1 ? 'company' : 'companies'}\n`);
     return;
   }
+  // The report comes first: a plan file that cannot be written must not hide which rows were applied.
+  process.stderr.write(`${reportStop(rows)}\n`);
   const written = planFile ?? defaultPlanFile(context.config.now());
-  await writePlanFile(written, context, rows);
-  process.stderr.write(`${reportStop(rows, written)}\n`);
+  try {
+    await writePlanFile(written, context, rows, planFile === undefined);
+    process.stderr.write(`plan file: ${written}\n`);
+  } catch (error) {
+    process.stderr.write(`plan file not written (${describeError(error)})\n`);
+  }
   throw stopped;
 }
 
