@@ -9,7 +9,7 @@ import {
   ServerError,
   ValidationError,
 } from '../client/index.js';
-import { AsOfError } from '../contract/index.js';
+import { AsOfError, RenewalTermError } from '../contract/index.js';
 import { AdminError, AdminNotFoundError } from '../server/admin/index.js';
 import { CopyRefusedError, isDatabaseUnavailable } from '../server/db/index.js';
 
@@ -43,6 +43,7 @@ export class UsageError extends Error {
 const BY_CATEGORY: readonly [new (...args: never[]) => Error, number][] = [
   [UsageError, EXIT_CODES.usage],
   [AsOfError, EXIT_CODES.usage],
+  [RenewalTermError, EXIT_CODES.usage],
   // Before AdminError, which it extends: the first matching category decides.
   [AdminNotFoundError, EXIT_CODES.notFound],
   [AdminError, EXIT_CODES.usage],

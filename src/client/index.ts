@@ -20,6 +20,7 @@ export {
 } from '../contract/index.js';
 export type { ApiClients, ClientExportRequest, ClientSearchRequest } from './api-clients.js';
 export type { Companies, ExportFile, ExportRequest, SearchRequest } from './companies.js';
+export { looksLikeResourceId, type NamedCompany, resolveCompanies, resolveCompany } from './company-names.js';
 export type { CompanyWrites, WriteOptions } from './company-writes.js';
 export * from './errors.js';
 export { isConnectFailure } from './http.js';

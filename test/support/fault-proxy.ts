@@ -46,6 +46,8 @@ export interface FaultModes {
   noExportRoute?: boolean;
   /** Export files are cut off after this many bytes (headers sent, then the socket is destroyed). */
   cutExportAfterBytes?: number;
+  /** API writes (POST, PUT, DELETE) after this many are answered 503, retries too: a server gone mid-plan. */
+  refuseWritesAfter?: number;
 }
 
 export interface RequestCounts {
@@ -226,7 +228,7 @@ export async function startFaultProxy(targetBaseUrl: string, initialModes: Fault
   const target = new URL(targetBaseUrl);
   let modes = initialModes;
   const counts: RequestCounts = { total: 0, byPath: {} };
-  const faultCounters = { rateLimit: 0, unavailable: 0, reset: 0 };
+  const faultCounters = { rateLimit: 0, unavailable: 0, reset: 0, writes: 0 };
   const tokenUses = new Map<string, number>();
 
   const isKth = (counter: keyof typeof faultCounters, every: number | undefined) => {
@@ -251,6 +253,17 @@ export async function startFaultProxy(targetBaseUrl: string, initialModes: Fault
         headers: retryAfterHeaders(modes.unavailable),
         body: serviceResult('SERVICE_UNAVAILABLE', 'Service unavailable'),
       };
+    }
+    const isWrite = request.method === 'POST' || request.method === 'PUT' || request.method === 'DELETE';
+    if (modes.refuseWritesAfter !== undefined && isWrite && !path.includes('/search')) {
+      faultCounters.writes += 1;
+      if (faultCounters.writes > modes.refuseWritesAfter) {
+        return {
+          status: 503,
+          headers: retryAfterHeaders({ every: 1 }),
+          body: serviceResult('SERVICE_UNAVAILABLE', 'Service unavailable'),
+        };
+      }
     }
     const authorization = request.headers.authorization;
     if (modes.tokenUses !== undefined && authorization !== undefined) {
