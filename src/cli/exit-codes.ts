@@ -9,7 +9,7 @@ import {
   ServerError,
   ValidationError,
 } from '../client/index.js';
-import { AsOfError, PolicyError } from '../contract/index.js';
+import { AsOfError, PolicyError, RenewalTermError } from '../contract/index.js';
 import { HistoryError } from '../history/index.js';
 import { AdminError, AdminNotFoundError } from '../server/admin/index.js';
 import { CopyRefusedError, isDatabaseUnavailable } from '../server/db/index.js';
@@ -52,6 +52,7 @@ const BY_CATEGORY: readonly [new (...args: never[]) => Error, number][] = [
   // A history file that is not lapse's, is damaged or is another credential's; a policy file with a bad key.
   [HistoryError, EXIT_CODES.usage],
   [PolicyError, EXIT_CODES.usage],
+  [RenewalTermError, EXIT_CODES.usage],
   // Before AdminError, which it extends: the first matching category decides.
   [AdminNotFoundError, EXIT_CODES.notFound],
   [AdminError, EXIT_CODES.usage],

@@ -5,6 +5,7 @@ import { type ApiClients, createApiClients } from './api-clients.js';
 import { type Companies, createCompanies } from './companies.js';
 import { type CompanyWrites, createCompanyWrites } from './company-writes.js';
 import type { ApiTransport } from './http.js';
+import { type MonthlyUsage, type MonthlyUsageOptions, readMonthlyUsage } from './monthly-usage.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
 import { createLicenceListings, type LicenceListings } from './strategies/index.js';
 import { createTokenCache } from './token.js';
@@ -19,9 +20,18 @@ export {
 } from '../contract/index.js';
 export type { ApiClients, ClientExportRequest, ClientSearchRequest } from './api-clients.js';
 export type { Companies, ExportFile, ExportRequest, SearchRequest } from './companies.js';
+export { looksLikeResourceId, type NamedCompany, resolveCompanies, resolveCompany } from './company-names.js';
 export type { CompanyWrites, WriteOptions } from './company-writes.js';
 export * from './errors.js';
 export { isConnectFailure } from './http.js';
+export {
+  checkUsageMonth,
+  type LicenceTypeUsage,
+  type MonthlyUsage,
+  type MonthlyUsageOptions,
+  MonthlyUsageUnsupportedError,
+  type ResellerUsage,
+} from './monthly-usage.js';
 export { DEFAULT_RETRY_POLICY, type RetryNotice, type RetryPolicy } from './retry-policy.js';
 export type {
   ChosenStrategy,
@@ -63,6 +73,8 @@ export interface LapseClient extends LicenceListings {
   /** contract §10: a managed customer's REST API clients. */
   clients: ApiClients;
   whoami(): Promise<WhoAmI>;
+  /** The month's monthly active users over every company in scope, per reseller and per licence type. */
+  monthlyUsage(options: MonthlyUsageOptions): Promise<MonthlyUsage>;
 }
 
 export function createClient(options: ClientOptions): LapseClient {
@@ -79,6 +91,7 @@ export function createClient(options: ClientOptions): LapseClient {
     companies: { ...companies, ...createCompanyWrites(api, companies) },
     clients: createApiClients(api),
     ...createLicenceListings(companies.search, transport.now),
+    monthlyUsage: (usage) => readMonthlyUsage(api, usage),
     async whoami() {
       const grant = await tokens.grant();
       return {

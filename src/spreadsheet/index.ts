@@ -5,4 +5,5 @@ export { type SpreadsheetFormat, streamRecords, streamSpreadsheet } from './comp
 export { CSV_PREAMBLE, csvLine, QUOTED_FIELD_CHARACTERS, streamCsv } from './csv.js';
 export { recordBatchesOf } from './record-batches.js';
 export { streamXlsx, type XlsxOptions } from './xlsx.js';
-export { type SheetColumn, type SheetLayout, sheetLayoutOf } from './xlsx-cells.js';
+export { columnLetters, type SheetColumn, type SheetLayout, sheetLayoutOf, xmlText } from './xlsx-cells.js';
+export { contentTypesXml, ROOT_RELS_XML, STYLES_XML, workbookRelsXml } from './xlsx-package.js';

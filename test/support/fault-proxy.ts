@@ -28,6 +28,8 @@ export interface FaultModes {
   rejectDateFilter?: boolean;
   /** LicenseEndDate/RenewalDate filter items are dropped before forwarding (the server "ignores" them). */
   ignoreDateFilter?: boolean;
+  /** MonthlyActiveUser filter items are dropped before forwarding (a server that ignores the month). */
+  ignoreMonthFilter?: boolean;
   /** rejectDateFilter and ignoreDateFilter act on CreateTime items too. */
   createTimeIsDateFilter?: boolean;
   /** These orderBy values are answered with a 400. */
@@ -44,6 +46,8 @@ export interface FaultModes {
   noExportRoute?: boolean;
   /** Export files are cut off after this many bytes (headers sent, then the socket is destroyed). */
   cutExportAfterBytes?: number;
+  /** API writes (POST, PUT, DELETE) after this many are answered 503, retries too: a server gone mid-plan. */
+  refuseWritesAfter?: number;
 }
 
 export interface RequestCounts {
@@ -141,12 +145,19 @@ function dateItemPaths(filter: Json, modes: FaultModes, path = 'filter'): string
   ];
 }
 
+/** The items forwardBody drops: dates under ignoreDateFilter, months under ignoreMonthFilter. */
+function isIgnoredItem(item: Json, modes: FaultModes): boolean {
+  const field = String((item as FilterItemJson | null)?.FieldName ?? (item as FilterItemJson | null)?.fieldName ?? '');
+  if (modes.ignoreMonthFilter && field.toLowerCase() === 'monthlyactiveuser') return true;
+  return modes.ignoreDateFilter === true && isDateItem(item, modes);
+}
+
 function stripDateItems(filter: Json, modes: FaultModes): Json {
   if (filter === null || typeof filter !== 'object' || Array.isArray(filter)) return filter;
   const out: Record<string, Json> = {};
   for (const [key, value] of Object.entries(filter)) {
     const lower = key.toLowerCase();
-    if (lower === 'filteritems' && Array.isArray(value)) out[key] = value.filter((item) => !isDateItem(item, modes));
+    if (lower === 'filteritems' && Array.isArray(value)) out[key] = value.filter((item) => !isIgnoredItem(item, modes));
     else if (lower === 'filtergroups' && Array.isArray(value))
       out[key] = value.map((group) => stripDateItems(group, modes));
     else out[key] = value;
@@ -217,7 +228,7 @@ export async function startFaultProxy(targetBaseUrl: string, initialModes: Fault
   const target = new URL(targetBaseUrl);
   let modes = initialModes;
   const counts: RequestCounts = { total: 0, byPath: {} };
-  const faultCounters = { rateLimit: 0, unavailable: 0, reset: 0 };
+  const faultCounters = { rateLimit: 0, unavailable: 0, reset: 0, writes: 0 };
   const tokenUses = new Map<string, number>();
 
   const isKth = (counter: keyof typeof faultCounters, every: number | undefined) => {
@@ -242,6 +253,17 @@ export async function startFaultProxy(targetBaseUrl: string, initialModes: Fault
         headers: retryAfterHeaders(modes.unavailable),
         body: serviceResult('SERVICE_UNAVAILABLE', 'Service unavailable'),
       };
+    }
+    const isWrite = request.method === 'POST' || request.method === 'PUT' || request.method === 'DELETE';
+    if (modes.refuseWritesAfter !== undefined && isWrite && !path.includes('/search')) {
+      faultCounters.writes += 1;
+      if (faultCounters.writes > modes.refuseWritesAfter) {
+        return {
+          status: 503,
+          headers: retryAfterHeaders({ every: 1 }),
+          body: serviceResult('SERVICE_UNAVAILABLE', 'Service unavailable'),
+        };
+      }
     }
     const authorization = request.headers.authorization;
     if (modes.tokenUses !== undefined && authorization !== undefined) {
@@ -297,7 +319,8 @@ export async function startFaultProxy(targetBaseUrl: string, initialModes: Fault
   }
 
   function forwardBody(path: string, body: Buffer, json: Json | undefined): Buffer {
-    if (!modes.ignoreDateFilter || !path.startsWith('/api/companies/search') || json === undefined) return body;
+    const isIgnoring = modes.ignoreDateFilter || modes.ignoreMonthFilter;
+    if (!isIgnoring || !path.startsWith('/api/companies/search') || json === undefined) return body;
     if (json === null || typeof json !== 'object' || Array.isArray(json)) return body;
     const rewritten = Object.fromEntries(
       Object.entries(json).map(([key, value]) => [
