@@ -9,6 +9,7 @@ const BENCHMARKS: Record<string, () => Promise<{ main: () => Promise<void> }>> =
   migrate: () => import('./migrate.js'),
   startup: () => import('./startup.js'),
   soak: () => import('./soak.js'),
+  history: () => import('./history.js'),
   usage: () => import('./usage.js'),
   fairness: () => import('./fairness.js'),
 };

@@ -1,13 +1,24 @@
 // `npm run bench -- usage`: the billing question "monthly active users in a month". A search page of 1,000 companies
 // with `MonthlyActiveUser` (the month before today's), for a reseller with ~1,000 companies and for the platform
 // root, over HTTP next to the server's own count + page SQL on better-sqlite3; then the month's total as a client
-// gets it (every page of the search, summed) next to one SUM in SQL over the same scope, on the same file.
+// gets it (every page of the search, summed by hand, by `client.monthlyUsage` and by the `lapse usage` process)
+// next to one SUM in SQL over the same scope, on the same file. LAPSE_BENCH_COMPANIES is N.
+import { execFile } from 'node:child_process';
 import { loadavg } from 'node:os';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { createClient } from '../src/client/index.js';
 import { monthOf, shiftMonth } from '../src/contract/index.js';
 import { pageOfRows } from '../src/server/companies/search-page.js';
 import { subtreeRange } from '../src/server/db/tree-path.js';
-import { type BenchCredential, type BenchDatabase, benchDatabase, fetchToken, startLapseServer } from './fixtures.js';
+import {
+  type BenchCredential,
+  type BenchDatabase,
+  benchDatabase,
+  fetchToken,
+  ROOT_DIR,
+  startLapseServer,
+} from './fixtures.js';
 import { type Latency, measureLatency, postOnce } from './http-timing.js';
 import { directCountAndPage } from './queries.js';
 import { fmt, markdownTable, sqlTargetCell, writeSection } from './report.js';
@@ -59,6 +70,33 @@ function sqlSum(file: string, path: string | null, month: string) {
   };
 }
 
+/** `lapse usage --format json` as its own process against the server: wall time and the total it printed. */
+function runLapseUsage(baseUrl: string, credential: BenchCredential, month: string) {
+  const env = {
+    PATH: process.env.PATH ?? '',
+    LAPSE_BASE_URL: baseUrl,
+    LAPSE_CLIENT_ID: credential.clientId,
+    LAPSE_CLIENT_SECRET: credential.clientSecret,
+  };
+  const args = [join(ROOT_DIR, 'bin', 'lapse.js'), 'usage', '--month', month, '--format', 'json'];
+  const started = performance.now();
+  return new Promise<{ ms: number; total: number }>((resolve, reject) => {
+    execFile(process.execPath, args, { env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout) => {
+      if (error) return reject(error);
+      resolve({ ms: performance.now() - started, total: (JSON.parse(stdout) as { total: number }).total });
+    });
+  });
+}
+
+/** `client.monthlyUsage` in this process: its month check and every page. */
+async function timeMonthlyUsage(baseUrl: string, credential: BenchCredential, month: string) {
+  const client = createClient({ baseUrl, clientId: credential.clientId, clientSecret: credential.clientSecret });
+  await client.whoami(); // the token, so only the call is timed
+  const started = performance.now();
+  const usage = await client.monthlyUsage({ month });
+  return { ms: performance.now() - started, total: usage.total, companies: usage.companies };
+}
+
 interface Measured {
   label: string;
   records: number;
@@ -69,6 +107,8 @@ interface Measured {
   pagedMs: number;
   sumTotal: number;
   sum: Latency;
+  sdk: { ms: number; total: number; companies: number };
+  cli: { ms: number; total: number };
 }
 
 async function measure(bench: BenchDatabase, baseUrl: string, caller: Caller, month: string): Promise<Measured> {
@@ -100,7 +140,9 @@ async function measure(bench: BenchDatabase, baseUrl: string, caller: Caller, mo
   const sumTotal = summed.run();
   const sum = await measureLatency(summed.run, 20, 2);
   summed.close();
-  return { label: caller.label, records, http, currentMonth, sql, pagedTotal, pagedMs, sumTotal, sum };
+  const sdk = await timeMonthlyUsage(baseUrl, caller.credential, month);
+  const cli = await runLapseUsage(baseUrl, caller.credential, month);
+  return { label: caller.label, records, http, currentMonth, sql, pagedTotal, pagedMs, sumTotal, sum, sdk, cli };
 }
 
 interface PageData {
@@ -116,6 +158,22 @@ function latencyRow({ label, records, http, currentMonth, sql }: Measured) {
 
 function totalRow({ label, pagedTotal, pagedMs, sumTotal, sum }: Measured) {
   return [label, pagedTotal, fmt(pagedMs, 0), sumTotal, fmt(sum.p50), pagedTotal === sumTotal ? '✅' : '❌'];
+}
+
+function lapseUsageRow({ label, sdk, cli, sumTotal, sum }: Measured) {
+  const isEqual = sdk.total === sumTotal && cli.total === sumTotal;
+  const ratio = (ms: number) => `${fmt(ms / sum.p50, 1)}×`;
+  return [
+    label,
+    sdk.companies,
+    sdk.total,
+    fmt(sdk.ms, 0),
+    ratio(sdk.ms),
+    fmt(cli.ms, 0),
+    ratio(cli.ms),
+    fmt(sum.p50),
+    isEqual ? '✅' : '❌',
+  ];
 }
 
 export async function main(): Promise<void> {
@@ -155,6 +213,23 @@ export async function main(): Promise<void> {
       markdownTable(
         ['caller', 'total from the pages', 'all pages ms', 'SUM in SQL', 'SUM p50 ms', 'equal'],
         measured.map(totalRow),
+      ),
+      '',
+      `\`client.monthlyUsage({ month })\` in the benchmark process (its month check, two one-row searches, then every page of ${PAGE_SIZE}, summed with the subtotals per reseller and licence type), and \`lapse usage --month ${month} --format json\` as a process of its own (start-up, token and output included), next to the same \`SUM\`; one run each.`,
+      '',
+      markdownTable(
+        [
+          'caller',
+          'companies',
+          'total',
+          'SDK ms',
+          'SDK / SUM',
+          '`lapse usage` ms',
+          '`lapse usage` / SUM',
+          'SUM p50 ms',
+          'equal',
+        ],
+        measured.map(lapseUsageRow),
       ),
     ].join('\n');
     process.stdout.write(`${body}\n`);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseWithinDays } from '../src/cli/commands/renewals.js';
 import { filterFrom, parseWhere } from '../src/cli/commands/where-expression.js';
-import { loadClientConfig } from '../src/cli/config.js';
+import { loadClientConfig, readConfigFile, writeConfigFile } from '../src/cli/config.js';
 import { readEnvironment } from '../src/cli/environment.js';
 import { EXIT_CODES, exitCodeFor, UsageError } from '../src/cli/exit-codes.js';
 import { integerFromEnvironment, integerOption } from '../src/cli/integer-option.js';
@@ -196,11 +196,37 @@ describe('configuration', () => {
     return file;
   }
 
+  it('carries the top-level lifecycle policy as written and keeps it when the file is written back', async () => {
+    const policy = { graceDays: 7, leadDays: [30, 0] };
+    const file = await configFile('policy.json', {
+      baseUrl: 'http://x.example',
+      clientId: 'c',
+      clientSecret: 's',
+      policy,
+      profiles: { acme: { companyId: 'A' } },
+    });
+    expect((await loadClientConfig({ config: file }, {})).policy).toEqual(policy);
+    const read = await readConfigFile(file, true);
+    await writeConfigFile(file, { ...read, settings: { ...read.settings, clientId: 'd' } });
+    const again = await loadClientConfig({ config: file, profile: 'acme' }, {});
+    expect(again.policy).toEqual(policy);
+    expect(again.clientId).toBe('d');
+    expect(again.companyId).toBe('A');
+    expect((await loadClientConfig({ config: await configFile('none.json', { ...read.settings }) }, {})).policy).toBe(
+      undefined,
+    );
+    // A policy belongs to the file, not to one account.
+    const nested = await configFile('profile-policy.json', { profiles: { acme: { policy } } });
+    await expect(loadClientConfig({ config: nested }, {})).rejects.toThrow(
+      `config file ${nested}: unknown key "profiles.acme.policy"`,
+    );
+  });
+
   it('refuses an unknown key or a value that is not text, naming the key and the file', async () => {
     const typo = await configFile('typo.json', { baseUrl: 'http://x.example', clientSecrt: 's' });
     await expect(loadClientConfig({ config: typo }, {})).rejects.toThrow(
       new UsageError(
-        `config file ${typo}: unknown key "clientSecrt" (known: baseUrl, clientId, clientSecret, companyId, profiles)`,
+        `config file ${typo}: unknown key "clientSecrt" (known: baseUrl, clientId, clientSecret, companyId, profiles, policy)`,
       ),
     );
     const nested = await configFile('nested.json', { profiles: { acme: { clientid: 'x' } } });

@@ -718,6 +718,70 @@ describe('lapse ui: the address, the chart, the ageing buckets, the details and 
       }
     }
   });
+
+  it('renews a company from its drawer: shows the plan, asks, writes, and the view no longer lists it', async () => {
+    const expired = new Set(expiredFacts().map((fact) => fact.id));
+    const storedEnd = (id: string) =>
+      readDatabase<{ end: number }>('SELECT license_end_at AS end FROM companies WHERE resource_id = ?', id)[0]?.end;
+    const [id] = readDatabase<{ id: string }>(
+      `SELECT resource_id AS id FROM companies WHERE license_period_type_resource_id = 'period1Year0' ORDER BY resource_id`,
+    )
+      .map((row) => row.id)
+      .filter((candidate) => expired.has(candidate));
+    if (id === undefined) throw new Error('the seed has no expired 1 Year licence below the reseller');
+    const before = storedEnd(id) as number;
+    const page = await openAt(`?pageSize=250&company=${id}`);
+    const drawer = page.getByRole('dialog');
+    const plan = drawer.locator('.renew-plan');
+    await plan.waitFor();
+    // Expired: a year from today, not from the lapsed renewal date.
+    const renewed = addDays(TODAY, 365);
+    await expect(plan.getAttribute('data-old')).resolves.toBe(dayOf(before));
+    await expect(plan.getAttribute('data-new')).resolves.toBe(renewed);
+
+    // A chosen day replaces the plan; Cancel writes nothing.
+    await drawer.getByLabel('New renewal date').fill(addDays(TODAY, 50));
+    await drawer.locator(`.renew-plan[data-new="${addDays(TODAY, 50)}"]`).waitFor();
+    await drawer.getByRole('button', { name: 'Renew…' }).click();
+    await drawer.getByRole('button', { name: 'Cancel' }).click();
+    expect(storedEnd(id)).toBe(before);
+    await drawer.getByLabel('New renewal date').fill('');
+    await drawer.locator(`.renew-plan[data-new="${renewed}"]`).waitFor();
+
+    await drawer.getByRole('button', { name: 'Renew…' }).click();
+    await expect(drawer.locator('.renew-confirm').textContent()).resolves.toContain('as the renewal date of');
+    expect(storedEnd(id)).toBe(before);
+    await page.screenshot({ path: join(SCREENSHOTS, 'drawer-renew-1280.png') });
+    await settle(page, () => drawer.getByRole('button', { name: 'Confirm renewal' }).click());
+    await page.locator(`tr[data-company-id="${id}"]`).waitFor({ state: 'detached' });
+    expect(storedEnd(id)).toBe(dayStartUtc(renewed));
+    const renewalRow = drawer.locator('.detail-row').filter({ has: page.locator('dt', { hasText: 'Licence end' }) });
+    await expect(renewalRow.locator('dd').textContent()).resolves.toMatch(new RegExp(`^${Number(renewed.slice(8))} `));
+
+    // The write is this page's alone: no other origin, and no day before today.
+    const path = `ui-api/companies/${id}/renewal`;
+    const foreign = await fetch(`${ui.url}${path}?newRenewalDate=${addDays(TODAY, 9)}`, {
+      method: 'POST',
+      headers: { origin: 'http://attacker.example', 'x-lapse-dashboard': '1' },
+    });
+    expect(foreign.status).toBe(403);
+    const headerOnly = await fetch(`${ui.url}${path}?newRenewalDate=${addDays(TODAY, 9)}`, {
+      method: 'POST',
+      headers: { 'x-lapse-dashboard': '1' },
+    });
+    expect(headerOnly.status).toBe(403);
+    const past = await page.evaluate(
+      ({ url, day }) =>
+        fetch(`${url}?newRenewalDate=${day}`, { method: 'POST', headers: { 'x-lapse-dashboard': '1' } }).then(
+          async (r) => ({ status: r.status, body: await r.text() }),
+        ),
+      { url: `/${path}`, day: addDays(TODAY, -1) },
+    );
+    expect(past.status).toBe(400);
+    expect(past.body).toContain('before today');
+    expect(storedEnd(id)).toBe(dayStartUtc(renewed));
+    await page.close();
+  });
 });
 
 describe('lapse ui after the API server went down', () => {

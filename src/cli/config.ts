@@ -19,6 +19,8 @@ export interface ClientConfig {
   profile: string | undefined;
   /** The clock; LAPSE_NOW (an ISO-8601 instant) pins it. */
   now: () => number;
+  /** The file's `policy` key as written (a lifecycle policy object), checked where it is used. */
+  policy?: unknown;
 }
 
 export interface ConfigFlags {
@@ -43,6 +45,8 @@ export interface ConfigFile {
   /** Top-level settings: used without a profile, and beneath every profile. */
   settings: Settings;
   profiles: Record<string, Settings>;
+  /** The top-level `policy` key (a lifecycle policy object), kept as written. */
+  policy?: unknown;
 }
 
 const EMPTY_FILE: ConfigFile = { settings: {}, profiles: {} };
@@ -94,7 +98,8 @@ function parseConfigFile(path: string, text: string): ConfigFile {
     if (!isObject(profile)) throw new UsageError(`config file ${path}: profile "${name}" must be an object`);
     profiles[name] = readSettings(path, `profiles.${name}.`, profile, []);
   }
-  return { settings: readSettings(path, '', parsed, ['profiles']), profiles };
+  const settings = readSettings(path, '', parsed, ['profiles', 'policy']);
+  return { settings, profiles, ...(parsed.policy === undefined ? {} : { policy: parsed.policy }) };
 }
 
 /** The file's settings; a missing default file is empty, a missing file named by --config an error. */
@@ -115,7 +120,11 @@ export async function readConfigFile(path: string, isExplicit: boolean): Promise
 
 /** Writes the file whole (a temporary file renamed over it), readable by its owner only. */
 export async function writeConfigFile(path: string, file: ConfigFile): Promise<void> {
-  const document = { ...file.settings, ...(Object.keys(file.profiles).length > 0 ? { profiles: file.profiles } : {}) };
+  const document = {
+    ...file.settings,
+    ...(Object.keys(file.profiles).length > 0 ? { profiles: file.profiles } : {}),
+    ...(file.policy === undefined ? {} : { policy: file.policy }),
+  };
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   const partial = `${path}.partial-${process.pid}`;
   try {
@@ -193,5 +202,6 @@ export async function loadClientConfig(flags: ConfigFlags, env: Environment): Pr
     companyId: flags.company ?? merged.companyId,
     profile: profileName,
     now: clockFrom(env),
+    ...(file.policy === undefined ? {} : { policy: file.policy }),
   };
 }

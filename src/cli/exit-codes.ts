@@ -9,7 +9,8 @@ import {
   ServerError,
   ValidationError,
 } from '../client/index.js';
-import { AsOfError } from '../contract/index.js';
+import { AsOfError, PolicyError, RenewalTermError } from '../contract/index.js';
+import { HistoryError } from '../history/index.js';
 import { AdminError, AdminNotFoundError } from '../server/admin/index.js';
 import { CopyRefusedError, isDatabaseUnavailable } from '../server/db/index.js';
 
@@ -33,6 +34,11 @@ export const EXIT_CODES = {
   unavailable: 5,
   /** The company (or route) does not exist (404). */
   notFound: 6,
+  /**
+   * `lapse changes` ran and found changes since the snapshot it compared with (0: it found none). Any other
+   * code is a failure, so a cron job branches on 0, 10 and the rest.
+   */
+  changed: 10,
 } as const;
 
 /** A mistake in how the command was called: bad flag values, missing configuration, an unsafe config file. */
@@ -43,6 +49,10 @@ export class UsageError extends Error {
 const BY_CATEGORY: readonly [new (...args: never[]) => Error, number][] = [
   [UsageError, EXIT_CODES.usage],
   [AsOfError, EXIT_CODES.usage],
+  // A history file that is not lapse's, is damaged or is another credential's; a policy file with a bad key.
+  [HistoryError, EXIT_CODES.usage],
+  [PolicyError, EXIT_CODES.usage],
+  [RenewalTermError, EXIT_CODES.usage],
   // Before AdminError, which it extends: the first matching category decides.
   [AdminNotFoundError, EXIT_CODES.notFound],
   [AdminError, EXIT_CODES.usage],

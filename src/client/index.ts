@@ -5,6 +5,7 @@ import { type ApiClients, createApiClients } from './api-clients.js';
 import { type Companies, createCompanies } from './companies.js';
 import { type CompanyWrites, createCompanyWrites } from './company-writes.js';
 import type { ApiTransport } from './http.js';
+import { type MonthlyUsage, type MonthlyUsageOptions, readMonthlyUsage } from './monthly-usage.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
 import { createRollUp, type RollUp, type RollUpOptions } from './roll-up.js';
 import { createLicenceListings, type LicenceListings } from './strategies/index.js';
@@ -20,9 +21,18 @@ export {
 } from '../contract/index.js';
 export type { ApiClients, ClientExportRequest, ClientSearchRequest } from './api-clients.js';
 export type { Companies, ExportFile, ExportRequest, SearchRequest } from './companies.js';
+export { looksLikeResourceId, type NamedCompany, resolveCompanies, resolveCompany } from './company-names.js';
 export type { CompanyWrites, WriteOptions } from './company-writes.js';
 export * from './errors.js';
 export { isConnectFailure } from './http.js';
+export {
+  checkUsageMonth,
+  type LicenceTypeUsage,
+  type MonthlyUsage,
+  type MonthlyUsageOptions,
+  MonthlyUsageUnsupportedError,
+  type ResellerUsage,
+} from './monthly-usage.js';
 export { DEFAULT_RETRY_POLICY, type RetryNotice, type RetryPolicy } from './retry-policy.js';
 export {
   GROUP_BY,
@@ -78,6 +88,8 @@ export interface LapseClient extends LicenceListings {
   /** Totals per reseller or licence type of a listing. */
   rollUp(options: RollUpOptions): Promise<RollUp>;
   whoami(): Promise<WhoAmI>;
+  /** The month's monthly active users over every company in scope, per reseller and per licence type. */
+  monthlyUsage(options: MonthlyUsageOptions): Promise<MonthlyUsage>;
 }
 
 export function createClient(options: ClientOptions): LapseClient {
@@ -96,6 +108,7 @@ export function createClient(options: ClientOptions): LapseClient {
     clients: createApiClients(api),
     ...listings,
     rollUp: createRollUp(companies.search, listings, transport.now),
+    monthlyUsage: (usage) => readMonthlyUsage(api, usage),
     async whoami() {
       const grant = await tokens.grant();
       return {

@@ -24,6 +24,7 @@ import {
 import { streamSpreadsheet } from '../spreadsheet/index.js';
 import { cutCompanyPage } from './company-page.js';
 import { parseDayChoice, parseViewQuery, queryErrorOf } from './company-query.js';
+import { renewalRoutes } from './company-renewal.js';
 import type { Portfolio } from './portfolio.js';
 import { describeUiError } from './ui-error.js';
 
@@ -140,6 +141,8 @@ export async function apiRoutes(app: FastifyInstance, options: ApiRoutesOptions)
       return reply.code(204).send();
     },
   );
+
+  await renewalRoutes(app, options);
 
   // A known route with another method, or no such route.
   app.all('/ui-api/*', { schema: { response: { 404: UiRefusalSchema } } }, refuseRoute);

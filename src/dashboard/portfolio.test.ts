@@ -32,7 +32,7 @@ const query = (search: string): ViewQuery => ({
   age: '',
   sort: 'renewalDay',
   ascending: true,
-  isListingOrder: true,
+  isListingOrder: false,
   page: 1,
   pageSize: 50,
 });

@@ -5,7 +5,7 @@ import type { ExportRecord, SearchCompanyDto } from '../contract/index.js';
 import { streamCsv } from './csv.js';
 import { recordBatchesOf } from './record-batches.js';
 import { streamXlsx } from './xlsx.js';
-import type { SpreadsheetColumn } from './xlsx-cells.js';
+import type { SheetLayout } from './xlsx-cells.js';
 
 export type SpreadsheetFormat = 'csv' | 'xlsx';
 
@@ -14,22 +14,16 @@ export function streamSpreadsheet(format: SpreadsheetFormat, rows: AsyncIterable
   return format === 'csv' ? streamCsv(records) : streamXlsx(records);
 }
 
-async function* batchOf(rows: readonly ExportRecord[]): AsyncGenerator<ExportRecord[]> {
-  yield [...rows];
-}
-
-/** Rows already in hand under columns of their own (a roll-up, a listing with extra columns), in one sheet. */
-export function streamTable(
+/** Records under columns of their own (a layout's headers and kinds) as a CSV or Excel file. */
+export function streamRecords(
   format: SpreadsheetFormat,
-  columns: readonly SpreadsheetColumn[],
-  rows: readonly ExportRecord[] | AsyncIterable<readonly ExportRecord[]>,
-  sheetName: string,
+  layout: SheetLayout,
+  records: AsyncIterable<readonly ExportRecord[]>,
 ): Readable {
-  const records = Symbol.asyncIterator in rows ? rows : batchOf(rows as readonly ExportRecord[]);
   return format === 'csv'
     ? streamCsv(
         records,
-        columns.map((column) => column.header),
+        layout.columns.map((column) => column.header),
       )
-    : streamXlsx(records, { columns, sheetName });
+    : streamXlsx(records, { layout });
 }

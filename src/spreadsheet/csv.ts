@@ -58,7 +58,7 @@ const HEADER_LINE = csvLine(EXPORT_COLUMNS.map((column) => column.header));
 export const CSV_PREAMBLE = BYTE_ORDER_MARK + HEADER_LINE;
 
 /**
- * The CSV bytes of `records` (read in batches), under the export's headers unless others are given. The first chunk (byte-order mark, header and the first rows)
+ * The CSV bytes of `records` (read in batches) under `headers` (default: the export's, contract §5). The first chunk (byte-order mark, header and the first rows)
  * comes only once the first rows have been read, so a source that fails at once fails before any byte. A source
  * error later destroys the stream with that error; destroying the stream calls the source's return().
  */

@@ -5,3 +5,8 @@ import { type ExportRecord, exportRecordOf, type SearchCompanyDto } from '../con
 export async function* recordBatchesOf(companies: AsyncIterable<SearchCompanyDto>): AsyncGenerator<ExportRecord[]> {
   for await (const company of companies) yield [exportRecordOf(company)];
 }
+
+/** Records already in hand (a roll-up, a listing read whole), handed over as one batch. */
+export async function* batchOf(records: readonly ExportRecord[]): AsyncGenerator<ExportRecord[]> {
+  yield [...records];
+}

@@ -72,29 +72,32 @@ function valueCell(reference: string, value: ExportCell, isDate: boolean): strin
   return textCell(reference, value);
 }
 
-/** A sheet's columns: a header and the kind of its cells (the export's, or a file's own). */
-export interface SpreadsheetColumn {
+/** A worksheet's column: its header and the kind of its cells. */
+export interface SheetColumn {
   header: string;
   kind: ExportCellKind;
 }
 
-/** What a sheet's rows need of its columns, worked out once per file. */
-export interface SheetColumns {
-  columns: readonly SpreadsheetColumn[];
+/** The columns of a workbook's sheets and what is derived from them once. */
+export interface SheetLayout {
+  columns: readonly SheetColumn[];
+  /** "Companies": the first sheet's name, then "Companies (2)" and so on. */
+  title: string;
   letters: readonly string[];
-  lastColumn: string;
   isDate: readonly boolean[];
+  lastColumn: string;
   /** Row 1: the column headers, bold. */
   headerRowXml: string;
 }
 
-export function sheetColumnsOf(columns: readonly SpreadsheetColumn[]): SheetColumns {
+export function sheetLayoutOf(columns: readonly SheetColumn[], title = 'Companies'): SheetLayout {
   const letters = columns.map((_, index) => columnLetters(index));
   return {
     columns,
+    title,
     letters,
-    lastColumn: letters[letters.length - 1] ?? 'A',
     isDate: columns.map((column) => column.kind === 'date'),
+    lastColumn: letters[letters.length - 1] ?? 'A',
     headerRowXml: `<row r="1">${columns
       .map((column, index) => textCell(`${letters[index]}1`, column.header, ` s="${CELL_STYLE.header}"`))
       .join('')}</row>`,
@@ -102,13 +105,13 @@ export function sheetColumnsOf(columns: readonly SpreadsheetColumn[]): SheetColu
 }
 
 /** contract §5: the export's own columns. */
-export const EXPORT_SHEET_COLUMNS = sheetColumnsOf(EXPORT_COLUMNS);
+export const EXPORT_LAYOUT = sheetLayoutOf(EXPORT_COLUMNS);
 
-/** One worksheet row of an exported record, at a 1-based row number. */
-export function recordRowXml(rowNumber: number, record: ExportRecord, sheet = EXPORT_SHEET_COLUMNS): string {
+/** One worksheet row of a record, at a 1-based row number. */
+export function recordRowXml(rowNumber: number, record: ExportRecord, layout: SheetLayout = EXPORT_LAYOUT): string {
   let cells = '';
   for (let index = 0; index < record.length; index++) {
-    cells += valueCell(`${sheet.letters[index]}${rowNumber}`, record[index] ?? null, sheet.isDate[index] === true);
+    cells += valueCell(`${layout.letters[index]}${rowNumber}`, record[index] ?? null, layout.isDate[index] === true);
   }
   return `<row r="${rowNumber}">${cells}</row>`;
 }

@@ -1,7 +1,7 @@
 // The fixed parts of the Excel export's package (ECMA-376): content types, relationships, workbook, styles,
 // and each worksheet's XML around its rows. Parts that list the sheets are written last, once their count is known.
 import type { ExportCellKind } from '../contract/index.js';
-import { EXPORT_SHEET_COLUMNS, type SheetColumns } from './xlsx-cells.js';
+import { EXPORT_LAYOUT, type SheetLayout } from './xlsx-cells.js';
 
 const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
 const MAIN_NS = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
@@ -16,8 +16,8 @@ export interface SheetSummary {
 }
 
 /** contract §5: "Companies", then "Companies (2)", and so on. */
-export function sheetName(sheetIndex: number, firstName = 'Companies'): string {
-  return sheetIndex === 0 ? firstName : `${firstName} (${sheetIndex + 1})`;
+export function sheetName(sheetIndex: number, title = EXPORT_LAYOUT.title): string {
+  return sheetIndex === 0 ? title : `${title} (${sheetIndex + 1})`;
 }
 
 export const sheetPath = (sheetIndex: number) => `xl/worksheets/sheet${sheetIndex + 1}.xml`;
@@ -25,8 +25,8 @@ export const sheetPath = (sheetIndex: number) => `xl/worksheets/sheet${sheetInde
 // Streaming means widths cannot follow the data, so each kind of column gets a width that fits typical values,
 // widened for a long header plus the auto-filter's drop-down button.
 const WIDTH_BY_KIND: Record<ExportCellKind, number> = { text: 28, number: 12, date: 12, boolean: 10 };
-function colsXml(sheet: SheetColumns): string {
-  return sheet.columns
+function colsXml(layout: SheetLayout): string {
+  return layout.columns
     .map((column, index) => {
       const width = Math.max(WIDTH_BY_KIND[column.kind], column.header.length + 4);
       return `<col min="${index + 1}" max="${index + 1}" width="${width}" customWidth="1"/>`;
@@ -35,41 +35,40 @@ function colsXml(sheet: SheetColumns): string {
 }
 
 /** Everything of a worksheet before its data rows: frozen header pane, column widths, the header row. */
-export function sheetHeadXml(sheet: SheetColumns): string {
+export function sheetHeadXml(layout: SheetLayout): string {
   return (
     `${XML_DECLARATION}<worksheet xmlns="${MAIN_NS}" xmlns:r="${REL_NS}">` +
     '<sheetViews><sheetView workbookViewId="0">' +
     '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>' +
     '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/>' +
-    `</sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/><cols>${colsXml(sheet)}</cols>` +
-    `<sheetData>${sheet.headerRowXml}`
+    `</sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/><cols>${colsXml(layout)}</cols>` +
+    `<sheetData>${layout.headerRowXml}`
   );
 }
 
-/** The export's sheet head, built once. */
-export const SHEET_HEAD_XML = sheetHeadXml(EXPORT_SHEET_COLUMNS);
+const filterRange = (dataRowCount: number, layout: SheetLayout) => `A1:${layout.lastColumn}${dataRowCount + 1}`;
 
 /** Everything of a worksheet after its data rows: the auto-filter over the header and the rows below it. */
-export function sheetTailXml(dataRowCount: number, sheet = EXPORT_SHEET_COLUMNS): string {
-  return `</sheetData><autoFilter ref="A1:${sheet.lastColumn}${dataRowCount + 1}"/></worksheet>`;
+export function sheetTailXml(dataRowCount: number, layout: SheetLayout = EXPORT_LAYOUT): string {
+  return `</sheetData><autoFilter ref="${filterRange(dataRowCount, layout)}"/></worksheet>`;
 }
 
 const escapeAttribute = (text: string) => text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 
-function absoluteRange(dataRowCount: number, lastColumn: string): string {
-  return `$A$1:$${lastColumn}$${dataRowCount + 1}`;
+function absoluteRange(dataRowCount: number, layout: SheetLayout): string {
+  return `$A$1:$${layout.lastColumn}$${dataRowCount + 1}`;
 }
 
-export function workbookXml(sheets: readonly SheetSummary[], sheet = EXPORT_SHEET_COLUMNS): string {
+export function workbookXml(sheets: readonly SheetSummary[], layout: SheetLayout = EXPORT_LAYOUT): string {
   const sheetList = sheets
-    .map((summary, i) => `<sheet name="${escapeAttribute(summary.name)}" sheetId="${i + 1}" r:id="rId${i + 1}"/>`)
+    .map((sheet, i) => `<sheet name="${escapeAttribute(sheet.name)}" sheetId="${i + 1}" r:id="rId${i + 1}"/>`)
     .join('');
   // Excel keeps each sheet's auto-filter range in this hidden name as well as in the sheet.
   const filterNames = sheets
     .map(
-      (summary, i) =>
+      (sheet, i) =>
         `<definedName name="_xlnm._FilterDatabase" localSheetId="${i}" hidden="1">` +
-        `${escapeAttribute(`'${summary.name}'`)}!${absoluteRange(summary.dataRowCount, sheet.lastColumn)}</definedName>`,
+        `${escapeAttribute(`'${sheet.name}'`)}!${absoluteRange(sheet.dataRowCount, layout)}</definedName>`,
     )
     .join('');
   return (

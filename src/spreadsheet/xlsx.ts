@@ -5,17 +5,10 @@ import { ZipFile } from 'yazl';
 import { EXCEL_MAX_DATA_ROWS, type ExportRecord } from '../contract/index.js';
 import { streamPulled } from './pulled-stream.js';
 import { RowReader } from './row-reader.js';
-import {
-  EXPORT_SHEET_COLUMNS,
-  recordRowXml,
-  type SheetColumns,
-  type SpreadsheetColumn,
-  sheetColumnsOf,
-} from './xlsx-cells.js';
+import { EXPORT_LAYOUT, recordRowXml, type SheetLayout } from './xlsx-cells.js';
 import {
   contentTypesXml,
   ROOT_RELS_XML,
-  SHEET_HEAD_XML,
   type SheetSummary,
   STYLES_XML,
   sheetHeadXml,
@@ -29,10 +22,11 @@ import {
 export interface XlsxOptions {
   /** Data rows per sheet before the next sheet starts; defaults to Excel's limit (contract §5). */
   maxDataRowsPerSheet?: number;
-  /** The sheet's columns (default: the export's, contract §5) and the first sheet's name (default "Companies"). */
-  columns?: readonly SpreadsheetColumn[];
-  sheetName?: string;
+  /** The columns and sheet name (default: the export's, contract §5). */
+  layout?: SheetLayout;
 }
+
+const SHEET_HEAD = sheetHeadXml(EXPORT_LAYOUT);
 
 /** Rows per chunk: big enough to amortise the per-chunk cost of the zip pipeline, small enough to stay flat. */
 const ROWS_PER_CHUNK = 256;
@@ -42,11 +36,11 @@ const COMPRESSION_LEVEL = 1;
 /** One worksheet's XML, pulling at most `maxDataRows` rows; `onLastChunk` hears how many it took. */
 function streamSheet(
   reader: RowReader<ExportRecord>,
+  layout: SheetLayout,
   maxDataRows: number,
-  sheet: SheetColumns,
   onLastChunk: (dataRowCount: number) => void,
 ): Readable {
-  let head = sheet === EXPORT_SHEET_COLUMNS ? SHEET_HEAD_XML : sheetHeadXml(sheet);
+  let head = layout === EXPORT_LAYOUT ? SHEET_HEAD : sheetHeadXml(layout);
   let dataRowCount = 0;
   let isEnded = false;
   return streamPulled(
@@ -58,11 +52,11 @@ function streamSheet(
       head = '';
       for (const record of batch) {
         dataRowCount++;
-        xml += recordRowXml(dataRowCount + 1, record, sheet);
+        xml += recordRowXml(dataRowCount + 1, record, layout);
       }
       if (batch.length < wanted || dataRowCount === maxDataRows) {
         isEnded = true;
-        xml += sheetTailXml(dataRowCount, sheet);
+        xml += sheetTailXml(dataRowCount, layout);
         onLastChunk(dataRowCount);
       }
       return xml;
@@ -79,10 +73,10 @@ function streamSheet(
  */
 export function streamXlsx(records: AsyncIterable<readonly ExportRecord[]>, options: XlsxOptions = {}): Readable {
   const maxDataRows = options.maxDataRowsPerSheet ?? EXCEL_MAX_DATA_ROWS;
+  const layout = options.layout ?? EXPORT_LAYOUT;
   if (!Number.isInteger(maxDataRows) || maxDataRows < 1 || maxDataRows > EXCEL_MAX_DATA_ROWS) {
     throw new RangeError(`maxDataRowsPerSheet must be an integer from 1 to ${EXCEL_MAX_DATA_ROWS}`);
   }
-  const sheet = options.columns === undefined ? EXPORT_SHEET_COLUMNS : sheetColumnsOf(options.columns);
   const reader = new RowReader(records);
   const sheets: SheetSummary[] = [];
   let zip: ZipFile | undefined;
@@ -123,9 +117,9 @@ export function streamXlsx(records: AsyncIterable<readonly ExportRecord[]>, opti
   function addSheet(target: ZipFile): void {
     if (output.destroyed) return;
     const sheetIndex = sheets.length;
-    const summary: SheetSummary = { name: sheetName(sheetIndex, options.sheetName), dataRowCount: 0 };
+    const summary: SheetSummary = { name: sheetName(sheetIndex, layout.title), dataRowCount: 0 };
     sheets.push(summary);
-    currentSheet = streamSheet(reader, maxDataRows, sheet, (dataRowCount) => {
+    currentSheet = streamSheet(reader, layout, maxDataRows, (dataRowCount) => {
       summary.dataRowCount = dataRowCount;
       reader.hasMore().then((hasMore) => (hasMore ? addSheet(target) : finish(target)), fail);
     });
@@ -137,7 +131,7 @@ export function streamXlsx(records: AsyncIterable<readonly ExportRecord[]>, opti
     if (output.destroyed) return;
     const parts: [string, string][] = [
       ['xl/styles.xml', STYLES_XML],
-      ['xl/workbook.xml', workbookXml(sheets, sheet)],
+      ['xl/workbook.xml', workbookXml(sheets, layout)],
       ['xl/_rels/workbook.xml.rels', workbookRelsXml(sheets.length)],
       ['_rels/.rels', ROOT_RELS_XML],
       ['[Content_Types].xml', contentTypesXml(sheets.length)],

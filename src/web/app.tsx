@@ -418,7 +418,12 @@ export function App() {
           companyId={state.company}
           detail={detail}
           error={detailError}
+          timeZone={state.timeZone}
           onClose={() => navigate({ company: '' })}
+          onRenewed={(renewed) => {
+            setDetail(renewed);
+            void reload(false);
+          }}
         />
       )}
     </div>

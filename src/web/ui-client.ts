@@ -45,13 +45,23 @@ function isUiError(body: unknown): body is UiError {
   return typeof body === 'object' && body !== null && typeof (body as UiError).error?.kind === 'string';
 }
 
-export async function getJson<T>(path: string, params: URLSearchParams, signal?: AbortSignal): Promise<T> {
+export function getJson<T>(path: string, params: URLSearchParams, signal?: AbortSignal): Promise<T> {
+  return requestJson<T>(`${path}?${params}`, { headers: { accept: 'application/json', ...DASHBOARD_HEADERS }, signal });
+}
+
+/** A write the page asks for (the Renew action); lapse ui reads no bodies, so its values go in the query string. */
+export function postJson<T>(path: string, params: URLSearchParams): Promise<T> {
+  return requestJson<T>(`${path}?${params}`, {
+    method: 'POST',
+    headers: { accept: 'application/json', ...DASHBOARD_HEADERS },
+  });
+}
+
+async function requestJson<T>(url: string, init: RequestInit): Promise<T> {
+  const { signal } = init;
   let response: Response;
   try {
-    response = await fetch(`${path}?${params}`, {
-      headers: { accept: 'application/json', ...DASHBOARD_HEADERS },
-      signal,
-    });
+    response = await fetch(url, init);
   } catch (error) {
     if (signal?.aborted) throw error;
     throw new UiRequestError(

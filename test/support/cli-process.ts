@@ -47,11 +47,20 @@ export function runCli(args: string[], run: CliRun): Promise<CliResult> {
 
 const shellQuote = (word: string) => `'${word.replaceAll("'", `'\\''`)}'`;
 
+/** What to type at the terminal once the output shows `when` (a question the command asks). */
+export interface TerminalAnswer {
+  when: RegExp;
+  text: string;
+}
+
 /** `lapse …` on a pseudo-terminal (script(1)): stdout and stderr are one terminal, read back as `output`. */
-export function runCliOnTerminal(args: string[], run: CliRun): Promise<{ code: number; output: string }> {
+export function runCliOnTerminal(
+  args: string[],
+  run: CliRun & { answer?: TerminalAnswer },
+): Promise<{ code: number; output: string }> {
   const command = [process.execPath, CLI, ...args].map(shellQuote).join(' ');
   return new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       'script',
       ['-qec', command, '/dev/null'],
       { env: environmentOf(run), cwd: run.cwd ?? run.home, timeout: run.timeoutMs ?? 60_000 },
@@ -60,6 +69,16 @@ export function runCliOnTerminal(args: string[], run: CliRun): Promise<{ code: n
         resolve({ code, output: stdout.replaceAll('\r\n', '\n') });
       },
     );
+    const { answer } = run;
+    if (answer === undefined) return;
+    let shown = '';
+    const type = (chunk: Buffer | string) => {
+      shown += chunk.toString();
+      if (!answer.when.test(shown)) return;
+      child.stdout?.off('data', type);
+      child.stdin?.write(answer.text);
+    };
+    child.stdout?.on('data', type);
   });
 }
 

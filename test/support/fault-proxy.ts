@@ -32,6 +32,8 @@ export interface FaultModes {
   ignoreFilter?: boolean;
   /** `isClustered` is dropped before forwarding: the server answers flat pages. */
   ignoreClustered?: boolean;
+  /** MonthlyActiveUser filter items are dropped before forwarding (a server that ignores the month). */
+  ignoreMonthFilter?: boolean;
   /** rejectDateFilter and ignoreDateFilter act on CreateTime items too. */
   createTimeIsDateFilter?: boolean;
   /** These orderBy values are answered with a 400. */
@@ -48,6 +50,8 @@ export interface FaultModes {
   noExportRoute?: boolean;
   /** Export files are cut off after this many bytes (headers sent, then the socket is destroyed). */
   cutExportAfterBytes?: number;
+  /** API writes (POST, PUT, DELETE) after this many are answered 503, retries too: a server gone mid-plan. */
+  refuseWritesAfter?: number;
 }
 
 export interface RequestCounts {
@@ -145,12 +149,19 @@ function dateItemPaths(filter: Json, modes: FaultModes, path = 'filter'): string
   ];
 }
 
+/** The items forwardBody drops: dates under ignoreDateFilter, months under ignoreMonthFilter. */
+function isIgnoredItem(item: Json, modes: FaultModes): boolean {
+  const field = String((item as FilterItemJson | null)?.FieldName ?? (item as FilterItemJson | null)?.fieldName ?? '');
+  if (modes.ignoreMonthFilter && field.toLowerCase() === 'monthlyactiveuser') return true;
+  return modes.ignoreDateFilter === true && isDateItem(item, modes);
+}
+
 function stripDateItems(filter: Json, modes: FaultModes): Json {
   if (filter === null || typeof filter !== 'object' || Array.isArray(filter)) return filter;
   const out: Record<string, Json> = {};
   for (const [key, value] of Object.entries(filter)) {
     const lower = key.toLowerCase();
-    if (lower === 'filteritems' && Array.isArray(value)) out[key] = value.filter((item) => !isDateItem(item, modes));
+    if (lower === 'filteritems' && Array.isArray(value)) out[key] = value.filter((item) => !isIgnoredItem(item, modes));
     else if (lower === 'filtergroups' && Array.isArray(value))
       out[key] = value.map((group) => stripDateItems(group, modes));
     else out[key] = value;
@@ -221,7 +232,7 @@ export async function startFaultProxy(targetBaseUrl: string, initialModes: Fault
   const target = new URL(targetBaseUrl);
   let modes = initialModes;
   const counts: RequestCounts = { total: 0, byPath: {} };
-  const faultCounters = { rateLimit: 0, unavailable: 0, reset: 0 };
+  const faultCounters = { rateLimit: 0, unavailable: 0, reset: 0, writes: 0 };
   const tokenUses = new Map<string, number>();
 
   const isKth = (counter: keyof typeof faultCounters, every: number | undefined) => {
@@ -246,6 +257,17 @@ export async function startFaultProxy(targetBaseUrl: string, initialModes: Fault
         headers: retryAfterHeaders(modes.unavailable),
         body: serviceResult('SERVICE_UNAVAILABLE', 'Service unavailable'),
       };
+    }
+    const isWrite = request.method === 'POST' || request.method === 'PUT' || request.method === 'DELETE';
+    if (modes.refuseWritesAfter !== undefined && isWrite && !path.includes('/search')) {
+      faultCounters.writes += 1;
+      if (faultCounters.writes > modes.refuseWritesAfter) {
+        return {
+          status: 503,
+          headers: retryAfterHeaders({ every: 1 }),
+          body: serviceResult('SERVICE_UNAVAILABLE', 'Service unavailable'),
+        };
+      }
     }
     const authorization = request.headers.authorization;
     if (modes.tokenUses !== undefined && authorization !== undefined) {
@@ -301,7 +323,8 @@ export async function startFaultProxy(targetBaseUrl: string, initialModes: Fault
   }
 
   function forwardBody(path: string, body: Buffer, json: Json | undefined): Buffer {
-    const rewrites = modes.ignoreDateFilter || modes.ignoreFilter || modes.ignoreClustered;
+    const stripsItems = modes.ignoreDateFilter || modes.ignoreMonthFilter;
+    const rewrites = stripsItems || modes.ignoreFilter || modes.ignoreClustered;
     if (!rewrites || !path.startsWith('/api/companies/search') || json === undefined) return body;
     if (json === null || typeof json !== 'object' || Array.isArray(json)) return body;
     const dropped = (key: string) =>
@@ -311,7 +334,7 @@ export async function startFaultProxy(targetBaseUrl: string, initialModes: Fault
         .filter(([key]) => !dropped(key.toLowerCase()))
         .map(([key, value]) => [
           key,
-          key.toLowerCase() === 'filter' && modes.ignoreDateFilter ? stripDateItems(value, modes) : value,
+          key.toLowerCase() === 'filter' && stripsItems ? stripDateItems(value, modes) : value,
         ]),
     );
     return Buffer.from(JSON.stringify(rewritten));

@@ -1,7 +1,13 @@
 // The flags the reseller commands take, in groups (connection, day, output, listing), parsed once into a typed
 // context. The output destination is checked before the first request.
 import { type Command, Option } from 'commander';
-import { createClient, type LapseClient, type ListingOptions } from '../../client/index.js';
+import {
+  createClient,
+  type LapseClient,
+  type ListingOptions,
+  looksLikeResourceId,
+  resolveCompany,
+} from '../../client/index.js';
 import { type CalendarDay, MAX_PAGE_SIZE, resolveAsOf } from '../../contract/index.js';
 import { type ClientConfig, loadClientConfig } from '../config.js';
 import { explainFailure, retryNotices } from '../connection-failures.js';
@@ -59,7 +65,10 @@ export function withShortUsage(command: Command): Command {
 /** Which API, which credential, which customer: every command that talks to the API takes these. */
 export function withConnectionOptions(command: Command): Command {
   return withShortUsage(command)
-    .option('--company <resourceId>', 'scope to this customer and the companies below it (default LAPSE_COMPANY_ID)')
+    .option(
+      '--company <company>',
+      'scope to this customer (resource id or exact name) and the companies below it (default LAPSE_COMPANY_ID)',
+    )
     .option(
       '--config <file>',
       'JSON config file (default $XDG_CONFIG_HOME/lapse/config.json); the credential comes from LAPSE_CLIENT_ID and LAPSE_CLIENT_SECRET or this file',
@@ -109,15 +118,23 @@ export async function connect(
     environment,
   );
   const onRetry = process.stderr.isTTY ? retryNotices(config, (line) => process.stderr.write(line)) : undefined;
-  const client = createClient({
-    baseUrl: config.baseUrl,
-    clientId: config.clientId,
-    clientSecret: config.clientSecret,
-    companyId: config.companyId,
-    now: config.now,
-    retry: { onRetry },
+  const clientFor = (companyId: string | undefined) =>
+    createClient({
+      baseUrl: config.baseUrl,
+      clientId: config.clientId,
+      clientSecret: config.clientSecret,
+      companyId,
+      now: config.now,
+      retry: { onRetry },
+    });
+  // --company may name the customer; the header carries its resource id.
+  const { companyId } = config;
+  if (companyId === undefined || looksLikeResourceId(companyId)) return { config, client: clientFor(companyId) };
+  const named = await resolveCompany(clientFor(undefined).companies, companyId).catch((error: unknown) => {
+    throw explainFailure(error, config);
   });
-  return { config, client };
+  const resolved = { ...config, companyId: named.resourceId };
+  return { config: resolved, client: clientFor(resolved.companyId) };
 }
 
 export function describeScope(config: ClientConfig): string {

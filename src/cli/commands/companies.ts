@@ -8,11 +8,17 @@ import { UsageError } from '../exit-codes.js';
 import { writeCompanyList } from '../output/index.js';
 import { type CommandContext, clientAction, withCommonOptions } from './client-options.js';
 import { type GroupByFlags, reportRollUp, withGroupByOptions } from './group-by.js';
-import { reportListing } from './listing-report.js';
+import {
+  type ListingHistoryFlags,
+  reportWithHistory,
+  searchListingOf,
+  withListingHistoryOptions,
+} from './history-options.js';
+import { limitRows, reportListing } from './listing-report.js';
 import { parseWithinDays } from './renewals.js';
 import { type SearchFlags, searchRequestFrom, segmentFrom, withSearchOptions } from './search-options.js';
 
-interface CompaniesFlags extends SearchFlags, GroupByFlags {
+interface CompaniesFlags extends SearchFlags, GroupByFlags, ListingHistoryFlags {
   createdWithin?: number;
 }
 
@@ -27,57 +33,84 @@ async function rollUpSearch(context: CommandContext, flags: CompaniesFlags, grou
   await reportRollUp(context, rollUp);
 }
 
-async function searchAll(context: CommandContext, flags: CompaniesFlags): Promise<void> {
+async function searchAll(context: CommandContext, flags: CompaniesFlags, environment: Environment): Promise<void> {
   const companies: SearchCompanyDto[] = [];
   const warnings: string[] = [];
-  const limit = context.limit ?? Number.POSITIVE_INFINITY;
+  // --state keeps rows by lapse's own state, which the server cannot filter on: every page is read, then cut.
+  const limit = (flags.state === undefined ? context.limit : undefined) ?? Number.POSITIVE_INFINITY;
   const request = await searchRequestFrom(flags, context);
   // A short --limit needs one small page, not a full one.
   if (flags.pageSize === undefined && limit < MAX_PAGE_SIZE) request.pageSize = limit;
+  let isCut = false;
   for await (const company of context.client.companies.iterate(request, {
     warn: (message) => warnings.push(message),
   })) {
     companies.push(company);
-    if (companies.length >= limit) break;
+    if (companies.length >= limit) {
+      isCut = true;
+      break;
+    }
   }
   for (const warning of warnings) context.warn(warning);
-  await writeCompanyList(context.target, {
-    companies,
-    description: { asOf: context.asOf, timeZone: context.timeZone, scope: context.scope, matched: companies.length },
-    header: { asOf: context.asOf, timeZone: context.timeZone },
-  });
+  const { view, listing } = searchListingOf(context, flags, companies, isCut);
+  await reportWithHistory(context, flags, environment, view, listing, (kept) =>
+    writeCompanyList(context.target, {
+      companies: limitRows(kept, context.limit),
+      description: { asOf: context.asOf, timeZone: context.timeZone, scope: context.scope, matched: kept.length },
+      header: { asOf: context.asOf, timeZone: context.timeZone },
+    }),
+  );
 }
 
-async function listCreated(context: CommandContext, flags: CompaniesFlags, withinDays: number): Promise<void> {
+async function listCreated(
+  context: CommandContext,
+  flags: CompaniesFlags,
+  environment: Environment,
+  withinDays: number,
+): Promise<void> {
   const segment = await segmentFrom(flags, context);
   const listing = await context.client.createdWithin({ ...context.listingOptions, withinDays, segment });
-  await reportListing(context, listing, { showCreated: true });
+  const view = { name: `created ${withinDays}d`, isWholeScope: false };
+  await reportWithHistory(
+    context,
+    flags,
+    environment,
+    view,
+    listing,
+    (companies) => reportListing(context, { ...listing, companies }, { showCreated: true }),
+    { showCreated: true },
+  );
 }
 
 export function registerCompanies(program: Command, environment: Environment): void {
-  withCommonOptions(
-    withGroupByOptions(
-      withSearchOptions(
-        program
-          .command('companies')
-          .description('search companies (every page of the results)')
-          .option(
-            '--created-within <days>',
-            'instead: the companies created in the last N days (today and day -N included), newest first',
-            parseWithinDays,
-          ),
+  withListingHistoryOptions(
+    withCommonOptions(
+      withGroupByOptions(
+        withSearchOptions(
+          program
+            .command('companies')
+            .description('search companies (every page of the results)')
+            .option(
+              '--created-within <days>',
+              'instead: the companies created in the last N days (today and day -N included), newest first',
+              parseWithinDays,
+            ),
+        ),
+        { hasWithin: false },
       ),
-      { hasWithin: false },
     ),
   ).action(
     clientAction<CompaniesFlags>(environment, (context, flags) => {
       if (flags.groupBy !== undefined) {
         if (flags.createdWithin !== undefined) throw new UsageError('--group-by takes no --created-within');
+        if (flags.record || flags.state !== undefined || flags.lifecycle) {
+          throw new UsageError('--group-by cannot be combined with --record, --state or --lifecycle');
+        }
         return rollUpSearch(context, flags, flags.groupBy);
       }
       return flags.createdWithin === undefined
-        ? searchAll(context, flags)
-        : listCreated(context, flags, flags.createdWithin);
+        ? searchAll(context, flags, environment)
+        : listCreated(context, flags, environment, flags.createdWithin);
     }),
   );
 }

@@ -2,7 +2,7 @@
 // (companies, expired, renewing within --within days, over the limit, seats affected) and a total row.
 import { type Command, Option } from 'commander';
 import { GROUP_BY, type GroupBy, type GroupTotals, type RollUp, type RollUpGroup } from '../../client/index.js';
-import { type SpreadsheetColumn, streamTable } from '../../spreadsheet/index.js';
+import { batchOf, type SheetLayout, sheetLayoutOf, streamRecords } from '../../spreadsheet/index.js';
 import { writeOutput } from '../output/index.js';
 import type { CommandContext } from './client-options.js';
 import { parseWithinDays } from './renewals.js';
@@ -77,12 +77,13 @@ export function describeRollUp(rollUp: RollUp, scope: string): string[] {
 }
 
 /** CSV and XLSX: one row per group and the total row, the group's name in the first column. */
-function spreadsheetColumns(rollUp: RollUp): SpreadsheetColumn[] {
+function rollUpLayout(rollUp: RollUp): SheetLayout {
   const { head } = rowsOf(rollUp);
-  return head.map((header, index) => ({
+  const columns = head.map((header, index) => ({
     header: index === 0 ? 'Group' : index === 1 ? 'Group ID' : header,
-    kind: index < 2 ? 'text' : 'number',
+    kind: index < 2 ? ('text' as const) : ('number' as const),
   }));
+  return sheetLayoutOf(columns, 'Roll-up');
 }
 
 export async function reportRollUp(context: CommandContext, rollUp: RollUp): Promise<void> {
@@ -99,5 +100,5 @@ export async function reportRollUp(context: CommandContext, rollUp: RollUp): Pro
   }
   process.stderr.write(`${footer.join('\n')}\n`);
   const { rows } = rowsOf(rollUp);
-  return writeOutput(destination, streamTable(format, spreadsheetColumns(rollUp), rows, 'Roll-up'));
+  return writeOutput(destination, streamRecords(format, rollUpLayout(rollUp), batchOf(rows)));
 }

@@ -2,8 +2,7 @@
 // chosen format; the count, day, scope, strategy and ageing in the table's footer, in the JSON document, and on
 // stderr beside a CSV or XLSX file (which hold the companies and their ageing bucket).
 
-import type { Listing, ListingOptions } from '../../client/index.js';
-import type { ListingKind } from '../../client/strategies/index.js';
+import type { Listing } from '../../client/index.js';
 import {
   AGEING_BUCKETS,
   type AgeingBucket,
@@ -15,11 +14,11 @@ import {
   renewalDayOf,
   type SearchCompanyDto,
 } from '../../contract/index.js';
-import { streamTable } from '../../spreadsheet/index.js';
+import { batchOf, sheetLayoutOf, streamRecords } from '../../spreadsheet/index.js';
 import { describeListing, type ListingDescription, writeCompanyList, writeOutput } from '../output/index.js';
 import type { CommandContext } from './client-options.js';
-import { type GroupByFlags, reportRollUp } from './group-by.js';
-import { type SegmentFlags, segmentFrom } from './search-options.js';
+import type { GroupByFlags } from './group-by.js';
+import type { SegmentFlags } from './search-options.js';
 
 export interface ListingFlags extends SegmentFlags, GroupByFlags {}
 
@@ -53,7 +52,7 @@ function describeAgeing(ageing: readonly AgeingCount[]): string {
   return `ageing: ${parts.length === 0 ? 'none in a bucket' : parts.join(' · ')}`;
 }
 
-const AGEING_COLUMN = { header: 'Ageing', kind: 'text' } as const;
+const LISTING_LAYOUT = sheetLayoutOf([...EXPORT_COLUMNS, { header: 'Ageing', kind: 'text' }]);
 
 /** A listing's file: the export's columns (contract §5) and the company's ageing bucket. */
 function listingFile(context: CommandContext, companies: readonly SearchCompanyDto[], asOf: CalendarDay) {
@@ -62,7 +61,7 @@ function listingFile(context: CommandContext, companies: readonly SearchCompanyD
     const bucket = ageingBucketOf(renewalDayOf(company.licenseEndDate), asOf);
     return [...exportRecordOf(company), bucket ? describeAgeingBucket(bucket) : null];
   });
-  return streamTable(format, [...EXPORT_COLUMNS, AGEING_COLUMN], rows, 'Companies');
+  return streamRecords(format, LISTING_LAYOUT, batchOf(rows));
 }
 
 export async function reportListing(
@@ -103,23 +102,4 @@ export async function reportListing(
       ageing,
     },
   });
-}
-
-/** A listing command: its segment, then either the companies or (--group-by) their totals per group. */
-export async function runListing(
-  context: CommandContext,
-  flags: ListingFlags,
-  kind: ListingKind,
-  list: (options: ListingOptions) => Promise<Listing>,
-): Promise<void> {
-  const segment = await segmentFrom(flags, context);
-  const options = { ...context.listingOptions, segment };
-  if (flags.groupBy === undefined) return reportListing(context, await list(options));
-  const rollUp = await context.client.rollUp({
-    ...options,
-    groupBy: flags.groupBy,
-    population: { kind },
-    withinDays: flags.within ?? 30,
-  });
-  return reportRollUp(context, rollUp);
 }

@@ -16,7 +16,7 @@ export {
   STDOUT,
   writeOutput,
 } from './destination.js';
-export { describeDaysLeft, renderTable } from './table.js';
+export { COMPANY_COLUMNS, describeDaysLeft, renderRows, renderTable, type TableColumn } from './table.js';
 
 export const OUTPUT_FORMATS = ['table', 'json', 'csv', 'xlsx'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];

@@ -22,9 +22,10 @@ function usersOverLimit(company: SearchCompanyDto): string {
   return `${company.targetUserCount} / ${limit}`;
 }
 
-interface Column {
+/** A column of a table of `T`s (companies, or rows that carry one). */
+export interface TableColumn<T> {
   head: string;
-  cell(company: SearchCompanyDto, asOf: CalendarDay): string;
+  cell(row: T, asOf: CalendarDay): string;
   isRightAligned?: boolean;
   /** Names give way first when the table is wider than the terminal, down to this many characters. */
   shrinksTo?: number;
@@ -34,7 +35,8 @@ interface Column {
   isOptional?: boolean;
 }
 
-const COLUMNS: readonly Column[] = [
+/** The columns of a listing of companies. */
+export const COMPANY_COLUMNS: readonly TableColumn<SearchCompanyDto>[] = [
   { head: 'Company', cell: (company) => company.companyName, shrinksTo: 10 },
   { head: 'Company ID', cell: (company) => company.companyResourceId },
   { head: 'Created', cell: (company) => renewalDayOf(company.createTime) ?? '', isOptional: true },
@@ -64,9 +66,14 @@ const lineWidth = (widths: readonly number[]) =>
   widths.reduce((sum, width) => sum + width, 0) + GAP.length * (widths.length - 1);
 
 /** Each column as wide as its widest cell, then the names narrowed, one character at a time, until `maxWidth`. */
-function narrowed(columns: readonly Column[], rows: readonly string[][], maxWidth: number | undefined): number[] {
+function narrowed<T>(
+  all: readonly TableColumn<T>[],
+  columns: readonly TableColumn<T>[],
+  rows: readonly string[][],
+  maxWidth: number | undefined,
+): number[] {
   const widths = columns.map((column) =>
-    Math.max(lengthOf(column.head), ...rows.map((row) => lengthOf(row[COLUMNS.indexOf(column)] ?? ''))),
+    Math.max(lengthOf(column.head), ...rows.map((row) => lengthOf(row[all.indexOf(column)] ?? ''))),
   );
   if (maxWidth === undefined) return widths;
   for (let excess = lineWidth(widths) - maxWidth; excess > 0; excess--) {
@@ -83,11 +90,15 @@ function narrowed(columns: readonly Column[], rows: readonly string[][], maxWidt
 }
 
 /** The columns shown and their widths: every column if the names can narrow enough, else fewer. */
-function layout(rows: readonly string[][], options: TableOptions): { columns: Column[]; widths: number[] } {
+function layout<T>(
+  all: readonly TableColumn<T>[],
+  rows: readonly string[][],
+  options: TableOptions,
+): { columns: TableColumn<T>[]; widths: number[] } {
   const maxWidth = options.width;
-  let columns = COLUMNS.filter((column) => !column.isOptional || options.showCreated);
+  let columns = all.filter((column) => !column.isOptional || options.showCreated);
   for (;;) {
-    const widths = narrowed(columns, rows, maxWidth);
+    const widths = narrowed(all, columns, rows, maxWidth);
     const droppable = columns.filter((column) => column.dropRank !== undefined);
     if (maxWidth === undefined || lineWidth(widths) <= maxWidth || droppable.length === 0) return { columns, widths };
     const first = droppable.reduce((a, b) => ((a.dropRank ?? 0) <= (b.dropRank ?? 0) ? a : b));
@@ -102,17 +113,27 @@ export interface TableOptions {
   showCreated?: boolean | undefined;
 }
 
+/** A table of any rows under `all` (optional columns shown as `options` says), fitted to `options.width`. */
+export function renderRows<T>(
+  all: readonly TableColumn<T>[],
+  items: readonly T[],
+  asOf: CalendarDay,
+  options: TableOptions = {},
+): string {
+  const rows = items.map((item) => all.map((column) => column.cell(item, asOf)));
+  const { columns, widths } = layout(all, rows, options);
+  const line = (cells: readonly string[]) =>
+    columns
+      .map((column, index) => fitCell(cells[all.indexOf(column)] ?? '', widths[index] ?? 0, column.isRightAligned))
+      .join(GAP)
+      .trimEnd();
+  return `${[line(all.map((column) => column.head)), ...rows.map(line)].join('\n')}\n`;
+}
+
 export function renderTable(
   companies: readonly SearchCompanyDto[],
   asOf: CalendarDay,
   options: TableOptions = {},
 ): string {
-  const rows = companies.map((company) => COLUMNS.map((column) => column.cell(company, asOf)));
-  const { columns, widths } = layout(rows, options);
-  const line = (cells: readonly string[]) =>
-    columns
-      .map((column, index) => fitCell(cells[COLUMNS.indexOf(column)] ?? '', widths[index] ?? 0, column.isRightAligned))
-      .join(GAP)
-      .trimEnd();
-  return `${[line(COLUMNS.map((column) => column.head)), ...rows.map(line)].join('\n')}\n`;
+  return renderRows(COMPANY_COLUMNS, companies, asOf, options);
 }

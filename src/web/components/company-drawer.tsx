@@ -1,16 +1,20 @@
-// One company in full, beside the table: every field of the API's CompanyDto and the resellers above it. Escape or
-// the close button shuts it; the table stays usable behind it.
+// One company in full, beside the table: every field of the API's CompanyDto and the resellers above it, and the
+// Renew action. Escape or the close button shuts it; the table stays usable behind it.
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import { type CompanyDetail, type CompanyDto, UNLIMITED } from '../../contract/index.js';
 import { formatInstantDay, formatNumber } from '../format.js';
 import type { UiRequestError } from '../ui-client.js';
+import { RenewPanel } from './renew-panel.js';
 
 interface CompanyDrawerProps {
   companyId: string;
   detail: CompanyDetail | undefined;
   error: UiRequestError | undefined;
+  /** The zone that decides "today" for a renewal. */
+  timeZone: string;
   onClose(): void;
+  onRenewed(detail: CompanyDetail): void;
 }
 
 const orDash = (value: string | null) => value ?? '—';
@@ -65,7 +69,7 @@ function rows(company: CompanyDto): [string, ComponentChildren][] {
   ];
 }
 
-export function CompanyDrawer({ companyId, detail, error, onClose }: CompanyDrawerProps) {
+export function CompanyDrawer({ companyId, detail, error, timeZone, onClose, onRenewed }: CompanyDrawerProps) {
   const closeButton = useRef<HTMLButtonElement>(null);
   useEffect(() => {
     closeButton.current?.focus();
@@ -108,6 +112,7 @@ export function CompanyDrawer({ companyId, detail, error, onClose }: CompanyDraw
               </div>
             ))}
           </dl>
+          <RenewPanel company={company} timeZone={timeZone} onRenewed={onRenewed} />
         </>
       ) : (
         <div class="drawer-loading">

@@ -31,7 +31,7 @@ describe('search gate', () => {
     for (const giveBack of [heavy[1], await heavyWaiting, await lightWaiting]) giveBack?.();
   });
 
-  it('refuses with 429 past a client’s line or the whole line, and after waiting the time limit', async () => {
+  it('refuses with 429 past a client’s line or the whole line, and after waiting twice the time limit', async () => {
     const gate = createSearchGate(limits({ concurrency: 1, queuedPerClient: 1, queuedTotal: 2, timeoutMs: 50 }));
     const running = await gate.acquire('a');
     const waiting = gate.acquire('a');
@@ -43,5 +43,25 @@ describe('search gate', () => {
     running();
     const next = await gate.acquire('c');
     next();
+  });
+
+  it('lets a query wait past the time limit, so its own request’s overrunning query answers first', async () => {
+    const gate = createSearchGate(limits({ concurrency: 2, queuedPerClient: 4, queuedTotal: 8, timeoutMs: 40 }));
+    const page = await gate.acquire('a');
+    let outcome = 'waiting';
+    const count = gate.acquire('a').then(
+      (giveBack) => {
+        outcome = 'granted';
+        return giveBack;
+      },
+      () => {
+        outcome = 'refused';
+      },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(outcome).toBe('waiting');
+    page();
+    (await count)?.();
+    expect(outcome).toBe('granted');
   });
 });

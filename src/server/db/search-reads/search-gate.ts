@@ -1,12 +1,12 @@
 // Turns for search queries: at most `concurrency` run at once and at most runningPerClient of them for one client
 // id; the rest wait in a bounded line per client, and a freed turn goes to the waiting client with the fewest
 // queries running, so a client with many queries queued never holds back one that has a single query.
-import { runningPerClient, type SearchLimits, searchesBusy } from './search-limits.js';
+import { queueWaitMs, runningPerClient, type SearchLimits, searchesBusy } from './search-limits.js';
 
 export interface SearchGate {
   /**
    * Waits for a turn for one of `clientKey`'s queries and resolves with what gives it back. Rejects with 429
-   * (searchesBusy) at once when the lines are full, or once the query has waited `timeoutMs`.
+   * (searchesBusy) at once when the lines are full, or once the query has waited queueWaitMs.
    */
   acquire(clientKey: string): Promise<() => void>;
 }
@@ -95,7 +95,7 @@ export function createSearchGate(limits: SearchLimits): SearchGate {
             waiting--;
             forget(clientKey, own);
             reject(searchesBusy());
-          }, limits.timeoutMs),
+          }, queueWaitMs(limits)),
         };
         own.waiting.push(waiter);
         waiting++;

@@ -7,7 +7,8 @@ import { ApiError } from '../../errors.js';
 export interface SearchLimits {
   /**
    * A search query still running after this long is answered 503 (on SQLite its worker thread is replaced; on
-   * PostgreSQL `statement_timeout` cancels it); one that has waited this long for its turn is answered 429.
+   * PostgreSQL `statement_timeout` cancels it); one that has waited twice this long for its turn (queueWaitMs) is
+   * answered 429.
    */
   timeoutMs: number;
   /** Search queries running at once on an instance: SQLite worker threads, PostgreSQL search connections. */
@@ -16,6 +17,15 @@ export interface SearchLimits {
   queuedPerClient: number;
   /** Queries waiting for a turn, all clients together. */
   queuedTotal: number;
+}
+
+/**
+ * How long a query may wait for its turn: twice the time limit. A request's queries (a page and its count) share
+ * their client's turns, so one may wait behind its own sibling; that sibling is cut at the time limit, and its
+ * 503 must reach the caller before the waiting query gives up with a 429 that would hide why the search failed.
+ */
+export function queueWaitMs(limits: Pick<SearchLimits, 'timeoutMs'>): number {
+  return 2 * limits.timeoutMs;
 }
 
 export const DEFAULT_SEARCH_LIMITS: SearchLimits = {

@@ -1,0 +1,183 @@
+// `lapse usage --month YYYY-MM`: the month's monthly active users over every customer in scope, with subtotals
+// per reseller and per licence type (the billing question), as a table, JSON, CSV or a one-sheet workbook.
+import { Readable } from 'node:stream';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { ZipFile } from 'yazl';
+import { checkUsageMonth, type MonthlyUsage } from '../../client/index.js';
+import { monthOf } from '../../contract/index.js';
+import {
+  columnLetters,
+  contentTypesXml,
+  csvLine,
+  ROOT_RELS_XML,
+  STYLES_XML,
+  workbookRelsXml,
+  xmlText,
+} from '../../spreadsheet/index.js';
+import type { Environment } from '../environment.js';
+import { OUTPUT_FORMATS, writeOutput } from '../output/index.js';
+import { type CommandContext, type CommonFlags, clientAction, withConnectionOptions } from './client-options.js';
+
+interface UsageFlags extends CommonFlags {
+  month?: string;
+}
+
+/** One line of the report: the total, a reseller's subtotal or a licence type's. */
+interface UsageRow {
+  group: 'total' | 'reseller' | 'licence type';
+  name: string;
+  resourceId: string;
+  companies: number;
+  users: number;
+}
+
+const COLUMNS = ['Month', 'Group', 'Name', 'Resource ID', 'Companies', 'Monthly Active Users'] as const;
+const NO_RESELLER = '(no reseller)';
+const NO_LICENCE_TYPE = '(no licence type)';
+
+function rowsOf(usage: MonthlyUsage): UsageRow[] {
+  return [
+    { group: 'total', name: 'all companies', resourceId: '', companies: usage.companies, users: usage.total },
+    ...usage.byReseller.map(
+      (reseller): UsageRow => ({
+        group: 'reseller',
+        name: reseller.resellerName ?? NO_RESELLER,
+        resourceId: '',
+        companies: reseller.companies,
+        users: reseller.total,
+      }),
+    ),
+    ...usage.byLicenceType.map(
+      (type): UsageRow => ({
+        group: 'licence type',
+        name: type.licenseTypeName ?? NO_LICENCE_TYPE,
+        resourceId: type.licenseTypeResourceId ?? '',
+        companies: type.companies,
+        users: type.total,
+      }),
+    ),
+  ];
+}
+
+const cellsOf = (month: string, row: UsageRow) =>
+  [month, row.group, row.name, row.resourceId, row.companies, row.users] as const;
+
+function csvOf(usage: MonthlyUsage): string {
+  const lines = rowsOf(usage).map((row) => csvLine(cellsOf(usage.month, row)));
+  return `\uFEFF${csvLine(COLUMNS)}${lines.join('')}`;
+}
+
+function cellXml(reference: string, value: string | number): string {
+  if (typeof value === 'number') return `<c r="${reference}"><v>${value}</v></c>`;
+  return value === '' ? '' : `<c r="${reference}" t="inlineStr"><is><t>${xmlText(value)}</t></is></c>`;
+}
+
+function rowXml(rowNumber: number, cells: readonly (string | number)[]): string {
+  return `<row r="${rowNumber}">${cells.map((cell, i) => cellXml(`${columnLetters(i)}${rowNumber}`, cell)).join('')}</row>`;
+}
+
+const SHEET_NAMESPACES =
+  'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"';
+
+function workbookOf(usage: MonthlyUsage): Readable {
+  const rows = [COLUMNS, ...rowsOf(usage).map((row) => cellsOf(usage.month, row))];
+  const sheet =
+    `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet ${SHEET_NAMESPACES}><sheetData>` +
+    `${rows.map((cells, i) => rowXml(i + 1, cells)).join('')}</sheetData></worksheet>`;
+  const workbook =
+    `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook ${SHEET_NAMESPACES}>` +
+    '<sheets><sheet name="Usage" sheetId="1" r:id="rId1"/></sheets></workbook>';
+  const zip = new ZipFile();
+  const parts: [string, string][] = [
+    ['xl/worksheets/sheet1.xml', sheet],
+    ['xl/styles.xml', STYLES_XML],
+    ['xl/workbook.xml', workbook],
+    ['xl/_rels/workbook.xml.rels', workbookRelsXml(1)],
+    ['_rels/.rels', ROOT_RELS_XML],
+    ['[Content_Types].xml', contentTypesXml(1)],
+  ];
+  for (const [path, xml] of parts) zip.addBuffer(Buffer.from(xml), path);
+  zip.end();
+  return Readable.from(zip.outputStream);
+}
+
+/** Name, companies and users, aligned; names are cut with "…" to fit `width`. */
+function tableOf(title: string, rows: readonly UsageRow[], width: number | undefined): string {
+  const counts = rows.map((row) => [String(row.companies), String(row.users)] as const);
+  const companiesWidth = Math.max('Companies'.length, ...counts.map(([companies]) => companies.length));
+  const usersWidth = Math.max('Monthly active users'.length, ...counts.map(([, users]) => users.length));
+  const fixed = companiesWidth + usersWidth + 4;
+  const longest = Math.max(title.length, ...rows.map((row) => [...row.name].length));
+  const nameWidth = width === undefined ? longest : Math.max(10, Math.min(longest, width - fixed));
+  const fitName = (name: string) => {
+    const characters = [...name];
+    return characters.length > nameWidth
+      ? `${characters.slice(0, nameWidth - 1).join('')}…`
+      : name + ' '.repeat(nameWidth - characters.length);
+  };
+  const line = (name: string, companies: string, users: string) =>
+    `${fitName(name)}  ${companies.padStart(companiesWidth)}  ${users.padStart(usersWidth)}`;
+  return [
+    line(title, 'Companies', 'Monthly active users'),
+    ...rows.map((row, i) => line(row.name, ...(counts[i] ?? ['', '']))),
+  ].join('\n');
+}
+
+function reportOf(usage: MonthlyUsage, context: CommandContext): string {
+  const rows = rowsOf(usage);
+  const companies = `${usage.companies} ${usage.companies === 1 ? 'company' : 'companies'}`;
+  return [
+    `${usage.month}: ${usage.total} monthly active users over ${companies} · scope: ${context.scope}`,
+    '',
+    tableOf(
+      'Reseller',
+      rows.filter((row) => row.group === 'reseller'),
+      context.target.width,
+    ),
+    '',
+    tableOf(
+      'Licence type',
+      rows.filter((row) => row.group === 'licence type'),
+      context.target.width,
+    ),
+    '',
+    `month check: ${usage.server.monthCheck}`,
+    '',
+  ].join('\n');
+}
+
+function monthOption(text: string): string {
+  try {
+    return checkUsageMonth(text);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+}
+
+async function reportUsage(context: CommandContext, flags: UsageFlags): Promise<void> {
+  const month = flags.month ?? monthOf(context.asOf);
+  const usage = await context.client.monthlyUsage({ month });
+  context.progress.stop();
+  const { destination, format } = context.target;
+  if (format === 'csv' || format === 'xlsx') {
+    process.stderr.write(`${usage.month}: ${usage.total} monthly active users over ${usage.companies} companies\n`);
+  }
+  if (format === 'json')
+    return writeOutput(destination, `${JSON.stringify({ ...usage, scope: context.scope }, null, 2)}\n`);
+  if (format === 'csv') return writeOutput(destination, csvOf(usage));
+  if (format === 'xlsx') return writeOutput(destination, workbookOf(usage));
+  return writeOutput(destination, reportOf(usage, context));
+}
+
+export function registerUsage(program: Command, environment: Environment): void {
+  withConnectionOptions(
+    program
+      .command('usage')
+      .description('total monthly active users in a month, per reseller and per licence type (for billing)'),
+  )
+    .option('--month <YYYY-MM>', 'the month (default: the current month in --tz)', monthOption)
+    .option('--tz <IANA>', 'time zone that decides the current month (default UTC)')
+    .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('table'))
+    .option('--output <file>', 'write to this file (- for stdout) instead of stdout')
+    .action(clientAction<UsageFlags>(environment, reportUsage));
+}

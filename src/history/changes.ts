@@ -1,0 +1,117 @@
+// What changed between two listings of a scope, each read on its own as-of day: the rules of contract §4
+// (expired on D, over the limit) applied to both sides, and the differences a renewal campaign acts on.
+import { addDays, type CalendarDay, daysBetween, isExpiredOn } from '../contract/index.js';
+import { type CompanyFacts, isFactOverLimit } from './company-facts.js';
+
+export const CHANGE_KINDS = [
+  'newly-expired',
+  'renewed',
+  'newly-renewing',
+  'newly-over-limit',
+  'back-under-limit',
+  'licence-type-changed',
+  'added',
+  'removed',
+] as const;
+export type ChangeKind = (typeof CHANGE_KINDS)[number];
+
+export interface CompanyChange {
+  kind: ChangeKind;
+  companyResourceId: string;
+  companyName: string;
+  resellerName: string | null;
+  before: CompanyFacts | null;
+  after: CompanyFacts | null;
+  /** renewed: how many days later the renewal day now is; null when the licence became open-ended. */
+  renewedByDays: number | null;
+}
+
+export interface ListedSide {
+  asOf: CalendarDay;
+  companies: ReadonlyMap<string, CompanyFacts>;
+}
+
+export interface CompareOptions {
+  /** The renewal window: renewal day from D through D + withinDays (the renewals listing's rule). */
+  withinDays: number;
+}
+
+/** A side's day and the last day of its renewal window, worked out once per comparison. */
+interface SideDays {
+  asOf: CalendarDay;
+  windowEnd: CalendarDay;
+}
+
+function isRenewingWithin(facts: CompanyFacts, side: SideDays): boolean {
+  return facts.renewalDay !== null && facts.renewalDay >= side.asOf && facts.renewalDay <= side.windowEnd;
+}
+
+function isRenewed(before: CompanyFacts, after: CompanyFacts): boolean {
+  return before.renewalDay !== null && (after.renewalDay === null || after.renewalDay > before.renewalDay);
+}
+
+/** The kinds of change one company shows, in CHANGE_KINDS order. */
+function kindsOf(
+  before: CompanyFacts,
+  after: CompanyFacts,
+  sides: { before: SideDays; after: SideDays },
+): ChangeKind[] {
+  const kinds: ChangeKind[] = [];
+  if (isExpiredOn(after.renewalDay, sides.after.asOf) && !isExpiredOn(before.renewalDay, sides.before.asOf)) {
+    kinds.push('newly-expired');
+  }
+  if (isRenewed(before, after)) kinds.push('renewed');
+  if (isRenewingWithin(after, sides.after) && !isRenewingWithin(before, sides.before)) kinds.push('newly-renewing');
+  const [wasOver, isOver] = [isFactOverLimit(before), isFactOverLimit(after)];
+  if (isOver && !wasOver) kinds.push('newly-over-limit');
+  if (wasOver && !isOver) kinds.push('back-under-limit');
+  if (before.licenceType !== after.licenceType) kinds.push('licence-type-changed');
+  return kinds;
+}
+
+function changeOf(kind: ChangeKind, before: CompanyFacts | null, after: CompanyFacts | null): CompanyChange {
+  const facts = (after ?? before) as CompanyFacts;
+  const renewedByDays =
+    kind === 'renewed' && before?.renewalDay && after?.renewalDay
+      ? daysBetween(before.renewalDay, after.renewalDay)
+      : null;
+  return {
+    kind,
+    companyResourceId: facts.companyResourceId,
+    companyName: facts.companyName,
+    resellerName: facts.resellerName,
+    before,
+    after,
+    renewedByDays,
+  };
+}
+
+const KIND_ORDER = new Map(CHANGE_KINDS.map((kind, index) => [kind, index]));
+const byText = (a: string | null, b: string | null) => ((a ?? '') < (b ?? '') ? -1 : (a ?? '') > (b ?? '') ? 1 : 0);
+
+/** The changes in a stable order: by kind, then company name and id; by reseller first when grouping. */
+export function sortChanges(changes: CompanyChange[], isGroupedByReseller = false): CompanyChange[] {
+  return changes.sort(
+    (a, b) =>
+      (isGroupedByReseller ? byText(a.resellerName, b.resellerName) : 0) ||
+      (KIND_ORDER.get(a.kind) ?? 0) - (KIND_ORDER.get(b.kind) ?? 0) ||
+      byText(a.companyName.toLowerCase(), b.companyName.toLowerCase()) ||
+      byText(a.companyResourceId, b.companyResourceId),
+  );
+}
+
+/** Every change from `before` to `after`; a company may show several (renewed and licence type changed). */
+export function compareListings(before: ListedSide, after: ListedSide, options: CompareOptions): CompanyChange[] {
+  const changes: CompanyChange[] = [];
+  const sideOf = (side: ListedSide) => ({ asOf: side.asOf, windowEnd: addDays(side.asOf, options.withinDays) });
+  const days = { before: sideOf(before), after: sideOf(after) };
+  for (const [resourceId, now] of after.companies) {
+    const then = before.companies.get(resourceId);
+    if (then === undefined) changes.push(changeOf('added', null, now));
+    else for (const kind of kindsOf(then, now, days)) changes.push(changeOf(kind, then, now));
+  }
+  for (const [resourceId, then] of before.companies) {
+    if (!after.companies.has(resourceId)) changes.push(changeOf('removed', then, null));
+  }
+  return sortChanges(changes);
+}
