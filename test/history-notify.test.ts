@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deliverWebhook } from '../src/cli/webhook.js';
+import { deliverWebhook } from '../src/cli/digest/index.js';
 import { addDays, dayOf } from '../src/contract/index.js';
 import { updateCompany } from '../src/server/admin/index.js';
 import { companiesBelow } from './support/companies-below.js';

@@ -1,5 +1,6 @@
 // How `lapse changes` reports: one row per change (a company may have several), as table, JSON, CSV or Excel. The
 // table ends with a footer saying what was compared; beside CSV or Excel the same lines go to stderr.
+import type { Readable } from 'node:stream';
 import {
   type CalendarDay,
   type Lifecycle,
@@ -8,7 +9,7 @@ import {
   UNLIMITED,
 } from '../../contract/index.js';
 import type { ChangeReport, CompanyChange, CompanyFacts } from '../../history/index.js';
-import { type SheetColumn, sheetLayoutOf, streamRecords } from '../../spreadsheet/index.js';
+import { type SheetColumn, type SpreadsheetFormat, sheetLayoutOf, streamRecords } from '../../spreadsheet/index.js';
 import { type OutputTarget, renderRows, type TableColumn, writeOutput } from '../output/index.js';
 import { limitRows } from './listing-report.js';
 
@@ -80,7 +81,7 @@ const usersText = (facts: CompanyFacts | null) =>
   facts === null ? '' : `${facts.targetUserCount} / ${facts.userLimit ?? UNLIMITED.toLowerCase()}`;
 
 /** Before and after, in the terms of the change. */
-function describeChange(row: ChangeRow): [string, string] {
+export function describeChange(row: ChangeRow): [string, string] {
   switch (row.kind) {
     case 'newly-over-limit':
     case 'back-under-limit':
@@ -97,7 +98,7 @@ function describeChange(row: ChangeRow): [string, string] {
   }
 }
 
-const CHANGE_TABLE: readonly TableColumn<ChangeRow>[] = [
+export const CHANGE_TABLE: readonly TableColumn<ChangeRow>[] = [
   { head: 'Change', cell: (row) => row.kind },
   { head: 'Company', cell: (row) => row.companyName, shrinksTo: 10 },
   { head: 'Company ID', cell: (row) => row.companyResourceId },
@@ -166,6 +167,11 @@ function describeReport(report: ChangeReport, shown: readonly ChangeRow[], all: 
   );
 }
 
+/** The rows as the CSV or Excel file `lapse changes --format csv|xlsx` writes. */
+export function streamChangeSpreadsheet(format: SpreadsheetFormat, rows: readonly ChangeRow[]): Readable {
+  return streamRecords(format, CHANGE_LAYOUT, recordsOf(rows));
+}
+
 /** Writes the rows (the first `limit` of them, when given). */
 export async function writeChanges(
   target: OutputTarget,
@@ -195,6 +201,6 @@ export async function writeChanges(
     }
     default:
       process.stderr.write(`${summary}\n`);
-      return writeOutput(target.destination, streamRecords(target.format, CHANGE_LAYOUT, recordsOf(shown)));
+      return writeOutput(target.destination, streamChangeSpreadsheet(target.format, shown));
   }
 }
