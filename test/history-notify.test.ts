@@ -10,10 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliverWebhook } from '../src/cli/digest/index.js';
-import { addDays, dayOf } from '../src/contract/index.js';
-import { updateCompany } from '../src/server/admin/index.js';
-import { companiesBelow } from './support/companies-below.js';
 import { DATABASE_KINDS } from './support/databases.js';
+import { renewCompanyBelow } from './support/renew-company.js';
 import { resellerEnvironment, runCli } from './support/run-cli.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
@@ -70,19 +68,7 @@ describe.each(DATABASE_KINDS)('lapse notify on %s', (kind) => {
   const notify = () =>
     runCli(['notify', '--as-of', SEED_TODAY, '--webhook', url, '--secret', SECRET, '--backoff', '20'], home, env());
 
-  /** Moves the renewal of one of the reseller's companies (renewing after 90 days) a year on, as the admin would. */
-  async function renewOne(index: number): Promise<string> {
-    const rows = await companiesBelow(server, server.credentials.reseller.companyResourceId);
-    const dated = rows.filter(
-      (row) => row.license_end_at !== null && dayOf(Number(row.license_end_at)) > addDays(SEED_TODAY, 90),
-    );
-    const row = dated[index];
-    if (row === undefined) throw new Error('the seeded tree has too few companies to renew');
-    await updateCompany(server.storage.db, row.resource_id, {
-      licenseEndDate: addDays(dayOf(Number(row.license_end_at)), 365),
-    });
-    return row.resource_id;
-  }
+  const renewOne = (index: number) => renewCompanyBelow(server, SEED_TODAY, index);
 
   const changesOf = (body: string) =>
     (JSON.parse(body) as { changes: { kind: string; companyResourceId: string; renewedByDays: number | null }[] })
