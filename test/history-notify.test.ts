@@ -64,9 +64,14 @@ describe.each(DATABASE_KINDS)('lapse notify on %s', (kind) => {
     await rm(home, { recursive: true, force: true });
   });
 
-  const env = () => resellerEnvironment(server, { LAPSE_NOW: PINNED_NOW, LAPSE_HISTORY: join(home, 'history.db') });
-  const notify = () =>
-    runCli(['notify', '--as-of', SEED_TODAY, '--webhook', url, '--secret', SECRET, '--backoff', '20'], home, env());
+  const env = (history = 'history.db') =>
+    resellerEnvironment(server, { LAPSE_NOW: PINNED_NOW, LAPSE_HISTORY: join(home, history) });
+  const notify = (extra: string[] = [], history?: string) =>
+    runCli(
+      ['notify', '--as-of', SEED_TODAY, '--webhook', url, '--secret', SECRET, '--backoff', '20', ...extra],
+      home,
+      env(history),
+    );
 
   const renewOne = (index: number) => renewCompanyBelow(server, SEED_TODAY, index);
 
@@ -120,6 +125,52 @@ describe.each(DATABASE_KINDS)('lapse notify on %s', (kind) => {
     expect(changesOf(received[0]?.body ?? '{}')).toEqual([
       expect.objectContaining({ kind: 'renewed', companyResourceId: second, renewedByDays: 365 }),
     ]);
+  }, 120_000);
+
+  it('--format slack posts a signed Slack message, names escaped; --always says "nothing changed" in either format', async () => {
+    const history = 'slack.db';
+    expect((await runCli(['snapshot', '--as-of', SEED_TODAY], home, env(history))).code).toBe(0);
+    await renewCompanyBelow(server, SEED_TODAY, 5, { name: '<b>& Co' });
+    received.length = 0;
+    const slack = await notify(['--format', 'slack'], history);
+    expect(slack.stderr).toBe('');
+    expect(slack.code).toBe(0);
+    expect(received).toHaveLength(1);
+    expect(received[0]?.isSigned).toBe(true);
+    const body = JSON.parse(received[0]?.body ?? '{}') as {
+      text: string;
+      blocks: { type: string; text?: { type: string; text: string } }[];
+    };
+    expect(Object.keys(body).sort()).toEqual(['blocks', 'text']);
+    expect(body.text).toBe(`lapse: 1 change since ${SEED_TODAY}: 1 renewed`);
+    expect(body.blocks.map((block) => [block.type, block.text?.type])).toEqual([
+      ['header', 'plain_text'],
+      ['section', 'mrkdwn'],
+      ['section', 'mrkdwn'],
+    ]);
+    expect(body.blocks[2]?.text?.text).toMatch(
+      /^• renewed \*&lt;b&gt;&amp; Co\* \(.+\): \d{4}-\d\d-\d\d → \d{4}-\d\d-\d\d \(\+365 days\)$/,
+    );
+    expect(received[0]?.body).not.toContain('<b>');
+
+    received.length = 0;
+    const quiet = await notify(['--format', 'slack'], history);
+    expect(quiet.stdout).toMatch(/^nothing new since snapshot \d+: sent nothing\n$/);
+    expect(received).toHaveLength(0);
+
+    const alwaysJson = await notify(['--always'], history);
+    expect(alwaysJson.code).toBe(0);
+    expect(alwaysJson.stdout).toMatch(/^sent "nothing changed" since snapshot \d+ to .*: 204\n$/);
+    expect(received).toHaveLength(1);
+    expect(received[0]?.isSigned).toBe(true);
+    expect(JSON.parse(received[0]?.body ?? '{}')).toMatchObject({ count: 0, changes: [] });
+
+    const alwaysSlack = await notify(['--always', '--format', 'slack'], history);
+    expect(alwaysSlack.code).toBe(0);
+    expect(received).toHaveLength(2);
+    const nothing = JSON.parse(received[1]?.body ?? '{}') as { text: string; blocks: { type: string }[] };
+    expect(nothing.text).toBe(`lapse: nothing changed since ${SEED_TODAY}`);
+    expect(nothing.blocks.map((block) => block.type)).toEqual(['header', 'section']);
   }, 120_000);
 
   it('refuses a webhook URL that is not http(s), or no secret, in one line with exit 2', async () => {
