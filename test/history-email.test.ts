@@ -222,7 +222,7 @@ describe.each(DATABASE_KINDS)('lapse notify --email on %s', (kind) => {
     expect(rcpt.result.code).toBe(5);
     expect(rcpt.result.stderr).toMatch(
       new RegExp(
-        `^lapse notify: SMTP server ${smtpServer} rejected the message \\(.*550 5\\.1\\.1 .*mailbox unavailable\\); the digest is sent again next run\\n$`,
+        `^lapse notify: SMTP server ${smtpServer} rejected every recipient \\(550 5\\.1\\.1 .*mailbox unavailable\\); the digest is sent again next run\\n$`,
       ),
     );
     const data = await attempt('data');

@@ -1,6 +1,7 @@
 // The e-mail a digest becomes: a plain-text part (the table `lapse changes` prints), an HTML part (the same table,
 // every value escaped: company names are whatever a customer typed), and every change attached as the CSV or
 // Excel file `lapse changes --format csv|xlsx` writes. The body lists the first changes; the file holds them all.
+import type { CalendarDay } from '../../contract/index.js';
 import type { SpreadsheetFormat } from '../../spreadsheet/index.js';
 import { CHANGE_TABLE, type ChangeRow, streamChangeSpreadsheet } from '../commands/changes-output.js';
 import { renderRows } from '../output/index.js';
@@ -34,50 +35,46 @@ async function attachmentOf(digest: Digest, format: SpreadsheetFormat) {
   return { filename, content: Buffer.concat(chunks), contentType: CONTENT_TYPES[format] };
 }
 
-function htmlTable(rows: readonly ChangeRow[], digest: Digest): string {
-  const cells = (tag: string, values: readonly string[]) =>
-    values.map((value) => `<${tag}>${escapeHtml(value)}</${tag}>`).join('');
-  const head = `<tr>${cells(
-    'th',
-    CHANGE_TABLE.map((column) => column.head),
-  )}</tr>`;
-  const body = rows.map(
-    (row) =>
-      `<tr>${cells(
+function htmlTable(rows: readonly ChangeRow[], asOf: CalendarDay): string {
+  const line = (tag: string, values: readonly string[]) =>
+    `<tr>${values.map((value) => `<${tag}>${escapeHtml(value)}</${tag}>`).join('')}</tr>`;
+  const lines = [
+    line(
+      'th',
+      CHANGE_TABLE.map((column) => column.head),
+    ),
+    ...rows.map((row) =>
+      line(
         'td',
-        CHANGE_TABLE.map((column) => column.cell(row, digest.report.asOf)),
-      )}</tr>`,
-  );
-  return `<table border="1" cellpadding="4" cellspacing="0">\n${[head, ...body].join('\n')}\n</table>`;
+        CHANGE_TABLE.map((column) => column.cell(row, asOf)),
+      ),
+    ),
+  ];
+  return `<table border="1" cellpadding="4" cellspacing="0">\n${lines.join('\n')}\n</table>`;
 }
+
+const paragraphs = (lines: readonly string[]) => lines.map((line) => `<p>${escapeHtml(line)}</p>`);
 
 export async function emailContentOf(digest: Digest, format: SpreadsheetFormat): Promise<EmailContent> {
   const title = digestTitle(digest);
+  const subject = `lapse: ${title}`;
   const comparison = digestComparison(digest);
   const shown = digest.rows.slice(0, EMAIL_LISTED_CHANGES);
   if (shown.length === 0) {
-    return {
-      subject: `lapse: ${title}`,
-      text: `${[title, '', ...comparison].join('\n')}\n`,
-      html: `<p>${escapeHtml(title)}</p>\n${comparison.map((line) => `<p>${escapeHtml(line)}</p>`).join('\n')}\n`,
-      attachments: [],
-    };
+    const html = [...paragraphs([title, ...comparison]), ''].join('\n');
+    return { subject, text: `${[title, '', ...comparison].join('\n')}\n`, html, attachments: [] };
   }
   const attachment = await attachmentOf(digest, format);
   const more = digest.rows.length - shown.length;
-  const closing =
-    more > 0
-      ? `and ${more} more: every change is in the attached ${attachment.filename}.`
-      : `Every change is in the attached ${attachment.filename}.`;
+  const closing = `${more > 0 ? `and ${more} more: every` : 'Every'} change is in the attached ${attachment.filename}.`;
   const table = renderRows(CHANGE_TABLE, shown, digest.report.asOf);
   return {
-    subject: `lapse: ${title}`,
+    subject,
     text: `${[title, '', ...comparison, '', table, closing].join('\n')}\n`,
     html: [
-      `<p>${escapeHtml(title)}</p>`,
-      ...comparison.map((line) => `<p>${escapeHtml(line)}</p>`),
-      htmlTable(shown, digest),
-      `<p>${escapeHtml(closing)}</p>`,
+      ...paragraphs([title, ...comparison]),
+      htmlTable(shown, digest.report.asOf),
+      ...paragraphs([closing]),
       '',
     ].join('\n'),
     attachments: [attachment],

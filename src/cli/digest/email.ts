@@ -54,8 +54,9 @@ function failureOf(error: NodemailerError, smtp: SmtpSettings): DeliveryFailure 
     );
   }
   if (error.responseCode !== undefined) {
+    const what = error.code === 'EENVELOPE' ? 'every recipient' : 'the message';
     return new DeliveryFailure(
-      `SMTP server ${smtp.server} rejected the message (${reply})`,
+      `SMTP server ${smtp.server} rejected ${what} (${reply})`,
       error.permanent !== true,
       serverError,
     );

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CompanyFacts } from '../../history/index.js';
 import type { ChangeRow } from '../commands/changes-output.js';
 import type { Digest } from './digest.js';
+import { EMAIL_LISTED_CHANGES, emailContentOf } from './email-message.js';
 import { SLACK_LISTED_CHANGES, slackBodyOf } from './slack.js';
 
 const facts = (name: string, renewalDay: string): CompanyFacts => ({
@@ -95,5 +96,21 @@ describe('the Slack body', () => {
     const body = slackBodyOf(digestOf([]));
     expect(body.text).toBe('lapse: nothing changed since 2026-03-03');
     expect((body.blocks as Block[]).map((block) => block.type)).toEqual(['header', 'section']);
+  });
+});
+
+describe('the e-mail', () => {
+  it(`lists the first ${EMAIL_LISTED_CHANGES} changes in both parts and attaches every one`, async () => {
+    const names = Array.from({ length: 130 }, (_, index) => `Company ${index} <&>`);
+    const content = await emailContentOf(digestOf(names), 'csv');
+    expect(content.subject).toBe('lapse: 130 changes since 2026-03-03: 130 renewed');
+    expect(content.text).toContain('Company 99 <&>');
+    expect(content.text).not.toContain('Company 100 ');
+    expect(content.text).toMatch(/\nand 30 more: every change is in the attached lapse-changes-2026-03-10\.csv\.\n$/);
+    expect(content.html.match(/<tr>/g)).toHaveLength(EMAIL_LISTED_CHANGES + 1);
+    expect(content.html).toContain('<td>Company 0 &lt;&amp;&gt;</td>');
+    expect(content.html).not.toContain('<&>');
+    const csv = content.attachments[0]?.content.toString('utf8') ?? '';
+    expect(csv.trim().split('\r\n')).toHaveLength(131);
   });
 });
