@@ -377,5 +377,5 @@ describe.each(DATABASE_KINDS)('lapse notify --email on %s', (kind) => {
       ],
       '--smtp-starttls is for smtp:// URLs: smtps:// is TLS from the first byte',
     );
-  });
+  }, 120_000);
 });
