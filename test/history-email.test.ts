@@ -128,6 +128,8 @@ describe.each(DATABASE_KINDS)('lapse notify --email on %s', (kind) => {
     expect(message.recipients.sort()).toEqual([...TEAM].sort());
     const { parsed } = message;
     expect(parsed.from?.value).toEqual([expect.objectContaining({ address: USER })]);
+    const to = Array.isArray(parsed.to) ? parsed.to : [parsed.to];
+    expect(to.flatMap((list) => list?.value.map((address) => address.address) ?? [])).toEqual(TEAM);
     expect(parsed.subject).toBe(`lapse: 2 changes since ${SEED_TODAY}: 2 renewed`);
     expect(parsed.date?.toISOString()).toBe(new Date(PINNED_NOW).toISOString());
     expect(parsed.text).toContain(HOSTILE_NAME);
