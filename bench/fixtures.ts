@@ -31,7 +31,7 @@ export interface BenchDatabase {
   reseller: BenchCredential;
 }
 
-async function addCredential(file: string, companyResourceId: string, role: string): Promise<BenchCredential> {
+export async function addCredential(file: string, companyResourceId: string, role: string): Promise<BenchCredential> {
   const storage = await openStorage(file);
   try {
     const created = await createCredential(storage.db, { company: companyResourceId, role, description: 'benchmark' });
