@@ -107,20 +107,17 @@ export async function startProcess(args: string[], env: Record<string, string> =
   };
 }
 
-/** `lapse serve` on a free port over `database`, logging off (the log would be measured too). */
-export function startLapseServer(database: string, extraArgs: string[] = []): Promise<ServerProcess> {
+/**
+ * `lapse serve` on a free port over `database`, logging off (the log would be measured too); `entry` is the
+ * installed command unless given.
+ */
+export function startLapseServer(
+  database: string,
+  extraArgs: string[] = [],
+  entry = join(ROOT_DIR, 'bin', 'lapse.js'),
+): Promise<ServerProcess> {
   return startProcess(
-    [
-      join(ROOT_DIR, 'bin', 'lapse.js'),
-      'serve',
-      '--port',
-      '0',
-      '--database',
-      database,
-      '--rate-limit',
-      '100000000',
-      ...extraArgs,
-    ],
+    [entry, 'serve', '--port', '0', '--database', database, '--rate-limit', '100000000', ...extraArgs],
     { LAPSE_LOG_LEVEL: 'warn' },
   );
 }
