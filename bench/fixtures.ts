@@ -31,7 +31,7 @@ export interface BenchDatabase {
   reseller: BenchCredential;
 }
 
-async function addCredential(file: string, companyResourceId: string, role: string): Promise<BenchCredential> {
+export async function addCredential(file: string, companyResourceId: string, role: string): Promise<BenchCredential> {
   const storage = await openStorage(file);
   try {
     const created = await createCredential(storage.db, { company: companyResourceId, role, description: 'benchmark' });
@@ -107,20 +107,17 @@ export async function startProcess(args: string[], env: Record<string, string> =
   };
 }
 
-/** `lapse serve` on a free port over `database`, logging off (the log would be measured too). */
-export function startLapseServer(database: string, extraArgs: string[] = []): Promise<ServerProcess> {
+/**
+ * `lapse serve` on a free port over `database`, logging off (the log would be measured too); `entry` is the
+ * installed command unless given.
+ */
+export function startLapseServer(
+  database: string,
+  extraArgs: string[] = [],
+  entry = join(ROOT_DIR, 'bin', 'lapse.js'),
+): Promise<ServerProcess> {
   return startProcess(
-    [
-      join(ROOT_DIR, 'bin', 'lapse.js'),
-      'serve',
-      '--port',
-      '0',
-      '--database',
-      database,
-      '--rate-limit',
-      '100000000',
-      ...extraArgs,
-    ],
+    [entry, 'serve', '--port', '0', '--database', database, '--rate-limit', '100000000', ...extraArgs],
     { LAPSE_LOG_LEVEL: 'warn' },
   );
 }

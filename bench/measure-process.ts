@@ -1,6 +1,6 @@
 // Process measurements for benchmarks: peak and current RSS (Linux /proc), a timed download, a timed command.
 import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 
 export async function peakRssMb(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
@@ -47,4 +47,33 @@ export function timeCommand(command: string, args: string[]): Promise<{ seconds:
         : reject(new Error(`${command} exited ${code}`)),
     );
   });
+}
+
+/** The RSS of `pid` and every process below it (a server's primary and its workers), from /proc. */
+export async function treeRssMb(pid: number): Promise<number> {
+  const parents = new Map<number, number>();
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
+      // The command name may hold spaces and parentheses: the parent's pid is the second field after the last ')'.
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      parents.set(Number(entry), parent);
+    } catch {
+      // The process ended while the list was read.
+    }
+  }
+  const tree = new Set([pid]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [child, parent] of parents) {
+      if (tree.has(parent) && !tree.has(child)) {
+        tree.add(child);
+        grew = true;
+      }
+    }
+  }
+  let total = 0;
+  for (const member of tree) total += await currentRssMb(member).catch(() => 0);
+  return total;
 }

@@ -7,6 +7,7 @@ const BENCHMARKS: Record<string, () => Promise<{ main: () => Promise<void> }>> =
   'search-json': () => import('./search-json.js'),
   pg: () => import('./pg.js'),
   migrate: () => import('./migrate.js'),
+  mix: () => import('./mix.js'),
   startup: () => import('./startup.js'),
   soak: () => import('./soak.js'),
   history: () => import('./history.js'),

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const CLI = fileURLToPath(new URL('../../bin/lapse.js', import.meta.url));
-const BUILT_CLI = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
+const BUILT_CLI = fileURLToPath(new URL('../../dist/src/cli/lapse.js', import.meta.url));
 
 export interface CliResult {
   code: number;

@@ -11,7 +11,7 @@ import { type SeedSummary, seedCompanies } from '../../src/server/seed/index.js'
 import type { TestCredential } from './test-server.js';
 
 const CLI = fileURLToPath(new URL('../../bin/lapse.js', import.meta.url));
-const BUILT_CLI = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
+const BUILT_CLI = fileURLToPath(new URL('../../dist/src/cli/lapse.js', import.meta.url));
 const LISTENING = /lapse API listening on (http:\/\/[^\s]+)/;
 const START_TIMEOUT_MS = 30_000;
 

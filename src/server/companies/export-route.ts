@@ -20,7 +20,7 @@ import {
 } from '../../contract/index.js';
 import { streamCsv, streamXlsx } from '../../spreadsheet/index.js';
 import { callerOf, guard } from '../auth/index.js';
-import type { Db, RowBatches } from '../db/index.js';
+import type { Db, RowBatches, Storage } from '../db/index.js';
 import { ApiError } from '../errors.js';
 import { awaitFirstByte } from '../export/index.js';
 import type { ServerContext } from '../server-context.js';
@@ -57,6 +57,31 @@ async function* exportRecords(
   for await (const batch of batches(select, CURSOR_CHUNK_ROWS)) {
     yield batch.map((values) => EXPORT_CELLS.fromValues(values, context));
   }
+}
+
+/**
+ * Runs `send` with the export's file (CSV or Excel bytes) and its row count, read in one snapshot of `storage`:
+ * what the export route sends, and what the benchmarks' in-process floor reads the same way.
+ */
+export function withExportFile(
+  storage: Storage,
+  query: CompanyQuery,
+  body: ExportBody,
+  exportType: ExportType,
+  config: Pick<ServerContext['config'], 'excelRowsPerSheet'>,
+  send: (file: Readable, rowCount: number) => Promise<void>,
+): Promise<void> {
+  return storage.longReadSnapshot(async (db, batches, csvCopy) => {
+    const slice = sliceOf(body, (await countMatching(db, query)).total);
+    const records = () => exportRecords(db, batches, query, slice);
+    const file =
+      exportType === 'Excel'
+        ? streamXlsx(records(), { maxDataRowsPerSheet: config.excelRowsPerSheet })
+        : csvCopy
+          ? copiedCsv(db, csvCopy, query, slice)
+          : streamCsv(records());
+    await send(file, slice.rowCount);
+  });
 }
 
 /** An export refused for want of a slot is worth retrying this much later: exports take seconds, not minutes. */
@@ -145,17 +170,9 @@ export async function exportRoutes(app: FastifyInstance, context: ServerContext)
       if (!giveBack) throw ApiError.rateLimited(EXPORT_RETRY_AFTER_SECONDS);
       try {
         const query = parseCompanyQuery(body, await requestScope(context, request, caller), todayStartMs(context));
-        await context.storage.longReadSnapshot(async (db, batches, csvCopy) => {
-          const slice = sliceOf(body, (await countMatching(db, query)).total);
-          const records = () => exportRecords(db, batches, query, slice);
-          const file =
-            exportType === 'Excel'
-              ? streamXlsx(records(), { maxDataRowsPerSheet: context.config.excelRowsPerSheet })
-              : csvCopy
-                ? copiedCsv(db, csvCopy, query, slice)
-                : streamCsv(records());
-          await sendExport(reply, exportType, file, slice.rowCount, context.config);
-        });
+        await withExportFile(context.storage, query, body, exportType, context.config, (file, rowCount) =>
+          sendExport(reply, exportType, file, rowCount, context.config),
+        );
       } finally {
         giveBack();
       }
