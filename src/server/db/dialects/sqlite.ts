@@ -1,7 +1,7 @@
 // The SQLite adapter: one process owns the file, so locks, sequences and shared state need nothing extra.
 import { existsSync } from 'node:fs';
 import { sql } from 'kysely';
-import { createMemoryRateLimitStore } from '../../rate-limit/index.js';
+import { createServerRateLimitStore } from '../../rate-limit/index.js';
 import type { DialectAdapter } from '../dialect.js';
 import { connectSqlite } from './sqlite-connection.js';
 import { sqliteJson } from './sqlite-json.js';
@@ -39,6 +39,6 @@ export const sqliteAdapter: DialectAdapter = {
   resetIdentity: async () => {},
   settleAfterCopy: async () => {},
 
-  // One process serves a SQLite file, so its buckets live in its memory.
-  createRateLimitStore: () => createMemoryRateLimitStore(),
+  // One server serves a SQLite file, so its buckets live in its memory (its primary's, when it runs workers).
+  createRateLimitStore: () => createServerRateLimitStore(),
 };
