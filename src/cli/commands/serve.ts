@@ -234,8 +234,10 @@ async function listeningApp(config: ServerConfig, parts: AppParts, hasWorkerHead
     throw databaseError(error, config);
   });
   // Which process answered, for an operator (or a test) looking at how requests spread over the workers.
-  if (hasWorkerHeader)
-    app.addHook('onSend', async (_request, reply) => void reply.header('x-lapse-worker', process.pid));
+  // On the raw response, so that exports, which write their own head, carry it too.
+  if (hasWorkerHeader) {
+    app.addHook('onRequest', async (_request, reply) => void reply.raw.setHeader('x-lapse-worker', process.pid));
+  }
   const address = await app.listen({ host: config.host, port: config.port }).catch(async (error: unknown) => {
     await app.close();
     throw listenError(error, config);
