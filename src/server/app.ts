@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { createKeyRing, tokenRoutes } from './auth/index.js';
 import { createCredentialLookup } from './cache/index.js';
 import { clientRoutes } from './clients/index.js';
+import type { WorkerCounts } from './cluster/index.js';
 import { companyRoutes, companyWriteRoutes, exportRoutes, licenceRoutes } from './companies/index.js';
 import { type ServerConfig, searchLimitsOf } from './config.js';
 import { openStorage, type Storage } from './db/index.js';
@@ -26,7 +27,11 @@ export interface AppParts {
   /** An open storage to use (and leave open); otherwise the app opens config.database and closes it. */
   storage?: Storage;
   rateLimits?: RateLimitStore;
+  /** The server's workers, when this app is one of them (/readyz reports them); absent: one process. */
+  workers?: () => WorkerCounts;
 }
+
+const ONE_PROCESS: WorkerCounts = { ready: 1, wanted: 1 };
 
 /** contract §2: request bodies over 64 KiB are refused with 413. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -51,6 +56,7 @@ export async function buildApp(config: ServerConfig, parts: AppParts = {}): Prom
     keyRing: createKeyRing(storage, { issuer: config.issuer, now: config.now, signingKey: config.signingKey }),
     credentials: createCredentialLookup(storage.db),
     rateLimits: parts.rateLimits ?? storage.createRateLimitStore(),
+    workers: parts.workers ?? (() => ONE_PROCESS),
   };
   const app = Fastify({
     ...loggerOptions(config),

@@ -51,7 +51,22 @@ export async function spawnServer(database: string, extraArgs: string[] = []): P
   requireBuild();
   const child: ChildProcess = spawn(
     process.execPath,
-    [CLI, 'serve', '--host', '127.0.0.1', '--port', '0', '--database', database, '--log-level', 'info', ...extraArgs],
+    // One process unless the test asks for workers (a later --workers wins): pid is then the server's own.
+    [
+      CLI,
+      'serve',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--database',
+      database,
+      '--log-level',
+      'info',
+      '--workers',
+      '1',
+      ...extraArgs,
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';

@@ -1,10 +1,28 @@
-// `lapse serve`: the Company API server. Flags win over env (LAPSE_*), env over defaults.
-import { Option } from 'commander';
+// `lapse serve`: the Company API server, in one process or as a primary and its workers (--workers). Flags win
+// over env (LAPSE_*), env over defaults.
+import cluster from 'node:cluster';
+import { InvalidArgumentError, Option } from 'commander';
+import type { FastifyInstance } from 'fastify';
+import {
+  autoWorkerCount,
+  linkToPrimary,
+  prepareSharedState,
+  startPrimary,
+  WorkerStartError,
+  workerConfig,
+} from '../../server/cluster/index.js';
 import { DEFAULT_SEARCH_LIMITS, dialectFor } from '../../server/db/index.js';
-import { buildApp, DEFAULT_CONFIG, type ServerConfig, serverConfig, serverLogger } from '../../server/index.js';
+import {
+  type AppParts,
+  buildApp,
+  DEFAULT_CONFIG,
+  type ServerConfig,
+  serverConfig,
+  serverLogger,
+} from '../../server/index.js';
 import type { RegisterCommands } from '../command-module.js';
 import type { Environment, EnvironmentVariable } from '../environment.js';
-import { UsageError } from '../exit-codes.js';
+import { describeError, EXIT_CODES, exitCodeFor, UsageError } from '../exit-codes.js';
 import { type IntegerRange, integerFromEnvironment, integerOption, PORT_NUMBER } from '../integer-option.js';
 import { readSigningKey } from '../signing-key-file.js';
 
@@ -26,6 +44,41 @@ interface ServeFlags {
   searchTimeout?: number;
   searchConcurrency?: number;
   searchQueue?: number;
+  workers?: WorkerSetting;
+  workerHeader?: boolean;
+}
+
+type WorkerSetting = number | 'auto';
+
+/** A sanity bound: far more processes than any machine lapse runs on has cores. */
+const MAX_WORKERS = 64;
+const WORKERS_EXPECTED = `expected auto or a whole number from 1 to ${MAX_WORKERS}`;
+
+function parseWorkers(text: string): WorkerSetting | undefined {
+  const trimmed = text.trim().toLowerCase();
+  if (trimmed === 'auto') return 'auto';
+  const count = /^\d+$/.test(trimmed) ? Number(trimmed) : Number.NaN;
+  return count >= 1 && count <= MAX_WORKERS ? count : undefined;
+}
+
+function workersOption(text: string): WorkerSetting {
+  const setting = parseWorkers(text);
+  if (setting === undefined) throw new InvalidArgumentError(WORKERS_EXPECTED);
+  return setting;
+}
+
+/** How many processes serve: --workers, else LAPSE_WORKERS, else one per core (at most MAX_AUTO_WORKERS). */
+function workerCountOf(flags: ServeFlags, environment: Environment): number {
+  const text = environment.LAPSE_WORKERS;
+  const fromEnvironment = text === undefined || text === '' ? undefined : parseWorkers(text);
+  if (text && fromEnvironment === undefined) throw new UsageError(`LAPSE_WORKERS is "${text}": ${WORKERS_EXPECTED}`);
+  const setting = flags.workers ?? fromEnvironment ?? 'auto';
+  // An in-memory SQLite database lives inside one process: other processes cannot open it.
+  const isInMemory = flags.database === ':memory:' || flags.database === '';
+  if (!isInMemory) return setting === 'auto' ? autoWorkerCount() : setting;
+  if (setting !== 'auto' && setting > 1)
+    throw new UsageError('an in-memory database lives in one process: use --workers 1');
+  return 1;
 }
 
 /** The integer flags, each with its variable, its range and its default. */
@@ -175,23 +228,25 @@ function listenError(error: unknown, config: ServerConfig): unknown {
   }
 }
 
-async function serve(config: ServerConfig): Promise<void> {
-  const app = await buildApp(config).catch((error: unknown) => {
+/** Builds the app and listens, with the operator's one-line reasons when it cannot. */
+async function listeningApp(config: ServerConfig, parts: AppParts, hasWorkerHeader: boolean) {
+  const app = await buildApp(config, parts).catch((error: unknown) => {
     throw databaseError(error, config);
   });
+  // Which process answered, for an operator (or a test) looking at how requests spread over the workers.
+  // On the raw response, so that exports, which write their own head, carry it too.
+  if (hasWorkerHeader) {
+    app.addHook('onRequest', async (_request, reply) => void reply.raw.setHeader('x-lapse-worker', process.pid));
+  }
   const address = await app.listen({ host: config.host, port: config.port }).catch(async (error: unknown) => {
     await app.close();
     throw listenError(error, config);
   });
-  app.log.info(
-    { address, database: dialectFor(config.database).describeLocation(config.database) },
-    'lapse API listening',
-  );
-  // One plain line for people and scripts, whatever the log level (logs go to stdout as JSON).
-  process.stderr.write(
-    `lapse API listening on ${address} (database ${dialectFor(config.database).describeLocation(config.database)})\n`,
-  );
-  // Graceful shutdown: stop accepting, let in-flight requests finish, close the database, exit 0.
+  return { app, address };
+}
+
+/** Graceful shutdown: stop accepting, let in-flight requests finish, close the database, exit 0. */
+function closeOnSignals(app: FastifyInstance, config: ServerConfig): void {
   let isClosing = false;
   const shutdown = (signal: string) => {
     if (isClosing) return;
@@ -206,6 +261,74 @@ async function serve(config: ServerConfig): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+const locationOf = (config: ServerConfig) => dialectFor(config.database).describeLocation(config.database);
+
+async function serveAlone(config: ServerConfig, hasWorkerHeader: boolean): Promise<void> {
+  const { app, address } = await listeningApp(config, {}, hasWorkerHeader);
+  app.log.info({ address, database: locationOf(config) }, 'lapse API listening');
+  // One plain line for people and scripts, whatever the log level (logs go to stdout as JSON).
+  process.stderr.write(`lapse API listening on ${address} (database ${locationOf(config)})\n`);
+  closeOnSignals(app, config);
+}
+
+/** One of the primary's workers: the same app, its share of the budgets, the primary's buckets and counts. */
+async function serveAsWorker(config: ServerConfig, workers: number, hasWorkerHeader: boolean): Promise<void> {
+  const link = linkToPrimary(workers);
+  // Stopped before it listens, a worker has nothing to drain.
+  const exitAtOnce = () => process.exit(0);
+  process.once('SIGTERM', exitAtOnce);
+  process.once('SIGINT', exitAtOnce);
+  try {
+    const { app, address } = await listeningApp(
+      workerConfig(config, workers),
+      { workers: link.counts },
+      hasWorkerHeader,
+    );
+    app.log.info({ address, database: locationOf(config) }, 'lapse API worker listening');
+    process.off('SIGTERM', exitAtOnce);
+    process.off('SIGINT', exitAtOnce);
+    closeOnSignals(app, config);
+  } catch (error) {
+    // The primary reports it once, for the whole server: N workers failing alike print one line.
+    await link.reportStartFailure(describeError(error), exitCodeFor(error));
+    process.exit(exitCodeFor(error));
+  }
+}
+
+async function servePrimary(config: ServerConfig, workers: number): Promise<void> {
+  await prepareSharedState(config).catch((error: unknown) => {
+    throw databaseError(error, config);
+  });
+  const log = typeof config.logger === 'object' ? config.logger : undefined;
+  const primary = startPrimary({
+    workers,
+    shutdownGraceMs: config.shutdownGraceMs,
+    onListening(address) {
+      log?.info({ address, database: locationOf(config), workers }, 'lapse API listening');
+      process.stderr.write(`lapse API listening on ${address} (database ${locationOf(config)}; ${workers} workers)\n`);
+    },
+    onEvent: (message, details) => log?.warn(details, message),
+  });
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => {
+      log?.info({ signal }, 'shutting down the workers');
+      primary.stop();
+    });
+  }
+  try {
+    process.exit(await primary.finished);
+  } catch (error) {
+    if (!(error instanceof WorkerStartError)) throw error;
+    throw error.exitCode === EXIT_CODES.usage ? new UsageError(error.message) : new Error(error.message);
+  }
+}
+
+async function serve(config: ServerConfig, workers: number, hasWorkerHeader: boolean): Promise<void> {
+  if (workers === 1) return serveAlone(config, hasWorkerHeader);
+  if (cluster.isWorker) return serveAsWorker(config, workers, hasWorkerHeader);
+  return servePrimary(config, workers);
 }
 
 export const register: RegisterCommands = (program, environment) => {
@@ -226,11 +349,21 @@ export const register: RegisterCommands = (program, environment) => {
       'comma-separated origins allowed by CORS; none by default (LAPSE_CORS_ORIGINS)',
       environment.LAPSE_CORS_ORIGINS,
     )
-    .addOption(integerSettingOption('databasePoolSize', 'PostgreSQL connections per instance'))
+    .addOption(
+      new Option(
+        '--workers <count>',
+        'server processes sharing the port: a number, or auto = one per core, at most 8; 1 = a single process (LAPSE_WORKERS, default auto)',
+      ).argParser(workersOption),
+    )
+    .option('--worker-header', 'add X-Lapse-Worker: <pid> to every response, to see which worker answered')
+    .addOption(integerSettingOption('databasePoolSize', 'PostgreSQL connections per instance, shared by its workers'))
     .addOption(integerSettingOption('searchCache', 'search pages kept while the data is unchanged; 0 = off'))
     .addOption(integerSettingOption('exportsPerClient', 'exports streaming at once per client id'))
     .addOption(
-      integerSettingOption('exportsTotal', 'exports streaming at once on this instance (PostgreSQL: its own pool)'),
+      integerSettingOption(
+        'exportsTotal',
+        'exports streaming at once on this instance, shared by its workers (PostgreSQL: its own pool)',
+      ),
     )
     .addOption(integerSettingOption('exportStallTimeout', 'ms an export waits for a client that reads nothing'))
     .addOption(
@@ -259,7 +392,10 @@ export const register: RegisterCommands = (program, environment) => {
       'Ed25519 token signing key (PEM or JWK, mode 0600); the database then keeps only its public key ' +
         '(LAPSE_SIGNING_KEY_FILE, or the key itself in LAPSE_SIGNING_KEY)',
     )
-    .action(async (flags: ServeFlags) =>
-      serve({ ...configFrom(flags, environment), signingKey: await readSigningKey(flags.signingKeyFile, environment) }),
-    );
+    .action(async (flags: ServeFlags) => {
+      const config = configFrom(flags, environment);
+      const workers = workerCountOf(flags, environment);
+      const signingKey = await readSigningKey(flags.signingKeyFile, environment);
+      await serve({ ...config, signingKey }, workers, flags.workerHeader === true);
+    });
 };

@@ -1,7 +1,8 @@
-// The SQLite adapter: one process owns the file, so locks, sequences and shared state need nothing extra.
+// The SQLite adapter: one server owns the file (its workers start after its primary has migrated), so locks,
+// sequences and shared state need nothing extra.
 import { existsSync } from 'node:fs';
 import { sql } from 'kysely';
-import { createMemoryRateLimitStore } from '../../rate-limit/index.js';
+import { createServerRateLimitStore } from '../../rate-limit/index.js';
 import type { DialectAdapter } from '../dialect.js';
 import { connectSqlite } from './sqlite-connection.js';
 import { sqliteJson } from './sqlite-json.js';
@@ -27,7 +28,7 @@ export const sqliteAdapter: DialectAdapter = {
     return (await query.execute(db)).rows.map((row) => row.name);
   },
 
-  // No lock of its own: one process serves a SQLite file.
+  // No lock of its own: one server serves a SQLite file, and with workers its primary migrates before they start.
   withMigrationLock: (db, run) => run(db),
   // In WAL mode a read transaction sees one snapshot throughout (Kysely sends a plain BEGIN; the level names it).
   inSnapshot: (db, read) => db.transaction().setIsolationLevel('serializable').execute(read),
@@ -39,6 +40,6 @@ export const sqliteAdapter: DialectAdapter = {
   resetIdentity: async () => {},
   settleAfterCopy: async () => {},
 
-  // One process serves a SQLite file, so its buckets live in its memory.
-  createRateLimitStore: () => createMemoryRateLimitStore(),
+  // One server serves a SQLite file, so its buckets live in its memory (its primary's, when it runs workers).
+  createRateLimitStore: () => createServerRateLimitStore(),
 };

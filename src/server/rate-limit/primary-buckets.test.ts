@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { answerBucketRequests, createRemoteRateLimitStore, type MessageChannel } from './primary-buckets.js';
+import { createMemoryRateLimitStore } from './token-bucket.js';
+
+/** Two ends of one channel, delivering as IPC does: later, in order, each message copied. */
+function channelPair(): [MessageChannel, MessageChannel, () => void] {
+  const listeners: [((m: unknown) => void)[], ((m: unknown) => void)[]] = [[], []];
+  const closers: (() => void)[] = [];
+  const end = (own: 0 | 1): MessageChannel => ({
+    send: (message) => {
+      const copy = JSON.parse(JSON.stringify(message));
+      setImmediate(() => {
+        for (const listener of listeners[own === 0 ? 1 : 0]) listener(copy);
+      });
+    },
+    onMessage: (listener) => listeners[own].push(listener),
+    onClose: (listener) => closers.push(listener),
+  });
+  const closeBoth = () => {
+    for (const close of closers) close();
+  };
+  return [end(0), end(1), closeBoth];
+}
+
+describe('the primary buckets', () => {
+  it('give two workers one bucket: the limit holds for both together', async () => {
+    const primaryStore = createMemoryRateLimitStore();
+    const workers = [0, 1].map(() => {
+      const [primaryEnd, workerEnd] = channelPair();
+      answerBucketRequests(primaryStore, primaryEnd);
+      return createRemoteRateLimitStore(workerEnd);
+    });
+    const decisions = await Promise.all(
+      Array.from({ length: 10 }, (_, index) => workers[index % 2]?.take('client:a', 6, 1_000)),
+    );
+    expect(decisions.filter((decision) => decision?.isAllowed).length).toBe(6);
+    await workers[0]?.give('client:a', 6, 1_000);
+    expect((await workers[1]?.peek('client:a', 6, 1_000))?.isAllowed).toBe(true);
+  });
+
+  it('refuse what is asked once the primary is gone', async () => {
+    const [, workerEnd, close] = channelPair();
+    const store = createRemoteRateLimitStore(workerEnd);
+    const pending = store.take('client:a', 6, 1_000);
+    close();
+    await expect(pending).rejects.toThrow(/primary process is gone/);
+    await expect(store.peek('client:a', 6, 1_000)).rejects.toThrow(/primary process is gone/);
+  });
+});
