@@ -62,6 +62,13 @@ export function withShortUsage(command: Command): Command {
   });
 }
 
+/** withShortUsage on a command and on every command below it (the server's commands and admin's included). */
+export function withShortUsageThroughout(command: Command): Command {
+  withShortUsage(command);
+  for (const subcommand of command.commands) withShortUsageThroughout(subcommand);
+  return command;
+}
+
 /** Which API, which credential, which customer: every command that talks to the API takes these. */
 export function withConnectionOptions(command: Command): Command {
   return withShortUsage(command)
