@@ -215,6 +215,41 @@ describe('listings over several profiles', () => {
     expect(Number(totals[2]?.Companies)).toBe(Number(totals[0]?.Companies) + Number(totals[1]?.Companies));
   });
 
+  it("sums a month's usage over the profiles, each equal to the profile's own", async () => {
+    const args = ['usage', '--month', '2026-02', '--format', 'json'];
+    type Usage = { month: string; total: number; companies: number };
+    const own = {
+      east: parseJson<Usage>(await lapse([...args, '--profile', 'east'])),
+      west: parseJson<Usage>(await lapse([...args, '--profile', 'west'])),
+    };
+    expect(own.east.total).toBeGreaterThan(0);
+    const all = await lapse([...args, '--all-profiles', '--keep-going']);
+    expect(all.code).toBe(7);
+    expect(all.stderr).toMatch(/^lapse usage: 1 of 3 profiles failed: profile stale: .+\n$/);
+    const merged = JSON.parse(all.stdout) as {
+      month: string;
+      profiles: (Usage & { profile: string })[];
+      total: number;
+    };
+    expect(merged.month).toBe('2026-02');
+    expect(merged.profiles.slice(0, 2).map(({ profile, total, companies }) => ({ profile, total, companies }))).toEqual(
+      [
+        { profile: 'east', total: own.east.total, companies: own.east.companies },
+        { profile: 'west', total: own.west.total, companies: own.west.companies },
+      ],
+    );
+    expect(merged.total).toBe(own.east.total + own.west.total);
+    const csv = await lapse(['usage', '--month', '2026-02', '--profiles', 'east,west', '--format', 'csv']);
+    expect(csv.code).toBe(0);
+    const records = parse(csv.stdout.replace(/^\uFEFF/, ''), { columns: true }) as Record<string, string>[];
+    const totals = records.filter((record) => record.Group === 'total');
+    expect(totals.map((record) => [record.Profile, Number(record['Monthly Active Users'])])).toEqual([
+      ['east', own.east.total],
+      ['west', own.west.total],
+      ['all', own.east.total + own.west.total],
+    ]);
+  });
+
   it('refuses unknown profiles and flags that do not combine, before any request, in one line', async () => {
     const cases: [string[], RegExp][] = [
       [

@@ -6,7 +6,7 @@ import { MAX_PAGE_SIZE, type SearchCompanyDto } from '../../contract/index.js';
 import type { Environment } from '../environment.js';
 import { UsageError } from '../exit-codes.js';
 import { writeCompanyList } from '../output/index.js';
-import { overProfilesOr, type ProfileListing } from '../profiles/index.js';
+import { listingsOverProfiles, overProfilesOr, type ProfileListing } from '../profiles/index.js';
 import { type CommandContext, clientAction, withCommonOptions } from './client-options.js';
 import { assertGroupByAlone, type GroupByFlags, reportRollUp, withGroupByOptions } from './group-by.js';
 import {
@@ -92,7 +92,6 @@ export function registerCompanies(program: Command, environment: Environment): v
     ),
   ).action(
     overProfilesOr(
-      environment,
       clientAction<CompaniesFlags>(environment, async (context, flags) => {
         if (flags.groupBy !== undefined) {
           return reportRollUp(context, await rollUpSearch(context, flags, environment, flags.groupBy));
@@ -101,11 +100,11 @@ export function registerCompanies(program: Command, environment: Environment): v
           ? searchAll(context, flags, environment)
           : listCreated(context, flags, environment, flags.createdWithin);
       }),
-      {
+      listingsOverProfiles(environment, {
         listing: listingOf,
         rollUp: (context, flags, groupBy) => rollUpSearch(context, flags, environment, groupBy),
         hasAgeing: false,
-      },
+      }),
     ),
   );
 }

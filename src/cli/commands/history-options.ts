@@ -19,7 +19,7 @@ import {
 import { type History, openHistory, type RecordableListing, type ScopeOptions } from '../../history/index.js';
 import type { Environment } from '../environment.js';
 import { UsageError } from '../exit-codes.js';
-import { overProfilesOr } from '../profiles/index.js';
+import { listingsOverProfiles, overProfilesOr } from '../profiles/index.js';
 import { type CommandContext, type CommonFlags, clientAction } from './client-options.js';
 import { assertGroupByAlone, type GroupByFlags, reportRollUp } from './group-by.js';
 import { writeLifecycleListing } from './lifecycle-listing.js';
@@ -214,7 +214,10 @@ export function licenceListingAction<F extends CommonFlags & ListingHistoryFlags
       reportListing(context, { ...listing, companies }),
     );
   });
-  return overProfilesOr(environment, single, { listing: listingOf, rollUp: rollUpOfKind, hasAgeing: true });
+  return overProfilesOr(
+    single,
+    listingsOverProfiles(environment, { listing: listingOf, rollUp: rollUpOfKind, hasAgeing: true }),
+  );
 }
 
 /**

@@ -8,6 +8,7 @@ import type { ListingHistoryFlags } from '../commands/history-options.js';
 import { explainFailure } from '../connection-failures.js';
 import type { Environment } from '../environment.js';
 import { describeError, exitCodeFor, PartialResultError, ProfilesFailedError, UsageError } from '../exit-codes.js';
+import type { OutputTarget } from '../output/index.js';
 import { reportMergedListing } from './merged-listing.js';
 import { reportMergedRollUp } from './merged-roll-up.js';
 import { chooseProfiles, isOverProfiles, type ProfilesFlags } from './profile-choice.js';
@@ -94,24 +95,22 @@ function assertUsable<T>(flags: ProfilesFlags, outcomes: readonly ProfileOutcome
   throw new ProfilesFailedError(describeFailures(failures), exitCodeFor(failures[0]?.error));
 }
 
-async function runOverProfiles<F extends ProfileFlags>(
+/**
+ * Reads every chosen profile (`read`, a few at a time) and hands the outcomes to `write`; a failed profile fails
+ * the run before anything is written, unless --keep-going, which writes the rest and then fails with exit 7.
+ */
+export async function runOverProfiles<T>(
   environment: Environment,
-  flags: F,
-  run: ProfileRun<F>,
+  flags: CommonFlags & ProfilesFlags,
+  read: (context: CommandContext) => Promise<T>,
+  write: (target: OutputTarget, outcomes: ProfileOutcome<T>[]) => Promise<void>,
 ): Promise<void> {
-  assertCombinable(flags);
   const names = await chooseProfiles(flags, environment);
   const target = await listingTarget(flags, environment);
-  const contextOf = (name: string) => profileContext(flags, name, environment, target);
-  const { groupBy } = flags;
-  const failures =
-    groupBy === undefined
-      ? await report(flags, await readProfiles(names, contextOf, (c) => run.listing(c, flags)), (outcomes) =>
-          reportMergedListing(target, outcomes, { flags, environment, hasAgeing: run.hasAgeing }),
-        )
-      : await report(flags, await readProfiles(names, contextOf, (c) => run.rollUp(c, flags, groupBy)), (outcomes) =>
-          reportMergedRollUp(target, outcomes),
-        );
+  const outcomes = await readProfiles(names, (name) => profileContext(flags, name, environment, target), read);
+  assertUsable(flags, outcomes);
+  await write(target, outcomes);
+  const failures = outcomes.filter(isFailed);
   if (failures.length > 0) {
     throw new PartialResultError(
       `${failures.length} of ${names.length} profiles failed: ${describeFailures(failures)}`,
@@ -119,24 +118,33 @@ async function runOverProfiles<F extends ProfileFlags>(
   }
 }
 
-async function report<T>(
-  flags: ProfilesFlags,
-  outcomes: ProfileOutcome<T>[],
-  write: (outcomes: ProfileOutcome<T>[]) => Promise<void>,
-): Promise<{ profile: string; error: unknown }[]> {
-  assertUsable(flags, outcomes);
-  await write(outcomes);
-  return outcomes.filter(isFailed);
-}
-
-/** The command's own action, or (--profiles, --all-profiles) the same over several profiles, merged. */
-export function overProfilesOr<F extends ProfileFlags>(
+/** A listing command's rows, or its roll-up with --group-by, over several profiles, merged. */
+export function listingsOverProfiles<F extends ProfileFlags>(
   environment: Environment,
-  single: (flags: F) => Promise<void>,
   run: ProfileRun<F>,
 ): (flags: F) => Promise<void> {
   return async (flags) => {
-    if (isOverProfiles(flags)) return runOverProfiles(environment, flags, run);
+    assertCombinable(flags);
+    const { groupBy } = flags;
+    if (groupBy !== undefined) {
+      return runOverProfiles(environment, flags, (c) => run.rollUp(c, flags, groupBy), reportMergedRollUp);
+    }
+    return runOverProfiles(
+      environment,
+      flags,
+      (c) => run.listing(c, flags),
+      (target, outcomes) => reportMergedListing(target, outcomes, { flags, environment, hasAgeing: run.hasAgeing }),
+    );
+  };
+}
+
+/** The command's own action, or (--profiles, --all-profiles) `overProfiles`. */
+export function overProfilesOr<F extends ProfilesFlags>(
+  single: (flags: F) => Promise<void>,
+  overProfiles: (flags: F) => Promise<void>,
+): (flags: F) => Promise<void> {
+  return async (flags) => {
+    if (isOverProfiles(flags)) return overProfiles(flags);
     if (flags.keepGoing) throw new UsageError('--keep-going is for --profiles or --all-profiles');
     return single(flags);
   };
