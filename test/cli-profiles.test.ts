@@ -9,6 +9,7 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliResult, requireBuiltCli, runCli } from './support/cli-process.js';
 import { type FaultProxy, startFaultProxy } from './support/fault-proxy.js';
+import type { RollUpJson, Totals } from './support/roll-up-json.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
 const SEED_TODAY = '2026-03-10';
@@ -30,19 +31,6 @@ interface MergedJson {
   profiles: { profile: string; strategy?: string; count?: number; error?: string; exitCode?: number }[];
   count: number;
   companies: Company[];
-}
-
-interface Totals {
-  companies: number;
-  expired: number;
-  renewing: number;
-  overLimit: number;
-  seatsAffected: number;
-}
-
-interface RollUpJson {
-  groups: (Totals & { name: string })[];
-  total: Totals;
 }
 
 interface MergedRollUpJson {

@@ -14,6 +14,7 @@ import { addDays, ageingBucketOf, dayStartUtc, daysBetween, utcDayOfMs } from '.
 import { type CliResult, requireBuiltCli, runCli } from './support/cli-process.js';
 import { DATABASE_KINDS } from './support/databases.js';
 import { type FaultProxy, startFaultProxy } from './support/fault-proxy.js';
+import type { RollUpJson, Totals } from './support/roll-up-json.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
 const SEED_TODAY = '2026-03-10';
@@ -29,21 +30,6 @@ interface Row {
   endAt: number | null;
   targetUsers: number;
   isOverLimit: boolean;
-}
-
-interface Totals {
-  companies: number;
-  expired: number;
-  renewing: number;
-  overLimit: number;
-  seatsAffected: number;
-}
-
-interface RollUpJson {
-  groupBy: string;
-  grouping: { source: string; reason: string };
-  groups: (Totals & { name: string; resourceId?: string })[];
-  total: Totals;
 }
 
 const isExpired = (row: Row, day: string) => row.endAt !== null && row.endAt < dayStartUtc(day);
@@ -111,6 +97,19 @@ describe.each(DATABASE_KINDS)('roll-ups, segments and the tree on %s', (kind) =>
   let env: Record<string, string>;
   const lapse = (args: string[], baseUrl = server.baseUrl) =>
     runCli(args, { home: workDir, env: { ...env, LAPSE_BASE_URL: baseUrl } });
+  type Truth = ReturnType<typeof rollUpTruth>;
+  /** The roll-up of `args` equals the truth straight (server filter) and through the proxy in `modes` (ordered scan). */
+  const expectOnBothStrategies = async (args: string[], modes: Parameters<FaultProxy['setModes']>[0], truth: Truth) => {
+    const direct = parseJson<RollUpJson & { strategy: { name: string } }>(await lapse(args));
+    expect(direct.strategy.name).toBe('server-filter');
+    expect(groupsOf(direct)).toEqual(truth.groups);
+    expect(direct.total).toEqual(truth.total);
+    proxy.setModes(modes);
+    const fallback = parseJson<RollUpJson & { strategy: { name: string } }>(await lapse(args, proxy.baseUrl));
+    expect(fallback.strategy.name).toBe('ordered-scan');
+    expect(groupsOf(fallback)).toEqual(truth.groups);
+    expect(fallback.total).toEqual(truth.total);
+  };
 
   beforeAll(async () => {
     requireBuiltCli();
@@ -197,14 +196,7 @@ describe.each(DATABASE_KINDS)('roll-ups, segments and the tree on %s', (kind) =>
         14,
       );
       const args = ['renewals', '--within', '14d', '--group-by', 'licence-type', '--format', 'json'];
-      const direct = parseJson<RollUpJson & { strategy: { name: string } }>(await lapse(args));
-      expect(direct.strategy.name).toBe('server-filter');
-      expect(groupsOf(direct)).toEqual(truth.groups);
-      proxy.setModes({ ignoreDateFilter: true });
-      const fallback = parseJson<RollUpJson & { strategy: { name: string } }>(await lapse(args, proxy.baseUrl));
-      expect(fallback.strategy.name).toBe('ordered-scan');
-      expect(groupsOf(fallback)).toEqual(truth.groups);
-      expect(fallback.total).toEqual(truth.total);
+      await expectOnBothStrategies(args, { ignoreDateFilter: true }, truth);
     });
 
     it('counts renewals in --within days beside the over-limit companies', async () => {
@@ -294,15 +286,7 @@ describe.each(DATABASE_KINDS)('roll-ups, segments and the tree on %s', (kind) =>
       );
       expect(Object.keys(truth.groups).sort()).toEqual(['in-grace', 'lapsed']);
       const args = ['expired', '--group-by', 'state', '--policy', policyFile, '--format', 'json'];
-      const direct = parseJson<RollUpJson & { strategy: { name: string } }>(await lapse(args));
-      expect(direct.strategy.name).toBe('server-filter');
-      expect(groupsOf(direct)).toEqual(truth.groups);
-      expect(direct.total).toEqual(truth.total);
-      proxy.setModes({ rejectDateFilter: true });
-      const fallback = parseJson<RollUpJson & { strategy: { name: string } }>(await lapse(args, proxy.baseUrl));
-      expect(fallback.strategy.name).toBe('ordered-scan');
-      expect(groupsOf(fallback)).toEqual(truth.groups);
-      expect(fallback.total).toEqual(truth.total);
+      await expectOnBothStrategies(args, { rejectDateFilter: true }, truth);
     });
 
     it('totals renewals per state on both strategies, and prints the states in a table with the total', async () => {
@@ -314,14 +298,7 @@ describe.each(DATABASE_KINDS)('roll-ups, segments and the tree on %s', (kind) =>
       // A 120-day window reaches past the default 30-day lead: both active and renewing companies are in it.
       expect(Object.keys(truth.groups).sort()).toEqual(['active', 'renewing']);
       const args = ['renewals', '--within', '120d', '--group-by', 'state', '--format', 'json'];
-      const direct = parseJson<RollUpJson & { strategy: { name: string } }>(await lapse(args));
-      expect(direct.strategy.name).toBe('server-filter');
-      expect(groupsOf(direct)).toEqual(truth.groups);
-      proxy.setModes({ ignoreDateFilter: true });
-      const fallback = parseJson<RollUpJson & { strategy: { name: string } }>(await lapse(args, proxy.baseUrl));
-      expect(fallback.strategy.name).toBe('ordered-scan');
-      expect(groupsOf(fallback)).toEqual(truth.groups);
-      expect(fallback.total).toEqual(truth.total);
+      await expectOnBothStrategies(args, { ignoreDateFilter: true }, truth);
       const table = await lapse(['renewals', '--within', '120d', '--group-by', 'state']);
       expect(table.code).toBe(0);
       expect(table.stdout).toMatch(/^State\s+ID\s+Companies\s+Expired\s+Renewing ≤ 120 d/);
