@@ -1,4 +1,4 @@
-// A listing command over several profiles: each profile is read with its own base URL, credential and scope (and
+// A reader command over several profiles: each profile is read with its own base URL, credential and scope (and
 // so its own strategy detection), a few at a time, and the results merged. One profile failing fails the run
 // naming it, unless --keep-going: then the others are written and the run exits 7 naming the one that failed.
 import type { GroupBy, Listing, RollUp } from '../../client/index.js';
@@ -39,7 +39,7 @@ export const isFailed = <T>(outcome: ProfileOutcome<T>): outcome is { profile: s
   'error' in outcome;
 
 /** `work` for every name, at most `limit` at once, each outcome in the names' order. */
-async function mapBounded<T>(names: readonly string[], limit: number, work: (name: string) => Promise<T>) {
+export async function mapBounded<T>(names: readonly string[], limit: number, work: (name: string) => Promise<T>) {
   const outcomes: PromiseSettledResult<T>[] = new Array(names.length);
   let next = 0;
   const worker = async () => {
