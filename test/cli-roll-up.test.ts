@@ -3,7 +3,7 @@
 // test computes from the database itself, whether the server groups and filters (clustered search, server filter)
 // or the fault proxy makes the client do it.
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -14,6 +14,7 @@ import { addDays, ageingBucketOf, dayStartUtc, daysBetween, utcDayOfMs } from '.
 import { type CliResult, requireBuiltCli, runCli } from './support/cli-process.js';
 import { DATABASE_KINDS } from './support/databases.js';
 import { type FaultProxy, startFaultProxy } from './support/fault-proxy.js';
+import type { RollUpJson, Totals } from './support/roll-up-json.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
 const SEED_TODAY = '2026-03-10';
@@ -29,21 +30,6 @@ interface Row {
   endAt: number | null;
   targetUsers: number;
   isOverLimit: boolean;
-}
-
-interface Totals {
-  companies: number;
-  expired: number;
-  renewing: number;
-  overLimit: number;
-  seatsAffected: number;
-}
-
-interface RollUpJson {
-  groupBy: string;
-  grouping: { source: string; reason: string };
-  groups: (Totals & { name: string; resourceId?: string })[];
-  total: Totals;
 }
 
 const isExpired = (row: Row, day: string) => row.endAt !== null && row.endAt < dayStartUtc(day);
@@ -68,6 +54,22 @@ function rollUpTruth(rows: readonly Row[], groupOf: (row: Row) => string, within
     }
   }
   return { groups: Object.fromEntries([...groups].sort(([a], [b]) => (a < b ? -1 : 1))), total };
+}
+
+interface StatePolicy {
+  graceDays: number;
+  leadDays: number[];
+}
+
+const DEFAULT_POLICY: StatePolicy = { graceDays: 14, leadDays: [30, 7, 0] };
+
+/** The lifecycle state of a row on the seed's day, worked out here from its stored end (README's table). */
+function stateOf(row: Row, policy: StatePolicy): string {
+  if (row.endAt === null) return 'open-ended';
+  const renewalDay = utcDayOfMs(row.endAt);
+  const daysLeft = daysBetween(SEED_TODAY, renewalDay);
+  if (daysLeft < 0) return -daysLeft <= policy.graceDays ? 'in-grace' : 'lapsed';
+  return daysLeft <= Math.max(...policy.leadDays) ? 'renewing' : 'active';
 }
 
 const groupsOf = (rollUp: RollUpJson) =>
@@ -95,6 +97,19 @@ describe.each(DATABASE_KINDS)('roll-ups, segments and the tree on %s', (kind) =>
   let env: Record<string, string>;
   const lapse = (args: string[], baseUrl = server.baseUrl) =>
     runCli(args, { home: workDir, env: { ...env, LAPSE_BASE_URL: baseUrl } });
+  type Truth = ReturnType<typeof rollUpTruth>;
+  /** The roll-up of `args` equals the truth straight (server filter) and through the proxy in `modes` (ordered scan). */
+  const expectOnBothStrategies = async (args: string[], modes: Parameters<FaultProxy['setModes']>[0], truth: Truth) => {
+    const direct = parseJson<RollUpJson & { strategy: { name: string } }>(await lapse(args));
+    expect(direct.strategy.name).toBe('server-filter');
+    expect(groupsOf(direct)).toEqual(truth.groups);
+    expect(direct.total).toEqual(truth.total);
+    proxy.setModes(modes);
+    const fallback = parseJson<RollUpJson & { strategy: { name: string } }>(await lapse(args, proxy.baseUrl));
+    expect(fallback.strategy.name).toBe('ordered-scan');
+    expect(groupsOf(fallback)).toEqual(truth.groups);
+    expect(fallback.total).toEqual(truth.total);
+  };
 
   beforeAll(async () => {
     requireBuiltCli();
@@ -181,14 +196,7 @@ describe.each(DATABASE_KINDS)('roll-ups, segments and the tree on %s', (kind) =>
         14,
       );
       const args = ['renewals', '--within', '14d', '--group-by', 'licence-type', '--format', 'json'];
-      const direct = parseJson<RollUpJson & { strategy: { name: string } }>(await lapse(args));
-      expect(direct.strategy.name).toBe('server-filter');
-      expect(groupsOf(direct)).toEqual(truth.groups);
-      proxy.setModes({ ignoreDateFilter: true });
-      const fallback = parseJson<RollUpJson & { strategy: { name: string } }>(await lapse(args, proxy.baseUrl));
-      expect(fallback.strategy.name).toBe('ordered-scan');
-      expect(groupsOf(fallback)).toEqual(truth.groups);
-      expect(fallback.total).toEqual(truth.total);
+      await expectOnBothStrategies(args, { ignoreDateFilter: true }, truth);
     });
 
     it('counts renewals in --within days beside the over-limit companies', async () => {
@@ -249,9 +257,59 @@ describe.each(DATABASE_KINDS)('roll-ups, segments and the tree on %s', (kind) =>
     });
 
     it('refuses an unknown grouping in one line', async () => {
-      const result = await lapse(['expired', '--group-by', 'state']);
+      const result = await lapse(['expired', '--group-by', 'country']);
       expect(result.code).toBe(2);
-      expect(result.stderr).toMatch(/--group-by <key>' argument 'state' is invalid/);
+      expect(result.stderr).toMatch(/--group-by <key>' argument 'country' is invalid/);
+    });
+
+    it('totals the portfolio per lifecycle state, in the lifecycle order, under the default policy', async () => {
+      const truth = rollUpTruth(rows, (row) => stateOf(row, DEFAULT_POLICY), 30);
+      const result = parseJson<RollUpJson>(await lapse(['companies', '--group-by', 'state', '--format', 'json']));
+      expect(result.groupBy).toBe('state');
+      expect(result.grouping.source).toBe('client');
+      expect(groupsOf(result)).toEqual(truth.groups);
+      expect(result.total).toEqual(truth.total);
+      const order = ['active', 'renewing', 'in-grace', 'lapsed', 'open-ended'];
+      const names = result.groups.map((group) => group.name);
+      expect(names).toEqual(order.filter((state) => names.includes(state)));
+      expect(new Set(names).size).toBeGreaterThanOrEqual(3);
+    });
+
+    it('totals the expired per state (in grace, lapsed) on the server filter and on the fallback, under --policy', async () => {
+      const policy = { graceDays: 45, leadDays: [60, 14] };
+      const policyFile = join(workDir, 'state-policy.json');
+      await writeFile(policyFile, JSON.stringify(policy));
+      const truth = rollUpTruth(
+        rows.filter((row) => isExpired(row, SEED_TODAY)),
+        (row) => stateOf(row, policy),
+        30,
+      );
+      expect(Object.keys(truth.groups).sort()).toEqual(['in-grace', 'lapsed']);
+      const args = ['expired', '--group-by', 'state', '--policy', policyFile, '--format', 'json'];
+      await expectOnBothStrategies(args, { rejectDateFilter: true }, truth);
+    });
+
+    it('totals renewals per state on both strategies, and prints the states in a table with the total', async () => {
+      const truth = rollUpTruth(
+        rows.filter((row) => isRenewing(row, SEED_TODAY, 120)),
+        (row) => stateOf(row, DEFAULT_POLICY),
+        120,
+      );
+      // A 120-day window reaches past the default 30-day lead: both active and renewing companies are in it.
+      expect(Object.keys(truth.groups).sort()).toEqual(['active', 'renewing']);
+      const args = ['renewals', '--within', '120d', '--group-by', 'state', '--format', 'json'];
+      await expectOnBothStrategies(args, { ignoreDateFilter: true }, truth);
+      const table = await lapse(['renewals', '--within', '120d', '--group-by', 'state']);
+      expect(table.code).toBe(0);
+      expect(table.stdout).toMatch(/^State\s+ID\s+Companies\s+Expired\s+Renewing ≤ 120 d/);
+      expect(table.stdout).toMatch(new RegExp(`^renewing\\s+${truth.groups.renewing?.companies}\\s`, 'm'));
+      expect(table.stdout).toMatch(new RegExp(`^Total\\s+${truth.total.companies}\\s`, 'm'));
+      expect(table.stdout).toMatch(/^2 states · /m);
+      const refused = await lapse(['expired', '--group-by', 'state', '--state', 'lapsed']);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toBe(
+        'lapse expired: --group-by cannot be combined with --record, --state or --lifecycle\n',
+      );
     });
   });
 

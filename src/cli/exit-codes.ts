@@ -34,6 +34,8 @@ export const EXIT_CODES = {
   unavailable: 5,
   /** The company (or route) does not exist (404). */
   notFound: 6,
+  /** A run over several profiles with --keep-going wrote what the profiles that worked found; others failed. */
+  partial: 7,
   /**
    * `lapse changes` ran and found changes since the snapshot it compared with (0: it found none). Any other
    * code is a failure, so a cron job branches on 0, 10 and the rest.
@@ -46,8 +48,25 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
+/** Profiles that failed, as one line; the exit code is the first failure's own. */
+export class ProfilesFailedError extends Error {
+  override name = 'ProfilesFailedError';
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+  }
+}
+
+/** --keep-going: the output holds the profiles that worked, and these failed. */
+export class PartialResultError extends Error {
+  override name = 'PartialResultError';
+}
+
 const BY_CATEGORY: readonly [new (...args: never[]) => Error, number][] = [
   [UsageError, EXIT_CODES.usage],
+  [PartialResultError, EXIT_CODES.partial],
   [AsOfError, EXIT_CODES.usage],
   // A history file that is not lapse's, is damaged or is another credential's; a policy file with a bad key.
   [HistoryError, EXIT_CODES.usage],
@@ -84,6 +103,7 @@ function systemCodeOf(error: unknown): unknown {
 }
 
 export function exitCodeFor(error: unknown): number {
+  if (error instanceof ProfilesFailedError) return error.exitCode;
   for (const [ErrorClass, code] of BY_CATEGORY) if (error instanceof ErrorClass) return code;
   if (error instanceof LapseError || isDatabaseUnavailable(error)) return EXIT_CODES.unavailable;
   const code = systemCodeOf(error);

@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { runProgram } from './command-action.js';
+import { withShortUsageThroughout } from './commands/client-options.js';
 import { COMMANDS } from './commands/index.js';
 import { readEnvironment } from './environment.js';
 import { EXIT_CODES } from './exit-codes.js';
@@ -19,7 +20,6 @@ function packageVersion(): string {
 const program = new Command('lapse')
   .description('Find, list and export the customer companies whose licence has expired, or is about to.')
   .version(packageVersion(), '-V, --version', 'print the version')
-  .showHelpAfterError()
   // contract of the CLI: usage errors exit 2 (commander's default is 1).
   .exitOverride((error) => {
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') process.exit(EXIT_CODES.ok);
@@ -28,5 +28,6 @@ const program = new Command('lapse')
 
 const environment = readEnvironment(process.env);
 for (const register of COMMANDS) register(program, environment);
+withShortUsageThroughout(program);
 
 await runProgram(program, process.argv);

@@ -1,10 +1,15 @@
-// Totals per group (reseller or licence type) of a listing: companies, expired, renewing within N days, over the
-// limit and the seats those hold. By reseller it first asks the server to group (contract §4 isClustered) and
-// keeps that answer only when it proves whole; otherwise (and by licence type) the listing is grouped here.
+// Totals per group (reseller, licence type or lifecycle state) of a listing: companies, expired, renewing within N
+// days, over the limit and the seats those hold. By reseller it first asks the server to group (contract §4
+// isClustered) and keeps that answer only when it proves whole; otherwise (and by licence type or state) the
+// listing is grouped here.
 import {
   addDays,
   type CalendarDay,
+  DEFAULT_LIFECYCLE_POLICY,
   isExpiredOn,
+  LIFECYCLE_STATES,
+  type LifecyclePolicy,
+  lifecycleOn,
   renewalDayOf,
   type SearchBody,
   type SearchCompanyDto,
@@ -25,7 +30,7 @@ import {
   resolveDay,
 } from './strategies/index.js';
 
-export const GROUP_BY = ['reseller', 'licence-type'] as const;
+export const GROUP_BY = ['reseller', 'licence-type', 'state'] as const;
 export type GroupBy = (typeof GROUP_BY)[number];
 
 /** A listing kind, or the generic search (`lapse companies`) with its request. */
@@ -36,6 +41,8 @@ export interface RollUpOptions extends ListingOptions {
   population: RollUpPopulation;
   /** The "renewing" totals count renewal days from D through D + withinDays. */
   withinDays: number;
+  /** By state: the lead days and grace that decide each company's lifecycle state (default: the defaults). */
+  policy?: LifecyclePolicy;
 }
 
 export interface GroupTotals {
@@ -92,11 +99,17 @@ function addTo(totals: GroupTotals, company: SearchCompanyDto, asOf: CalendarDay
   if (isExpired || isRenewing || isOver) totals.seatsAffected += company.targetUserCount;
 }
 
-/** Groups by name (the rows' own words), in name order; the total row sums every company once. */
+const byName = (a: RollUpGroup, b: RollUpGroup) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+const stateRank = (group: RollUpGroup) => LIFECYCLE_STATES.indexOf(group.name as (typeof LIFECYCLE_STATES)[number]);
+/** States follow the lifecycle (active, renewing, in-grace, lapsed, open-ended); names their byte order. */
+const byLifecycle = (a: RollUpGroup, b: RollUpGroup) => stateRank(a) - stateRank(b);
+
+/** Groups by name (the rows' own words); the total row sums every company once. */
 export function totalsOf(
   assigned: readonly Assigned[],
   asOf: CalendarDay,
   withinDays: number,
+  order: (a: RollUpGroup, b: RollUpGroup) => number = byName,
 ): { groups: RollUpGroup[]; total: GroupTotals } {
   const lastRenewing = addDays(asOf, withinDays);
   const groups = new Map<string, RollUpGroup>();
@@ -111,14 +124,21 @@ export function totalsOf(
     addTo(group, company, asOf, lastRenewing);
     addTo(total, company, asOf, lastRenewing);
   }
-  const byName = [...groups.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return { groups: byName, total };
+  return { groups: [...groups.values()].sort(order), total };
 }
 
-function assignOnClient(company: SearchCompanyDto, groupBy: GroupBy): Assigned {
-  return groupBy === 'reseller'
-    ? { company, name: company.resellerName ?? NO_GROUP, resourceId: undefined }
-    : { company, name: company.licenseTypeName ?? NO_GROUP, resourceId: company.licenseTypeResourceId ?? undefined };
+function assignOnClient(company: SearchCompanyDto, options: RollUpOptions, asOf: CalendarDay): Assigned {
+  if (options.groupBy === 'reseller') return { company, name: company.resellerName ?? NO_GROUP, resourceId: undefined };
+  if (options.groupBy === 'licence-type') {
+    return {
+      company,
+      name: company.licenseTypeName ?? NO_GROUP,
+      resourceId: company.licenseTypeResourceId ?? undefined,
+    };
+  }
+  const policy = options.policy ?? DEFAULT_LIFECYCLE_POLICY;
+  const { state } = lifecycleOn(renewalDayOf(company.licenseEndDate), company.licenseTypeName, asOf, policy);
+  return { company, name: state, resourceId: undefined };
 }
 
 interface Population {
@@ -217,7 +237,8 @@ export function createRollUp(search: SearchPageFn, listings: LicenceListings, no
     const day = resolveDay(options, now);
     const population = populationOf(options, day.asOf);
     const base = { groupBy: options.groupBy, ...day, withinDays: options.withinDays };
-    let clusteredReason = 'licence types are grouped here';
+    let clusteredReason =
+      options.groupBy === 'state' ? "lifecycle states are lapse's own" : 'licence types are grouped here';
     if (options.groupBy === 'reseller') {
       const clustered = await clusteredAssignment(search, population);
       if (clustered.isWhole) {
@@ -234,10 +255,10 @@ export function createRollUp(search: SearchPageFn, listings: LicenceListings, no
       clusteredReason = `the server's clustered search was not used: ${clustered.reason}`;
     }
     const listing = await listOnClient(search, listings, { ...options, ...day }, population.matches);
-    const assigned = listing.companies.map((company) => assignOnClient(company, options.groupBy));
+    const assigned = listing.companies.map((company) => assignOnClient(company, options, day.asOf));
     return {
       ...base,
-      ...totalsOf(assigned, day.asOf, options.withinDays),
+      ...totalsOf(assigned, day.asOf, options.withinDays, options.groupBy === 'state' ? byLifecycle : byName),
       grouping: { source: 'client', reason: clusteredReason },
       strategy: listing.strategy,
       companies: listing.companies,

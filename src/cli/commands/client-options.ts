@@ -62,6 +62,13 @@ export function withShortUsage(command: Command): Command {
   });
 }
 
+/** withShortUsage on a command and on every command below it (the server's commands and admin's included). */
+export function withShortUsageThroughout(command: Command): Command {
+  withShortUsage(command);
+  for (const subcommand of command.commands) withShortUsageThroughout(subcommand);
+  return command;
+}
+
 /** Which API, which credential, which customer: every command that talks to the API takes these. */
 export function withConnectionOptions(command: Command): Command {
   return withShortUsage(command)
@@ -150,18 +157,17 @@ export interface TargetSetting {
 /** How a command's output target is chosen; the listing commands take --format and --output as they are. */
 export type TargetOf<F> = (flags: F, setting: TargetSetting) => Promise<OutputTarget>;
 
-const targetFromFlags: TargetOf<CommonFlags> = (flags, { environment }) =>
-  resolveTarget(flags.format ?? 'table', flags.output, terminalWidth(environment));
+const targetFromFlags: TargetOf<CommonFlags> = (flags, { environment }) => listingTarget(flags, environment);
 
-async function contextFrom<F extends CommonFlags>(
-  flags: F,
-  environment: Environment,
-  targetOf: TargetOf<F>,
-): Promise<CommandContext> {
-  const { config, client } = await connect(flags, environment);
+/** A command's context for one connection, writing to a target already checked. */
+function contextOf(
+  flags: CommonFlags,
+  connection: { config: ClientConfig; client: LapseClient },
+  target: OutputTarget,
+  progress: ProgressReporter,
+): CommandContext {
+  const { config, client } = connection;
   const { asOf, timeZone } = resolveAsOf({ asOf: flags.asOf, timeZone: flags.tz }, config.now);
-  const target = await targetOf(flags, { environment, config, asOf });
-  const progress = createProgress();
   return {
     client,
     config,
@@ -179,6 +185,38 @@ async function contextFrom<F extends CommonFlags>(
     progress,
     warn: (message) => process.stderr.write(`warning: ${message}\n`),
   };
+}
+
+async function contextFrom<F extends CommonFlags>(
+  flags: F,
+  environment: Environment,
+  targetOf: TargetOf<F>,
+): Promise<CommandContext> {
+  const connection = await connect(flags, environment);
+  const { asOf } = resolveAsOf({ asOf: flags.asOf, timeZone: flags.tz }, connection.config.now);
+  const target = await targetOf(flags, { environment, config: connection.config, asOf });
+  return contextOf(flags, connection, target, createProgress());
+}
+
+const NO_PROGRESS: ProgressReporter = { update() {}, stop() {} };
+
+/**
+ * The context of one profile among several run at once: its own base URL, credential and scope, the target
+ * shared and checked before; no progress bar (several would overwrite each other's line).
+ */
+export async function profileContext(
+  flags: CommonFlags,
+  profile: string,
+  environment: Environment,
+  target: OutputTarget,
+): Promise<CommandContext> {
+  const connection = await connect({ ...flags, profile }, environment);
+  return contextOf(flags, connection, target, NO_PROGRESS);
+}
+
+/** The output target as the listing commands take it: --format and --output. */
+export function listingTarget(flags: CommonFlags, environment: Environment): Promise<OutputTarget> {
+  return resolveTarget(flags.format ?? 'table', flags.output, terminalWidth(environment));
 }
 
 /** Runs a command body with a client; the progress bar is gone before any error is reported. */

@@ -1,16 +1,18 @@
 // `lapse companies`: the generic search, every page (or the first --limit rows); `--created-within 30d` lists
 // the recently created companies instead, newest first, by the same strategies as the other listings.
 import type { Command } from 'commander';
-import type { GroupBy } from '../../client/index.js';
+import type { GroupBy, RollUp } from '../../client/index.js';
 import { MAX_PAGE_SIZE, type SearchCompanyDto } from '../../contract/index.js';
 import type { Environment } from '../environment.js';
 import { UsageError } from '../exit-codes.js';
 import { writeCompanyList } from '../output/index.js';
+import { listingsOverProfiles, overProfilesOr, type ProfileListing } from '../profiles/index.js';
 import { type CommandContext, clientAction, withCommonOptions } from './client-options.js';
-import { type GroupByFlags, reportRollUp, withGroupByOptions } from './group-by.js';
+import { assertGroupByAlone, type GroupByFlags, reportRollUp, withGroupByOptions } from './group-by.js';
 import {
   type ListingHistoryFlags,
   reportWithHistory,
+  rollUpOf,
   searchListingOf,
   withListingHistoryOptions,
 } from './history-options.js';
@@ -20,17 +22,6 @@ import { type SearchFlags, searchRequestFrom, segmentFrom, withSearchOptions } f
 
 interface CompaniesFlags extends SearchFlags, GroupByFlags, ListingHistoryFlags {
   createdWithin?: number;
-}
-
-async function rollUpSearch(context: CommandContext, flags: CompaniesFlags, groupBy: GroupBy): Promise<void> {
-  const rollUp = await context.client.rollUp({
-    ...context.listingOptions,
-    segment: await segmentFrom(flags, context),
-    groupBy,
-    population: { kind: 'search', request: await searchRequestFrom(flags, context) },
-    withinDays: flags.within ?? 30,
-  });
-  await reportRollUp(context, rollUp);
 }
 
 async function searchAll(context: CommandContext, flags: CompaniesFlags, environment: Environment): Promise<void> {
@@ -100,17 +91,48 @@ export function registerCompanies(program: Command, environment: Environment): v
       ),
     ),
   ).action(
-    clientAction<CompaniesFlags>(environment, (context, flags) => {
-      if (flags.groupBy !== undefined) {
-        if (flags.createdWithin !== undefined) throw new UsageError('--group-by takes no --created-within');
-        if (flags.record || flags.state !== undefined || flags.lifecycle) {
-          throw new UsageError('--group-by cannot be combined with --record, --state or --lifecycle');
+    overProfilesOr(
+      clientAction<CompaniesFlags>(environment, async (context, flags) => {
+        if (flags.groupBy !== undefined) {
+          return reportRollUp(context, await rollUpSearch(context, flags, environment, flags.groupBy));
         }
-        return rollUpSearch(context, flags, flags.groupBy);
-      }
-      return flags.createdWithin === undefined
-        ? searchAll(context, flags, environment)
-        : listCreated(context, flags, environment, flags.createdWithin);
-    }),
+        return flags.createdWithin === undefined
+          ? searchAll(context, flags, environment)
+          : listCreated(context, flags, environment, flags.createdWithin);
+      }),
+      listingsOverProfiles(environment, {
+        listing: listingOf,
+        rollUp: (context, flags, groupBy) => rollUpSearch(context, flags, environment, groupBy),
+        hasAgeing: false,
+      }),
+    ),
   );
+}
+
+async function rollUpSearch(
+  context: CommandContext,
+  flags: CompaniesFlags,
+  environment: Environment,
+  groupBy: GroupBy,
+): Promise<RollUp> {
+  if (flags.createdWithin !== undefined) throw new UsageError('--group-by takes no --created-within');
+  assertGroupByAlone(flags);
+  const population = { kind: 'search' as const, request: await searchRequestFrom(flags, context) };
+  return rollUpOf(context, flags, environment, population, groupBy);
+}
+
+/** The search's or the recently created companies' rows, for a run over several profiles. */
+async function listingOf(context: CommandContext, flags: CompaniesFlags): Promise<ProfileListing> {
+  if (flags.createdWithin !== undefined) {
+    const segment = await segmentFrom(flags, context);
+    return context.client.createdWithin({ ...context.listingOptions, withinDays: flags.createdWithin, segment });
+  }
+  const warnings: string[] = [];
+  const companies: SearchCompanyDto[] = [];
+  const request = await searchRequestFrom(flags, context);
+  for await (const company of context.client.companies.iterate(request, { warn: (line) => warnings.push(line) })) {
+    companies.push(company);
+  }
+  const { listing } = searchListingOf(context, flags, companies, false);
+  return { ...listing, companies, warnings };
 }

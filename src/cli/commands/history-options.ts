@@ -3,7 +3,7 @@
 // --lifecycle (show the state columns).
 import { readFile } from 'node:fs/promises';
 import { type Command, Option } from 'commander';
-import type { Listing, ListingOptions } from '../../client/index.js';
+import type { GroupBy, Listing, ListingOptions, RollUp, RollUpPopulation } from '../../client/index.js';
 import type { ListingKind } from '../../client/strategies/index.js';
 import {
   DEFAULT_LIFECYCLE_POLICY,
@@ -19,8 +19,9 @@ import {
 import { type History, openHistory, type RecordableListing, type ScopeOptions } from '../../history/index.js';
 import type { Environment } from '../environment.js';
 import { UsageError } from '../exit-codes.js';
+import { listingsOverProfiles, overProfilesOr } from '../profiles/index.js';
 import { type CommandContext, type CommonFlags, clientAction } from './client-options.js';
-import { reportRollUp } from './group-by.js';
+import { assertGroupByAlone, type GroupByFlags, reportRollUp } from './group-by.js';
 import { writeLifecycleListing } from './lifecycle-listing.js';
 import { type ListingFlags, reportListing } from './listing-report.js';
 import { type SegmentFlags, segmentFrom } from './search-options.js';
@@ -171,9 +172,28 @@ function segmentSuffix(flags: SegmentFlags): string {
   return parts.length === 0 ? '' : ` (${parts.join(', ')})`;
 }
 
+/** The totals per group of a population under the command's segment; by state, under the command's policy. */
+export async function rollUpOf(
+  context: CommandContext,
+  flags: SegmentFlags & GroupByFlags & HistoryFlags,
+  environment: Environment,
+  population: RollUpPopulation,
+  groupBy: GroupBy,
+): Promise<RollUp> {
+  return context.client.rollUp({
+    ...context.listingOptions,
+    segment: await segmentFrom(flags, context),
+    groupBy,
+    population,
+    withinDays: flags.within ?? 30,
+    ...(groupBy === 'state' ? { policy: await loadPolicy(context, flags, environment) } : {}),
+  });
+}
+
 /**
  * The action of a licence listing (expired, renewals, over-limit): the segment's listing, recorded and filtered
- * as the history flags say and reported as reportListing does, or (--group-by) its totals per group.
+ * as the history flags say and reported as reportListing does, or (--group-by) its totals per group; over
+ * several profiles with --profiles or --all-profiles.
  */
 export function licenceListingAction<F extends CommonFlags & ListingHistoryFlags & ListingFlags>(
   environment: Environment,
@@ -181,27 +201,23 @@ export function licenceListingAction<F extends CommonFlags & ListingHistoryFlags
   viewNameOf: (flags: F) => string,
   list: (context: CommandContext, flags: F, options: ListingOptions) => Promise<Listing>,
 ): (flags: F) => Promise<void> {
-  return clientAction<F>(environment, async (context, flags) => {
-    if (flags.groupBy !== undefined && (flags.record || flags.state !== undefined || flags.lifecycle)) {
-      throw new UsageError('--group-by cannot be combined with --record, --state or --lifecycle');
-    }
-    const segment = await segmentFrom(flags, context);
-    const options = { ...context.listingOptions, segment };
-    if (flags.groupBy !== undefined) {
-      const rollUp = await context.client.rollUp({
-        ...options,
-        groupBy: flags.groupBy,
-        population: { kind },
-        withinDays: flags.within ?? 30,
-      });
-      return reportRollUp(context, rollUp);
-    }
-    const listing = await list(context, flags, options);
+  const listingOf = async (context: CommandContext, flags: F) =>
+    list(context, flags, { ...context.listingOptions, segment: await segmentFrom(flags, context) });
+  const rollUpOfKind = (context: CommandContext, flags: F, groupBy: GroupBy) =>
+    rollUpOf(context, flags, environment, { kind }, groupBy);
+  const single = clientAction<F>(environment, async (context, flags) => {
+    assertGroupByAlone(flags);
+    if (flags.groupBy !== undefined) return reportRollUp(context, await rollUpOfKind(context, flags, flags.groupBy));
+    const listing = await listingOf(context, flags);
     const view = { name: viewNameOf(flags) + segmentSuffix(flags), isWholeScope: false };
     await reportWithHistory(context, flags, environment, view, listing, (companies) =>
       reportListing(context, { ...listing, companies }),
     );
   });
+  return overProfilesOr(
+    single,
+    listingsOverProfiles(environment, { listing: listingOf, rollUp: rollUpOfKind, hasAgeing: true }),
+  );
 }
 
 /**

@@ -14,7 +14,7 @@ import {
   renewalDayOf,
   type SearchCompanyDto,
 } from '../../contract/index.js';
-import { batchOf, sheetLayoutOf, streamRecords } from '../../spreadsheet/index.js';
+import { batchOf, type SheetColumn, sheetLayoutOf, streamRecords } from '../../spreadsheet/index.js';
 import { describeListing, type ListingDescription, writeCompanyList, writeOutput } from '../output/index.js';
 import type { CommandContext } from './client-options.js';
 import type { GroupByFlags } from './group-by.js';
@@ -47,20 +47,24 @@ export function countAgeing(companies: readonly SearchCompanyDto[], asOf: Calend
   }));
 }
 
-function describeAgeing(ageing: readonly AgeingCount[]): string {
+export function describeAgeing(ageing: readonly AgeingCount[]): string {
   const parts = ageing.map((entry) => `${entry.label}: ${entry.count}`);
   return `ageing: ${parts.length === 0 ? 'none in a bucket' : parts.join(' · ')}`;
 }
 
-const LISTING_LAYOUT = sheetLayoutOf([...EXPORT_COLUMNS, { header: 'Ageing', kind: 'text' }]);
+/** A listing file's columns: the export's (contract §5) and the company's ageing bucket. */
+export const LISTING_COLUMNS: readonly SheetColumn[] = [...EXPORT_COLUMNS, { header: 'Ageing', kind: 'text' }];
+const LISTING_LAYOUT = sheetLayoutOf(LISTING_COLUMNS);
 
-/** A listing's file: the export's columns (contract §5) and the company's ageing bucket. */
+/** A company's cells under LISTING_COLUMNS on day D. */
+export function listingRecordOf(company: SearchCompanyDto, asOf: CalendarDay) {
+  const bucket = ageingBucketOf(renewalDayOf(company.licenseEndDate), asOf);
+  return [...exportRecordOf(company), bucket ? describeAgeingBucket(bucket) : null];
+}
+
 function listingFile(context: CommandContext, companies: readonly SearchCompanyDto[], asOf: CalendarDay) {
   const format = context.target.format === 'xlsx' ? 'xlsx' : 'csv';
-  const rows = companies.map((company) => {
-    const bucket = ageingBucketOf(renewalDayOf(company.licenseEndDate), asOf);
-    return [...exportRecordOf(company), bucket ? describeAgeingBucket(bucket) : null];
-  });
+  const rows = companies.map((company) => listingRecordOf(company, asOf));
   return streamRecords(format, LISTING_LAYOUT, batchOf(rows));
 }
 

@@ -15,10 +15,21 @@ import {
   xmlText,
 } from '../../spreadsheet/index.js';
 import type { Environment } from '../environment.js';
-import { OUTPUT_FORMATS, writeOutput } from '../output/index.js';
+import { describeError, exitCodeFor } from '../exit-codes.js';
+import { OUTPUT_FORMATS, type OutputTarget, writeOutput } from '../output/index.js';
+import {
+  ALL_PROFILES,
+  isFailed,
+  overProfilesOr,
+  PROFILE_HEAD,
+  type ProfileOutcome,
+  type ProfilesFlags,
+  runOverProfiles,
+  withProfilesOptions,
+} from '../profiles/index.js';
 import { type CommandContext, type CommonFlags, clientAction, withConnectionOptions } from './client-options.js';
 
-interface UsageFlags extends CommonFlags {
+interface UsageFlags extends CommonFlags, ProfilesFlags {
   month?: string;
 }
 
@@ -62,9 +73,10 @@ function rowsOf(usage: MonthlyUsage): UsageRow[] {
 const cellsOf = (month: string, row: UsageRow) =>
   [month, row.group, row.name, row.resourceId, row.companies, row.users] as const;
 
-function csvOf(usage: MonthlyUsage): string {
-  const lines = rowsOf(usage).map((row) => csvLine(cellsOf(usage.month, row)));
-  return `\uFEFF${csvLine(COLUMNS)}${lines.join('')}`;
+type Cells = readonly (string | number)[];
+
+function csvOf(head: Cells, rows: readonly Cells[]): string {
+  return `\uFEFF${csvLine(head)}${rows.map((row) => csvLine(row)).join('')}`;
 }
 
 function cellXml(reference: string, value: string | number): string {
@@ -79,8 +91,8 @@ function rowXml(rowNumber: number, cells: readonly (string | number)[]): string 
 const SHEET_NAMESPACES =
   'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"';
 
-function workbookOf(usage: MonthlyUsage): Readable {
-  const rows = [COLUMNS, ...rowsOf(usage).map((row) => cellsOf(usage.month, row))];
+function workbookOf(head: Cells, body: readonly Cells[]): Readable {
+  const rows = [head, ...body];
   const sheet =
     `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet ${SHEET_NAMESPACES}><sheetData>` +
     `${rows.map((cells, i) => rowXml(i + 1, cells)).join('')}</sheetData></worksheet>`;
@@ -154,23 +166,63 @@ function monthOption(text: string): string {
   }
 }
 
+function usageOf(context: CommandContext, flags: UsageFlags): Promise<MonthlyUsage> {
+  return context.client.monthlyUsage({ month: flags.month ?? monthOf(context.asOf) });
+}
+
+const describeTotal = (users: number, companies: number) =>
+  `${users} monthly active users over ${companies} ${companies === 1 ? 'company' : 'companies'}`;
+
 async function reportUsage(context: CommandContext, flags: UsageFlags): Promise<void> {
-  const month = flags.month ?? monthOf(context.asOf);
-  const usage = await context.client.monthlyUsage({ month });
+  const usage = await usageOf(context, flags);
   context.progress.stop();
   const { destination, format } = context.target;
   if (format === 'csv' || format === 'xlsx') {
-    process.stderr.write(`${usage.month}: ${usage.total} monthly active users over ${usage.companies} companies\n`);
+    process.stderr.write(`${usage.month}: ${describeTotal(usage.total, usage.companies)}\n`);
   }
   if (format === 'json')
     return writeOutput(destination, `${JSON.stringify({ ...usage, scope: context.scope }, null, 2)}\n`);
-  if (format === 'csv') return writeOutput(destination, csvOf(usage));
-  if (format === 'xlsx') return writeOutput(destination, workbookOf(usage));
+  const rows = rowsOf(usage).map((row) => cellsOf(usage.month, row));
+  if (format === 'csv') return writeOutput(destination, csvOf(COLUMNS, rows));
+  if (format === 'xlsx') return writeOutput(destination, workbookOf(COLUMNS, rows));
   return writeOutput(destination, reportOf(usage, context));
 }
 
+/**
+ * Several profiles' usage: each profile's rows under a Profile column (its total first), then the grand total
+ * (Profile `all`); the table is each profile's report under its name, then the total.
+ */
+async function reportMergedUsage(target: OutputTarget, outcomes: ProfileOutcome<MonthlyUsage>[]): Promise<void> {
+  const worked = outcomes.flatMap((outcome) => (isFailed(outcome) ? [] : [outcome]));
+  const month = worked[0]?.value.month ?? '';
+  const users = worked.reduce((sum, { value }) => sum + value.total, 0);
+  const companies = worked.reduce((sum, { value }) => sum + value.companies, 0);
+  const total = `total: ${describeTotal(users, companies)} from ${worked.length} of ${outcomes.length} profiles`;
+  const failures = outcomes.flatMap((o) => (isFailed(o) ? [`${o.profile}: failed: ${describeError(o.error)}`] : []));
+  if (target.format === 'json') {
+    const profiles = outcomes.map((outcome) =>
+      isFailed(outcome)
+        ? { profile: outcome.profile, error: describeError(outcome.error), exitCode: exitCodeFor(outcome.error) }
+        : { profile: outcome.profile, ...outcome.value, scope: outcome.context.scope },
+    );
+    const document = { month, profiles, total: users, companies };
+    return writeOutput(target.destination, `${JSON.stringify(document, null, 2)}\n`);
+  }
+  if (target.format === 'table') {
+    const reports = worked.map(({ profile, value, context }) => `profile ${profile}\n${reportOf(value, context)}`);
+    return writeOutput(target.destination, `${[...reports, ...failures, total].join('\n')}\n`);
+  }
+  process.stderr.write(`${[...failures, `${month}: ${total}`].join('\n')}\n`);
+  const rows: Cells[] = [
+    ...worked.flatMap(({ profile, value }) => rowsOf(value).map((row) => [profile, ...cellsOf(value.month, row)])),
+    [ALL_PROFILES, month, 'total', 'all companies', '', companies, users],
+  ];
+  const head = [PROFILE_HEAD, ...COLUMNS];
+  return writeOutput(target.destination, target.format === 'csv' ? csvOf(head, rows) : workbookOf(head, rows));
+}
+
 export function registerUsage(program: Command, environment: Environment): void {
-  withConnectionOptions(
+  const command = withConnectionOptions(
     program
       .command('usage')
       .description('total monthly active users in a month, per reseller and per licence type (for billing)'),
@@ -178,6 +230,10 @@ export function registerUsage(program: Command, environment: Environment): void 
     .option('--month <YYYY-MM>', 'the month (default: the current month in --tz)', monthOption)
     .option('--tz <IANA>', 'time zone that decides the current month (default UTC)')
     .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('table'))
-    .option('--output <file>', 'write to this file (- for stdout) instead of stdout')
-    .action(clientAction<UsageFlags>(environment, reportUsage));
+    .option('--output <file>', 'write to this file (- for stdout) instead of stdout');
+  withProfilesOptions(command).action(
+    overProfilesOr(clientAction<UsageFlags>(environment, reportUsage), (flags) =>
+      runOverProfiles(environment, flags, (context) => usageOf(context, flags), reportMergedUsage),
+    ),
+  );
 }

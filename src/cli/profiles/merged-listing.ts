@@ -1,0 +1,155 @@
+// The companies of several profiles as one listing: a Profile column first (table, CSV, XLSX; `profile` on each
+// JSON company), the rows profile by profile in the order they were named, each profile's in its own order; the
+// footer one line per profile (count, scope, strategy, or why it failed) and the total.
+import { EXPORT_COLUMNS, exportRecordOf, type SearchCompanyDto } from '../../contract/index.js';
+import { batchOf, type SheetColumn, sheetLayoutOf, streamRecords } from '../../spreadsheet/index.js';
+import type { CommandContext } from '../commands/client-options.js';
+import { type ListingHistoryFlags, lifecycleOf, loadPolicy } from '../commands/history-options.js';
+import {
+  countAgeing,
+  describeAgeing,
+  LISTING_COLUMNS,
+  limitRows,
+  listingRecordOf,
+} from '../commands/listing-report.js';
+import type { Environment } from '../environment.js';
+import { describeError, exitCodeFor } from '../exit-codes.js';
+import {
+  COMPANY_COLUMNS,
+  describeListing,
+  type OutputTarget,
+  renderRows,
+  type TableColumn,
+  writeOutput,
+} from '../output/index.js';
+import { isFailed, type ProfileListing, type ProfileOutcome } from './over-profiles.js';
+
+export interface ProfileRow {
+  profile: string;
+  company: SearchCompanyDto;
+}
+
+export const PROFILE_HEAD = 'Profile';
+const PROFILE_SHEET_COLUMN: SheetColumn = { header: PROFILE_HEAD, kind: 'text' };
+
+const PROFILE_TABLE: readonly TableColumn<ProfileRow>[] = [
+  { head: PROFILE_HEAD, cell: (row) => row.profile },
+  ...COMPANY_COLUMNS.map((column) => ({
+    ...column,
+    cell: (row: ProfileRow, asOf: string) => column.cell(row.company, asOf),
+  })),
+];
+
+interface MergedProfile {
+  profile: string;
+  context: CommandContext;
+  listing: ProfileListing;
+  /** The companies kept (--state), before --limit. */
+  kept: readonly SearchCompanyDto[];
+  shown: readonly SearchCompanyDto[];
+}
+
+export interface MergeSetting {
+  flags: ListingHistoryFlags;
+  environment: Environment;
+  hasAgeing: boolean;
+}
+
+async function keptOf(context: CommandContext, listing: ProfileListing, setting: MergeSetting) {
+  const { state } = setting.flags;
+  if (state === undefined) return listing.companies;
+  const policy = await loadPolicy(context, setting.flags, setting.environment);
+  return listing.companies.filter((company) => lifecycleOf(company, context, policy).state === state);
+}
+
+function describeProfile(entry: MergedProfile): string {
+  const { context, listing } = entry;
+  const description = {
+    asOf: listing.asOf,
+    timeZone: listing.timeZone,
+    scope: context.scope,
+    matched: entry.kept.length,
+    strategy: listing.strategy,
+  };
+  return `${entry.profile}: ${describeListing(entry.shown.length, description).join(' · ')}`;
+}
+
+const companiesWord = (count: number) => (count === 1 ? 'company' : 'companies');
+
+function footerOf(listings: readonly MergedProfile[], outcomes: readonly ProfileOutcome<ProfileListing>[]): string[] {
+  const first = listings[0]?.listing;
+  const shown = listings.reduce((sum, entry) => sum + entry.shown.length, 0);
+  const failed = outcomes.filter(isFailed);
+  const all = listings.flatMap((entry) => entry.kept);
+  return [
+    ...outcomes.map((outcome) => {
+      if (isFailed(outcome)) return `${outcome.profile}: failed: ${describeError(outcome.error)}`;
+      return describeProfile(listings.find((entry) => entry.profile === outcome.profile) as MergedProfile);
+    }),
+    `total: ${shown} ${companiesWord(shown)} from ${listings.length} of ${outcomes.length} profiles` +
+      (first ? ` · as of ${first.asOf} (${first.timeZone})` : '') +
+      (failed.length > 0 ? ` · failed: ${failed.map((f) => f.profile).join(', ')}` : ''),
+    ...(first ? [describeAgeing(countAgeing(all, first.asOf))] : []),
+  ];
+}
+
+function jsonOf(listings: readonly MergedProfile[], outcomes: readonly ProfileOutcome<ProfileListing>[]) {
+  const first = listings[0]?.listing;
+  const profiles = outcomes.map((outcome) => {
+    if (isFailed(outcome)) {
+      return { profile: outcome.profile, error: describeError(outcome.error), exitCode: exitCodeFor(outcome.error) };
+    }
+    const { context, listing, kept, shown } = listings.find((e) => e.profile === outcome.profile) as MergedProfile;
+    return {
+      profile: outcome.profile,
+      baseUrl: context.config.baseUrl,
+      scope: context.scope,
+      strategy: listing.strategy.name,
+      reason: listing.strategy.reason,
+      count: shown.length,
+      ...(shown.length === kept.length ? {} : { matched: kept.length }),
+      ageing: countAgeing(kept, listing.asOf),
+    };
+  });
+  const companies = listings.flatMap((entry) => entry.shown.map((company) => ({ profile: entry.profile, ...company })));
+  return {
+    asOf: first?.asOf,
+    timeZone: first?.timeZone,
+    profiles,
+    count: companies.length,
+    companies,
+  };
+}
+
+export async function reportMergedListing(
+  target: OutputTarget,
+  outcomes: ProfileOutcome<ProfileListing>[],
+  setting: MergeSetting,
+): Promise<void> {
+  const listings: MergedProfile[] = [];
+  for (const outcome of outcomes) {
+    if (isFailed(outcome)) continue;
+    const { context, value: listing } = outcome;
+    for (const warning of listing.warnings) context.warn(`profile ${outcome.profile}: ${warning}`);
+    const kept = await keptOf(context, listing, setting);
+    listings.push({ profile: outcome.profile, context, listing, kept, shown: limitRows(kept, context.limit) });
+  }
+  const asOf = listings[0]?.listing.asOf ?? '';
+  const footer = footerOf(listings, outcomes);
+  if (target.format === 'json') {
+    return writeOutput(target.destination, `${JSON.stringify(jsonOf(listings, outcomes), null, 2)}\n`);
+  }
+  const rows = listings.flatMap((entry) => entry.shown.map((company) => ({ profile: entry.profile, company })));
+  if (target.format === 'table') {
+    const table = renderRows(PROFILE_TABLE, rows, asOf, { width: target.width });
+    return writeOutput(target.destination, `${table}\n${footer.join('\n')}\n`);
+  }
+  process.stderr.write(`${footer.join('\n')}\n`);
+  const columns = setting.hasAgeing ? LISTING_COLUMNS : EXPORT_COLUMNS;
+  const recordOf = setting.hasAgeing
+    ? (row: ProfileRow) => listingRecordOf(row.company, asOf)
+    : (row: ProfileRow) => exportRecordOf(row.company);
+  const layout = sheetLayoutOf([PROFILE_SHEET_COLUMN, ...columns]);
+  const records = rows.map((row) => [row.profile, ...recordOf(row)]);
+  return writeOutput(target.destination, streamRecords(target.format, layout, batchOf(records)));
+}
