@@ -136,13 +136,24 @@ const byText = (a: string | null, b: string | null) => ((a ?? '') < (b ?? '') ? 
 
 /** The changes in a stable order: by kind, then company name and id; by reseller first when grouping. */
 export function sortChanges(changes: CompanyChange[], isGroupedByReseller = false): CompanyChange[] {
-  return changes.sort(
+  // A year's comparison holds a change for nearly every company: each key is worked out once, not per comparison.
+  const keyed = changes.map((change) => ({
+    change,
+    reseller: isGroupedByReseller ? (change.resellerName ?? '') : '',
+    kind: KIND_ORDER.get(change.kind) ?? 0,
+    name: change.companyName.toLowerCase(),
+  }));
+  keyed.sort(
     (a, b) =>
-      (isGroupedByReseller ? byText(a.resellerName, b.resellerName) : 0) ||
-      (KIND_ORDER.get(a.kind) ?? 0) - (KIND_ORDER.get(b.kind) ?? 0) ||
-      byText(a.companyName.toLowerCase(), b.companyName.toLowerCase()) ||
-      byText(a.companyResourceId, b.companyResourceId),
+      byText(a.reseller, b.reseller) ||
+      a.kind - b.kind ||
+      byText(a.name, b.name) ||
+      byText(a.change.companyResourceId, b.change.companyResourceId),
   );
+  keyed.forEach((entry, index) => {
+    changes[index] = entry.change;
+  });
+  return changes;
 }
 
 /** Every change from `before` to `after`; a company may show several (renewed and licence type changed). */
