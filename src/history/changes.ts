@@ -101,6 +101,9 @@ function kindsOf(
   if (isRenewingWithin(after, sides.after) && !isRenewingWithin(before, sides.before)) kinds.push('newly-renewing');
   const leadWindow = policy === undefined ? null : enteredLeadWindow(before, after, sides, policy);
   if (leadWindow !== null) kinds.push('entered-lead-window');
+  // The history hands back this run's own object for a company whose facts did not change (most of them): only
+  // the day can have changed anything.
+  if (before === after) return { kinds, leadWindow };
   const [wasOver, isOver] = [isFactOverLimit(before), isFactOverLimit(after)];
   if (isOver && !wasOver) kinds.push('newly-over-limit');
   if (wasOver && !isOver) kinds.push('back-under-limit');
