@@ -23,6 +23,7 @@ interface Received {
   body: string;
   timestamp: string;
   isSigned: boolean;
+  digestIdHeader: string;
 }
 
 /** The check a receiver makes (as in the README): HMAC-SHA256 of `<timestamp>.<body>`, compared in constant time. */
@@ -50,7 +51,8 @@ describe.each(DATABASE_KINDS)('lapse notify on %s', (kind) => {
         const body = Buffer.concat(chunks).toString('utf8');
         const timestamp = String(request.headers['x-lapse-timestamp'] ?? '');
         const signature = String(request.headers['x-lapse-signature'] ?? '');
-        received.push({ body, timestamp, isSigned: isSignedBy(SECRET, timestamp, body, signature) });
+        const digestIdHeader = String(request.headers['x-lapse-digest-id'] ?? '');
+        received.push({ body, timestamp, isSigned: isSignedBy(SECRET, timestamp, body, signature), digestIdHeader });
         response.writeHead(status).end();
       });
     });
@@ -94,6 +96,11 @@ describe.each(DATABASE_KINDS)('lapse notify on %s', (kind) => {
     );
     expect(received).toHaveLength(4);
     expect(received.every((request) => request.isSigned)).toBe(true);
+    // The header repeats the body's digestId, so a receiver can drop a copy before parsing.
+    for (const request of received) {
+      expect(request.digestIdHeader).toMatch(/^[0-9a-f]{32}$/);
+      expect(request.digestIdHeader).toBe((JSON.parse(request.body) as { digestId: string }).digestId);
+    }
     expect(received.every((request) => request.timestamp === String(Date.parse(PINNED_NOW) / 1000))).toBe(true);
     expect(changesOf(received[0]?.body ?? '{}')).toEqual([
       expect.objectContaining({ kind: 'renewed', companyResourceId: first, renewedByDays: 365 }),
@@ -204,6 +211,7 @@ describe('webhook delivery', () => {
         url: `http://127.0.0.1:${(hanging.address() as AddressInfo).port}/`,
         secret: SECRET,
         body: '{"changes":[]}',
+        digestId: 'd-1',
         now: Date.now,
         timeoutMs: 300,
         backoffMs: 10,

@@ -25,6 +25,8 @@ function digestOf(names: readonly string[]): Digest {
     after: facts(name, '2027-04-01'),
     renewedByDays: 365,
     lifecycle: null,
+    acknowledgedUntil: null,
+    leadWindow: null,
   }));
   const since = {
     id: 3,
@@ -47,6 +49,9 @@ function digestOf(names: readonly string[]): Digest {
       companyCount: 100,
       recorded: undefined,
       changes: rows,
+      silenced: [],
+      acknowledgements: new Map(),
+      digestId: 'digest-1',
       warnings: [],
     },
     rows,

@@ -6,7 +6,7 @@ import type { LapseClient } from '../../client/index.js';
 import type { LifecyclePolicy } from '../../contract/index.js';
 import type { History, ScopeOptions } from '../../history/index.js';
 import type { SpreadsheetFormat } from '../../spreadsheet/index.js';
-import { changeRowsOf, changesDocument, describeCounts } from '../commands/changes-output.js';
+import { changeRowsOf, changesDocument, describeDigestCounts } from '../commands/changes-output.js';
 import type { RetryPolicy } from './delivery-retries.js';
 import type { Digest } from './digest.js';
 import { deliverEmail } from './email.js';
@@ -45,7 +45,8 @@ export function webhookTarget(options: {
     async deliver(digest) {
       const body = JSON.stringify(bodyOf(digest));
       const { url, secret, now } = options;
-      const status = await deliverWebhook({ ...options.retry, url, secret, now, body });
+      const digestId = digest.report.digestId;
+      const status = await deliverWebhook({ ...options.retry, url, secret, now, body, digestId });
       return String(status);
     },
   };
@@ -91,6 +92,7 @@ export async function sendDigest(run: DigestRun, target: DigestTarget): Promise<
     since: 'last',
     withinDays: run.withinDays,
     sinceSnapshotId: sentUpTo,
+    policy: run.policy,
   });
   run.onListed(report.warnings);
   // Recorded by changes(): the snapshot the next digest starts from.
@@ -107,6 +109,8 @@ export async function sendDigest(run: DigestRun, target: DigestTarget): Promise<
   const answer = await target.deliver({ report, rows, scope: run.scopeText });
   history.markDigestSent(target.key, upTo);
   const what =
-    rows.length === 0 ? `"nothing changed" ${since}` : `${rows.length} changes ${since} (${describeCounts(rows)})`;
+    rows.length === 0
+      ? `"nothing changed" ${since}`
+      : `${rows.length} changes ${since} (${describeDigestCounts(report, rows)})`;
   return `sent ${what} to ${target.name}: ${answer}`;
 }

@@ -7,6 +7,8 @@ import { DeliveryFailure, type RetryPolicy, withRetries } from './delivery-retri
 
 export const SIGNATURE_HEADER = 'X-Lapse-Signature';
 export const TIMESTAMP_HEADER = 'X-Lapse-Timestamp';
+/** The body's `digestId`, so a receiver can drop a copy without parsing the body first. */
+export const DIGEST_ID_HEADER = 'X-Lapse-Digest-Id';
 
 /** `sha256=<hex>` of HMAC-SHA256(secret, `${timestamp}.${body}`): what a receiver recomputes and compares. */
 export function signatureOf(secret: string, timestamp: string, body: string): string {
@@ -17,6 +19,8 @@ export interface WebhookDelivery extends RetryPolicy {
   url: string;
   secret: string;
   body: string;
+  /** Sent as X-Lapse-Digest-Id: the same digest sent again has the same id. */
+  digestId: string;
   /** The clock (epoch ms): each attempt is signed with its own timestamp. */
   now: () => number;
   /** How long one attempt may take (default 10 s). */
@@ -37,6 +41,7 @@ async function postOnce(delivery: WebhookDelivery): Promise<number> {
         'content-type': 'application/json',
         [TIMESTAMP_HEADER]: timestamp,
         [SIGNATURE_HEADER]: signatureOf(delivery.secret, timestamp, delivery.body),
+        [DIGEST_ID_HEADER]: delivery.digestId,
       },
       body: delivery.body,
       signal: AbortSignal.timeout(delivery.timeoutMs ?? 10_000),
