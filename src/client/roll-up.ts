@@ -115,10 +115,14 @@ export function totalsOf(
   return { groups: byName, total };
 }
 
+/** The group a company is counted in: its reseller's or licence type's name, as the rows name it. */
+export function groupNameOf(company: SearchCompanyDto, groupBy: GroupBy): string {
+  return (groupBy === 'reseller' ? company.resellerName : company.licenseTypeName) ?? NO_GROUP;
+}
+
 function assignOnClient(company: SearchCompanyDto, groupBy: GroupBy): Assigned {
-  return groupBy === 'reseller'
-    ? { company, name: company.resellerName ?? NO_GROUP, resourceId: undefined }
-    : { company, name: company.licenseTypeName ?? NO_GROUP, resourceId: company.licenseTypeResourceId ?? undefined };
+  const resourceId = groupBy === 'reseller' ? undefined : (company.licenseTypeResourceId ?? undefined);
+  return { company, name: groupNameOf(company, groupBy), resourceId };
 }
 
 interface Population {

@@ -9,12 +9,13 @@ import { writeCompanyList } from '../output/index.js';
 import { type CommandContext, clientAction, withCommonOptions } from './client-options.js';
 import { type GroupByFlags, reportRollUp, withGroupByOptions } from './group-by.js';
 import {
+  fileOptionsOf,
   type ListingHistoryFlags,
   reportWithHistory,
   searchListingOf,
   withListingHistoryOptions,
 } from './history-options.js';
-import { limitRows, reportListing } from './listing-report.js';
+import { isFileFormat, limitRows, reportListing, writeListingFile } from './listing-report.js';
 import { parseWithinDays } from './renewals.js';
 import { type SearchFlags, searchRequestFrom, segmentFrom, withSearchOptions } from './search-options.js';
 
@@ -22,7 +23,12 @@ interface CompaniesFlags extends SearchFlags, GroupByFlags, ListingHistoryFlags 
   createdWithin?: number;
 }
 
-async function rollUpSearch(context: CommandContext, flags: CompaniesFlags, groupBy: GroupBy): Promise<void> {
+async function rollUpSearch(
+  context: CommandContext,
+  flags: CompaniesFlags,
+  environment: Environment,
+  groupBy: GroupBy,
+): Promise<void> {
   const rollUp = await context.client.rollUp({
     ...context.listingOptions,
     segment: await segmentFrom(flags, context),
@@ -30,7 +36,7 @@ async function rollUpSearch(context: CommandContext, flags: CompaniesFlags, grou
     population: { kind: 'search', request: await searchRequestFrom(flags, context) },
     withinDays: flags.within ?? 30,
   });
-  await reportRollUp(context, rollUp);
+  await reportRollUp(context, rollUp, await fileOptionsOf(context, flags, environment, 'companies'));
 }
 
 async function searchAll(context: CommandContext, flags: CompaniesFlags, environment: Environment): Promise<void> {
@@ -53,12 +59,15 @@ async function searchAll(context: CommandContext, flags: CompaniesFlags, environ
   }
   for (const warning of warnings) context.warn(warning);
   const { view, listing } = searchListingOf(context, flags, companies, isCut);
+  const file = await fileOptionsOf(context, flags, environment, view.name);
   await reportWithHistory(context, flags, environment, view, listing, (kept) =>
-    writeCompanyList(context.target, {
-      companies: limitRows(kept, context.limit),
-      description: { asOf: context.asOf, timeZone: context.timeZone, scope: context.scope, matched: kept.length },
-      header: { asOf: context.asOf, timeZone: context.timeZone },
-    }),
+    isFileFormat(context.target.format)
+      ? writeListingFile(context, limitRows(kept, context.limit), { ...listing, matched: kept.length }, file)
+      : writeCompanyList(context.target, {
+          companies: limitRows(kept, context.limit),
+          description: { asOf: context.asOf, timeZone: context.timeZone, scope: context.scope, matched: kept.length },
+          header: { asOf: context.asOf, timeZone: context.timeZone },
+        }),
   );
 }
 
@@ -71,13 +80,14 @@ async function listCreated(
   const segment = await segmentFrom(flags, context);
   const listing = await context.client.createdWithin({ ...context.listingOptions, withinDays, segment });
   const view = { name: `created ${withinDays}d`, isWholeScope: false };
+  const file = await fileOptionsOf(context, flags, environment, view.name);
   await reportWithHistory(
     context,
     flags,
     environment,
     view,
     listing,
-    (companies) => reportListing(context, { ...listing, companies }, { showCreated: true }),
+    (companies) => reportListing(context, { ...listing, companies }, { showCreated: true, file }),
     { showCreated: true },
   );
 }
@@ -106,7 +116,7 @@ export function registerCompanies(program: Command, environment: Environment): v
         if (flags.record || flags.state !== undefined || flags.lifecycle) {
           throw new UsageError('--group-by cannot be combined with --record, --state or --lifecycle');
         }
-        return rollUpSearch(context, flags, flags.groupBy);
+        return rollUpSearch(context, flags, environment, flags.groupBy);
       }
       return flags.createdWithin === undefined
         ? searchAll(context, flags, environment)

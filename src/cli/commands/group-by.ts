@@ -2,9 +2,10 @@
 // (companies, expired, renewing within --within days, over the limit, seats affected) and a total row.
 import { type Command, Option } from 'commander';
 import { GROUP_BY, type GroupBy, type GroupTotals, type RollUp, type RollUpGroup } from '../../client/index.js';
-import { batchOf, type SheetLayout, sheetLayoutOf, streamRecords } from '../../spreadsheet/index.js';
+import { type SheetLayout, sheetLayoutOf } from '../../spreadsheet/index.js';
 import { writeOutput } from '../output/index.js';
 import type { CommandContext } from './client-options.js';
+import { type FileOptions, writeRollUpFile } from './listing-report.js';
 import { parseWithinDays } from './renewals.js';
 
 export interface GroupByFlags {
@@ -86,7 +87,7 @@ function rollUpLayout(rollUp: RollUp): SheetLayout {
   return sheetLayoutOf(columns, 'Roll-up');
 }
 
-export async function reportRollUp(context: CommandContext, rollUp: RollUp): Promise<void> {
+export async function reportRollUp(context: CommandContext, rollUp: RollUp, file?: FileOptions): Promise<void> {
   context.progress.stop();
   for (const warning of rollUp.warnings) context.warn(warning);
   const { format, destination } = context.target;
@@ -99,6 +100,5 @@ export async function reportRollUp(context: CommandContext, rollUp: RollUp): Pro
     return writeOutput(destination, `${renderRollUpTable(rollUp)}\n${footer.join('\n')}\n`);
   }
   process.stderr.write(`${footer.join('\n')}\n`);
-  const { rows } = rowsOf(rollUp);
-  return writeOutput(destination, streamRecords(format, rollUpLayout(rollUp), batchOf(rows)));
+  return writeRollUpFile(context, rollUp, { layout: rollUpLayout(rollUp), records: rowsOf(rollUp).rows }, file);
 }

@@ -22,7 +22,7 @@ import { UsageError } from '../exit-codes.js';
 import { type CommandContext, type CommonFlags, clientAction } from './client-options.js';
 import { reportRollUp } from './group-by.js';
 import { writeLifecycleListing } from './lifecycle-listing.js';
-import { type ListingFlags, reportListing } from './listing-report.js';
+import { type FileOptions, type ListingFlags, reportListing } from './listing-report.js';
 import { type SegmentFlags, segmentFrom } from './search-options.js';
 
 export interface HistoryFlags {
@@ -160,6 +160,16 @@ export async function reportWithHistory(
   await writeLifecycleListing(context, listing, rows, policy, tableOptions);
 }
 
+/** What a listing's own file says of itself, and the policy its lifecycle columns follow. */
+export async function fileOptionsOf(
+  context: CommandContext,
+  flags: HistoryFlags & Partial<ListingFlags>,
+  environment: Environment,
+  listing: string,
+): Promise<FileOptions> {
+  return { listing, flags, policy: await loadPolicy(context, flags, environment) };
+}
+
 /** A segment's flags in a snapshot's name, so a segment's snapshots are compared with that segment's only. */
 function segmentSuffix(flags: SegmentFlags): string {
   const parts = [
@@ -194,12 +204,13 @@ export function licenceListingAction<F extends CommonFlags & ListingHistoryFlags
         population: { kind },
         withinDays: flags.within ?? 30,
       });
-      return reportRollUp(context, rollUp);
+      return reportRollUp(context, rollUp, await fileOptionsOf(context, flags, environment, viewNameOf(flags)));
     }
     const listing = await list(context, flags, options);
     const view = { name: viewNameOf(flags) + segmentSuffix(flags), isWholeScope: false };
+    const file = await fileOptionsOf(context, flags, environment, viewNameOf(flags));
     await reportWithHistory(context, flags, environment, view, listing, (companies) =>
-      reportListing(context, { ...listing, companies }),
+      reportListing(context, { ...listing, companies }, { file }),
     );
   });
 }
