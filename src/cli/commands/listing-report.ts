@@ -73,14 +73,13 @@ function describeAgeing(ageing: readonly AgeingCount[]): string {
   return `ageing: ${parts.length === 0 ? 'none in a bucket' : parts.join(' · ')}`;
 }
 
-/** The segment and filter flags given, for the file's facts. */
-function filterOf(flags: Partial<ListingFlags> & { within?: number }): Record<string, unknown> {
+/** The segment flags given, for the file's facts (a window is part of the listing's name: `renewals 30d`). */
+function filterOf(flags: Partial<ListingFlags>): Record<string, unknown> {
   const given: [string, unknown][] = [
     ['text', flags.text],
     ['where', flags.where !== undefined && flags.where.length > 0 ? flags.where : undefined],
     ['reseller', flags.reseller],
     ['licenceType', flags.licenceType],
-    ['within', flags.within],
   ];
   return Object.fromEntries(given.filter(([, value]) => value !== undefined));
 }
