@@ -347,6 +347,16 @@ describe.each(DATABASE_KINDS)('listing files on %s', (kind) => {
       const view = join(workDir, 'view.csv');
       parseOk(await lapse(['export', 'over-limit', '--columns', 'company-name,server-expired', '--output', view]));
       expect((await readFile(view, 'utf8')).split('\r\n')[0]).toBe('\uFEFFCompany Name,License Expired');
+      // The server's export has the contract's columns only: with --columns the file is written from the search.
+      const search = join(workDir, 'search.csv');
+      const written = parseOk(
+        await lapse(['export', '--all-pages', '--columns', 'company-id,licence-type-id', '--output', search]),
+      );
+      expect(written.stderr).toContain('written locally');
+      const searched = csvRecords(await readFile(search, 'utf8'));
+      expect(Object.fromEntries(searched.map((record) => [record['Company ID'], record['License Type ID']]))).toEqual(
+        Object.fromEntries(rows.map((row) => [row.id, row.licenceTypeId ?? ''])),
+      );
     });
 
     it('refuses an unknown column in one line naming the valid ones (exit 2), and lists them on help', async () => {

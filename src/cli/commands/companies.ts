@@ -15,7 +15,8 @@ import {
   searchListingOf,
   withListingHistoryOptions,
 } from './history-options.js';
-import { isFileFormat, limitRows, reportListing, writeListingFile } from './listing-report.js';
+import { isFileFormat, writeListingFile } from './listing-files.js';
+import { limitRows, reportListing } from './listing-report.js';
 import { parseWithinDays } from './renewals.js';
 import { type SearchFlags, searchRequestFrom, segmentFrom, withSearchOptions } from './search-options.js';
 

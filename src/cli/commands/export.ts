@@ -32,7 +32,8 @@ import {
   withListingOptions,
 } from './client-options.js';
 import { fileOptionsOf, type HistoryFlags, withPolicyOption } from './history-options.js';
-import { type FileOptions, type FileSubject, factsOf, limitRows, writeListingFile } from './listing-report.js';
+import { type FileOptions, type FileSubject, factsOf, writeListingFile } from './listing-files.js';
+import { limitRows } from './listing-report.js';
 import { parseWithinDays } from './renewals.js';
 import { type SearchFlags, searchRequestFrom, segmentFrom, withSearchOptions } from './search-options.js';
 

@@ -5,7 +5,7 @@ import { GROUP_BY, type GroupBy, type GroupTotals, type RollUp, type RollUpGroup
 import { type SheetLayout, sheetLayoutOf } from '../../spreadsheet/index.js';
 import { writeOutput } from '../output/index.js';
 import type { CommandContext } from './client-options.js';
-import { type FileOptions, writeRollUpFile } from './listing-report.js';
+import { type FileOptions, writeRollUpFile } from './listing-files.js';
 import { parseWithinDays } from './renewals.js';
 
 export interface GroupByFlags {

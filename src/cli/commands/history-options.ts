@@ -22,7 +22,8 @@ import { UsageError } from '../exit-codes.js';
 import { type CommandContext, type CommonFlags, clientAction } from './client-options.js';
 import { reportRollUp } from './group-by.js';
 import { writeLifecycleListing } from './lifecycle-listing.js';
-import { type FileOptions, type ListingFlags, reportListing } from './listing-report.js';
+import type { FileOptions } from './listing-files.js';
+import { type ListingFlags, reportListing } from './listing-report.js';
 import { type SegmentFlags, segmentFrom } from './search-options.js';
 
 export interface HistoryFlags {
