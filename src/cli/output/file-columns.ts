@@ -56,6 +56,13 @@ function fromExport(name: string, header: ExportHeader, kind: ExportCellKind, ab
 const renewalDay = (row: FileRow) => renewalDayOf(row.company.licenseEndDate);
 const day = (iso: string | null | undefined) => (iso === null || iso === undefined ? null : iso.slice(0, 10));
 
+/** Days from the renewal day to D when expired on D (overdue), else from D to it (left); null on the other side. */
+function daysCell(row: FileRow, asOf: CalendarDay, isOverdue: boolean): number | null {
+  const renewal = renewalDay(row);
+  if (renewal === null || isExpiredOn(renewal, asOf) !== isOverdue) return null;
+  return isOverdue ? daysBetween(renewal, asOf) : daysBetween(asOf, renewal);
+}
+
 /** Every column a listing file can hold, in the order `--columns help` lists them. */
 export const FILE_COLUMNS: readonly FileColumn[] = [
   fromExport('company-name', 'Company Name', 'text', 'the company'),
@@ -121,20 +128,14 @@ export const FILE_COLUMNS: readonly FileColumn[] = [
     name: 'days-overdue',
     header: () => 'Days Overdue',
     kind: 'number',
-    value: (row, asOf) => {
-      const renewal = renewalDay(row);
-      return renewal !== null && isExpiredOn(renewal, asOf) ? daysBetween(renewal, asOf) : null;
-    },
+    value: (row, asOf) => daysCell(row, asOf, true),
     about: "days since the renewal day, when expired on the listing's day",
   },
   {
     name: 'days-left',
     header: () => 'Days Left',
     kind: 'number',
-    value: (row, asOf) => {
-      const renewal = renewalDay(row);
-      return renewal === null || isExpiredOn(renewal, asOf) ? null : daysBetween(asOf, renewal);
-    },
+    value: (row, asOf) => daysCell(row, asOf, false),
     about: "days from the listing's day to the renewal day (0: renews that day), when not expired",
   },
   {
