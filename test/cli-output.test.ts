@@ -127,7 +127,10 @@ describe.each(DATABASE_KINDS)('the CLI on %s', (kind) => {
       const result = await lapse(['expired', '--format', 'csv', '--output', output]);
       expect(result.code, result.stderr).toBe(0);
       expect(csvIds(await readFile(output, 'utf8'))).toEqual(await expiredTruth());
-      expect(readdirSync(workDir).filter((name) => name.startsWith('replaced.csv.'))).toEqual([]);
+      // Beside it, only its manifest (a CSV regular file gets one): no temporary file.
+      expect(readdirSync(workDir).filter((name) => name.startsWith('replaced.csv.'))).toEqual([
+        'replaced.csv.manifest.json',
+      ]);
     });
 
     it.each([
@@ -244,9 +247,11 @@ describe.each(DATABASE_KINDS)('the CLI on %s', (kind) => {
         env,
       });
       expect(scoped.code, scoped.output).toBe(0);
-      expect(readdirSync(dir).sort()).toEqual(
-        [`lapse-expired-${SEED_TODAY}.csv`, `lapse-expired-${subReseller.companyResourceId}-${SEED_TODAY}.csv`].sort(),
-      );
+      const files = [
+        `lapse-expired-${SEED_TODAY}.csv`,
+        `lapse-expired-${subReseller.companyResourceId}-${SEED_TODAY}.csv`,
+      ];
+      expect(readdirSync(dir).sort()).toEqual(files.flatMap((file) => [file, `${file}.manifest.json`]).sort());
       expect(csvIds(await readFile(join(dir, `lapse-expired-${SEED_TODAY}.csv`), 'utf8'))).toEqual(
         await expiredTruth(),
       );

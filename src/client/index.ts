@@ -38,6 +38,7 @@ export {
   GROUP_BY,
   type GroupBy,
   type GroupTotals,
+  groupNameOf,
   type RollUp,
   type RollUpGroup,
   type RollUpOptions,

@@ -127,18 +127,24 @@ export function totalsOf(
   return { groups: [...groups.values()].sort(order), total };
 }
 
+/**
+ * The group a company is counted in on day D: its reseller's or licence type's name, as the rows name it, or
+ * its lifecycle state under the policy.
+ */
+export function groupNameOf(
+  company: SearchCompanyDto,
+  groupBy: GroupBy,
+  asOf: CalendarDay,
+  policy: LifecyclePolicy = DEFAULT_LIFECYCLE_POLICY,
+): string {
+  if (groupBy === 'reseller') return company.resellerName ?? NO_GROUP;
+  if (groupBy === 'licence-type') return company.licenseTypeName ?? NO_GROUP;
+  return lifecycleOn(renewalDayOf(company.licenseEndDate), company.licenseTypeName, asOf, policy).state;
+}
+
 function assignOnClient(company: SearchCompanyDto, options: RollUpOptions, asOf: CalendarDay): Assigned {
-  if (options.groupBy === 'reseller') return { company, name: company.resellerName ?? NO_GROUP, resourceId: undefined };
-  if (options.groupBy === 'licence-type') {
-    return {
-      company,
-      name: company.licenseTypeName ?? NO_GROUP,
-      resourceId: company.licenseTypeResourceId ?? undefined,
-    };
-  }
-  const policy = options.policy ?? DEFAULT_LIFECYCLE_POLICY;
-  const { state } = lifecycleOn(renewalDayOf(company.licenseEndDate), company.licenseTypeName, asOf, policy);
-  return { company, name: state, resourceId: undefined };
+  const resourceId = options.groupBy === 'licence-type' ? (company.licenseTypeResourceId ?? undefined) : undefined;
+  return { company, name: groupNameOf(company, options.groupBy, asOf, options.policy), resourceId };
 }
 
 interface Population {

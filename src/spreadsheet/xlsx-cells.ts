@@ -34,9 +34,13 @@ const ESCAPES: Record<string, string> = {
   _: '_x005F_',
 };
 
-/** Text as the content of a `<t>` element: forbidden characters dropped, formulas neutralised, escaped. */
-export function xmlText(text: string): string {
-  const safe = neutraliseFormula(text.replace(FORBIDDEN, ''));
+/**
+ * Text as the content of a `<t>` element: forbidden characters dropped, escaped, and formulas neutralised unless
+ * `isNeutralised` is false (an inline string is never run as a formula; the `'` is for the contract's export).
+ */
+export function xmlText(text: string, isNeutralised = true): string {
+  const kept = text.replace(FORBIDDEN, '');
+  const safe = isNeutralised ? neutraliseFormula(kept) : kept;
   return safe.replace(SPECIAL, (special) => ESCAPES[special] ?? '');
 }
 
@@ -53,23 +57,24 @@ export function excelSerialDay(day: string): number | undefined {
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching exactly these control characters is the point
 const NEEDS_CARE = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF&<>"\r]|_x[0-9A-Fa-f]{4}_|^\s|\s$/;
 
-function textCell(reference: string, text: string, style = ''): string {
+function textCell(reference: string, text: string, style = '', isNeutralised = true): string {
   if (text === '') return '';
   const open = `<c r="${reference}"${style} t="inlineStr"><is>`;
-  if (!NEEDS_CARE.test(text) && neutraliseFormula(text) === text) return `${open}<t>${text}</t></is></c>`;
+  const isPlain = !NEEDS_CARE.test(text) && (!isNeutralised || neutraliseFormula(text) === text);
+  if (isPlain) return `${open}<t>${text}</t></is></c>`;
   // Without xml:space="preserve" readers may trim leading/trailing white space or line breaks.
   const space = /^\s|\s$/.test(text) ? ' xml:space="preserve"' : '';
-  return `${open}<t${space}>${xmlText(text)}</t></is></c>`;
+  return `${open}<t${space}>${xmlText(text, isNeutralised)}</t></is></c>`;
 }
 
-function valueCell(reference: string, value: ExportCell, isDate: boolean): string {
+function valueCell(reference: string, value: ExportCell, isDate: boolean, isNeutralised: boolean): string {
   if (value === null) return '';
   if (typeof value === 'number') return Number.isFinite(value) ? `<c r="${reference}"><v>${value}</v></c>` : '';
   // Real booleans (t="b"): spreadsheets filter and count them as TRUE/FALSE rather than as words.
   if (typeof value === 'boolean') return `<c r="${reference}" t="b"><v>${value ? 1 : 0}</v></c>`;
   const serial = isDate ? excelSerialDay(value) : undefined;
   if (serial !== undefined) return `<c r="${reference}" s="${CELL_STYLE.date}"><v>${serial}</v></c>`;
-  return textCell(reference, value);
+  return textCell(reference, value, '', isNeutralised);
 }
 
 /** A worksheet's column: its header and the kind of its cells. */
@@ -88,18 +93,31 @@ export interface SheetLayout {
   lastColumn: string;
   /** Row 1: the column headers, bold. */
   headerRowXml: string;
+  /** Texts starting with a formula character get a `'` (contract §5); lapse's own files leave them as they are. */
+  isNeutralised: boolean;
 }
 
-export function sheetLayoutOf(columns: readonly SheetColumn[], title = 'Companies'): SheetLayout {
+export interface SheetLayoutOptions {
+  /** Default true, as the contract's export; false for files whose text cells must read exactly as the data. */
+  isNeutralised?: boolean;
+}
+
+export function sheetLayoutOf(
+  columns: readonly SheetColumn[],
+  title = 'Companies',
+  options: SheetLayoutOptions = {},
+): SheetLayout {
   const letters = columns.map((_, index) => columnLetters(index));
+  const isNeutralised = options.isNeutralised ?? true;
   return {
     columns,
     title,
+    isNeutralised,
     letters,
     isDate: columns.map((column) => column.kind === 'date'),
     lastColumn: letters[letters.length - 1] ?? 'A',
     headerRowXml: `<row r="1">${columns
-      .map((column, index) => textCell(`${letters[index]}1`, column.header, ` s="${CELL_STYLE.header}"`))
+      .map((column, index) => textCell(`${letters[index]}1`, column.header, ` s="${CELL_STYLE.header}"`, isNeutralised))
       .join('')}</row>`,
   };
 }
@@ -111,7 +129,8 @@ export const EXPORT_LAYOUT = sheetLayoutOf(EXPORT_COLUMNS);
 export function recordRowXml(rowNumber: number, record: ExportRecord, layout: SheetLayout = EXPORT_LAYOUT): string {
   let cells = '';
   for (let index = 0; index < record.length; index++) {
-    cells += valueCell(`${layout.letters[index]}${rowNumber}`, record[index] ?? null, layout.isDate[index] === true);
+    const reference = `${layout.letters[index]}${rowNumber}`;
+    cells += valueCell(reference, record[index] ?? null, layout.isDate[index] === true, layout.isNeutralised);
   }
   return `<row r="${rowNumber}">${cells}</row>`;
 }

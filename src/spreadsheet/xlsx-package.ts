@@ -13,6 +13,8 @@ const CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetm
 export interface SheetSummary {
   name: string;
   dataRowCount: number;
+  /** The sheet's own layout, when the workbook's sheets differ (default: the workbook's one layout). */
+  layout?: SheetLayout;
 }
 
 /** contract §5: "Companies", then "Companies (2)", and so on. */
@@ -68,7 +70,8 @@ export function workbookXml(sheets: readonly SheetSummary[], layout: SheetLayout
     .map(
       (sheet, i) =>
         `<definedName name="_xlnm._FilterDatabase" localSheetId="${i}" hidden="1">` +
-        `${escapeAttribute(`'${sheet.name}'`)}!${absoluteRange(sheet.dataRowCount, layout)}</definedName>`,
+        `${escapeAttribute(`'${sheet.name.replaceAll("'", "''")}'`)}!` +
+        `${absoluteRange(sheet.dataRowCount, sheet.layout ?? layout)}</definedName>`,
     )
     .join('');
   return (

@@ -10,12 +10,14 @@ import { listingsOverProfiles, overProfilesOr, type ProfileListing } from '../pr
 import { type CommandContext, clientAction, withCommonOptions } from './client-options.js';
 import { assertGroupByAlone, type GroupByFlags, reportRollUp, withGroupByOptions } from './group-by.js';
 import {
+  fileOptionsOf,
   type ListingHistoryFlags,
   reportWithHistory,
   rollUpOf,
   searchListingOf,
   withListingHistoryOptions,
 } from './history-options.js';
+import { isFileFormat, writeListingFile } from './listing-files.js';
 import { limitRows, reportListing } from './listing-report.js';
 import { parseWithinDays } from './renewals.js';
 import { type SearchFlags, searchRequestFrom, segmentFrom, withSearchOptions } from './search-options.js';
@@ -44,12 +46,15 @@ async function searchAll(context: CommandContext, flags: CompaniesFlags, environ
   }
   for (const warning of warnings) context.warn(warning);
   const { view, listing } = searchListingOf(context, flags, companies, isCut);
+  const file = await fileOptionsOf(context, flags, environment, view.name);
   await reportWithHistory(context, flags, environment, view, listing, (kept) =>
-    writeCompanyList(context.target, {
-      companies: limitRows(kept, context.limit),
-      description: { asOf: context.asOf, timeZone: context.timeZone, scope: context.scope, matched: kept.length },
-      header: { asOf: context.asOf, timeZone: context.timeZone },
-    }),
+    isFileFormat(context.target.format)
+      ? writeListingFile(context, limitRows(kept, context.limit), { ...listing, matched: kept.length }, file)
+      : writeCompanyList(context.target, {
+          companies: limitRows(kept, context.limit),
+          description: { asOf: context.asOf, timeZone: context.timeZone, scope: context.scope, matched: kept.length },
+          header: { asOf: context.asOf, timeZone: context.timeZone },
+        }),
   );
 }
 
@@ -62,13 +67,14 @@ async function listCreated(
   const segment = await segmentFrom(flags, context);
   const listing = await context.client.createdWithin({ ...context.listingOptions, withinDays, segment });
   const view = { name: `created ${withinDays}d`, isWholeScope: false };
+  const file = await fileOptionsOf(context, flags, environment, view.name);
   await reportWithHistory(
     context,
     flags,
     environment,
     view,
     listing,
-    (companies) => reportListing(context, { ...listing, companies }, { showCreated: true }),
+    (companies) => reportListing(context, { ...listing, companies }, { showCreated: true, file }),
     { showCreated: true },
   );
 }
@@ -94,7 +100,8 @@ export function registerCompanies(program: Command, environment: Environment): v
     overProfilesOr(
       clientAction<CompaniesFlags>(environment, async (context, flags) => {
         if (flags.groupBy !== undefined) {
-          return reportRollUp(context, await rollUpSearch(context, flags, environment, flags.groupBy));
+          const rollUp = await rollUpSearch(context, flags, environment, flags.groupBy);
+          return reportRollUp(context, rollUp, await fileOptionsOf(context, flags, environment, 'companies'));
         }
         return flags.createdWithin === undefined
           ? searchAll(context, flags, environment)

@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import type { ReadableStream as NodeWebReadableStream } from 'node:stream/web';
 import { type Command, Option } from 'commander';
 import { type LapseClient, type Listing, NotFoundError, type SearchRequest } from '../../client/index.js';
-import type { CalendarDay, SearchCompanyDto } from '../../contract/index.js';
+import { type CalendarDay, EXPORT_COLUMNS, type SearchCompanyDto } from '../../contract/index.js';
 import { type SpreadsheetFormat, streamSpreadsheet } from '../../spreadsheet/index.js';
 import type { Environment } from '../environment.js';
 import { UsageError } from '../exit-codes.js';
@@ -16,10 +16,11 @@ import {
   assertFormatFits,
   describeDestination,
   describeListing,
+  manifestOf,
   type OutputTarget,
   resolveDestination,
+  type Sidecar,
   STDOUT,
-  spreadsheetOf,
   writeOutput,
 } from '../output/index.js';
 import {
@@ -30,6 +31,8 @@ import {
   withDayOptions,
   withListingOptions,
 } from './client-options.js';
+import { fileOptionsOf, type HistoryFlags, withPolicyOption } from './history-options.js';
+import { type FileOptions, type FileSubject, factsOf, writeListingFile } from './listing-files.js';
 import { limitRows } from './listing-report.js';
 import { parseWithinDays } from './renewals.js';
 import { type SearchFlags, searchRequestFrom, segmentFrom, withSearchOptions } from './search-options.js';
@@ -38,7 +41,7 @@ export const EXPORT_VIEWS = ['expired', 'renewing', 'over-limit'] as const;
 type ExportView = (typeof EXPORT_VIEWS)[number];
 const SPREADSHEET_FORMATS: readonly SpreadsheetFormat[] = ['csv', 'xlsx'];
 
-interface ExportFlags extends SearchFlags {
+interface ExportFlags extends SearchFlags, HistoryFlags {
   format?: SpreadsheetFormat;
   /** The old name of --format, still read. */
   type?: SpreadsheetFormat;
@@ -110,24 +113,71 @@ function spreadsheetFormat(target: OutputTarget): SpreadsheetFormat {
   return target.format === 'xlsx' ? 'xlsx' : 'csv';
 }
 
-async function exportSearch(context: CommandContext, flags: ExportFlags): Promise<void> {
+const EXPORT_HEADERS = EXPORT_COLUMNS.map((column) => column.header);
+
+/** The manifest of a file in the contract's columns (the server's export, or its stand-in written here). */
+function exportSidecar(context: CommandContext, file: FileOptions, subject: () => FileSubject): Sidecar | undefined {
+  if (spreadsheetFormat(context.target) !== 'csv') return undefined;
+  return { contentOf: (sha256) => manifestOf(factsOf(context, file, subject(), []), sha256) };
+}
+
+/** The search's rows (one page, or every page), counted as they pass. */
+function searchRows(context: CommandContext, request: SearchRequest, flags: ExportFlags) {
+  const counter = { rows: 0 };
+  const source = flags.allPages ? context.client.companies.iterate(request) : onePage(context.client, request);
+  async function* counted() {
+    for await (const company of source) {
+      counter.rows++;
+      yield company;
+    }
+  }
+  return { rows: counted(), counter };
+}
+
+async function collect<T>(rows: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const row of rows) all.push(row);
+  return all;
+}
+
+async function exportSearch(context: CommandContext, flags: ExportFlags, environment: Environment): Promise<void> {
   const request: SearchRequest = { ...(await searchRequestFrom(flags, context)), pageNumber: flags.page ?? 1 };
   const format = spreadsheetFormat(context.target);
   const { destination } = context.target;
+  const file = await fileOptionsOf(context, flags, environment, flags.allPages ? 'companies' : 'companies (one page)');
+  if (flags.columns !== undefined) {
+    // The server's export has the contract's columns only: chosen columns are written here from the search.
+    const companies = await collect(searchRows(context, request, flags).rows);
+    const strategy = { name: 'search', reason: 'written from search results: --columns chose the columns' };
+    await writeListingFile(context, companies, { matched: companies.length, strategy }, file);
+    process.stderr.write(`wrote ${describeDestination(destination)} (${companies.length} rows, written locally)\n`);
+    return;
+  }
   try {
-    const file = await context.client.companies.export({
+    const exported = await context.client.companies.export({
       ...request,
       exportType: format === 'csv' ? 'CSV' : 'Excel',
       reportAllPages: flags.allPages === true,
     });
-    await writeOutput(destination, Readable.fromWeb(file.stream as NodeWebReadableStream<Uint8Array>));
-    const rows = file.totalCount ?? 'unknown number of';
-    process.stderr.write(`wrote ${describeDestination(destination)} (${rows} rows, server export)\n`);
+    const rows = exported.totalCount ?? null;
+    const strategy = { name: 'server-export', reason: "the server's export, read in one snapshot (contract §5)" };
+    const sidecar = exportSidecar(context, file, () => ({
+      rows: rows ?? 0,
+      matched: rows ?? 0,
+      strategy,
+      headers: EXPORT_HEADERS,
+    }));
+    await writeOutput(destination, Readable.fromWeb(exported.stream as NodeWebReadableStream<Uint8Array>), sidecar);
+    process.stderr.write(
+      `wrote ${describeDestination(destination)} (${rows ?? 'unknown number of'} rows, server export)\n`,
+    );
   } catch (error) {
     if (!(error instanceof NotFoundError)) throw error;
     context.warn('the server has no export route; writing the file from search results');
-    const rows = flags.allPages ? context.client.companies.iterate(request) : onePage(context.client, request);
-    await writeOutput(destination, streamSpreadsheet(format, rows));
+    const { rows, counter } = searchRows(context, request, flags);
+    const strategy = { name: 'search', reason: 'the server has no export route: written from search results' };
+    const subject = () => ({ rows: counter.rows, matched: counter.rows, strategy, headers: EXPORT_HEADERS });
+    await writeOutput(destination, streamSpreadsheet(format, rows), exportSidecar(context, file, subject));
     process.stderr.write(`wrote ${describeDestination(destination)} (written locally)\n`);
   }
 }
@@ -138,13 +188,20 @@ function listingOf(view: ExportView, context: CommandContext, flags: ExportFlags
   return context.client.renewing({ ...context.listingOptions, withinDays: flags.within ?? 30 });
 }
 
-async function exportView(view: ExportView, context: CommandContext, flags: ExportFlags): Promise<void> {
+async function exportView(
+  view: ExportView,
+  context: CommandContext,
+  flags: ExportFlags,
+  environment: Environment,
+): Promise<void> {
   const segment = await segmentFrom(flags, context);
   const listing = await listingOf(view, { ...context, listingOptions: { ...context.listingOptions, segment } }, flags);
   context.progress.stop();
   for (const warning of listing.warnings) context.warn(warning);
   const companies = limitRows(listing.companies, context.limit);
-  await writeOutput(context.target.destination, spreadsheetOf(spreadsheetFormat(context.target), companies));
+  const name = view === 'renewing' ? `renewals ${flags.within ?? 30}d` : view;
+  const file = await fileOptionsOf(context, flags, environment, name);
+  await writeListingFile(context, companies, { matched: listing.companies.length, strategy: listing.strategy }, file);
   const description = { ...listing, scope: context.scope, matched: listing.companies.length };
   process.stderr.write(`wrote ${describeDestination(context.target.destination)}\n`);
   process.stderr.write(`${describeListing(companies.length, description).join('\n')}\n`);
@@ -168,6 +225,7 @@ export function registerExport(program: Command, environment: Environment): void
     .option('--all-pages', 'every matching row, not only the selected page')
     .option('--page <n>', 'the page to export without --all-pages (default 1)', integerOption({ min: 1 }))
     .option('--within <days>', 'renewing: window length, e.g. 30d (default 30)', parseWithinDays);
+  withPolicyOption(command);
   withListingOptions(withDayOptions(withConnectionOptions(withSearchOptions(command)))).action(
     async (view: string | undefined, flags: ExportFlags) => {
       if (view !== undefined && !(EXPORT_VIEWS as readonly string[]).includes(view)) {
@@ -176,7 +234,10 @@ export function registerExport(program: Command, environment: Environment): void
       const chosen = view as ExportView | undefined;
       const run = clientAction<ExportFlags>(
         environment,
-        (context) => (chosen === undefined ? exportSearch(context, flags) : exportView(chosen, context, flags)),
+        (context) =>
+          chosen === undefined
+            ? exportSearch(context, flags, environment)
+            : exportView(chosen, context, flags, environment),
         targetFor(chosen),
       );
       await run(flags);

@@ -2,11 +2,12 @@
 // group (companies, expired, renewing within --within days, over the limit, seats affected) and a total row.
 import { type Command, Option } from 'commander';
 import { GROUP_BY, type GroupBy, type GroupTotals, type RollUp, type RollUpGroup } from '../../client/index.js';
-import { batchOf, type SheetLayout, sheetLayoutOf, streamRecords } from '../../spreadsheet/index.js';
+import { type SheetLayout, sheetLayoutOf } from '../../spreadsheet/index.js';
 import { UsageError } from '../exit-codes.js';
 import { writeOutput } from '../output/index.js';
 import { withProfilesOptions } from '../profiles/index.js';
 import type { CommandContext } from './client-options.js';
+import { type FileOptions, writeRollUpFile } from './listing-files.js';
 import { parseWithinDays } from './renewals.js';
 
 export interface GroupByFlags {
@@ -114,7 +115,7 @@ export function assertGroupByAlone(flags: GroupByFlags & { record?: boolean; sta
   }
 }
 
-export async function reportRollUp(context: CommandContext, rollUp: RollUp): Promise<void> {
+export async function reportRollUp(context: CommandContext, rollUp: RollUp, file?: FileOptions): Promise<void> {
   context.progress.stop();
   for (const warning of rollUp.warnings) context.warn(warning);
   const { format, destination } = context.target;
@@ -129,5 +130,5 @@ export async function reportRollUp(context: CommandContext, rollUp: RollUp): Pro
     return writeOutput(destination, `${renderTotalsTable(head, rows, 2)}\n${footer.join('\n')}\n`);
   }
   process.stderr.write(`${footer.join('\n')}\n`);
-  return writeOutput(destination, streamRecords(format, rollUpLayout(head, 2), batchOf(rows)));
+  return writeRollUpFile(context, rollUp, { layout: rollUpLayout(head, 2), records: rows }, file);
 }

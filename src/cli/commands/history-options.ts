@@ -23,6 +23,7 @@ import { listingsOverProfiles, overProfilesOr } from '../profiles/index.js';
 import { type CommandContext, type CommonFlags, clientAction } from './client-options.js';
 import { assertGroupByAlone, type GroupByFlags, reportRollUp } from './group-by.js';
 import { writeLifecycleListing } from './lifecycle-listing.js';
+import type { FileOptions } from './listing-files.js';
 import { type ListingFlags, reportListing } from './listing-report.js';
 import { type SegmentFlags, segmentFrom } from './search-options.js';
 
@@ -161,6 +162,16 @@ export async function reportWithHistory(
   await writeLifecycleListing(context, listing, rows, policy, tableOptions);
 }
 
+/** What a listing's own file says of itself, and the policy its lifecycle columns follow. */
+export async function fileOptionsOf(
+  context: CommandContext,
+  flags: HistoryFlags & Partial<ListingFlags>,
+  environment: Environment,
+  listing: string,
+): Promise<FileOptions> {
+  return { listing, flags, policy: await loadPolicy(context, flags, environment) };
+}
+
 /** A segment's flags in a snapshot's name, so a segment's snapshots are compared with that segment's only. */
 function segmentSuffix(flags: SegmentFlags): string {
   const parts = [
@@ -207,11 +218,15 @@ export function licenceListingAction<F extends CommonFlags & ListingHistoryFlags
     rollUpOf(context, flags, environment, { kind }, groupBy);
   const single = clientAction<F>(environment, async (context, flags) => {
     assertGroupByAlone(flags);
-    if (flags.groupBy !== undefined) return reportRollUp(context, await rollUpOfKind(context, flags, flags.groupBy));
+    if (flags.groupBy !== undefined) {
+      const rollUp = await rollUpOfKind(context, flags, flags.groupBy);
+      return reportRollUp(context, rollUp, await fileOptionsOf(context, flags, environment, viewNameOf(flags)));
+    }
     const listing = await listingOf(context, flags);
     const view = { name: viewNameOf(flags) + segmentSuffix(flags), isWholeScope: false };
+    const file = await fileOptionsOf(context, flags, environment, viewNameOf(flags));
     await reportWithHistory(context, flags, environment, view, listing, (companies) =>
-      reportListing(context, { ...listing, companies }),
+      reportListing(context, { ...listing, companies }, { file }),
     );
   });
   return overProfilesOr(

@@ -1,6 +1,6 @@
 // How the listing commands (expired, renewals, over-limit) report: warnings on stderr, the companies in the
 // chosen format; the count, day, scope, strategy and ageing in the table's footer, in the JSON document, and on
-// stderr beside a CSV or XLSX file (which hold the companies and their ageing bucket).
+// stderr beside a CSV or XLSX file (listing-files.ts writes those).
 
 import type { Listing } from '../../client/index.js';
 import {
@@ -9,15 +9,13 @@ import {
   ageingBucketOf,
   type CalendarDay,
   describeAgeingBucket,
-  EXPORT_COLUMNS,
-  exportRecordOf,
   renewalDayOf,
   type SearchCompanyDto,
 } from '../../contract/index.js';
-import { batchOf, type SheetColumn, sheetLayoutOf, streamRecords } from '../../spreadsheet/index.js';
-import { describeListing, type ListingDescription, writeCompanyList, writeOutput } from '../output/index.js';
+import { describeListing, type ListingDescription, writeCompanyList } from '../output/index.js';
 import type { CommandContext } from './client-options.js';
 import type { GroupByFlags } from './group-by.js';
+import { type FileOptions, writeListingFile } from './listing-files.js';
 import type { SegmentFlags } from './search-options.js';
 
 export interface ListingFlags extends SegmentFlags, GroupByFlags {}
@@ -52,26 +50,10 @@ export function describeAgeing(ageing: readonly AgeingCount[]): string {
   return `ageing: ${parts.length === 0 ? 'none in a bucket' : parts.join(' · ')}`;
 }
 
-/** A listing file's columns: the export's (contract §5) and the company's ageing bucket. */
-export const LISTING_COLUMNS: readonly SheetColumn[] = [...EXPORT_COLUMNS, { header: 'Ageing', kind: 'text' }];
-const LISTING_LAYOUT = sheetLayoutOf(LISTING_COLUMNS);
-
-/** A company's cells under LISTING_COLUMNS on day D. */
-export function listingRecordOf(company: SearchCompanyDto, asOf: CalendarDay) {
-  const bucket = ageingBucketOf(renewalDayOf(company.licenseEndDate), asOf);
-  return [...exportRecordOf(company), bucket ? describeAgeingBucket(bucket) : null];
-}
-
-function listingFile(context: CommandContext, companies: readonly SearchCompanyDto[], asOf: CalendarDay) {
-  const format = context.target.format === 'xlsx' ? 'xlsx' : 'csv';
-  const rows = companies.map((company) => listingRecordOf(company, asOf));
-  return streamRecords(format, LISTING_LAYOUT, batchOf(rows));
-}
-
 export async function reportListing(
   context: CommandContext,
   listing: Listing,
-  options: { showCreated?: boolean } = {},
+  options: { showCreated?: boolean; file?: FileOptions } = {},
 ): Promise<void> {
   context.progress.stop();
   for (const warning of listing.warnings) context.warn(warning);
@@ -84,11 +66,11 @@ export async function reportListing(
     strategy: listing.strategy,
   };
   const ageing = countAgeing(listing.companies, listing.asOf);
-  const { format, destination } = context.target;
+  const { format } = context.target;
   if (format === 'csv' || format === 'xlsx') {
     const lines = [...describeListing(companies.length, description), describeAgeing(ageing)];
     process.stderr.write(`${lines.join('\n')}\n`);
-    return writeOutput(destination, listingFile(context, companies, listing.asOf));
+    return writeListingFile(context, companies, description, options.file);
   }
   if (format === 'table') {
     const footer = [...describeListing(companies.length, description), describeAgeing(ageing)];

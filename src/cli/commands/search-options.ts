@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { createSegment, NotFoundError, type SearchRequest, type Segment } from '../../client/index.js';
 import { canonicalOrderBy, ORDER_BY_ACCEPTED, RESOURCE_ID_PATTERN } from '../../contract/index.js';
 import { UsageError } from '../exit-codes.js';
+import { parseColumnsOption } from '../output/index.js';
 import type { CommandContext, CommonFlags } from './client-options.js';
 import { parseWhere } from './where-expression.js';
 
@@ -12,6 +13,8 @@ export interface SegmentFlags extends CommonFlags {
   where: string[];
   reseller?: string;
   licenceType?: string;
+  /** --columns, parsed: a listing file's column names in order. */
+  columns?: string[];
 }
 
 export interface SearchFlags extends SegmentFlags {
@@ -26,7 +29,12 @@ export function withSegmentOptions(command: Command): Command {
     .option('--text <text>', 'company or reseller name contains this (case-insensitive)')
     .option('--where <expression>', 'filter item "Field Operator Value", repeatable (AND)', collect, [])
     .option('--reseller <name|id>', 'only the companies whose reseller has this name or resource id')
-    .option('--licence-type <name|id>', 'only the companies with this licence type (name or resource id)');
+    .option('--licence-type <name|id>', 'only the companies with this licence type (name or resource id)')
+    .option(
+      '--columns <list>',
+      'CSV/XLSX: these columns, in this order (--columns help lists them)',
+      parseColumnsOption,
+    );
 }
 
 export function withSearchOptions(command: Command): Command {

@@ -1,6 +1,7 @@
 // Where output goes, decided before any request is made: stdout (no --output, or `-`), a regular file (written
 // under a temporary name in its own directory, synced and renamed, so a failed run never leaves a partial file
 // under the final name), or anything else at the path (a device, a FIFO, /dev/stdout), written in place.
+import { createHash, type Hash } from 'node:crypto';
 import { constants, type Stats } from 'node:fs';
 import { access, chmod, lstat, open, readlink, rename, rm, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
@@ -145,11 +146,13 @@ async function writeToHandle(
   flags: string,
   source: AsyncIterable<unknown>,
   sync: boolean,
+  hash?: Hash,
 ) {
   const handle = await onFileSystem(named, () => open(path, flags, 0o666));
   try {
     for await (const chunk of source) {
       const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Uint8Array);
+      hash?.update(bytes);
       await onFileSystem(named, () => handle.write(bytes));
     }
     if (sync) await onFileSystem(named, () => handle.sync());
@@ -173,27 +176,54 @@ export function partialPathOf(path: string): string {
   return `${path}.partial-${process.pid}`;
 }
 
+/** A file's sidecar: `<file>.manifest.json` beside a regular file, made from the file's SHA-256 once it is whole. */
+export interface Sidecar {
+  contentOf(sha256: string): string;
+}
+
+export const sidecarPathOf = (path: string) => `${path}.manifest.json`;
+
+// The sidecar is renamed into place before the file: once the file stands under its name, a sidecar naming its
+// hash stands beside it. A run stopped between the two renames leaves the new sidecar beside the old file (or
+// none), and the old file's hash is not the one it names.
 async function writeFileAtomically(
   destination: Extract<Destination, { kind: 'file' }>,
   source: AsyncIterable<unknown>,
+  sidecar: Sidecar | undefined,
 ) {
   const partial = partialPathOf(destination.path);
+  const sidecarPath = sidecarPathOf(destination.path);
+  const sidecarPartial = partialPathOf(sidecarPath);
+  const hash = sidecar === undefined ? undefined : createHash('sha256');
   try {
-    await writeToHandle(partial, destination.named, 'wx', source, true);
+    await writeToHandle(partial, destination.named, 'wx', source, true, hash);
     const { mode } = destination;
     if (mode !== undefined) await onFileSystem(destination.named, () => chmod(partial, mode));
+    if (sidecar !== undefined && hash !== undefined) {
+      const content = sidecar.contentOf(hash.digest('hex'));
+      await writeToHandle(sidecarPartial, sidecarPathOf(destination.named), 'wx', Readable.from([content]), true);
+      await onFileSystem(destination.named, () => rename(sidecarPartial, sidecarPath));
+    }
     await onFileSystem(destination.named, () => rename(partial, destination.path));
   } catch (error) {
     await rm(partial, { force: true });
+    await rm(sidecarPartial, { force: true });
     throw error;
   }
   await syncDirectory(dirname(destination.path));
 }
 
-/** Writes `source` to the destination; a regular file appears whole or not at all. */
-export async function writeOutput(destination: Destination, source: Readable | string): Promise<void> {
+/**
+ * Writes `source` to the destination; a regular file appears whole or not at all, with its sidecar when one is
+ * given (stdout, a FIFO or a device get none: there is no file beside them to describe).
+ */
+export async function writeOutput(
+  destination: Destination,
+  source: Readable | string,
+  sidecar?: Sidecar,
+): Promise<void> {
   const readable = typeof source === 'string' ? Readable.from([source]) : source;
   if (destination.kind === 'stdout') return writeToStdout(readable);
   if (destination.kind === 'special') return writeToHandle(destination.path, destination.named, 'w', readable, false);
-  return writeFileAtomically(destination, readable);
+  return writeFileAtomically(destination, readable, sidecar);
 }

@@ -13,9 +13,24 @@ export {
   type DestinationRules,
   describeDestination,
   resolveDestination,
+  type Sidecar,
   STDOUT,
+  sidecarPathOf,
   writeOutput,
 } from './destination.js';
+export {
+  type ColumnNeed,
+  DEFAULT_FILE_COLUMNS,
+  describeFileColumns,
+  FILE_COLUMNS,
+  type FileColumn,
+  type FileRow,
+  fileColumnsOf,
+  fileRecordOf,
+  parseColumnsOption,
+  sheetColumnsOf,
+} from './file-columns.js';
+export { aboutSheet, type FileFacts, manifestOf, type OwnFile, ownSheetLayout, writeOwnFile } from './listing-file.js';
 export { COMPANY_COLUMNS, describeDaysLeft, renderRows, renderTable, type TableColumn } from './table.js';
 
 export const OUTPUT_FORMATS = ['table', 'json', 'csv', 'xlsx'] as const;

@@ -1,19 +1,14 @@
 // The companies of several profiles as one listing: a Profile column first (table, CSV, XLSX; `profile` on each
 // JSON company), the rows profile by profile in the order they were named, each profile's in its own order; the
 // footer one line per profile (count, scope, strategy, or why it failed) and the total.
-import { EXPORT_COLUMNS, exportRecordOf, type SearchCompanyDto } from '../../contract/index.js';
+import type { ExportRecord, SearchCompanyDto } from '../../contract/index.js';
 import { batchOf, type SheetColumn, sheetLayoutOf, streamRecords } from '../../spreadsheet/index.js';
 import type { CommandContext } from '../commands/client-options.js';
 import { type ListingHistoryFlags, lifecycleOf, loadPolicy } from '../commands/history-options.js';
-import {
-  countAgeing,
-  describeAgeing,
-  LISTING_COLUMNS,
-  limitRows,
-  listingRecordOf,
-} from '../commands/listing-report.js';
+import { countAgeing, describeAgeing, limitRows } from '../commands/listing-report.js';
 import type { Environment } from '../environment.js';
 import { describeError, exitCodeFor } from '../exit-codes.js';
+import { fileColumnsOf, fileRecordOf, sheetColumnsOf } from '../output/file-columns.js';
 import {
   COMPANY_COLUMNS,
   describeListing,
@@ -145,11 +140,16 @@ export async function reportMergedListing(
     return writeOutput(target.destination, `${table}\n${footer.join('\n')}\n`);
   }
   process.stderr.write(`${footer.join('\n')}\n`);
-  const columns = setting.hasAgeing ? LISTING_COLUMNS : EXPORT_COLUMNS;
-  const recordOf = setting.hasAgeing
-    ? (row: ProfileRow) => listingRecordOf(row.company, asOf)
-    : (row: ProfileRow) => exportRecordOf(row.company);
-  const layout = sheetLayoutOf([PROFILE_SHEET_COLUMN, ...columns]);
-  const records = rows.map((row) => [row.profile, ...recordOf(row)]);
+  // The columns a one-profile listing file has without --columns, after the profile's name.
+  const columns = fileColumnsOf();
+  const layout = sheetLayoutOf([PROFILE_SHEET_COLUMN, ...sheetColumnsOf(columns, asOf)]);
+  const records: ExportRecord[] = [];
+  for (const entry of listings) {
+    const policy = await loadPolicy(entry.context, setting.flags, setting.environment);
+    for (const company of entry.shown) {
+      const lifecycle = lifecycleOf(company, entry.context, policy);
+      records.push([entry.profile, ...fileRecordOf(columns, { company, lifecycle }, asOf)]);
+    }
+  }
   return writeOutput(target.destination, streamRecords(target.format, layout, batchOf(records)));
 }
