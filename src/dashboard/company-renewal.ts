@@ -90,7 +90,7 @@ export async function renewalRoutes(app: FastifyInstance, options: ApiRoutesOpti
       await planRenewal(client, resourceId, { until: newRenewalDate }, todayIn(tz));
       await client.companies.change(resourceId, { LicenseEndDate: newRenewalDate });
       portfolio.refresh();
-      return portfolio.detail(resourceId);
+      return portfolio.detail(resourceId, portfolio.resolveDay({ timeZone: tz ?? 'UTC', asOf: '' }));
     },
   );
 }

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { LapseClient } from '../client/index.js';
 import { DASHBOARD_QUERY_FORMATS } from '../contract/index.js';
+import type { History } from '../history/index.js';
 import { apiRoutes, refuseRoute } from './api-routes.js';
 import { parseQueryString } from './company-query.js';
 import type { Portfolio } from './portfolio.js';
@@ -17,6 +18,8 @@ export interface DashboardAppOptions {
   companyId: string | undefined;
   /** The built page (dist/web). */
   webRoot: string;
+  /** Opens the history the Changes view reads, on its first request. */
+  openHistory?: (() => History) | undefined;
 }
 
 export interface DashboardServerOptions extends DashboardAppOptions {

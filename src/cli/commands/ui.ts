@@ -12,8 +12,9 @@ import type { Environment } from '../environment.js';
 import { describeError } from '../exit-codes.js';
 import { integerOption, PORT_NUMBER } from '../integer-option.js';
 import { type ConnectionFlags, connect, withConnectionOptions } from './client-options.js';
+import { type HistoryFlags, loadPolicy, openCommandHistory, withHistoryAndPolicyOptions } from './history-options.js';
 
-interface UiFlags extends ConnectionFlags {
+interface UiFlags extends ConnectionFlags, HistoryFlags {
   port: number;
   open?: boolean;
 }
@@ -30,6 +31,7 @@ function openInBrowser(url: string): void {
 
 async function serveDashboard(flags: UiFlags, environment: Environment): Promise<void> {
   const { config, client } = await connect(flags, environment);
+  const policy = await loadPolicy({ config }, flags, environment);
   if (!existsSync(join(DEFAULT_WEB_ROOT, 'index.html'))) {
     throw new Error(`the dashboard's files are missing from ${DEFAULT_WEB_ROOT}: run npm run build`);
   }
@@ -44,7 +46,9 @@ async function serveDashboard(flags: UiFlags, environment: Environment): Promise
   }
   const server = await startDashboardServer({
     client,
-    portfolio: createPortfolio({ client, now: config.now }),
+    portfolio: createPortfolio({ client, now: config.now, policy }),
+    // The Changes view opens the history when first shown, and records a snapshot only when asked.
+    openHistory: () => openCommandHistory({ config }, flags, environment),
     baseUrl: config.baseUrl,
     companyId: config.companyId,
     webRoot: DEFAULT_WEB_ROOT,
@@ -60,11 +64,13 @@ async function serveDashboard(flags: UiFlags, environment: Environment): Promise
 }
 
 export const register: RegisterCommands = (program, environment) => {
-  withConnectionOptions(
-    program
-      .command('ui')
-      .description('Serve the dashboard on 127.0.0.1 and print its URL once the credential is accepted.')
-      .option('--port <port>', 'port to listen on (0 picks a free one)', integerOption(PORT_NUMBER), 4300)
-      .option('--open', 'open the dashboard in a browser (xdg-open)'),
+  withHistoryAndPolicyOptions(
+    withConnectionOptions(
+      program
+        .command('ui')
+        .description('Serve the dashboard on 127.0.0.1 and print its URL once the credential is accepted.')
+        .option('--port <port>', 'port to listen on (0 picks a free one)', integerOption(PORT_NUMBER), 4300)
+        .option('--open', 'open the dashboard in a browser (xdg-open)'),
+    ),
   ).action((flags: UiFlags) => serveDashboard(flags, environment));
 };

@@ -1,8 +1,9 @@
-// The controls over a view: text search, reseller, renewal window, time zone, as-of day, the chart bar or ageing
+// The controls over a view: text search, reseller, licence type, lifecycle state, renewal window, time zone, as-of day, the chart bar or ageing
 // bucket the rows are narrowed to, and the downloads (plain links to the export route, so they carry exactly the
 // filter on screen).
-import type { ViewName } from '../../contract/index.js';
+import { LIFECYCLE_STATES, type LifecycleState, type ViewName } from '../../contract/index.js';
 import { formatDay } from '../format.js';
+import { STATE_TITLES } from './lifecycle-state.js';
 
 const WITHIN_CHOICES = [7, 14, 30, 60, 90, 180, 365] as const;
 
@@ -13,11 +14,14 @@ export interface FilterValues {
   withinDays: number;
   timeZone: string;
   asOf: string;
+  licenceType: string;
+  state: LifecycleState | '';
 }
 
 interface FilterBarProps {
   values: FilterValues;
   resellers: string[];
+  licenceTypes: string[];
   timeZones: string[];
   /** The day in use when no as-of day is chosen ("today" in the time zone). */
   resolvedAsOf: string | undefined;
@@ -29,7 +33,8 @@ interface FilterBarProps {
 }
 
 export function FilterBar(props: FilterBarProps) {
-  const { values, resellers, timeZones, resolvedAsOf, exportParams, rangeLabel, onChange, onClearRange } = props;
+  const { values, resellers, licenceTypes, timeZones, resolvedAsOf, exportParams, rangeLabel, onChange, onClearRange } =
+    props;
   const shownAsOf = values.asOf || resolvedAsOf || '';
   return (
     <div class="filter-bar">
@@ -53,6 +58,34 @@ export function FilterBar(props: FilterBarProps) {
           {resellers.map((name) => (
             <option key={name} value={name}>
               {name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label class="field">
+        <span class="field-label">Licence type</span>
+        <select value={values.licenceType} onChange={(e) => onChange({ licenceType: e.currentTarget.value })}>
+          <option value="">All types</option>
+          {values.licenceType !== '' && !licenceTypes.includes(values.licenceType) && (
+            <option value={values.licenceType}>{values.licenceType}</option>
+          )}
+          {licenceTypes.map((name) => (
+            <option key={name} value={name}>
+              {name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label class="field">
+        <span class="field-label">Lifecycle</span>
+        <select
+          value={values.state}
+          onChange={(e) => onChange({ state: e.currentTarget.value as LifecycleState | '' })}
+        >
+          <option value="">All states</option>
+          {LIFECYCLE_STATES.map((state) => (
+            <option key={state} value={state}>
+              {STATE_TITLES[state]}
             </option>
           ))}
         </select>
