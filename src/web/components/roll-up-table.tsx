@@ -39,6 +39,10 @@ const COUNTS: { view: ViewName; title: (within: number) => string; value: (row: 
   { view: 'over-limit', title: () => 'Over limit', value: (row) => row.overLimit },
 ];
 
+const HEAD = 'roll-up-cell roll-up-head';
+const CELL = 'roll-up-cell';
+const NUMBER = 'roll-up-cell numeric';
+
 const groupName = (groupBy: RollUpKey, name: string) =>
   groupBy === 'state' ? (STATE_TITLES[name as LifecycleState] ?? name) : name;
 
@@ -68,16 +72,18 @@ export function RollUpTable({ rollUp, groupBy, selectedKey, onGroupBy, onDrill }
           <table class="roll-up" data-group-by={shown.groupBy}>
             <thead>
               <tr>
-                <th scope="col">{KEY_TITLES[shown.groupBy]}</th>
-                <th scope="col" class="numeric">
+                <th scope="col" class={HEAD}>
+                  {KEY_TITLES[shown.groupBy]}
+                </th>
+                <th scope="col" class={`${HEAD} numeric`}>
                   Companies
                 </th>
                 {COUNTS.map((count) => (
-                  <th scope="col" class="numeric" key={count.view}>
+                  <th scope="col" class={`${HEAD} numeric`} key={count.view}>
                     {count.title(within)}
                   </th>
                 ))}
-                <th scope="col" class="numeric">
+                <th scope="col" class={`${HEAD} numeric`}>
                   Seats affected
                 </th>
               </tr>
@@ -89,9 +95,9 @@ export function RollUpTable({ rollUp, groupBy, selectedKey, onGroupBy, onDrill }
                   <tr
                     key={row.name}
                     data-group={row.name}
-                    class={key !== null && key === selectedKey ? 'is-open' : undefined}
+                    class={key !== null && key === selectedKey ? 'roll-up-row is-open' : 'roll-up-row'}
                   >
-                    <th scope="row">
+                    <th scope="row" class={CELL}>
                       {key === null ? (
                         groupName(shown.groupBy, row.name)
                       ) : (
@@ -104,11 +110,11 @@ export function RollUpTable({ rollUp, groupBy, selectedKey, onGroupBy, onDrill }
                         </button>
                       )}
                     </th>
-                    <td class="numeric" data-count="companies">
+                    <td class={NUMBER} data-count="companies">
                       {formatNumber(row.companies)}
                     </td>
                     {COUNTS.map((count) => (
-                      <td class="numeric" key={count.view} data-count={count.view}>
+                      <td class={NUMBER} key={count.view} data-count={count.view}>
                         {key === null || count.value(row) === 0 ? (
                           formatNumber(count.value(row))
                         ) : (
@@ -123,7 +129,7 @@ export function RollUpTable({ rollUp, groupBy, selectedKey, onGroupBy, onDrill }
                         )}
                       </td>
                     ))}
-                    <td class="numeric" data-count="seats">
+                    <td class={NUMBER} data-count="seats">
                       {formatNumber(row.seatsAffected)}
                     </td>
                   </tr>
@@ -132,14 +138,16 @@ export function RollUpTable({ rollUp, groupBy, selectedKey, onGroupBy, onDrill }
             </tbody>
             <tfoot>
               <tr data-group="Total">
-                <th scope="row">Total</th>
-                <td class="numeric">{formatNumber(shown.total.companies)}</td>
+                <th scope="row" class={`${CELL} roll-up-foot`}>
+                  Total
+                </th>
+                <td class={`${NUMBER} roll-up-foot`}>{formatNumber(shown.total.companies)}</td>
                 {COUNTS.map((count) => (
-                  <td class="numeric" key={count.view}>
+                  <td class={`${NUMBER} roll-up-foot`} key={count.view}>
                     {formatNumber(count.value({ ...shown.total, name: '', key: null }))}
                   </td>
                 ))}
-                <td class="numeric">{formatNumber(shown.total.seatsAffected)}</td>
+                <td class={`${NUMBER} roll-up-foot`}>{formatNumber(shown.total.seatsAffected)}</td>
               </tr>
             </tfoot>
           </table>
