@@ -53,16 +53,20 @@ export function RollUpTable({ rollUp, groupBy, selectedKey, onGroupBy, onDrill }
     <section class="card roll-up-card" aria-labelledby="roll-up-title">
       <div class="card-head">
         <h2 id="roll-up-title">Roll-up</h2>
-        <label class="roll-up-key">
+        <span class="roll-up-key">
           <span class="card-note">by</span>
-          <select value={groupBy} onChange={(e) => onGroupBy(e.currentTarget.value as RollUpKey)}>
+          <select
+            aria-label="Group the roll-up by"
+            value={groupBy}
+            onChange={(e) => onGroupBy(e.currentTarget.value as RollUpKey)}
+          >
             {ROLL_UP_KEYS.map((key) => (
               <option key={key} value={key}>
                 {KEY_TITLES[key]}
               </option>
             ))}
           </select>
-        </label>
+        </span>
         <span class="card-note">companies expired, renewing or over the limit; choose a row to list them</span>
       </div>
       <div class="roll-up-wrap" aria-busy={shown === undefined}>
@@ -121,7 +125,7 @@ export function RollUpTable({ rollUp, groupBy, selectedKey, onGroupBy, onDrill }
                           <button
                             type="button"
                             class="roll-up-count"
-                            aria-label={`${count.title(within)}: ${formatNumber(count.value(row))} in ${row.name}`}
+                            title={`List the ${formatNumber(count.value(row))} in ${groupName(shown.groupBy, row.name)}`}
                             onClick={() => onDrill({ groupBy: shown.groupBy, key, view: count.view })}
                           >
                             {formatNumber(count.value(row))}
