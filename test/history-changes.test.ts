@@ -214,7 +214,7 @@ describe.each(DATABASE_KINDS)('lapse changes on %s', (kind) => {
     expect(lines[0]).toBe(
       'Change,Company Name,Company ID,Reseller Name,Renewal Date Before,Renewal Date After,Renewed By Days,' +
         'License Type Before,License Type After,Target Users Before,Target Users After,License Limit Before,' +
-        'License Limit After,Lifecycle State,Next State Change',
+        'License Limit After,Lifecycle State,Next State Change,Lead Window Days,Acknowledged Until',
     );
     const file = join(home, 'changes.xlsx');
     const xlsx = await runCli(

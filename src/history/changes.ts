@@ -1,12 +1,20 @@
 // What changed between two listings of a scope, each read on its own as-of day: the rules of contract §4
 // (expired on D, over the limit) applied to both sides, and the differences a renewal campaign acts on.
-import { addDays, type CalendarDay, daysBetween, isExpiredOn } from '../contract/index.js';
+import {
+  addDays,
+  type CalendarDay,
+  daysBetween,
+  isExpiredOn,
+  type LifecyclePolicy,
+  lifecycleOn,
+} from '../contract/index.js';
 import { type CompanyFacts, isFactOverLimit } from './company-facts.js';
 
 export const CHANGE_KINDS = [
   'newly-expired',
   'renewed',
   'newly-renewing',
+  'entered-lead-window',
   'newly-over-limit',
   'back-under-limit',
   'licence-type-changed',
@@ -24,6 +32,8 @@ export interface CompanyChange {
   after: CompanyFacts | null;
   /** renewed: how many days later the renewal day now is; null when the licence became open-ended. */
   renewedByDays: number | null;
+  /** entered-lead-window: the policy's lead window (days before the renewal day) the company is now inside. */
+  leadWindow: number | null;
 }
 
 export interface ListedSide {
@@ -34,6 +44,11 @@ export interface ListedSide {
 export interface CompareOptions {
   /** The renewal window: renewal day from D through D + withinDays (the renewals listing's rule). */
   withinDays: number;
+  /**
+   * With a policy, a company that moved into a narrower lead window than it was in (or into its first) shows
+   * `entered-lead-window` once, with the window: one notice per window, however often the two sides are read.
+   */
+  policy?: LifecyclePolicy | undefined;
 }
 
 /** A side's day and the last day of its renewal window, worked out once per comparison. */
@@ -50,26 +65,55 @@ function isRenewed(before: CompanyFacts, after: CompanyFacts): boolean {
   return before.renewalDay !== null && (after.renewalDay === null || after.renewalDay > before.renewalDay);
 }
 
-/** The kinds of change one company shows, in CHANGE_KINDS order. */
+/** The lead window a company is inside on a side's day; Infinity outside every window. */
+function leadWindowOf(facts: CompanyFacts, asOf: CalendarDay, policy: LifecyclePolicy): number {
+  return lifecycleOn(facts.renewalDay, facts.licenceType, asOf, policy).leadWindow ?? Number.POSITIVE_INFINITY;
+}
+
+/**
+ * The window entered: a narrower one than the company was in before, for the same renewal day or a nearer one.
+ * A renewal that moved the day later starts its windows afresh.
+ */
+function enteredLeadWindow(
+  before: CompanyFacts,
+  after: CompanyFacts,
+  sides: { before: SideDays; after: SideDays },
+  policy: LifecyclePolicy,
+): number | null {
+  const now = leadWindowOf(after, sides.after.asOf, policy);
+  if (now === Number.POSITIVE_INFINITY) return null;
+  const then = isRenewed(before, after) ? Number.POSITIVE_INFINITY : leadWindowOf(before, sides.before.asOf, policy);
+  return now < then ? now : null;
+}
+
+/** The kinds of change one company shows, in CHANGE_KINDS order, and the lead window it entered. */
 function kindsOf(
   before: CompanyFacts,
   after: CompanyFacts,
   sides: { before: SideDays; after: SideDays },
-): ChangeKind[] {
+  policy: LifecyclePolicy | undefined,
+): { kinds: ChangeKind[]; leadWindow: number | null } {
   const kinds: ChangeKind[] = [];
   if (isExpiredOn(after.renewalDay, sides.after.asOf) && !isExpiredOn(before.renewalDay, sides.before.asOf)) {
     kinds.push('newly-expired');
   }
   if (isRenewed(before, after)) kinds.push('renewed');
   if (isRenewingWithin(after, sides.after) && !isRenewingWithin(before, sides.before)) kinds.push('newly-renewing');
+  const leadWindow = policy === undefined ? null : enteredLeadWindow(before, after, sides, policy);
+  if (leadWindow !== null) kinds.push('entered-lead-window');
   const [wasOver, isOver] = [isFactOverLimit(before), isFactOverLimit(after)];
   if (isOver && !wasOver) kinds.push('newly-over-limit');
   if (wasOver && !isOver) kinds.push('back-under-limit');
   if (before.licenceType !== after.licenceType) kinds.push('licence-type-changed');
-  return kinds;
+  return { kinds, leadWindow };
 }
 
-function changeOf(kind: ChangeKind, before: CompanyFacts | null, after: CompanyFacts | null): CompanyChange {
+function changeOf(
+  kind: ChangeKind,
+  before: CompanyFacts | null,
+  after: CompanyFacts | null,
+  leadWindow: number | null = null,
+): CompanyChange {
   const facts = (after ?? before) as CompanyFacts;
   const renewedByDays =
     kind === 'renewed' && before?.renewalDay && after?.renewalDay
@@ -83,6 +127,7 @@ function changeOf(kind: ChangeKind, before: CompanyFacts | null, after: CompanyF
     before,
     after,
     renewedByDays,
+    leadWindow: kind === 'entered-lead-window' ? leadWindow : null,
   };
 }
 
@@ -107,8 +152,12 @@ export function compareListings(before: ListedSide, after: ListedSide, options: 
   const days = { before: sideOf(before), after: sideOf(after) };
   for (const [resourceId, now] of after.companies) {
     const then = before.companies.get(resourceId);
-    if (then === undefined) changes.push(changeOf('added', null, now));
-    else for (const kind of kindsOf(then, now, days)) changes.push(changeOf(kind, then, now));
+    if (then === undefined) {
+      changes.push(changeOf('added', null, now));
+      continue;
+    }
+    const { kinds, leadWindow } = kindsOf(then, now, days, options.policy);
+    for (const kind of kinds) changes.push(changeOf(kind, then, now, leadWindow));
   }
   for (const [resourceId, then] of before.companies) {
     if (!after.companies.has(resourceId)) changes.push(changeOf('removed', then, null));

@@ -38,6 +38,8 @@ function snapshot(asOf: string, companies: CompanyFacts[], isWholeScope = true):
   };
 }
 
+const ACK = { note: 'on hold', by: 'alice (client client-a)', at: '2026-03-01T09:00:00.000Z' };
+
 let dir: string;
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'lapse-history-'));
@@ -134,6 +136,74 @@ describe('HistoryStore', () => {
     expect(() => HistoryStore.open(path, { ...IDENTITY, companyId: 'x' })).toThrow(HistoryError);
   });
 
+  it('brings a format-1 history up to date, keeping its snapshots, and refuses a newer format untouched', () => {
+    const path = join(dir, 'h.db');
+    const old = HistoryStore.open(path, IDENTITY);
+    old.record(snapshot('2026-03-01', [company('a'), company('b')]));
+    old.close();
+    // What a lapse of format 1 wrote: no acknowledgements table.
+    const db = new Database(path);
+    db.exec("drop table acknowledgements; update store set value = '1' where key = 'format'");
+    db.pragma('user_version = 1');
+    db.close();
+
+    const store = HistoryStore.open(path, IDENTITY);
+    expect(store.snapshots().map((kept) => kept.asOf)).toEqual(['2026-03-01']);
+    expect([...store.companiesAt(1).keys()].sort()).toEqual(['a', 'b']);
+    store.acknowledge({ ...ACK, companyId: 'a', until: '2026-03-09', renewalDay: '2026-12-20' });
+    expect([...store.activeAcknowledgements('2026-03-02').keys()]).toEqual(['a']);
+    store.close();
+    const upgraded = new Database(path, { readonly: true });
+    expect(upgraded.pragma('user_version', { simple: true })).toBe(2);
+    expect(upgraded.pragma('integrity_check', { simple: true })).toBe('ok');
+    upgraded.close();
+
+    const newer = new Database(path);
+    newer.pragma('user_version = 3');
+    newer.close();
+    const bytes = readFileSync(path);
+    expect(() => HistoryStore.open(path, IDENTITY)).toThrow(
+      `${path} is a lapse history of format 3; this lapse reads 1 to 2`,
+    );
+    expect(readFileSync(path).equals(bytes)).toBe(true);
+  });
+
+  it('silences a company until a day, or while its renewal day stays; keeps who, when and why of each', () => {
+    const path = join(dir, 'h.db');
+    const store = HistoryStore.open(path, IDENTITY);
+    store.record(snapshot('2026-03-01', [company('dated'), company('held'), company('other')]));
+    store.acknowledge({ ...ACK, companyId: 'dated', until: '2026-03-10', renewalDay: '2026-12-20' });
+    store.acknowledge({ ...ACK, companyId: 'held', until: null, note: null, renewalDay: '2026-12-20' });
+    expect(store.activeAcknowledgements('2026-03-10')).toEqual(
+      new Map([
+        ['dated', { companyId: 'dated', until: '2026-03-10', note: 'on hold', by: ACK.by, at: ACK.at }],
+        ['held', { companyId: 'held', until: null, note: null, by: ACK.by, at: ACK.at }],
+      ]),
+    );
+    // The day after its end the first is gone; the second holds until the renewal day moves.
+    expect([...store.activeAcknowledgements('2026-03-11').keys()]).toEqual(['held']);
+    const renewed = new Map([['held', company('held', { renewalDay: '2027-12-20' })]]);
+    expect(store.activeAcknowledgements('2026-03-11', renewed).size).toBe(0);
+    store.record(snapshot('2026-03-02', [company('dated'), company('held', { renewalDay: '2027-12-20' })]));
+    expect(store.activeAcknowledgements('2026-03-02').has('held')).toBe(false);
+
+    // A new acknowledgement replaces the one in force; removing ends it; both stay in the history.
+    store.acknowledge({ ...ACK, companyId: 'dated', until: '2026-04-01', note: 'again', renewalDay: '2026-12-20' });
+    expect(store.activeAcknowledgements('2026-03-20').get('dated')?.note).toBe('again');
+    expect(store.removeAcknowledgement('dated', '2026-03-21T00:00:00.000Z')).toBe(true);
+    expect(store.removeAcknowledgement('dated')).toBe(false);
+    expect(store.activeAcknowledgements('2026-03-20').has('dated')).toBe(false);
+    store.close();
+    const db = new Database(path, { readonly: true });
+    const kept = db.prepare('select resource_id, note, ended_at from acknowledgements order by id').all();
+    db.close();
+    expect(kept).toEqual([
+      { resource_id: 'dated', note: 'on hold', ended_at: ACK.at },
+      { resource_id: 'held', note: null, ended_at: null },
+      { resource_id: 'dated', note: 'again', ended_at: '2026-03-21T00:00:00.000Z' },
+    ]);
+  });
+
   it('puts each base URL, credential and scope in a file of its own under the data directory', () => {
     const env = { XDG_DATA_HOME: '/data', HOME: '/home/u' };
     const path = defaultHistoryPath(IDENTITY, env);
@@ -184,5 +254,42 @@ describe('compareListings', () => {
       ['removed', 'gone'],
     ]);
     expect(changes[1]?.renewedByDays).toBe(365);
+  });
+
+  it('reports a lead window once, when it is entered, however many days apart the two sides are read', () => {
+    const policy = { graceDays: 14, leadDays: [30, 7, 0], licenceTypes: { Trial: { leadDays: [3] } } };
+    const facts = [
+      company('soon', { renewalDay: '2026-04-10' }),
+      company('trial', { licenceType: 'Trial', renewalDay: '2026-04-10' }),
+    ];
+    const side = (asOf: string, companies = facts) => ({
+      asOf,
+      companies: new Map(companies.map((one) => [one.companyResourceId, one])),
+    });
+    const windowsEntered = (from: string, to: string, later = facts) =>
+      compareListings(side(from), side(to, later), { withinDays: 30, policy })
+        .filter((change) => change.kind === 'entered-lead-window')
+        .map((change) => [change.companyResourceId, change.leadWindow]);
+    // Day by day from 1 March to 11 April: one notice as each window opens, none on the days between.
+    const notices: [string, (string | number | null)[][]][] = [];
+    for (let day = '2026-03-01'; day < '2026-04-11'; ) {
+      const next = new Date(Date.parse(day) + 86_400_000).toISOString().slice(0, 10);
+      const entered = windowsEntered(day, next);
+      if (entered.length > 0) notices.push([next, entered]);
+      day = next;
+    }
+    expect(notices).toEqual([
+      ['2026-03-11', [['soon', 30]]],
+      ['2026-04-03', [['soon', 7]]],
+      ['2026-04-07', [['trial', 3]]],
+      ['2026-04-10', [['soon', 0]]],
+    ]);
+    // Read a week apart, a company that skipped a window gets one notice, for the window it is in.
+    expect(windowsEntered('2026-03-01', '2026-04-04')).toEqual([['soon', 7]]);
+    // A renewal starts the windows afresh; without a policy there are none.
+    const renewed = [company('soon', { renewalDay: '2026-04-20' })];
+    expect(windowsEntered('2026-04-05', '2026-04-06', renewed)).toEqual([['soon', 30]]);
+    const plain = compareListings(side('2026-03-01'), side('2026-04-04'), { withinDays: 30 });
+    expect(plain.some((change) => change.kind === 'entered-lead-window')).toBe(false);
   });
 });

@@ -11,7 +11,8 @@ import { HistoryError } from './history-error.js';
 
 /** "laps": marks the file as lapse's, so a foreign SQLite file is refused rather than written to. */
 const APPLICATION_ID = 0x6c617073;
-const FORMAT_VERSION = 1;
+/** 1: snapshots and company versions; 2: acknowledgements. Older files are brought up to date when opened. */
+const FORMAT_VERSION = 2;
 
 export interface HistoryIdentity {
   baseUrl: string;
@@ -81,6 +82,59 @@ const SCHEMA = `
     primary key (resource_id, valid_from)
   ) strict, without rowid;
 `;
+
+// Format 2. Every acknowledgement is kept, a replaced or removed one with when it stopped, so who silenced a
+// company, when and why stays in the history. `renewal_day` is the company's when acknowledged: an
+// acknowledgement without an end holds while the renewal day stays that one.
+const ACKNOWLEDGEMENTS_SCHEMA = `
+  create table acknowledgements (
+    id integer primary key,
+    resource_id text not null,
+    until text,
+    note text,
+    acknowledged_by text not null,
+    acknowledged_at text not null,
+    renewal_day text,
+    ended_at text
+  ) strict;
+  create index acknowledgements_in_force on acknowledgements (resource_id) where ended_at is null;
+`;
+
+/** What each format adds to the one before: index 0 creates format 1. */
+const UPGRADES: readonly string[] = [SCHEMA, ACKNOWLEDGEMENTS_SCHEMA];
+
+/** A company's notices silenced: until a day (inclusive), or (null) while its renewal date stays as it was. */
+export interface Acknowledgement {
+  companyId: string;
+  until: CalendarDay | null;
+  note: string | null;
+  /** Who acknowledged it: the OS user and the credential's client id. */
+  by: string;
+  /** When (ISO-8601). */
+  at: string;
+}
+
+export interface AcknowledgementInput extends Acknowledgement {
+  /** The company's renewal day when acknowledged (null: open-ended): an acknowledgement without `until` ends when it moves. */
+  renewalDay: CalendarDay | null;
+}
+
+interface AcknowledgementRow {
+  resource_id: string;
+  until: string | null;
+  note: string | null;
+  acknowledged_by: string;
+  acknowledged_at: string;
+  renewal_day: string | null;
+}
+
+const acknowledgementOfRow = (row: AcknowledgementRow): Acknowledgement => ({
+  companyId: row.resource_id,
+  until: row.until,
+  note: row.note,
+  by: row.acknowledged_by,
+  at: row.acknowledged_at,
+});
 
 // A run compares a listing's facts with the store and then records them: each text is built once.
 const factsTexts = new WeakMap<CompanyFacts, string>();
@@ -228,19 +282,28 @@ export class HistoryStore {
     }
     if (applicationId === APPLICATION_ID) {
       const version = db.pragma('user_version', { simple: true }) as number;
-      if (version !== FORMAT_VERSION) {
-        throw new HistoryError(`${path} is a lapse history of format ${version}; this lapse reads ${FORMAT_VERSION}`);
+      if (version < 1 || version > FORMAT_VERSION) {
+        throw new HistoryError(
+          `${path} is a lapse history of format ${version}; this lapse reads 1 to ${FORMAT_VERSION}`,
+        );
       }
     }
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
+    // Creating and upgrading are one transaction, read again under the write lock: two runs opening the same
+    // file at once upgrade it once, and a run killed half-way leaves the format it found.
     db.transaction(() => {
-      if ((db.pragma('application_id', { simple: true }) as number) === APPLICATION_ID) return;
-      db.exec(SCHEMA);
-      const insert = db.prepare('insert into store (key, value) values (?, ?)');
-      for (const [key, value] of identityEntries(identity)) insert.run(key, value);
+      const isNew = (db.pragma('application_id', { simple: true }) as number) !== APPLICATION_ID;
+      const version = isNew ? 0 : (db.pragma('user_version', { simple: true }) as number);
+      if (version === FORMAT_VERSION) return;
+      for (const step of UPGRADES.slice(version)) db.exec(step);
+      if (isNew) {
+        const insert = db.prepare('insert into store (key, value) values (?, ?)');
+        for (const [key, value] of identityEntries(identity)) insert.run(key, value);
+        db.pragma(`application_id = ${APPLICATION_ID}`);
+      }
+      db.prepare("update store set value = ? where key = 'format'").run(String(FORMAT_VERSION));
       db.pragma(`user_version = ${FORMAT_VERSION}`);
-      db.pragma(`application_id = ${APPLICATION_ID}`);
     }).immediate();
     const stored = new Map(
       (db.prepare('select key, value from store').all() as { key: string; value: string }[]).map((row) => [
@@ -303,6 +366,64 @@ export class HistoryStore {
         .prepare('insert into store (key, value) values (?, ?) on conflict (key) do update set value = excluded.value')
         .run(digestKey(target), String(snapshotId)),
     );
+  }
+
+  /** Silences `input.companyId`'s notices, ending the acknowledgement it had (kept, with when it ended). */
+  acknowledge(input: AcknowledgementInput): Acknowledgement {
+    return guarded(this.path, () =>
+      this.#db
+        .transaction(() => {
+          this.#endAcknowledgement(input.companyId, input.at);
+          this.#db
+            .prepare(
+              `insert into acknowledgements (resource_id, until, note, acknowledged_by, acknowledged_at, renewal_day)
+               values (?, ?, ?, ?, ?, ?)`,
+            )
+            .run(input.companyId, input.until, input.note, input.by, input.at, input.renewalDay);
+          const { renewalDay: _, ...acknowledgement } = input;
+          return acknowledgement;
+        })
+        .immediate(),
+    );
+  }
+
+  /** Ends the company's acknowledgement (kept in the history); false when it had none. */
+  removeAcknowledgement(companyId: string, at = new Date().toISOString()): boolean {
+    return guarded(this.path, () => this.#endAcknowledgement(companyId, at));
+  }
+
+  #endAcknowledgement(companyId: string, at: string): boolean {
+    return (
+      this.#db
+        .prepare('update acknowledgements set ended_at = ? where resource_id = ? and ended_at is null')
+        .run(at, companyId).changes > 0
+    );
+  }
+
+  /**
+   * The acknowledgements that silence a company on `day`, by company: those with an end on or after it, and those
+   * without one whose company still has the renewal day it had when acknowledged (by `current`, this run's
+   * listing, else the newest facts recorded; a company the history does not know keeps its acknowledgement).
+   */
+  activeAcknowledgements(day: CalendarDay, current?: ReadonlyMap<string, CompanyFacts>): Map<string, Acknowledgement> {
+    return guarded(this.path, () => {
+      const rows = this.#db
+        .prepare('select * from acknowledgements where ended_at is null and (until is null or until >= ?) order by id')
+        .all(day) as AcknowledgementRow[];
+      const recorded = this.#db.prepare('select facts from current_companies where resource_id = ?').pluck();
+      const renewalDayNow = (resourceId: string): CalendarDay | null | undefined => {
+        const listed = current?.get(resourceId);
+        if (listed !== undefined) return listed.renewalDay;
+        const text = recorded.get(resourceId) as string | undefined;
+        return text === undefined ? undefined : factsOfText(resourceId, text).renewalDay;
+      };
+      const active = new Map<string, Acknowledgement>();
+      for (const row of rows) {
+        const now = row.until === null ? renewalDayNow(row.resource_id) : undefined;
+        if (now === undefined || now === row.renewal_day) active.set(row.resource_id, acknowledgementOfRow(row));
+      }
+      return active;
+    });
   }
 
   /**

@@ -1,19 +1,36 @@
 // The history of a scope (`lapse/history`): snapshots of listings kept in a local SQLite file, and what changed
 // since one of them. Apart from the client so that the SDK itself needs no native module.
+
+import { createHash } from 'node:crypto';
 import type { LapseClient } from '../client/index.js';
-import { type CalendarDay, resolveAsOf, type SearchCompanyDto } from '../contract/index.js';
+import { type CalendarDay, type LifecyclePolicy, resolveAsOf, type SearchCompanyDto } from '../contract/index.js';
 import { type CompanyChange, compareListings, sortChanges } from './changes.js';
 import { type CompanyFacts, factsOf } from './company-facts.js';
 import { HistoryError } from './history-error.js';
 import { canonicalBaseUrl, type DataDirectoryEnvironment, defaultHistoryPath } from './history-location.js';
-import { type HistoryIdentity, HistoryStore, type RecordedSnapshot, type Snapshot } from './history-store.js';
+import {
+  type Acknowledgement,
+  type AcknowledgementInput,
+  type HistoryIdentity,
+  HistoryStore,
+  type RecordedSnapshot,
+  type Snapshot,
+} from './history-store.js';
 import { parseSince, sinceDay } from './since.js';
 
 export { CHANGE_KINDS, type ChangeKind, type CompanyChange, compareListings, sortChanges } from './changes.js';
 export { type CompanyFacts, factsOf, isFactOverLimit } from './company-facts.js';
 export { HistoryError } from './history-error.js';
 export { canonicalBaseUrl, type DataDirectoryEnvironment, defaultHistoryPath } from './history-location.js';
-export type { HistoryIdentity, RecordedSnapshot, Snapshot, SnapshotInput } from './history-store.js';
+export {
+  type Acknowledgement,
+  type AcknowledgementInput,
+  type HistoryIdentity,
+  HistoryStore,
+  type RecordedSnapshot,
+  type Snapshot,
+  type SnapshotInput,
+} from './history-store.js';
 export { parseSince, type SinceChoice } from './since.js';
 
 export interface OpenHistoryOptions extends HistoryIdentity {
@@ -41,6 +58,13 @@ export interface ChangesOptions extends ScopeOptions {
   record?: boolean;
   /** Compare with this snapshot instead of the one `since` names (a digest's last delivered one). */
   sinceSnapshotId?: number | undefined;
+  /** Report `entered-lead-window` by this policy's lead days (a digest's notices); none without one. */
+  policy?: LifecyclePolicy | undefined;
+  /**
+   * Keep acknowledged companies' changes in `changes` (`lapse changes` marks them); by default they are moved
+   * to `silenced`, as a digest leaves them out.
+   */
+  includeAcknowledged?: boolean;
 }
 
 /** A listing to keep: its rows, its day and how it was found. */
@@ -61,6 +85,15 @@ export interface ChangeReport {
   /** This run's snapshot, when recorded. */
   recorded: RecordedSnapshot | undefined;
   changes: CompanyChange[];
+  /** Changes of acknowledged companies left out of `changes` (empty with `includeAcknowledged`). */
+  silenced: CompanyChange[];
+  /** The acknowledgements in force on the as-of day, by company. */
+  acknowledgements: ReadonlyMap<string, Acknowledgement>;
+  /**
+   * Names what is reported: the history, the snapshot compared with and the changes. A report made again with
+   * nothing new (a digest sent once more after a run was killed) has the same id, so a receiver can drop it.
+   */
+  digestId: string;
   warnings: string[];
 }
 
@@ -79,6 +112,14 @@ export interface History {
   digestSentUpTo(target: string): number | undefined;
   /** Called only once a digest was delivered: the next one starts from `snapshotId`. */
   markDigestSent(target: string, snapshotId: number): void;
+  /** Silences a company's notices (see Acknowledgement); replaces the one it had. */
+  acknowledge(input: AcknowledgementInput): Acknowledgement;
+  /** Ends a company's acknowledgement; false when it had none. */
+  removeAcknowledgement(companyId: string): boolean;
+  /** The acknowledgements in force on `day`, by company. */
+  activeAcknowledgements(day: CalendarDay): Map<string, Acknowledgement>;
+  /** What the history last recorded of each company of the scope. */
+  currentCompanies(): Map<string, CompanyFacts>;
   close(): void;
 }
 
@@ -101,6 +142,18 @@ async function listScope(client: LapseClient, options: ScopeOptions, now: () => 
     companies.set(company.companyResourceId, factsOf(company));
   }
   return { asOf, timeZone, companies, warnings };
+}
+
+function digestIdOf(identity: HistoryIdentity, since: Snapshot, changes: readonly CompanyChange[]): string {
+  const content = changes.map((change) => [
+    change.kind,
+    change.companyResourceId,
+    change.before,
+    change.after,
+    change.leadWindow,
+  ]);
+  const text = JSON.stringify([identity.baseUrl, identity.clientId, identity.companyId ?? '', since.id, content]);
+  return createHash('sha256').update(text).digest('hex').slice(0, 32);
 }
 
 export function openHistory(options: OpenHistoryOptions): History {
@@ -161,11 +214,15 @@ export function openHistory(options: OpenHistoryOptions): History {
           `no snapshot ${day === undefined ? 'yet' : `on or before ${day}`} in ${path} to compare with${kept}`,
         );
       }
-      const changes = compareListings(
+      const compared = compareListings(
         { asOf: sinceSnapshot.asOf, companies: then },
         { asOf: listed.asOf, companies: listed.companies },
-        { withinDays },
+        { withinDays, policy: changeOptions.policy },
       );
+      const acknowledgements = store.activeAcknowledgements(listed.asOf, listed.companies);
+      const isSilenced = (change: CompanyChange) =>
+        !changeOptions.includeAcknowledged && acknowledgements.has(change.companyResourceId);
+      const changes = compared.filter((change) => !isSilenced(change));
       return {
         since: sinceSnapshot,
         asOf: listed.asOf,
@@ -174,12 +231,19 @@ export function openHistory(options: OpenHistoryOptions): History {
         companyCount: listed.companies.size,
         recorded,
         changes,
+        silenced: compared.filter(isSilenced),
+        acknowledgements,
+        digestId: digestIdOf(identity, sinceSnapshot, changes),
         warnings: listed.warnings,
       };
     },
     groupByReseller: (changes) => sortChanges(changes, true),
     digestSentUpTo: (target) => store.digestSentUpTo(target),
     markDigestSent: (target, snapshotId) => store.markDigestSent(target, snapshotId),
+    acknowledge: (input) => store.acknowledge(input),
+    removeAcknowledgement: (companyId) => store.removeAcknowledgement(companyId, takenAt()),
+    activeAcknowledgements: (day) => store.activeAcknowledgements(day),
+    currentCompanies: () => store.companiesAt(store.newestSnapshot()?.id ?? 0),
     close: () => store.close(),
   };
 }

@@ -1,5 +1,6 @@
 // How `lapse changes` reports: one row per change (a company may have several), as table, JSON, CSV or Excel. The
-// table ends with a footer saying what was compared; beside CSV or Excel the same lines go to stderr.
+// table ends with a footer saying what was compared; beside CSV or Excel the same lines go to stderr. An
+// acknowledged company's rows carry until when; a digest leaves them out and says how many it left.
 import {
   type CalendarDay,
   type Lifecycle,
@@ -28,22 +29,33 @@ const CHANGE_COLUMNS: readonly SheetColumn[] = [
   { header: 'License Limit After', kind: 'number' },
   { header: 'Lifecycle State', kind: 'text' },
   { header: 'Next State Change', kind: 'date' },
+  { header: 'Lead Window Days', kind: 'number' },
+  { header: 'Acknowledged Until', kind: 'text' },
 ];
 const CHANGE_LAYOUT = sheetLayoutOf(CHANGE_COLUMNS, 'Changes');
+
+/** An acknowledgement without an end day holds until this. */
+export const UNTIL_RENEWAL_MOVES = 'renewal date moves';
 
 export interface ChangeRow extends CompanyChange {
   /** lapse's lifecycle state now (null for a company gone). */
   lifecycle: Lifecycle | null;
+  /** The company is acknowledged: through this day, or UNTIL_RENEWAL_MOVES; null when it is not. */
+  acknowledgedUntil: string | null;
 }
 
 export function changeRowsOf(report: ChangeReport, policy: LifecyclePolicy): ChangeRow[] {
-  return report.changes.map((change) => ({
-    ...change,
-    lifecycle:
-      change.after === null
-        ? null
-        : lifecycleOn(change.after.renewalDay, change.after.licenceType, report.asOf, policy),
-  }));
+  return report.changes.map((change) => {
+    const acknowledgement = report.acknowledgements.get(change.companyResourceId);
+    return {
+      ...change,
+      lifecycle:
+        change.after === null
+          ? null
+          : lifecycleOn(change.after.renewalDay, change.after.licenceType, report.asOf, policy),
+      acknowledgedUntil: acknowledgement === undefined ? null : (acknowledgement.until ?? UNTIL_RENEWAL_MOVES),
+    };
+  });
 }
 
 const limitCell = (facts: CompanyFacts | null) =>
@@ -67,6 +79,8 @@ function recordOf(row: ChangeRow) {
     limitCell(after),
     row.lifecycle?.state ?? null,
     row.lifecycle?.nextChange ?? null,
+    row.leadWindow,
+    row.acknowledgedUntil,
   ];
 }
 
@@ -87,6 +101,8 @@ function describeChange(row: ChangeRow): [string, string] {
       return [usersText(row.before), usersText(row.after)];
     case 'licence-type-changed':
       return [row.before?.licenceType ?? '', row.after?.licenceType ?? ''];
+    case 'entered-lead-window':
+      return [renewalText(row.before), `${renewalText(row.after)} (within ${row.leadWindow} days)`];
     case 'renewed':
       return [
         renewalText(row.before),
@@ -106,6 +122,15 @@ const CHANGE_TABLE: readonly TableColumn<ChangeRow>[] = [
   { head: 'After', cell: (row) => describeChange(row)[1] },
   { head: 'Lifecycle state', cell: (row) => row.lifecycle?.state ?? '', dropRank: 2 },
 ];
+const ACKNOWLEDGED_COLUMN: TableColumn<ChangeRow> = {
+  head: 'Acknowledged until',
+  cell: (row) => row.acknowledgedUntil ?? '',
+  dropRank: 3,
+};
+
+/** The table's columns: "Acknowledged until" only when a row is acknowledged. */
+const tableColumnsOf = (rows: readonly ChangeRow[]) =>
+  rows.some((row) => row.acknowledgedUntil !== null) ? [...CHANGE_TABLE, ACKNOWLEDGED_COLUMN] : CHANGE_TABLE;
 
 interface ResellerGroup {
   resellerName: string | null;
@@ -135,6 +160,12 @@ function describeSince(report: ChangeReport): { id: number; asOf: CalendarDay; t
   return { id, asOf, takenAt, view };
 }
 
+/** "3 newly-expired, 1 renewed; 2 acknowledged, not sent": a digest's counts, and what it left out. */
+export function describeDigestCounts(report: ChangeReport, rows: readonly CompanyChange[]): string {
+  const silenced = new Set(report.silenced.map((change) => change.companyResourceId)).size;
+  return `${describeCounts(rows)}${silenced === 0 ? '' : `; ${silenced} acknowledged, not sent`}`;
+}
+
 /** The JSON document of a report: `lapse changes --format json`, and the body of a digest. */
 export function changesDocument(
   report: ChangeReport,
@@ -143,6 +174,7 @@ export function changesDocument(
   isGroupedByReseller: boolean,
 ) {
   return {
+    digestId: report.digestId,
     since: describeSince(report),
     asOf: report.asOf,
     timeZone: report.timeZone,
@@ -151,8 +183,17 @@ export function changesDocument(
     recordedSnapshot: report.recorded?.id ?? null,
     count: shown.length,
     ...(shown.length === matched ? {} : { matched }),
+    counts: describeDigestCounts(report, shown),
+    acknowledged: acknowledgedCount(report, shown),
     ...(isGroupedByReseller ? { groups: groupsOf(shown) } : { changes: shown }),
   };
+}
+
+/** Companies acknowledged: those left out of the report, or those it marks. */
+function acknowledgedCount(report: ChangeReport, rows: readonly ChangeRow[]): number {
+  const companies = new Set(report.silenced.map((change) => change.companyResourceId));
+  for (const row of rows) if (row.acknowledgedUntil !== null) companies.add(row.companyResourceId);
+  return companies.size;
 }
 
 /** What was compared, how many changes of each kind, and what was recorded. */
@@ -161,9 +202,16 @@ function describeReport(report: ChangeReport, shown: readonly ChangeRow[], all: 
   const count = shown.length === all.length ? `${all.length}` : `${shown.length} of ${all.length}`;
   return (
     `${count} changes since snapshot ${since.id} (${since.view}, as of ${since.asOf}, taken ${since.takenAt}) ` +
-    `to ${report.asOf} (${report.timeZone}): ${describeCounts(all)}` +
+    `to ${report.asOf} (${report.timeZone}): ${describeDigestCounts(report, all)}` +
+    `${marked(all)}` +
     `${report.recorded === undefined ? '' : `; recorded snapshot ${report.recorded.id}`}`
   );
+}
+
+/** "; 2 of them acknowledged" when the rows mark acknowledged companies. */
+function marked(rows: readonly ChangeRow[]): string {
+  const count = rows.filter((row) => row.acknowledgedUntil !== null).length;
+  return count === 0 ? '' : `; ${count} of them acknowledged`;
 }
 
 /** Writes the rows (the first `limit` of them, when given). */
@@ -182,7 +230,7 @@ export async function writeChanges(
     }
     case 'table': {
       const table = (changes: readonly ChangeRow[]) =>
-        renderRows(CHANGE_TABLE, changes, report.asOf, { width: target.width });
+        renderRows(tableColumnsOf(shown), changes, report.asOf, { width: target.width });
       const text = options.isGroupedByReseller
         ? groupsOf(shown)
             .map(

@@ -35,7 +35,13 @@ export function registerChanges(program: Command, environment: Environment): voi
       const policy = await loadPolicy(context, flags, environment);
       await withCommandHistory(context, flags, environment, async (history, scope) => {
         const { since, within: withinDays, record } = flags;
-        const report = await history.changes(context.client, { ...scope, since, withinDays, record });
+        const report = await history.changes(context.client, {
+          ...scope,
+          since,
+          withinDays,
+          record,
+          includeAcknowledged: true,
+        });
         context.progress.stop();
         for (const warning of report.warnings) context.warn(warning);
         const isGrouped = flags.groupBy === 'reseller';

@@ -1,6 +1,7 @@
 // The reseller's commands: expired, renewals, over-limit, companies, export, whoami, usage, renew, clients,
-// config, snapshot, changes, notify and tree (one file each).
+// config, snapshot, changes, notify, ack and tree (one file each).
 import type { RegisterCommands } from '../command-module.js';
+import { registerAck } from './ack.js';
 import { registerChanges } from './changes.js';
 import { registerClients } from './clients.js';
 import { registerCompanies } from './companies.js';
@@ -30,6 +31,7 @@ export const register: RegisterCommands = (program, environment) => {
     registerSnapshot,
     registerChanges,
     registerNotify,
+    registerAck,
     registerTree,
     registerConfig,
   ]) {

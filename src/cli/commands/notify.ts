@@ -65,6 +65,7 @@ export function registerNotify(program: Command, environment: Environment): void
           since: 'last',
           withinDays: flags.within,
           sinceSnapshotId: sentUpTo,
+          policy,
         });
         context.progress.stop();
         for (const warning of report.warnings) context.warn(warning);
