@@ -186,6 +186,17 @@ const LifecycleSchema = Type.Object(
 );
 export type RowLifecycle = Static<typeof LifecycleSchema>;
 
+/** A company whose notices were silenced with `lapse ack`, as the history keeps it. */
+const AcknowledgementSchema = Nullable(
+  Type.Object({
+    until: Nullable(Type.String({ description: 'Last day silenced; null: until its renewal date moves.' })),
+    note: Nullable(Type.String()),
+    by: Type.String(),
+    at: Type.String({ description: 'When it was acknowledged (ISO-8601).' }),
+  }),
+);
+export type RowAcknowledgement = NonNullable<Static<typeof AcknowledgementSchema>>;
+
 /** One table row: the fields a reseller reads, with the day arithmetic already done. */
 export const CompanyRowSchema = Type.Object({
   companyResourceId: Type.String(),
@@ -200,6 +211,7 @@ export const CompanyRowSchema = Type.Object({
   licenceLimit: Nullable(Type.Number({ description: 'The licence limit; null when not limited.' })),
   overBy: Nullable(Type.Number({ description: 'Target users over the limit, when over it.' })),
   lifecycle: LifecycleSchema,
+  acknowledgement: AcknowledgementSchema,
 });
 export type CompanyRow = Static<typeof CompanyRowSchema>;
 
@@ -232,6 +244,9 @@ export const CompanyPageSchema = Type.Object({
   pageCount: Type.Integer(),
   resellers: Type.Array(Type.String(), { description: 'Every reseller name in the view, for the reseller filter.' }),
   licenceTypes: Type.Array(Type.String(), { description: 'Every licence type name in the view, for its filter.' }),
+  acknowledgementsProblem: Nullable(
+    Type.String({ description: 'Why no acknowledged marks are shown: the history file cannot be read.' }),
+  ),
 });
 export type CompanyPage = Static<typeof CompanyPageSchema>;
 
@@ -267,6 +282,7 @@ export const CompanyDetailSchema = Type.Object({
   company: CompanyDtoSchema,
   asOf: Type.String({ description: 'The day the lifecycle is read on.' }),
   lifecycle: LifecycleSchema,
+  acknowledgement: AcknowledgementSchema,
   parents: Type.Array(Type.Object({ resourceId: Type.String(), name: Type.String() }), {
     description: "From the top of the credential's tree down to the company's own parent (contract §6: /my).",
   }),
@@ -361,6 +377,7 @@ export const ChangeRowSchema = Type.Object({
   after: ChangeFactsSchema,
   renewedByDays: Nullable(Type.Integer()),
   lifecycle: Nullable(LifecycleSchema),
+  acknowledgement: AcknowledgementSchema,
 });
 export type ChangeRow = Static<typeof ChangeRowSchema>;
 

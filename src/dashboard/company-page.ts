@@ -5,7 +5,7 @@ import { describeCompany, type ViewRows } from './portfolio.js';
 
 export function cutCompanyPage(
   query: ViewQuery,
-  { info, viewRows, rows, resellerTotal, policy }: ViewRows,
+  { info, viewRows, rows, resellerTotal, policy, acknowledgements }: ViewRows,
 ): CompanyPage {
   const pageCount = Math.max(1, Math.ceil(rows.length / query.pageSize));
   // A page past the end (the filter shrank the rows) shows the last page rather than nothing.
@@ -22,7 +22,9 @@ export function cutCompanyPage(
     view: query.view,
     sort: query.sort,
     ascending: query.ascending,
-    rows: rows.slice(start, start + query.pageSize).map((company) => describeCompany(company, info.asOf, policy)),
+    rows: rows
+      .slice(start, start + query.pageSize)
+      .map((company) => describeCompany(company, info.asOf, policy, acknowledgements.marks)),
     total: rows.length,
     viewTotal: viewRows.length,
     resellerTotal,
@@ -31,5 +33,6 @@ export function cutCompanyPage(
     pageCount,
     resellers: [...resellers].sort((a, b) => a.localeCompare(b)),
     licenceTypes: [...licenceTypes].sort((a, b) => a.localeCompare(b)),
+    acknowledgementsProblem: acknowledgements.problem,
   };
 }

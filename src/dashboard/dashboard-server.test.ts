@@ -382,6 +382,7 @@ describe('/ui-api/', () => {
           overBy: null,
           // Nine days past the renewal day: inside the 14 days of grace, lapsed from the 15th day after it.
           lifecycle: { state: 'in-grace', nextChange: '2026-03-16', nextState: 'lapsed' },
+          acknowledgement: null,
         },
       ],
       total: 3,
@@ -392,6 +393,7 @@ describe('/ui-api/', () => {
       pageCount: 1,
       resellers: ['Reseller A', 'Reseller B'],
       licenceTypes: ['Standard'],
+      acknowledgementsProblem: null,
     });
   });
 
@@ -572,6 +574,7 @@ describe('/ui-api/', () => {
       company: COMPANY_A1,
       asOf: '2026-03-10',
       lifecycle: { state: 'in-grace', nextChange: '2026-03-16', nextState: 'lapsed' },
+      acknowledgement: null,
       parents: [
         { resourceId: 'ra', name: 'Reseller A' },
         { resourceId: 'sub', name: 'Sub Reseller' },

@@ -17,21 +17,21 @@ import {
   UiRefusalSchema,
 } from '../contract/index.js';
 import {
+  type Acknowledgement,
   CHANGE_KINDS,
   type CompanyChange,
   type CompanyFacts,
-  type History,
-  HistoryError,
   type Snapshot,
 } from '../history/index.js';
 import { parseDayChoice } from './company-query.js';
+import type { HistoryAccess } from './history-access.js';
 import { lifecycleOf, type Portfolio } from './portfolio.js';
 
 export interface HistoryRoutesOptions {
   client: LapseClient;
   portfolio: Portfolio;
-  /** Opens the history `lapse ui` was pointed at (--history, LAPSE_HISTORY, else the default file). */
-  openHistory?: (() => History) | undefined;
+  /** The history `lapse ui` was pointed at (--history, LAPSE_HISTORY, else the default file). */
+  history: HistoryAccess;
   originOf(request: FastifyRequest): string;
 }
 
@@ -56,21 +56,16 @@ const factsInfo = (facts: CompanyFacts | null) =>
         targetUserCount: facts.targetUserCount,
       };
 
+const markOf = (found: Acknowledgement | undefined) =>
+  found === undefined ? null : { until: found.until, note: found.note, by: found.by, at: found.at };
+
 function countsOf(changes: readonly CompanyChange[]): DashboardChanges['counts'] {
   return CHANGE_KINDS.map((kind) => ({ kind, count: changes.filter((change) => change.kind === kind).length }));
 }
 
 export async function historyRoutes(app: FastifyInstance, options: HistoryRoutesOptions): Promise<void> {
   const { client, portfolio } = options;
-  // Opened on first use and kept: `lapse snapshot` may write to it meanwhile (SQLite WAL), and the next
-  // request reads what it wrote.
-  let history: History | undefined;
-  const historyOf = () => {
-    if (options.openHistory === undefined) throw new HistoryError('lapse ui was started without a history');
-    history ??= options.openHistory();
-    return history;
-  };
-  app.addHook('onClose', async () => history?.close());
+  const historyOf = () => options.history.open();
 
   app.get<{ Querystring: ChangesQueryString }>(
     '/ui-api/changes',
@@ -85,7 +80,14 @@ export async function historyRoutes(app: FastifyInstance, options: HistoryRoutes
         return { ...base, since: null, companyCount: 0, counts: countsOf([]), changes: [], warnings: [] };
       }
       const since = request.query.since ?? 'last';
-      const report = await opened.changes(client, { since, ...day, withinDays, record: false });
+      // Every change is listed, an acknowledged company's too, with its mark: silencing is for the digests.
+      const report = await opened.changes(client, {
+        since,
+        ...day,
+        withinDays,
+        record: false,
+        includeAcknowledged: true,
+      });
       const changes = report.changes.map(
         (change): ChangeRow => ({
           kind: change.kind,
@@ -99,6 +101,7 @@ export async function historyRoutes(app: FastifyInstance, options: HistoryRoutes
             change.after === null
               ? null
               : lifecycleOf(change.after.renewalDay, change.after.licenceType, report.asOf, portfolio.policy),
+          acknowledgement: markOf(report.acknowledgements.get(change.companyResourceId)),
         }),
       );
       return {

@@ -43,6 +43,7 @@ import {
   type StateOf,
   sortCompanies,
 } from './company-order.js';
+import type { AcknowledgementMarks } from './history-access.js';
 import { createListingCache } from './listing-cache.js';
 import { type RollUpQuery, rollUpOf } from './portfolio-roll-up.js';
 import { bucketRange, isInRange, monthRange, type RenewalRange, rangesOf } from './renewal-range.js';
@@ -69,6 +70,7 @@ export interface ViewRows {
   /** Rows of the view with the chosen reseller, before the other filters (what the key figures count). */
   resellerTotal: number;
   policy: LifecyclePolicy;
+  acknowledgements: AcknowledgementMarks;
 }
 
 export interface Portfolio {
@@ -94,7 +96,11 @@ export interface PortfolioOptions {
   ttlMs?: number;
   /** Judges the lifecycle states (default: DEFAULT_LIFECYCLE_POLICY). */
   policy?: LifecyclePolicy;
+  /** The companies acknowledged in the history on a day (default: none). */
+  acknowledgementsOn?: (day: CalendarDay) => AcknowledgementMarks;
 }
+
+const NO_MARKS: AcknowledgementMarks = { marks: new Map(), problem: null };
 
 const HISTORY_MONTHS = 12;
 /**
@@ -130,7 +136,12 @@ const stateOn =
   (company) =>
     lifecycleOn(company.renewalDay, company.dto.licenseTypeName, asOf, policy).state;
 
-export function describeCompany(company: IndexedCompany, asOf: CalendarDay, policy: LifecyclePolicy): CompanyRow {
+export function describeCompany(
+  company: IndexedCompany,
+  asOf: CalendarDay,
+  policy: LifecyclePolicy,
+  marks: AcknowledgementMarks['marks'],
+): CompanyRow {
   const { dto } = company;
   return {
     companyResourceId: dto.companyResourceId,
@@ -143,6 +154,7 @@ export function describeCompany(company: IndexedCompany, asOf: CalendarDay, poli
     licenceLimit: licenceLimitOf(dto),
     overBy: usersOverLimit(dto),
     lifecycle: lifecycleOf(company.renewalDay, dto.licenseTypeName, asOf, policy),
+    acknowledgement: marks.get(dto.companyResourceId) ?? null,
   };
 }
 
@@ -202,6 +214,7 @@ function countAgeing(asOf: CalendarDay, expired: IndexedCompany[], renewing: Ind
 export function createPortfolio(options: PortfolioOptions): Portfolio {
   const { client } = options;
   const policy = options.policy ?? DEFAULT_LIFECYCLE_POLICY;
+  const acknowledgementsOn = options.acknowledgementsOn ?? (() => NO_MARKS);
   const cache = createListingCache<FetchedListing>({ ttlMs: options.ttlMs ?? 5 * 60_000, maxEntries: 8 });
   const details = createCompanyDetails({ client, ttlMs: options.ttlMs });
   const health = createApiHealthCheck({ client, now: options.now });
@@ -253,7 +266,8 @@ export function createPortfolio(options: PortfolioOptions): Portfolio {
         query.reseller === ''
           ? viewRows.length
           : viewRows.filter(matchesFilter(resellerOnly(query.reseller), stateOf)).length;
-      return { info: infoOf(fetched, day), viewRows, rows, resellerTotal, policy };
+      const acknowledgements = acknowledgementsOn(day.asOf);
+      return { info: infoOf(fetched, day), viewRows, rows, resellerTotal, policy, acknowledgements };
     },
     async summarise(day, reseller) {
       const [lapsed, coming, over] = await Promise.all([
@@ -286,7 +300,8 @@ export function createPortfolio(options: PortfolioOptions): Portfolio {
       const found = await details.detail(resourceId);
       const { licenseEndDate, licenseTypeName } = found.company;
       const lifecycle = lifecycleOf(renewalDayOf(licenseEndDate), licenseTypeName, day.asOf, policy);
-      return { ...found, asOf: day.asOf, lifecycle };
+      const acknowledgement = acknowledgementsOn(day.asOf).marks.get(resourceId) ?? null;
+      return { ...found, asOf: day.asOf, lifecycle, acknowledgement };
     },
     async rollUp(query) {
       const day = this.resolveDay(query);

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { NetworkError, ServerError } from '../../client/index.js';
-import { createPortfolio, DEFAULT_WEB_ROOT, startDashboardServer } from '../../dashboard/index.js';
+import { createHistoryAccess, createPortfolio, DEFAULT_WEB_ROOT, startDashboardServer } from '../../dashboard/index.js';
 import type { RegisterCommands } from '../command-module.js';
 import { explainFailure } from '../connection-failures.js';
 import type { Environment } from '../environment.js';
@@ -44,11 +44,13 @@ async function serveDashboard(flags: UiFlags, environment: Environment): Promise
     if (!(explained instanceof NetworkError || explained instanceof ServerError)) throw explained;
     process.stderr.write(`lapse ui: ${describeError(explained)}; starting anyway\n`);
   }
+  // The history is opened when a page first needs it (the Changes view, the acknowledged marks); the dashboard
+  // records a snapshot only when asked to.
+  const history = createHistoryAccess(() => openCommandHistory({ config }, flags, environment));
   const server = await startDashboardServer({
     client,
-    portfolio: createPortfolio({ client, now: config.now, policy }),
-    // The Changes view opens the history when first shown, and records a snapshot only when asked.
-    openHistory: () => openCommandHistory({ config }, flags, environment),
+    portfolio: createPortfolio({ client, now: config.now, policy, acknowledgementsOn: history.acknowledgementsOn }),
+    history,
     baseUrl: config.baseUrl,
     companyId: config.companyId,
     webRoot: DEFAULT_WEB_ROOT,

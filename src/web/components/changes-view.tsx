@@ -4,6 +4,7 @@ import type { ComponentChildren } from 'preact';
 import { type ChangeRow, type DashboardChanges, SINCE_CHOICES } from '../../contract/index.js';
 import { formatDay, formatNumber, formatTime } from '../format.js';
 import type { UiRequestError } from '../ui-client.js';
+import { AcknowledgementMark } from './acknowledgement-mark.js';
 import { StateBadge } from './lifecycle-state.js';
 
 const KIND_TITLES: Record<string, (within: number) => string> = {
@@ -123,6 +124,7 @@ function ChangeGroups({ changes, onOpen }: { changes: DashboardChanges; onOpen(i
                     <span class="muted"> {change.resellerName ?? '—'}</span>
                     <span class="change-fact">{describeChange(change)}</span>
                     {change.lifecycle && <StateBadge lifecycle={change.lifecycle} />}
+                    {change.acknowledgement && <AcknowledgementMark mark={change.acknowledgement} />}
                   </li>
                 ))}
             </ul>

@@ -5,6 +5,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import { type CompanyDetail, type CompanyDto, UNLIMITED } from '../../contract/index.js';
 import { formatDay, formatInstantDay, formatNumber } from '../format.js';
 import type { UiRequestError } from '../ui-client.js';
+import { AcknowledgementDetail } from './acknowledgement-mark.js';
 import { STATE_TITLES, StateBadge } from './lifecycle-state.js';
 import { RenewPanel } from './renew-panel.js';
 
@@ -115,6 +116,7 @@ export function CompanyDrawer({ companyId, detail, error, timeZone, onClose, onR
               </span>
             )}
           </p>
+          {detail.acknowledgement && <AcknowledgementDetail mark={detail.acknowledgement} />}
           <dl class="detail-list">
             {rows(company).map(([term, value]) => (
               <div class="detail-row" key={term}>

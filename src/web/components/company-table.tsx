@@ -3,6 +3,7 @@
 import type { ComponentChildren } from 'preact';
 import { type CompanyRow, type SortKey, UNLIMITED, type ViewName } from '../../contract/index.js';
 import { describeDays, formatDay, formatNumber } from '../format.js';
+import { AcknowledgementMark } from './acknowledgement-mark.js';
 import { StateBadge } from './lifecycle-state.js';
 
 interface Column {
@@ -21,6 +22,7 @@ const company: Column = {
         {row.companyName}
       </button>
       <span class="company-id">{row.companyResourceId}</span>
+      {row.acknowledgement && <AcknowledgementMark mark={row.acknowledgement} />}
     </div>
   ),
 };

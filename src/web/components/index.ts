@@ -1,4 +1,5 @@
 // The page's components, one file each.
+export * from './acknowledgement-mark.js';
 export * from './ageing-buckets.js';
 export * from './changes-view.js';
 export * from './company-drawer.js';
