@@ -423,4 +423,48 @@ describe.each(DATABASE_KINDS)('the dashboard on %s', (kind) => {
     await all.close();
     await page.close();
   });
+
+  it('marks the companies lapse ack silenced in the table and the drawer: until, note and who', async () => {
+    const expired = (await stored(server)).filter((c) => isExpired(c, TODAY));
+    const [snoozed, acknowledged] = expired as [Stored, Stored];
+    const until = addDays(TODAY, 20);
+    const note = 'Promised to pay by the 20th';
+    for (const args of [
+      ['ack', snoozed.id, '--until', until, '--note', note],
+      ['ack', acknowledged.id],
+    ]) {
+      const run = await runCli(args, home, env);
+      expect(run.code, run.stderr).toBe(0);
+    }
+    const marksOf = (page: Page) =>
+      page
+        .locator('table.companies tbody tr')
+        .evaluateAll((trs) =>
+          trs
+            .filter((tr) => tr.querySelector('.ack-mark'))
+            .map(
+              (tr) =>
+                `${tr.getAttribute('data-company-id')} ${tr.querySelector('.ack-mark')?.getAttribute('data-ack')}`,
+            ),
+        );
+    const page = await openAt('?pageSize=250');
+    expect(sorted(await marksOf(page))).toEqual(sorted([`${snoozed.id} ${until}`, `${acknowledged.id} renewal`]));
+    await settle(
+      page,
+      () => page.locator(`tr[data-company-id="${snoozed.id}"] td`).nth(2).click(),
+      `/ui-api/companies/${snoozed.id}`,
+    );
+    const detail = page.locator('[data-ack-detail]');
+    await expect(detail.locator('[data-ack-note]').textContent()).resolves.toBe(note);
+    await expect(detail.locator('[data-ack-by]').textContent()).resolves.toContain(
+      `client ${server.credentials.reseller.clientId}`,
+    );
+    await expect(detail.textContent()).resolves.toMatch(/notices silenced until \d{1,2} \w{3} \d{4}\./);
+    await page.screenshot({ path: shot('drawer-acknowledged-1440') });
+    await page.close();
+    // The day after the snooze ends, only the acknowledgement that waits for the renewal date is left.
+    const later = await openAt(`?asOf=${addDays(until, 1)}&pageSize=250`);
+    expect(await marksOf(later)).toEqual([`${acknowledged.id} renewal`]);
+    await later.close();
+  });
 });
