@@ -32,6 +32,7 @@ import { parseDayChoice, parseViewQuery, queryErrorOf } from './company-query.js
 import { renewalRoutes } from './company-renewal.js';
 import { type HistoryRoutesOptions, historyRoutes } from './history-routes.js';
 import type { Portfolio } from './portfolio.js';
+import { refuseForeignOrigin } from './request-guards.js';
 import { describeUiError } from './ui-error.js';
 
 export interface ApiRoutesOptions extends HistoryRoutesOptions {
@@ -157,10 +158,7 @@ export async function apiRoutes(app: FastifyInstance, options: ApiRoutesOptions)
     { schema: { response: { 204: Type.Null(), 403: UiRefusalSchema } } },
     async (request, reply) => {
       // Another site's page could post here; only this page's own origin may drop the listings.
-      if (request.headers.origin !== options.originOf(request)) {
-        const refusal: UiRefusal = { error: 'cross-origin request' };
-        return reply.code(403).send(refusal);
-      }
+      if (refuseForeignOrigin(request, reply, options.originOf(request))) return reply;
       portfolio.refresh();
       return reply.code(204).send();
     },

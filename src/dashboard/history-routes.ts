@@ -13,7 +13,6 @@ import {
   type SnapshotQueryString,
   SnapshotQueryStringSchema,
   UiErrorSchema,
-  type UiRefusal,
   UiRefusalSchema,
 } from '../contract/index.js';
 import {
@@ -26,6 +25,7 @@ import {
 import { parseDayChoice } from './company-query.js';
 import type { HistoryAccess } from './history-access.js';
 import { lifecycleOf, type Portfolio } from './portfolio.js';
+import { refuseForeignOrigin } from './request-guards.js';
 
 export interface HistoryRoutesOptions {
   client: LapseClient;
@@ -125,10 +125,7 @@ export async function historyRoutes(app: FastifyInstance, options: HistoryRoutes
     },
     async (request, reply) => {
       // A write to the history: as with the other writes, only this page's own origin may ask for it.
-      if (request.headers.origin !== options.originOf(request)) {
-        const refusal: UiRefusal = { error: 'cross-origin request' };
-        return reply.code(403).send(refusal);
-      }
+      if (refuseForeignOrigin(request, reply, options.originOf(request))) return reply;
       const day = portfolio.resolveDay(parseDayChoice(request.query));
       const recorded = await historyOf().snapshot(client, day);
       return { ...snapshotInfo(recorded), added: recorded.added, changed: recorded.changed, removed: recorded.removed };

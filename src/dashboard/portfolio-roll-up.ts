@@ -1,6 +1,7 @@
 // The roll-up table: per reseller, licence type or lifecycle state, the totals `lapse … --group-by` prints
 // (counted by the client's own totalsOf), over every company the dashboard's listings hold for the day: expired,
-// renewing within the window, over the limit. Each row names the filter value that lists its companies.
+// renewing within the window, over the limit, under the filters chosen but the one of its own grouping. Each row
+// names the filter value that lists its companies.
 import { type RollUpMember, totalsOf } from '../client/index.js';
 import {
   type CalendarDay,
@@ -21,6 +22,9 @@ export interface RollUpQuery extends Omit<RowFilter, 'search'> {
 }
 
 const NO_GROUP = '(none)';
+
+/** The filter each grouping's rows set when chosen; the roll-up leaves it out, so every group stays listed. */
+const GROUP_FILTERS = { reseller: 'reseller', 'licence-type': 'licenceType', state: 'state' } as const;
 
 /** The group a company is counted in, and the filter value that lists that group (null: no filter can). */
 function groupOf(
@@ -47,7 +51,7 @@ export function rollUpOf(
 ): Pick<DashboardRollUp, 'groupBy' | 'withinDays' | 'groups' | 'total'> {
   const stateOf = (company: IndexedCompany) =>
     lifecycleOn(company.renewalDay, company.dto.licenseTypeName, asOf, policy).state;
-  const keep = matchesFilter({ ...query, search: '' }, stateOf);
+  const keep = matchesFilter({ ...query, search: '', [GROUP_FILTERS[query.groupBy]]: '' }, stateOf);
   const union = new Map<string, IndexedCompany>();
   for (const listing of listings) {
     for (const company of listing) if (keep(company)) union.set(company.dto.companyResourceId, company);

@@ -489,14 +489,9 @@ export function App() {
                     {shown && shown.total === 0 && !isLoadingRows && (
                       <p class="empty">
                         No companies match.{' '}
-                        {state.search !== '' ||
-                        state.reseller !== '' ||
-                        state.licenceType !== '' ||
-                        state.state !== '' ||
-                        state.month !== '' ||
-                        state.age !== ''
-                          ? 'Try clearing the search, the reseller, the licence type, the state or the month.'
-                          : ''}
+                        {[state.search, state.reseller, state.licenceType, state.state, state.month, state.age].some(
+                          (value) => value !== '',
+                        ) && 'Try clearing the search, the reseller, the licence type, the state or the month.'}
                       </p>
                     )}
                     {!shown && isLoadingRows && <div class="table-skeleton" aria-hidden="true" />}

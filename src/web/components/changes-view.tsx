@@ -5,6 +5,7 @@ import { type ChangeRow, type DashboardChanges, SINCE_CHOICES } from '../../cont
 import { formatDay, formatNumber, formatTime } from '../format.js';
 import type { UiRequestError } from '../ui-client.js';
 import { AcknowledgementMark } from './acknowledgement-mark.js';
+import { DayField } from './day-input.js';
 import { StateBadge } from './lifecycle-state.js';
 
 const KIND_TITLES: Record<string, (within: number) => string> = {
@@ -81,15 +82,12 @@ function SinceChooser({ since, onSince }: { since: string; onSince(since: string
           <option value="day">a day…</option>
         </select>
       </label>
-      <label class="field field-date">
-        <span class="field-label">Snapshot on or before</span>
-        <input
-          type="date"
-          class="since-day"
-          value={isDay ? since : ''}
-          onChange={(e) => onSince(e.currentTarget.value || 'last')}
-        />
-      </label>
+      <DayField
+        label="Snapshot on or before"
+        value={isDay ? since : ''}
+        onChange={(day) => onSince(day || 'last')}
+        dataName="since-day"
+      />
     </div>
   );
 }

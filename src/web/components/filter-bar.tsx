@@ -2,7 +2,7 @@
 // bucket the rows are narrowed to, and the downloads (plain links to the export route, so they carry exactly the
 // filter on screen).
 import { LIFECYCLE_STATES, type LifecycleState, type ViewName } from '../../contract/index.js';
-import { formatDay } from '../format.js';
+import { DayField } from './day-input.js';
 import { STATE_TITLES } from './lifecycle-state.js';
 
 const WITHIN_CHOICES = [7, 14, 30, 60, 90, 180, 365] as const;
@@ -32,6 +32,34 @@ interface FilterBarProps {
   onClearRange(): void;
 }
 
+interface NameChoiceProps {
+  label: string;
+  /** The choice of every name. */
+  all: string;
+  value: string;
+  names: string[];
+  onChoose(name: string): void;
+}
+
+/** One of the names in the view (a reseller, a licence type), or all of them. */
+function NameChoice({ label, all, value, names, onChoose }: NameChoiceProps) {
+  return (
+    <label class="field">
+      <span class="field-label">{label}</span>
+      <select value={value} onChange={(e) => onChoose(e.currentTarget.value)}>
+        <option value="">{all}</option>
+        {/* A chosen name stays listed while another view without its companies is shown. */}
+        {value !== '' && !names.includes(value) && <option value={value}>{value}</option>}
+        {names.map((name) => (
+          <option key={name} value={name}>
+            {name}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 export function FilterBar(props: FilterBarProps) {
   const { values, resellers, licenceTypes, timeZones, resolvedAsOf, exportParams, rangeLabel, onChange, onClearRange } =
     props;
@@ -47,35 +75,20 @@ export function FilterBar(props: FilterBarProps) {
           onInput={(e) => onChange({ searchText: e.currentTarget.value })}
         />
       </label>
-      <label class="field">
-        <span class="field-label">Reseller</span>
-        <select value={values.reseller} onChange={(e) => onChange({ reseller: e.currentTarget.value })}>
-          <option value="">All resellers</option>
-          {/* A chosen reseller stays listed while another view without its companies is shown. */}
-          {values.reseller !== '' && !resellers.includes(values.reseller) && (
-            <option value={values.reseller}>{values.reseller}</option>
-          )}
-          {resellers.map((name) => (
-            <option key={name} value={name}>
-              {name}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label class="field">
-        <span class="field-label">Licence type</span>
-        <select value={values.licenceType} onChange={(e) => onChange({ licenceType: e.currentTarget.value })}>
-          <option value="">All types</option>
-          {values.licenceType !== '' && !licenceTypes.includes(values.licenceType) && (
-            <option value={values.licenceType}>{values.licenceType}</option>
-          )}
-          {licenceTypes.map((name) => (
-            <option key={name} value={name}>
-              {name}
-            </option>
-          ))}
-        </select>
-      </label>
+      <NameChoice
+        label="Reseller"
+        all="All resellers"
+        value={values.reseller}
+        names={resellers}
+        onChoose={(reseller) => onChange({ reseller })}
+      />
+      <NameChoice
+        label="Licence type"
+        all="All types"
+        value={values.licenceType}
+        names={licenceTypes}
+        onChoose={(licenceType) => onChange({ licenceType })}
+      />
       <label class="field">
         <span class="field-label">Lifecycle</span>
         <select
@@ -119,29 +132,13 @@ export function FilterBar(props: FilterBarProps) {
           ))}
         </select>
       </label>
-      <label class="field field-date">
-        <span class="field-label">As of</span>
-        <span class="date-row">
-          {/* The native picker, invisible over the day written as the rest of the page writes days. */}
-          <span class="date-control">
-            <input
-              type="date"
-              class="date-native"
-              value={shownAsOf}
-              onClick={(e) => e.currentTarget.showPicker?.()}
-              onChange={(e) => onChange({ asOf: e.currentTarget.value })}
-            />
-            <span class="date-text" aria-hidden="true" data-as-of={shownAsOf}>
-              {shownAsOf === '' ? '—' : formatDay(shownAsOf)}
-            </span>
-          </span>
-          {values.asOf !== '' && (
-            <button type="button" class="button button-quiet" onClick={() => onChange({ asOf: '' })}>
-              Today
-            </button>
-          )}
-        </span>
-      </label>
+      <DayField label="As of" value={shownAsOf} onChange={(asOf) => onChange({ asOf })} dataName="as-of">
+        {values.asOf !== '' && (
+          <button type="button" class="button button-quiet" onClick={() => onChange({ asOf: '' })}>
+            Today
+          </button>
+        )}
+      </DayField>
       {rangeLabel !== undefined && (
         <div class="field">
           <span class="field-label">Narrowed to</span>
