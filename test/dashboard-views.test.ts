@@ -468,3 +468,23 @@ describe.each(DATABASE_KINDS)('the dashboard on %s', (kind) => {
     await later.close();
   });
 });
+
+describe('lapse ui with a policy it cannot use', () => {
+  it('says so in one line and exits 2 before serving anything', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'lapse-ui-policy-'));
+    try {
+      const policy = join(home, 'policy.json');
+      await writeFile(policy, JSON.stringify({ graceDays: 14, grace: 3 }));
+      const run = await runCli(['ui', '--port', '0', '--policy', policy], home, {
+        LAPSE_BASE_URL: 'http://127.0.0.1:9',
+        LAPSE_CLIENT_ID: 'id',
+        LAPSE_CLIENT_SECRET: 'secret',
+      });
+      expect(run.code).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr.trim().split('\n')).toEqual([expect.stringMatching(/unknown key "grace"/)]);
+    } finally {
+      await rm(home, { recursive: true, force: true });
+    }
+  });
+});
