@@ -239,6 +239,20 @@ describe.each(DATABASE_KINDS)('the dashboard on %s', (kind) => {
         }
         await page.close();
       }
+      // A day chosen on the page that no snapshot is on or before: the view says so, in place.
+      const chosen = await openAt(`?view=changes&asOf=${asOf}`, 1440, '/ui-api/changes');
+      await chosen.locator('.change-groups').waitFor();
+      const dayBefore = addDays(TODAY, -1);
+      await settle(
+        chosen,
+        () => chosen.locator('.since-chooser input[type="date"]').fill(dayBefore),
+        '/ui-api/changes',
+      );
+      expect(query(chosen)).toMatchObject({ view: 'changes', since: dayBefore });
+      await expect(chosen.locator('.changes-error[data-error-kind="history"]').textContent()).resolves.toMatch(
+        /no snapshot on or before/,
+      );
+      await chosen.close();
       // Showing the view recorded nothing: still the one snapshot the CLI took.
       const answer = (await (await uiGet(`ui-api/changes?asOf=${asOf}`)).json()) as { snapshotCount: number };
       expect(answer.snapshotCount).toBe(1);

@@ -36,7 +36,7 @@ import {
   type ViewTab,
   ViewTabs,
 } from './components/index.js';
-import { formatAge, formatDay, formatMonthLong, formatNumber, formatTime } from './format.js';
+import { formatAge, formatDay, formatDaysIn, formatMonthLong, formatNumber, formatTime } from './format.js';
 import { getJson, postJson, postRefresh, rollUpParams, UiRequestError, viewParams } from './ui-client.js';
 import { type PageState, type PageView, readState, writeState } from './url-state.js';
 
@@ -112,9 +112,6 @@ function rangeLabelOf(state: PageState, summary: DashboardSummary | undefined): 
   ];
   return parts.length === 0 ? undefined : parts.join(' · ');
 }
-
-/** The SDK's reasons name days as YYYY-MM-DD; the page writes every day one way. */
-const withDaysFormatted = (text: string) => text.replace(/\b\d{4}-\d{2}-\d{2}\b/g, (day) => formatDay(day));
 
 function useHealth(): [ApiHealth | undefined, () => void] {
   const [health, setHealth] = useState<ApiHealth>();
@@ -507,7 +504,7 @@ export function App() {
                     )}
                     {shown && (
                       <p class="method-note">
-                        Found by {shown.strategy.name}: {withDaysFormatted(shown.strategy.reason)}
+                        Found by {shown.strategy.name}: {formatDaysIn(shown.strategy.reason)}
                         {shown.warnings.length > 0 && ` · ${shown.warnings.join(' · ')}`}
                       </p>
                     )}

@@ -1,15 +1,13 @@
 // A company acknowledged with `lapse ack`: its digest notices are silenced, until a day or until its renewal date
 // moves. A short mark in a row, the whole of it (until, note, who and when) in the drawer.
 import type { RowAcknowledgement } from '../../contract/index.js';
-import { formatDay, formatTime } from '../format.js';
+import { formatDay, formatInstant } from '../format.js';
 
 const untilText = (mark: RowAcknowledgement) =>
   mark.until === null ? 'until its renewal date moves' : `until ${formatDay(mark.until)}`;
 
-const whenText = (at: string) => `${formatDay(at.slice(0, 10))} ${formatTime(at)}`;
-
 export function AcknowledgementMark({ mark }: { mark: RowAcknowledgement }) {
-  const title = `Acknowledged ${untilText(mark)}, by ${mark.by} on ${whenText(mark.at)}${mark.note ? `: ${mark.note}` : ''}`;
+  const title = `Acknowledged ${untilText(mark)}, by ${mark.by} on ${formatInstant(mark.at)}${mark.note ? `: ${mark.note}` : ''}`;
   return (
     <span class="ack-mark" data-ack={mark.until ?? 'renewal'} title={title}>
       {mark.until === null ? 'Acknowledged' : `Snoozed to ${formatDay(mark.until)}`}
@@ -28,7 +26,7 @@ export function AcknowledgementDetail({ mark }: { mark: RowAcknowledgement }) {
         </div>
         <div>
           <dt>When</dt>
-          <dd>{whenText(mark.at)}</dd>
+          <dd>{formatInstant(mark.at)}</dd>
         </div>
         <div>
           <dt>Note</dt>

@@ -2,7 +2,7 @@
 // grouped by kind with counts. Opening it records nothing; "Record snapshot" does what `lapse snapshot` does.
 import type { ComponentChildren } from 'preact';
 import { type ChangeRow, type DashboardChanges, SINCE_CHOICES } from '../../contract/index.js';
-import { formatDay, formatNumber, formatTime } from '../format.js';
+import { formatDay, formatDaysIn, formatInstant, formatNumber } from '../format.js';
 import type { UiRequestError } from '../ui-client.js';
 import { AcknowledgementMark } from './acknowledgement-mark.js';
 import { DayField } from './day-input.js';
@@ -159,7 +159,7 @@ export function ChangesView(props: ChangesViewProps) {
         </div>
       ) : error ? (
         <div class="changes-error" role="alert" data-error-kind={error.kind}>
-          <strong>{error.title}</strong> {error.message}
+          <strong>{error.title}</strong> {formatDaysIn(error.message)}
         </div>
       ) : changes?.since === null ? (
         <div class="changes-empty" role="status" data-no-snapshot>
@@ -171,9 +171,9 @@ export function ChangesView(props: ChangesViewProps) {
         <>
           <div class="table-status" data-total={total}>
             <strong>{formatNumber(total ?? 0)}</strong> {total === 1 ? 'change' : 'changes'} since snapshot{' '}
-            {changes.since.id} of {formatDay(changes.since.asOf)} (taken {formatDay(changes.since.takenAt.slice(0, 10))}{' '}
-            {formatTime(changes.since.takenAt)}, {formatNumber(changes.since.companyCount)} companies) · now{' '}
-            {formatNumber(changes.companyCount)} companies as of {formatDay(changes.asOf)}
+            {changes.since.id} of {formatDay(changes.since.asOf)} (taken {formatInstant(changes.since.takenAt)},{' '}
+            {formatNumber(changes.since.companyCount)} companies) · now {formatNumber(changes.companyCount)} companies
+            as of {formatDay(changes.asOf)}
           </div>
           <ChangeGroups changes={changes} onOpen={onOpen} />
           {changes.warnings.length > 0 && <p class="method-note">{changes.warnings.join(' · ')}</p>}
