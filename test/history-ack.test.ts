@@ -1,17 +1,14 @@
 // `lapse ack` over real HTTP, on SQLite and PostgreSQL: an acknowledged company's changes are marked by
 // `lapse changes` and left out of the digest `lapse notify` delivers (its counts say how many), until the
 // acknowledgement's day has passed or its renewal date moves; then its next change is sent.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { addDays, dayOf } from '../src/contract/index.js';
 import { updateCompany } from '../src/server/admin/index.js';
 import { companiesBelow } from './support/companies-below.js';
 import { DATABASE_KINDS } from './support/databases.js';
+import { useDigestSetting } from './support/digest-setting.js';
 import { resellerEnvironment, runCli } from './support/run-cli.js';
-import { startTestServer, type TestServer } from './support/test-server.js';
-import { startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver.js';
 
 const SEED_TODAY = '2026-03-10';
 const PINNED_NOW = '2026-03-10T12:00:00Z';
@@ -39,27 +36,14 @@ interface Listed {
 }
 
 describe.each(DATABASE_KINDS)('lapse ack on %s', (kind) => {
-  let server: TestServer;
-  let receiver: WebhookReceiver;
-  let home: string;
-  const digests = () => receiver.received.map((post) => JSON.parse(post.body) as Digest);
+  const setting = useDigestSetting(kind, { companies: 200, seed: 29, today: SEED_TODAY, prefix: 'lapse-ack-' });
 
-  beforeAll(async () => {
-    home = await mkdtemp(join(tmpdir(), 'lapse-ack-'));
-    server = await startTestServer({ kind, companies: 200, seed: 29, today: SEED_TODAY });
-    receiver = await startWebhookReceiver();
-  }, 180_000);
-
-  afterAll(async () => {
-    await server?.close();
-    await receiver?.close();
-    await rm(home, { recursive: true, force: true });
-  });
-
-  const env = () => resellerEnvironment(server, { LAPSE_NOW: PINNED_NOW, LAPSE_HISTORY: join(home, 'history.db') });
-  const cli = (args: string[]) => runCli(args, home, env());
+  const digests = () => setting.receiver.received.map((post) => JSON.parse(post.body) as Digest);
+  const env = () =>
+    resellerEnvironment(setting.server, { LAPSE_NOW: PINNED_NOW, LAPSE_HISTORY: join(setting.home, 'history.db') });
+  const cli = (args: string[]) => runCli(args, setting.home, env());
   const notify = (asOf: string) =>
-    cli(['notify', '--as-of', asOf, '--webhook', receiver.url, '--secret', 's', '--backoff', '0']);
+    cli(['notify', '--as-of', asOf, '--webhook', setting.receiver.url, '--secret', 's', '--backoff', '0']);
   const listed = async (asOf: string) => {
     const result = await cli(['ack', '--list', '--as-of', asOf, '--format', 'json']);
     expect(result.code).toBe(0);
@@ -70,7 +54,7 @@ describe.each(DATABASE_KINDS)('lapse ack on %s', (kind) => {
 
   /** Companies renewing after 90 days and under their limit, each name carried by no other company of the tree. */
   async function renewable() {
-    const rows = await companiesBelow(server, server.credentials.reseller.companyResourceId);
+    const rows = await companiesBelow(setting.server, setting.server.credentials.reseller.companyResourceId);
     const names = new Map<string, number>();
     for (const row of rows) names.set(row.name, (names.get(row.name) ?? 0) + 1);
     return rows.filter(
@@ -85,10 +69,12 @@ describe.each(DATABASE_KINDS)('lapse ack on %s', (kind) => {
   }
 
   async function renew(id: string): Promise<void> {
-    const rows = await companiesBelow(server, server.credentials.reseller.companyResourceId);
+    const rows = await companiesBelow(setting.server, setting.server.credentials.reseller.companyResourceId);
     const row = rows.find((one) => one.resource_id === id);
     if (row?.license_end_at == null) throw new Error(`${id} has no renewal date`);
-    await updateCompany(server.storage.db, id, { licenseEndDate: addDays(dayOf(Number(row.license_end_at)), 365) });
+    await updateCompany(setting.server.storage.db, id, {
+      licenseEndDate: addDays(dayOf(Number(row.license_end_at)), 365),
+    });
   }
 
   it('marks acknowledged companies in changes, leaves them out of digests, and sends their next change once it ends', async () => {
@@ -113,7 +99,7 @@ describe.each(DATABASE_KINDS)('lapse ack on %s', (kind) => {
       `${sent.resource_id} had no acknowledgement\n`,
     );
     // The held company goes over its limit (its renewal date stays); the other two renew.
-    await updateCompany(server.storage.db, held.resource_id, {
+    await updateCompany(setting.server.storage.db, held.resource_id, {
       isNumberOfUsersLimited: true,
       numberOfUsers: 1,
       targetUserCount: 50,
@@ -126,7 +112,7 @@ describe.each(DATABASE_KINDS)('lapse ack on %s', (kind) => {
       [dated.resource_id, until, null],
     ]);
     expect(list[0]?.companyName).toBe(held.name);
-    expect(list.every((row) => row.by.endsWith(`(client ${server.credentials.reseller.clientId})`))).toBe(true);
+    expect(list.every((row) => row.by.endsWith(`(client ${setting.server.credentials.reseller.clientId})`))).toBe(true);
     expect(list.every((row) => row.at === '2026-03-10T12:00:00.000Z')).toBe(true);
 
     const changes = await cli(['changes', '--as-of', SEED_TODAY, '--no-record', '--format', 'json']);

@@ -1,18 +1,15 @@
 // kill -9 of `lapse notify` while its digest is on the wire, and just after the receiver answered 2xx but before
 // lapse noted it: the history passes SQLite's integrity check, the next run delivers the digest again (at least
 // once), carrying the same digestId so the receiver can drop the copy, and no change is lost.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { addDays, dayOf } from '../src/contract/index.js';
 import { updateCompany } from '../src/server/admin/index.js';
 import { companiesBelow } from './support/companies-below.js';
 import { DATABASE_KINDS } from './support/databases.js';
+import { useDigestSetting } from './support/digest-setting.js';
 import { resellerEnvironment, runCli, spawnCli } from './support/run-cli.js';
-import { startTestServer, type TestServer } from './support/test-server.js';
-import { startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver.js';
 
 const SEED_TODAY = '2026-03-10';
 const PINNED_NOW = '2026-03-10T12:00:00Z';
@@ -38,41 +35,26 @@ function storeState(path: string) {
 }
 
 describe.each(DATABASE_KINDS)('kill -9 during lapse notify on %s', (kind) => {
-  let server: TestServer;
-  let receiver: WebhookReceiver;
-  let home: string;
-  let history: string;
+  const setting = useDigestSetting(kind, { companies: 200, seed: 37, today: SEED_TODAY, prefix: 'lapse-kill-notify-' });
+  const history = () => join(setting.home, 'history.db');
 
-  beforeAll(async () => {
-    home = await mkdtemp(join(tmpdir(), 'lapse-kill-notify-'));
-    history = join(home, 'history.db');
-    server = await startTestServer({ kind, companies: 200, seed: 37, today: SEED_TODAY });
-    receiver = await startWebhookReceiver();
-  }, 180_000);
-
-  afterAll(async () => {
-    await server?.close();
-    await receiver?.close();
-    await rm(home, { recursive: true, force: true });
-  });
-
-  const env = () => resellerEnvironment(server, { LAPSE_NOW: PINNED_NOW, LAPSE_HISTORY: history });
+  const env = () => resellerEnvironment(setting.server, { LAPSE_NOW: PINNED_NOW, LAPSE_HISTORY: history() });
   const notifyArgs = () => [
     'notify',
     '--as-of',
     SEED_TODAY,
     '--webhook',
-    receiver.url,
+    setting.receiver.url,
     '--secret',
     's',
     '--backoff',
     '0',
   ];
-  const digests = () => receiver.received.map((post) => JSON.parse(post.body) as Digest);
+  const digests = () => setting.receiver.received.map((post) => JSON.parse(post.body) as Digest);
 
   /** The next company renewing after 90 days, renewed a year on through the admin functions. */
   async function renewAnother(renewed: Set<string>): Promise<string> {
-    const rows = await companiesBelow(server, server.credentials.reseller.companyResourceId);
+    const rows = await companiesBelow(setting.server, setting.server.credentials.reseller.companyResourceId);
     const row = rows.find(
       (one) =>
         !renewed.has(one.resource_id) &&
@@ -80,7 +62,7 @@ describe.each(DATABASE_KINDS)('kill -9 during lapse notify on %s', (kind) => {
         dayOf(Number(one.license_end_at)) > addDays(SEED_TODAY, 90),
     );
     if (row === undefined) throw new Error('the seeded tree has too few companies to renew');
-    await updateCompany(server.storage.db, row.resource_id, {
+    await updateCompany(setting.server.storage.db, row.resource_id, {
       licenseEndDate: addDays(dayOf(Number(row.license_end_at)), 365),
     });
     renewed.add(row.resource_id);
@@ -89,11 +71,11 @@ describe.each(DATABASE_KINDS)('kill -9 during lapse notify on %s', (kind) => {
 
   /** Runs notify and SIGKILLs it from inside the receiver as the POST arrives: unanswered, or just answered 200. */
   async function killedNotify(answer: 'never' | 'after-2xx'): Promise<NodeJS.Signals | null> {
-    const child = spawnCli(notifyArgs(), home, env());
+    const child = spawnCli(notifyArgs(), setting.home, env());
     const exited = new Promise<NodeJS.Signals | null>((resolve) =>
       child.once('exit', (_code, signal) => resolve(signal)),
     );
-    receiver.onPost = (_post, response) => {
+    setting.receiver.onPost = (_post, response) => {
       // The answer is written, then the process killed at once: it never gets to note the digest as sent.
       if (answer === 'after-2xx') response.writeHead(200).end();
       child.kill('SIGKILL');
@@ -101,42 +83,42 @@ describe.each(DATABASE_KINDS)('kill -9 during lapse notify on %s', (kind) => {
     try {
       return await exited;
     } finally {
-      receiver.onPost = (_post, response) => response.writeHead(204).end();
+      setting.receiver.onPost = (_post, response) => response.writeHead(204).end();
     }
   }
 
   it('delivers again after a kill in flight and after a kill past the 2xx, with the same digestId, losing nothing', async () => {
-    expect((await runCli(['snapshot', '--as-of', SEED_TODAY], home, env())).code).toBe(0);
+    expect((await runCli(['snapshot', '--as-of', SEED_TODAY], setting.home, env())).code).toBe(0);
     const renewed = new Set<string>();
     const byDigest = new Map<string, Digest>();
 
     for (const answer of ['never', 'after-2xx'] as const) {
       const company = await renewAnother(renewed);
-      const before = storeState(history);
-      const sentBefore = receiver.received.length;
+      const before = storeState(history());
+      const sentBefore = setting.receiver.received.length;
       expect(await killedNotify(answer)).toBe('SIGKILL');
-      expect(receiver.received.length).toBe(sentBefore + 1);
+      expect(setting.receiver.received.length).toBe(sentBefore + 1);
       const killed = digests().at(-1) as Digest;
       expect(killed.digestId).toMatch(/^[0-9a-f]{32}$/);
       expect(killed.changes).toEqual([expect.objectContaining({ kind: 'renewed', companyResourceId: company })]);
       // The listing was recorded before delivery; the digest's place did not move.
-      const after = storeState(history);
+      const after = storeState(history());
       expect(after.integrity).toBe('ok');
       expect(after.sentUpTo).toEqual(before.sentUpTo.length === 0 ? [String(killed.since.id)] : before.sentUpTo);
 
-      const again = await runCli(notifyArgs(), home, env());
+      const again = await runCli(notifyArgs(), setting.home, env());
       expect(again.code).toBe(0);
-      expect(receiver.received.length).toBe(sentBefore + 2);
+      expect(setting.receiver.received.length).toBe(sentBefore + 2);
       const resent = digests().at(-1) as Digest;
       expect(resent.digestId).toBe(killed.digestId);
       expect(resent.since).toEqual(killed.since);
       expect(resent.changes).toEqual(killed.changes);
       for (const digest of [killed, resent]) byDigest.set(digest.digestId, digest);
-      expect(storeState(history).integrity).toBe('ok');
+      expect(storeState(history()).integrity).toBe('ok');
     }
 
     // Nothing new: nothing sent.
-    const quiet = await runCli(notifyArgs(), home, env());
+    const quiet = await runCli(notifyArgs(), setting.home, env());
     expect(quiet.code).toBe(0);
     expect(quiet.stdout).toMatch(/^nothing new since snapshot \d+: sent nothing\n$/);
     // A receiver that drops a digestId it has seen gets every renewal exactly once.

@@ -2,16 +2,13 @@
 // moved with --as-of) tells the receiver once as a company enters each of the policy's lead windows, and not again
 // on the days between; no company is told of the same window twice.
 import { writeFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { addDays, dayOf } from '../src/contract/index.js';
 import { companiesBelow } from './support/companies-below.js';
 import { DATABASE_KINDS } from './support/databases.js';
+import { useDigestSetting } from './support/digest-setting.js';
 import { resellerEnvironment, runCli } from './support/run-cli.js';
-import { startTestServer, type TestServer } from './support/test-server.js';
-import { startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver.js';
 
 const SEED_TODAY = '2026-03-10';
 const PINNED_NOW = '2026-03-10T12:00:00Z';
@@ -22,44 +19,33 @@ interface Digest {
 }
 
 describe.each(DATABASE_KINDS)('lead-window notices on %s', (kind) => {
-  let server: TestServer;
-  let receiver: WebhookReceiver;
-  let home: string;
-
-  beforeAll(async () => {
-    home = await mkdtemp(join(tmpdir(), 'lapse-lead-'));
-    server = await startTestServer({ kind, companies: 200, seed: 47, today: SEED_TODAY });
-    receiver = await startWebhookReceiver();
-  }, 180_000);
-
-  afterAll(async () => {
-    await server?.close();
-    await receiver?.close();
-    await rm(home, { recursive: true, force: true });
-  });
+  const setting = useDigestSetting(kind, { companies: 200, seed: 47, today: SEED_TODAY, prefix: 'lapse-lead-' });
 
   it('tells of each window once, on the day it opens, across daily runs', async () => {
-    const policy = join(home, 'policy.json');
+    const policy = join(setting.home, 'policy.json');
     writeFileSync(policy, JSON.stringify({ leadDays: [30, 7, 0] }));
-    const env = resellerEnvironment(server, { LAPSE_NOW: PINNED_NOW, LAPSE_HISTORY: join(home, 'history.db') });
-    const rows = await companiesBelow(server, server.credentials.reseller.companyResourceId);
+    const env = resellerEnvironment(setting.server, {
+      LAPSE_NOW: PINNED_NOW,
+      LAPSE_HISTORY: join(setting.home, 'history.db'),
+    });
+    const rows = await companiesBelow(setting.server, setting.server.credentials.reseller.companyResourceId);
     const watched = rows.find(
       (row) => row.license_end_at !== null && dayOf(Number(row.license_end_at)) > addDays(SEED_TODAY, 60),
     );
     if (watched?.license_end_at == null) throw new Error('no company renewing far enough ahead');
     const renewalDay = dayOf(Number(watched.license_end_at));
 
-    expect((await runCli(['snapshot', '--as-of', addDays(renewalDay, -31)], home, env)).code).toBe(0);
+    expect((await runCli(['snapshot', '--as-of', addDays(renewalDay, -31)], setting.home, env)).code).toBe(0);
     const days = [-30, -29, -28, -7, -6, 0].map((offset) => addDays(renewalDay, offset));
     for (const day of days) {
       const run = await runCli(
-        ['notify', '--as-of', day, '--webhook', receiver.url, '--secret', 's', '--policy', policy],
-        home,
+        ['notify', '--as-of', day, '--webhook', setting.receiver.url, '--secret', 's', '--policy', policy],
+        setting.home,
         env,
       );
       expect(run.code, run.stderr).toBe(0);
     }
-    const digests = receiver.received.map((post) => JSON.parse(post.body) as Digest);
+    const digests = setting.receiver.received.map((post) => JSON.parse(post.body) as Digest);
     const notices = digests.flatMap((digest) =>
       digest.changes
         .filter((change) => change.kind === 'entered-lead-window')

@@ -101,6 +101,9 @@ function kindsOf(
   if (isRenewingWithin(after, sides.after) && !isRenewingWithin(before, sides.before)) kinds.push('newly-renewing');
   const leadWindow = policy === undefined ? null : enteredLeadWindow(before, after, sides, policy);
   if (leadWindow !== null) kinds.push('entered-lead-window');
+  // The history hands back this run's own object for a company whose facts did not change (most of them): only
+  // the day can have changed anything.
+  if (before === after) return { kinds, leadWindow };
   const [wasOver, isOver] = [isFactOverLimit(before), isFactOverLimit(after)];
   if (isOver && !wasOver) kinds.push('newly-over-limit');
   if (wasOver && !isOver) kinds.push('back-under-limit');
@@ -136,13 +139,24 @@ const byText = (a: string | null, b: string | null) => ((a ?? '') < (b ?? '') ? 
 
 /** The changes in a stable order: by kind, then company name and id; by reseller first when grouping. */
 export function sortChanges(changes: CompanyChange[], isGroupedByReseller = false): CompanyChange[] {
-  return changes.sort(
+  // A year's comparison holds a change for nearly every company: each key is worked out once, not per comparison.
+  const keyed = changes.map((change) => ({
+    change,
+    reseller: isGroupedByReseller ? (change.resellerName ?? '') : '',
+    kind: KIND_ORDER.get(change.kind) ?? 0,
+    name: change.companyName.toLowerCase(),
+  }));
+  keyed.sort(
     (a, b) =>
-      (isGroupedByReseller ? byText(a.resellerName, b.resellerName) : 0) ||
-      (KIND_ORDER.get(a.kind) ?? 0) - (KIND_ORDER.get(b.kind) ?? 0) ||
-      byText(a.companyName.toLowerCase(), b.companyName.toLowerCase()) ||
-      byText(a.companyResourceId, b.companyResourceId),
+      byText(a.reseller, b.reseller) ||
+      a.kind - b.kind ||
+      byText(a.name, b.name) ||
+      byText(a.change.companyResourceId, b.change.companyResourceId),
   );
+  keyed.forEach((entry, index) => {
+    changes[index] = entry.change;
+  });
+  return changes;
 }
 
 /** Every change from `before` to `after`; a company may show several (renewed and licence type changed). */

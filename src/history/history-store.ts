@@ -506,7 +506,8 @@ export class HistoryStore {
       const resourceId = facts.companyResourceId;
       if (seen.has(resourceId)) continue;
       seen.add(resourceId);
-      const text = factsText(facts);
+      // Not through the cache: a snapshot reads each text once, and a cache of every company costs the collector more.
+      const text = factsTextOf(facts);
       const before = currentOf(resourceId);
       if (before !== undefined && before[1] === text) continue;
       if (before === undefined) added++;

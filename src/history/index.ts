@@ -145,15 +145,16 @@ async function listScope(client: LapseClient, options: ScopeOptions, now: () => 
 }
 
 function digestIdOf(identity: HistoryIdentity, since: Snapshot, changes: readonly CompanyChange[]): string {
-  const content = changes.map((change) => [
-    change.kind,
-    change.companyResourceId,
-    change.before,
-    change.after,
-    change.leadWindow,
-  ]);
-  const text = JSON.stringify([identity.baseUrl, identity.clientId, identity.companyId ?? '', since.id, content]);
-  return createHash('sha256').update(text).digest('hex').slice(0, 32);
+  const hash = createHash('sha256').update(
+    JSON.stringify([identity.baseUrl, identity.clientId, identity.companyId ?? '', since.id]),
+  );
+  // A change at a time: a year's comparison may hold a change for every company.
+  for (const change of changes) {
+    hash.update(
+      JSON.stringify([change.kind, change.companyResourceId, change.before, change.after, change.leadWindow]),
+    );
+  }
+  return hash.digest('hex').slice(0, 32);
 }
 
 export function openHistory(options: OpenHistoryOptions): History {
