@@ -1,7 +1,5 @@
 // The dashboard end to end: the real API server over a seeded SQLite database, the real `lapse ui` process
 // (bin/lapse.js, built by `npm run build`), and Chromium driving the page. Truth comes from SQL on the database.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
@@ -11,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   addDays,
@@ -23,6 +21,7 @@ import {
   shiftMonth,
 } from '../src/contract/index.js';
 import { disableCredential } from '../src/server/admin/index.js';
+import { assertDashboardBuilt, launchChromium, startUiProcess, type UiProcess } from './support/dashboard-process.js';
 import { runToEnd } from './support/run-to-end.js';
 import { startTestServer, type TestCredential, type TestServer } from './support/test-server.js';
 
@@ -37,11 +36,6 @@ interface CompanyFact {
   reseller: string | null;
 }
 
-interface UiProcess {
-  url: string;
-  stop(): Promise<void>;
-}
-
 let api: TestServer;
 let browser: Browser;
 let configHome: string;
@@ -49,45 +43,14 @@ const processes: UiProcess[] = [];
 
 /** Starts `lapse ui --port 0` with a credential and returns the URL it prints. */
 async function startUi(baseUrl: string, credential: TestCredential): Promise<UiProcess> {
-  const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'bin', 'lapse.js'), 'ui', '--port', '0'], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH,
-      HOME: configHome,
-      XDG_CONFIG_HOME: configHome,
-      LAPSE_BASE_URL: baseUrl,
-      LAPSE_CLIENT_ID: credential.clientId,
-      LAPSE_CLIENT_SECRET: credential.clientSecret,
-      LAPSE_NOW: new Date(NOW).toISOString(),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const ui = await startUiProcess({
+    HOME: configHome,
+    XDG_CONFIG_HOME: configHome,
+    LAPSE_BASE_URL: baseUrl,
+    LAPSE_CLIENT_ID: credential.clientId,
+    LAPSE_CLIENT_SECRET: credential.clientSecret,
+    LAPSE_NOW: new Date(NOW).toISOString(),
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = await new Promise<string>((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`lapse ui printed no URL: ${output}`)), 30_000);
-    const read = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /http:\/\/127\.0\.0\.1:\d+\//.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[0]);
-      }
-    };
-    child.stdout?.on('data', read);
-    child.stderr?.on('data', read);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`lapse ui exited with ${code}: ${output}`));
-    });
-  });
-  const ui = {
-    url,
-    async stop() {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
-    },
-  };
   processes.push(ui);
   return ui;
 }
@@ -203,28 +166,11 @@ async function downloadXlsxIds(page: Page): Promise<string[]> {
 const sorted = (ids: string[]) => [...ids].sort();
 
 beforeAll(async () => {
-  if (
-    !existsSync(join(ROOT, 'dist', 'web', 'index.html')) ||
-    !existsSync(join(ROOT, 'dist', 'src', 'cli', 'main.js'))
-  ) {
-    throw new Error('dist/ is missing: run npm run build first (npm test does)');
-  }
+  assertDashboardBuilt();
   await mkdir(SCREENSHOTS, { recursive: true });
   configHome = await mkdtemp(join(tmpdir(), 'lapse-ui-test-'));
   api = await startTestServer({ companies: 300, today: TODAY, now: () => NOW });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless=new',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

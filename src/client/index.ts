@@ -35,6 +35,7 @@ export {
 } from './monthly-usage.js';
 export { DEFAULT_RETRY_POLICY, type RetryNotice, type RetryPolicy } from './retry-policy.js';
 export {
+  type Assigned as RollUpMember,
   GROUP_BY,
   type GroupBy,
   type GroupTotals,
@@ -43,6 +44,7 @@ export {
   type RollUpGroup,
   type RollUpOptions,
   type RollUpPopulation,
+  totalsOf,
 } from './roll-up.js';
 export type {
   ChosenStrategy,

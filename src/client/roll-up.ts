@@ -79,7 +79,8 @@ export interface RollUp {
 const CLUSTERED_PAGE_SIZE = 10;
 const NO_GROUP = '(none)';
 
-interface Assigned {
+/** A company and the group it is counted in. */
+export interface Assigned {
   company: SearchCompanyDto;
   name: string;
   resourceId: string | undefined;

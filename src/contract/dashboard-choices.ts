@@ -29,7 +29,14 @@ export const UI_ERROR_KINDS = [
   'server',
   'invalid',
   'not-found',
+  'history',
 ] as const;
+
+/** What the roll-up table groups by: the CLI's two keys and lapse's lifecycle state. */
+export const ROLL_UP_KEYS = ['reseller', 'licence-type', 'state'] as const;
+
+/** The Changes view's usual choices of `since`; a YYYY-MM-DD day may be chosen besides. */
+export const SINCE_CHOICES = ['last', '7d', '30d'] as const;
 
 export { AGEING_BUCKET_IDS, AGEING_BUCKETS } from './ageing-buckets.js';
 

@@ -7,12 +7,17 @@ import {
   ApiHealthSchema,
   CompanyDetailSchema,
   CompanyPageSchema,
+  DashboardRollUpSchema,
   type DashboardSession,
   DashboardSessionSchema,
   DashboardSummarySchema,
+  type DetailQueryString,
+  DetailQueryStringSchema,
   type DownloadQueryString,
   DownloadQueryStringSchema,
   EXPORT_CONTENT_TYPES,
+  type RollUpQueryString,
+  RollUpQueryStringSchema,
   type SummaryQueryString,
   SummaryQueryStringSchema,
   UiErrorSchema,
@@ -25,10 +30,12 @@ import { streamSpreadsheet } from '../spreadsheet/index.js';
 import { cutCompanyPage } from './company-page.js';
 import { parseDayChoice, parseViewQuery, queryErrorOf } from './company-query.js';
 import { renewalRoutes } from './company-renewal.js';
+import { type HistoryRoutesOptions, historyRoutes } from './history-routes.js';
 import type { Portfolio } from './portfolio.js';
+import { refuseForeignOrigin } from './request-guards.js';
 import { describeUiError } from './ui-error.js';
 
-export interface ApiRoutesOptions {
+export interface ApiRoutesOptions extends HistoryRoutesOptions {
   client: LapseClient;
   portfolio: Portfolio;
   baseUrl: string;
@@ -58,6 +65,7 @@ export async function apiRoutes(app: FastifyInstance, options: ApiRoutesOptions)
     role = claims.role;
     return {
       baseUrl: options.baseUrl,
+      policy: portfolio.policy,
       companyName: claims.user_company_name ?? null,
       role: claims.role ?? null,
       companyId: options.companyId ?? null,
@@ -97,15 +105,32 @@ export async function apiRoutes(app: FastifyInstance, options: ApiRoutesOptions)
     },
   );
 
-  app.get<{ Params: { resourceId: string } }>(
+  app.get<{ Querystring: RollUpQueryString }>(
+    '/ui-api/roll-up',
+    { schema: { querystring: RollUpQueryStringSchema, response: { 200: DashboardRollUpSchema, ...failures } } },
+    (request) => {
+      const { query } = request;
+      return portfolio.rollUp({
+        ...parseDayChoice(query),
+        groupBy: query.groupBy ?? 'reseller',
+        withinDays: query.within ?? 30,
+        reseller: query.reseller ?? '',
+        licenceType: query.licenceType ?? '',
+        state: query.state ?? '',
+      });
+    },
+  );
+
+  app.get<{ Params: { resourceId: string }; Querystring: DetailQueryString }>(
     '/ui-api/companies/:resourceId',
     {
       schema: {
         params: Type.Object({ resourceId: Type.String() }),
+        querystring: DetailQueryStringSchema,
         response: { 200: CompanyDetailSchema, ...failures },
       },
     },
-    (request) => portfolio.detail(request.params.resourceId),
+    (request) => portfolio.detail(request.params.resourceId, portfolio.resolveDay(parseDayChoice(request.query))),
   );
   app.get('/ui-api/health', { schema: { response: { 200: ApiHealthSchema, ...failures } } }, () =>
     portfolio.checkApi(),
@@ -133,16 +158,14 @@ export async function apiRoutes(app: FastifyInstance, options: ApiRoutesOptions)
     { schema: { response: { 204: Type.Null(), 403: UiRefusalSchema } } },
     async (request, reply) => {
       // Another site's page could post here; only this page's own origin may drop the listings.
-      if (request.headers.origin !== options.originOf(request)) {
-        const refusal: UiRefusal = { error: 'cross-origin request' };
-        return reply.code(403).send(refusal);
-      }
+      if (refuseForeignOrigin(request, reply, options.originOf(request))) return reply;
       portfolio.refresh();
       return reply.code(204).send();
     },
   );
 
   await renewalRoutes(app, options);
+  await historyRoutes(app, options);
 
   // A known route with another method, or no such route.
   app.all('/ui-api/*', { schema: { response: { 404: UiRefusalSchema } } }, refuseRoute);

@@ -10,8 +10,11 @@ interface TreeEntry {
   parent: string | undefined;
 }
 
+/** The company and its parents; the lifecycle is judged on a day by the portfolio. */
+export type FoundCompany = Pick<CompanyDetail, 'company' | 'parents'>;
+
 export interface CompanyDetails {
-  detail(resourceId: string): Promise<CompanyDetail>;
+  detail(resourceId: string): Promise<FoundCompany>;
   /** Forget the tree, so the next detail asks the API again. */
   refresh(): void;
 }

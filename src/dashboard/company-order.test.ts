@@ -25,8 +25,16 @@ describe('company order', () => {
   });
 
   it('matches text in company or reseller names, case-insensitively, and one reseller exactly', () => {
-    expect(ids(rows.filter(matchesFilter({ search: 'BETA', reseller: '' })))).toEqual(['b', 'd']);
-    expect(ids(rows.filter(matchesFilter({ search: 'othe', reseller: '' })))).toEqual(['a']);
-    expect(ids(rows.filter(matchesFilter({ search: '', reseller: 'Reseller A' })))).toEqual(['c', 'b', 'd']);
+    expect(
+      ids(rows.filter(matchesFilter({ search: 'BETA', reseller: '', licenceType: '', state: '' }, () => 'active'))),
+    ).toEqual(['b', 'd']);
+    expect(
+      ids(rows.filter(matchesFilter({ search: 'othe', reseller: '', licenceType: '', state: '' }, () => 'active'))),
+    ).toEqual(['a']);
+    expect(
+      ids(
+        rows.filter(matchesFilter({ search: '', reseller: 'Reseller A', licenceType: '', state: '' }, () => 'active')),
+      ),
+    ).toEqual(['c', 'b', 'd']);
   });
 });

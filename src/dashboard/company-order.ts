@@ -1,7 +1,7 @@
 // Filtering and ordering one view's rows in memory, the way the page asks: text search over company and reseller
 // names, one reseller, and a total order on any column (ties broken by companyResourceId, as contract §4 does).
 
-import type { SortKey } from '../contract/index.js';
+import type { LifecycleState, SortKey } from '../contract/index.js';
 import { type CalendarDay, licenceLimitOf, renewalDayOf, type SearchCompanyDto } from '../contract/index.js';
 
 /** A listing row with what filtering and ordering read more than once worked out ahead. */
@@ -15,7 +15,14 @@ export interface IndexedCompany {
 export interface RowFilter {
   search: string;
   reseller: string;
+  /** Exact licence type name; empty: every type. */
+  licenceType: string;
+  /** One lifecycle state; empty: every state. */
+  state: LifecycleState | '';
 }
+
+/** A company's lifecycle state on the view's day (under the policy `lapse ui` runs with). */
+export type StateOf = (company: IndexedCompany) => LifecycleState;
 
 export interface RowOrder {
   sort: SortKey;
@@ -30,12 +37,14 @@ export function indexCompany(dto: SearchCompanyDto): IndexedCompany {
   };
 }
 
-export function matchesFilter(filter: RowFilter): (company: IndexedCompany) => boolean {
+export function matchesFilter(filter: RowFilter, stateOf: StateOf): (company: IndexedCompany) => boolean {
   // contract §4 (SearchInputTextValue): a case-insensitive substring of company name or reseller name.
   const needle = filter.search.toLowerCase();
   return (company) =>
     (needle === '' || company.searchText.includes(needle)) &&
-    (filter.reseller === '' || company.dto.resellerName === filter.reseller);
+    (filter.reseller === '' || company.dto.resellerName === filter.reseller) &&
+    (filter.licenceType === '' || company.dto.licenseTypeName === filter.licenceType) &&
+    (filter.state === '' || stateOf(company) === filter.state);
 }
 
 type SortValue = string | number | null;

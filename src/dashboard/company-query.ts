@@ -33,6 +33,7 @@ const FORMAT_MESSAGES: Record<keyof typeof DASHBOARD_QUERY_FORMATS, (value: stri
   'time-zone': (value) => `unknown time zone "${value}"`,
   'calendar-day': (value) => `as-of day "${value}" is not a YYYY-MM-DD day`,
   'chart-month': (value) => `month "${value}" is not a YYYY-MM month or older`,
+  since: (value) => `since "${value}" is not last, a number of days such as 7d, or a YYYY-MM-DD day`,
 };
 
 /** What is wrong with a parameter, read off its own schema: the values it may take, or its range, or its format. */
@@ -87,6 +88,8 @@ export function parseViewQuery(query: ViewQueryString): ViewQuery {
     isListingOrder: sort === defaults.sort && ascending === defaults.ascending,
     month: query.month ?? '',
     age: query.age ?? '',
+    licenceType: query.licenceType ?? '',
+    state: query.state ?? '',
     page: query.page ?? 1,
     pageSize: query.pageSize ?? 50,
   };

@@ -17,10 +17,10 @@ import {
   renewalTermOf,
   renewedDay,
   UiErrorSchema,
-  type UiRefusal,
   UiRefusalSchema,
 } from '../contract/index.js';
 import type { ApiRoutesOptions } from './api-routes.js';
+import { refuseForeignOrigin } from './request-guards.js';
 
 const failures = { '4xx': UiErrorSchema, '5xx': UiErrorSchema };
 const Params = Type.Object({ resourceId: Type.String() });
@@ -81,16 +81,13 @@ export async function renewalRoutes(app: FastifyInstance, options: ApiRoutesOpti
     },
     async (request, reply) => {
       // A write: beyond the guard every /ui-api/ request passes, the browser's Origin must be this page's own.
-      if (request.headers.origin !== options.originOf(request)) {
-        const refusal: UiRefusal = { error: 'cross-origin request' };
-        return reply.code(403).send(refusal);
-      }
+      if (refuseForeignOrigin(request, reply, options.originOf(request))) return reply;
       const { resourceId } = request.params;
       const { newRenewalDate, tz } = request.query;
       await planRenewal(client, resourceId, { until: newRenewalDate }, todayIn(tz));
       await client.companies.change(resourceId, { LicenseEndDate: newRenewalDate });
       portfolio.refresh();
-      return portfolio.detail(resourceId);
+      return portfolio.detail(resourceId, portfolio.resolveDay({ timeZone: tz ?? 'UTC', asOf: '' }));
     },
   );
 }

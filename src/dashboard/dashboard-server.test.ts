@@ -347,6 +347,7 @@ describe('/ui-api/', () => {
     expect(answer.status).toBe(200);
     expect(json(answer, DashboardSessionSchema)).toEqual({
       baseUrl: 'https://api.example',
+      policy: { graceDays: 14, leadDays: [30, 7, 0], licenceTypes: {} },
       companyName: 'Acme Resellers',
       role: 'Reseller',
       companyId: null,
@@ -379,6 +380,9 @@ describe('/ui-api/', () => {
           targetUserCount: 7,
           licenceLimit: 10,
           overBy: null,
+          // Nine days past the renewal day: inside the 14 days of grace, lapsed from the 15th day after it.
+          lifecycle: { state: 'in-grace', nextChange: '2026-03-16', nextState: 'lapsed' },
+          acknowledgement: null,
         },
       ],
       total: 3,
@@ -388,6 +392,8 @@ describe('/ui-api/', () => {
       pageSize: 50,
       pageCount: 1,
       resellers: ['Reseller A', 'Reseller B'],
+      licenceTypes: ['Standard'],
+      acknowledgementsProblem: null,
     });
   });
 
@@ -566,6 +572,9 @@ describe('/ui-api/', () => {
     expect(answer.status).toBe(200);
     expect(json(answer, CompanyDetailSchema)).toEqual({
       company: COMPANY_A1,
+      asOf: '2026-03-10',
+      lifecycle: { state: 'in-grace', nextChange: '2026-03-16', nextState: 'lapsed' },
+      acknowledgement: null,
       parents: [
         { resourceId: 'ra', name: 'Reseller A' },
         { resourceId: 'sub', name: 'Sub Reseller' },

@@ -6,6 +6,7 @@ import type { LapseClient } from '../client/index.js';
 import { DASHBOARD_QUERY_FORMATS } from '../contract/index.js';
 import { apiRoutes, refuseRoute } from './api-routes.js';
 import { parseQueryString } from './company-query.js';
+import { createHistoryAccess, type HistoryAccess } from './history-access.js';
 import type { Portfolio } from './portfolio.js';
 import { refuseCrossSite, refuseMalformedEscape } from './request-guards.js';
 import { staticFileRoutes } from './static-files.js';
@@ -17,6 +18,8 @@ export interface DashboardAppOptions {
   companyId: string | undefined;
   /** The built page (dist/web). */
   webRoot: string;
+  /** The history the Changes view reads and records to (none: the view says so). */
+  history?: HistoryAccess | undefined;
 }
 
 export interface DashboardServerOptions extends DashboardAppOptions {
@@ -105,7 +108,9 @@ export async function buildDashboardApp(options: DashboardAppOptions): Promise<F
     if (refuseMalformedEscape(request, reply)) return reply;
     if (refuseCrossSite(request, reply, originOf(request))) return reply;
   });
-  await app.register(apiRoutes, { ...options, originOf });
+  const history = options.history ?? createHistoryAccess(undefined);
+  app.addHook('onClose', async () => history.close());
+  await app.register(apiRoutes, { ...options, history, originOf });
   await app.register(staticFileRoutes, { webRoot: options.webRoot });
   app.setNotFoundHandler(answerUnrouted);
   app.setErrorHandler((_error, _request, reply) => reply.code(500).send());

@@ -5,5 +5,6 @@ export {
   type DashboardServerOptions,
   startDashboardServer,
 } from './dashboard-server.js';
+export { createHistoryAccess, type HistoryAccess } from './history-access.js';
 export { createPortfolio, type Portfolio } from './portfolio.js';
 export { DEFAULT_WEB_ROOT } from './static-files.js';

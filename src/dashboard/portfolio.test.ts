@@ -30,6 +30,8 @@ const query = (search: string): ViewQuery => ({
   reseller: '',
   month: '',
   age: '',
+  licenceType: '',
+  state: '',
   sort: 'renewalDay',
   ascending: true,
   isListingOrder: false,

@@ -11,15 +11,21 @@ import {
   type CalendarDay,
   type CompanyDetail,
   type CompanyRow,
+  type DashboardRollUp,
   type DashboardSummary,
+  DEFAULT_LIFECYCLE_POLICY,
   daysBetween,
+  type LifecyclePolicy,
   type ListingInfo,
   lastDayOfMonth,
   licenceLimitOf,
+  lifecycleOn,
   type MonthBar,
   monthOf,
   monthsFrom,
   OLDER_MONTHS,
+  type RowLifecycle,
+  renewalDayOf,
   resolveAsOf,
   shiftMonth,
   usersOverLimit,
@@ -34,9 +40,12 @@ import {
   matchesFilter,
   type RowFilter,
   type RowOrder,
+  type StateOf,
   sortCompanies,
 } from './company-order.js';
+import type { AcknowledgementMarks } from './history-access.js';
 import { createListingCache } from './listing-cache.js';
+import { type RollUpQuery, rollUpOf } from './portfolio-roll-up.js';
 import { bucketRange, isInRange, monthRange, type RenewalRange, rangesOf } from './renewal-range.js';
 
 export interface DayChoice {
@@ -60,6 +69,8 @@ export interface ViewRows {
   rows: IndexedCompany[];
   /** Rows of the view with the chosen reseller, before the other filters (what the key figures count). */
   resellerTotal: number;
+  policy: LifecyclePolicy;
+  acknowledgements: AcknowledgementMarks;
 }
 
 export interface Portfolio {
@@ -67,8 +78,11 @@ export interface Portfolio {
   resolveDay(choice: { timeZone: string; asOf: string }): DayChoice;
   viewRows(query: ViewQuery): Promise<ViewRows>;
   summarise(day: DayChoice, reseller: string): Promise<DashboardSummary>;
-  /** One company for the detail drawer. */
-  detail(resourceId: string): Promise<CompanyDetail>;
+  /** One company for the detail drawer, with its lifecycle on the day chosen. */
+  detail(resourceId: string, day: DayChoice): Promise<CompanyDetail>;
+  /** Totals per group of what needs attention on the day: expired, renewing, over the limit. */
+  rollUp(query: RollUpQuery): Promise<DashboardRollUp>;
+  readonly policy: LifecyclePolicy;
   /** Whether the API answers now (the listings kept are stale when it does not). */
   checkApi(): Promise<ApiHealth>;
   /** Forget every listing, so the next request asks the API again. */
@@ -80,7 +94,13 @@ export interface PortfolioOptions {
   /** Wall clock (epoch ms): decides "today". */
   now: () => number;
   ttlMs?: number;
+  /** Judges the lifecycle states (default: DEFAULT_LIFECYCLE_POLICY). */
+  policy?: LifecyclePolicy;
+  /** The companies acknowledged in the history on a day (default: none). */
+  acknowledgementsOn?: (day: CalendarDay) => AcknowledgementMarks;
 }
+
+const NO_MARKS: AcknowledgementMarks = { marks: new Map(), problem: null };
 
 const HISTORY_MONTHS = 12;
 /**
@@ -101,7 +121,27 @@ function renewalWindowDays(asOf: CalendarDay): number {
   return daysBetween(asOf, lastDayOfMonth(shiftMonth(monthOf(asOf), HISTORY_MONTHS - 1)));
 }
 
-export function describeCompany(company: IndexedCompany, asOf: CalendarDay): CompanyRow {
+export function lifecycleOf(
+  renewalDay: CalendarDay | null,
+  licenceType: string | null,
+  asOf: CalendarDay,
+  policy: LifecyclePolicy,
+): RowLifecycle {
+  const { state, nextChange, nextState } = lifecycleOn(renewalDay, licenceType, asOf, policy);
+  return { state, nextChange, nextState };
+}
+
+const stateOn =
+  (asOf: CalendarDay, policy: LifecyclePolicy): StateOf =>
+  (company) =>
+    lifecycleOn(company.renewalDay, company.dto.licenseTypeName, asOf, policy).state;
+
+export function describeCompany(
+  company: IndexedCompany,
+  asOf: CalendarDay,
+  policy: LifecyclePolicy,
+  marks: AcknowledgementMarks['marks'],
+): CompanyRow {
   const { dto } = company;
   return {
     companyResourceId: dto.companyResourceId,
@@ -113,6 +153,8 @@ export function describeCompany(company: IndexedCompany, asOf: CalendarDay): Com
     targetUserCount: dto.targetUserCount,
     licenceLimit: licenceLimitOf(dto),
     overBy: usersOverLimit(dto),
+    lifecycle: lifecycleOf(company.renewalDay, dto.licenseTypeName, asOf, policy),
+    acknowledgement: marks.get(dto.companyResourceId) ?? null,
   };
 }
 
@@ -127,11 +169,13 @@ function orderedRows(
   key: string,
   filter: RowFilter,
   order: RowOrder,
+  stateOf: StateOf,
 ) {
-  const memoKey = `${key}|${filter.search}|${filter.reseller}|${order.sort}|${order.ascending}`;
+  const { search, reseller, licenceType, state } = filter;
+  const memoKey = JSON.stringify([key, search, reseller, licenceType, state, order.sort, order.ascending]);
   const memo = fetched.ordered.get(memoKey);
   if (memo) return memo;
-  const rows = sortCompanies(source.filter(matchesFilter(filter)), order);
+  const rows = sortCompanies(source.filter(matchesFilter(filter, stateOf)), order);
   fetched.ordered.set(memoKey, rows);
   return rows;
 }
@@ -155,6 +199,8 @@ function countMonths(day: DayChoice, expired: IndexedCompany[], renewing: Indexe
   return [...bars.values()];
 }
 
+const resellerOnly = (reseller: string): RowFilter => ({ search: '', reseller, licenceType: '', state: '' });
+
 const isInAll = (day: CalendarDay | null, ranges: RenewalRange[]) => ranges.every((range) => isInRange(day, range));
 
 function countAgeing(asOf: CalendarDay, expired: IndexedCompany[], renewing: IndexedCompany[]): AgeingCount[] {
@@ -167,6 +213,8 @@ function countAgeing(asOf: CalendarDay, expired: IndexedCompany[], renewing: Ind
 
 export function createPortfolio(options: PortfolioOptions): Portfolio {
   const { client } = options;
+  const policy = options.policy ?? DEFAULT_LIFECYCLE_POLICY;
+  const acknowledgementsOn = options.acknowledgementsOn ?? (() => NO_MARKS);
   const cache = createListingCache<FetchedListing>({ ttlMs: options.ttlMs ?? 5 * 60_000, maxEntries: 8 });
   const details = createCompanyDetails({ client, ttlMs: options.ttlMs });
   const health = createApiHealthCheck({ client, now: options.now });
@@ -209,13 +257,17 @@ export function createPortfolio(options: PortfolioOptions): Portfolio {
       const ranges = rangesOf(query, day.asOf, chartStart(day.asOf));
       const ranged = ranges.length === 0 ? viewRows : viewRows.filter((c) => isInAll(c.renewalDay, ranges));
       const key = `${query.view}|${query.withinDays}|${day.asOf}|${query.month}|${query.age}`;
+      const stateOf = stateOn(day.asOf, policy);
       // The listing is already in its own order (the CLI's): filtering keeps it.
       const rows = query.isListingOrder
-        ? ranged.filter(matchesFilter(query))
-        : orderedRows(fetched, ranged, key, query, query);
+        ? ranged.filter(matchesFilter(query, stateOf))
+        : orderedRows(fetched, ranged, key, query, query, stateOf);
       const resellerTotal =
-        query.reseller === '' ? viewRows.length : viewRows.filter(matchesFilter({ ...query, search: '' })).length;
-      return { info: infoOf(fetched, day), viewRows, rows, resellerTotal };
+        query.reseller === ''
+          ? viewRows.length
+          : viewRows.filter(matchesFilter(resellerOnly(query.reseller), stateOf)).length;
+      const acknowledgements = acknowledgementsOn(day.asOf);
+      return { info: infoOf(fetched, day), viewRows, rows, resellerTotal, policy, acknowledgements };
     },
     async summarise(day, reseller) {
       const [lapsed, coming, over] = await Promise.all([
@@ -223,7 +275,7 @@ export function createPortfolio(options: PortfolioOptions): Portfolio {
         renewing(day, renewalWindowDays(day.asOf)),
         overLimit(),
       ]);
-      const keep = matchesFilter({ search: '', reseller });
+      const keep = matchesFilter(resellerOnly(reseller), stateOn(day.asOf, policy));
       const expiredRows = lapsed.companies.filter(keep);
       const renewingRows = coming.companies.filter(keep);
       const since30 = addDays(day.asOf, -30);
@@ -244,7 +296,26 @@ export function createPortfolio(options: PortfolioOptions): Portfolio {
         ageing: countAgeing(day.asOf, expiredRows, renewingRows),
       };
     },
-    detail: (resourceId) => details.detail(resourceId),
+    async detail(resourceId, day) {
+      const found = await details.detail(resourceId);
+      const { licenseEndDate, licenseTypeName } = found.company;
+      const lifecycle = lifecycleOf(renewalDayOf(licenseEndDate), licenseTypeName, day.asOf, policy);
+      const acknowledgement = acknowledgementsOn(day.asOf).marks.get(resourceId) ?? null;
+      return { ...found, asOf: day.asOf, lifecycle, acknowledgement };
+    },
+    async rollUp(query) {
+      const day = this.resolveDay(query);
+      const [lapsed, coming, over] = await Promise.all([
+        expired(day),
+        renewingWithin(day, query.withinDays),
+        overLimit(),
+      ]);
+      return {
+        ...infoOf(lapsed, day),
+        ...rollUpOf(query, day.asOf, policy, [lapsed.companies, coming.viewRows, over.companies]),
+      };
+    },
+    policy,
     checkApi: () => health.check(),
     refresh: () => {
       cache.clear();

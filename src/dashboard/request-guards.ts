@@ -56,3 +56,11 @@ export function refuseCrossSite(request: FastifyRequest, reply: FastifyReply, ow
   reply.code(403).header('cache-control', 'no-store').send(refusal);
   return true;
 }
+
+/** A write (a renewal, a snapshot, dropping the listings) only this page may ask for: 403 unless its Origin is its own. */
+export function refuseForeignOrigin(request: FastifyRequest, reply: FastifyReply, ownOrigin: string): boolean {
+  if (request.headers.origin === ownOrigin) return false;
+  const refusal: UiRefusal = { error: 'cross-origin request' };
+  reply.code(403).send(refusal);
+  return true;
+}

@@ -10,6 +10,7 @@ import {
   ValidationError,
 } from '../client/index.js';
 import { AsOfError, type UiError, type UiErrorKind } from '../contract/index.js';
+import { HistoryError } from '../history/index.js';
 import { QueryError } from './company-query.js';
 
 export interface ErrorContext {
@@ -51,6 +52,10 @@ function describeForbidden(context: ErrorContext): Described {
 function describe(error: unknown, context: ErrorContext): Described {
   if (error instanceof QueryError || error instanceof AsOfError) {
     return { httpStatus: 400, kind: 'invalid', title: 'That view cannot be shown', message: error.message };
+  }
+  if (error instanceof HistoryError) {
+    // The local history file, not the API: no snapshot to compare with, or a file lapse cannot use.
+    return { httpStatus: 409, kind: 'history', title: 'The history cannot answer that', message: error.message };
   }
   if (error instanceof AuthError) {
     return {

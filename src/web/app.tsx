@@ -7,30 +7,38 @@ import {
   type ApiHealth,
   type CompanyDetail,
   type CompanyPage,
+  type DashboardChanges,
+  type DashboardRollUp,
   type DashboardSession,
   type DashboardSummary,
   daysBetween,
+  LIFECYCLE_STATES,
   lastDayOfMonth,
   OLDER_MONTHS,
+  type RecordedSnapshotInfo,
   type ViewName,
 } from '../contract/index.js';
 import {
   AgeingBuckets,
+  ChangesView,
   type ChartView,
   CompanyDrawer,
   CompanyTable,
+  type Drill,
   ErrorPanel,
   FilterBar,
   type FilterValues,
   KeyFigures,
   Pager,
   RenewalsChart,
+  RollUpTable,
+  StateLegend,
   type ViewTab,
   ViewTabs,
 } from './components/index.js';
-import { formatAge, formatDay, formatMonthLong, formatNumber, formatTime } from './format.js';
-import { getJson, postRefresh, UiRequestError, viewParams } from './ui-client.js';
-import { type PageState, readState, writeState } from './url-state.js';
+import { formatAge, formatDay, formatDaysIn, formatMonthLong, formatNumber, formatTime } from './format.js';
+import { getJson, postJson, postRefresh, rollUpParams, UiRequestError, viewParams } from './ui-client.js';
+import { type PageState, type PageView, readState, writeState } from './url-state.js';
 
 const SEARCH_DELAY_MS = 250;
 /** How often the page asks whether the API still answers, and how old a listing may be before a page asks too. */
@@ -39,11 +47,15 @@ const CHECK_AFTER_AGE_MS = 10_000;
 /** How often the age of the data on screen is written anew. */
 const AGE_TICK_MS = 20_000;
 
-const VIEW_TITLES: Record<ViewName, string> = {
+const VIEW_TITLES: Record<PageView, string> = {
   expired: 'Expired',
   renewing: 'Renewing',
   'over-limit': 'Over licence limit',
+  changes: 'Changes',
 };
+
+/** The filter of the list each roll-up grouping drills down to. */
+const DRILL_FILTERS = { reseller: 'reseller', 'licence-type': 'licenceType', state: 'state' } as const;
 
 function listTimeZones(): string[] {
   const local = Intl.DateTimeFormat().resolvedOptions().timeZone;
@@ -75,13 +87,13 @@ function useLoad(load: (signal: AbortSignal) => Promise<void>, deps: unknown[]) 
  * so a tab and the figure above it never disagree.
  */
 function countFor(
-  view: ViewName,
+  view: PageView,
   summary: DashboardSummary | undefined,
   page: CompanyPage | undefined,
   within: number,
 ) {
   if (page?.view === view) return page.resellerTotal;
-  if (summary === undefined) return undefined;
+  if (summary === undefined || view === 'changes') return undefined;
   if (view === 'expired') return summary.expiredNow;
   if (view === 'over-limit') return summary.overLimit;
   return within === 30 ? summary.renewingNext30Days : within === 90 ? summary.renewingNext90Days : undefined;
@@ -100,9 +112,6 @@ function rangeLabelOf(state: PageState, summary: DashboardSummary | undefined): 
   ];
   return parts.length === 0 ? undefined : parts.join(' · ');
 }
-
-/** The SDK's reasons name days as YYYY-MM-DD; the page writes every day one way. */
-const withDaysFormatted = (text: string) => text.replace(/\b\d{4}-\d{2}-\d{2}\b/g, (day) => formatDay(day));
 
 function useHealth(): [ApiHealth | undefined, () => void] {
   const [health, setHealth] = useState<ApiHealth>();
@@ -141,6 +150,11 @@ export function App() {
   const [session, setSession] = useState<DashboardSession>();
   const [summary, setSummary] = useState<DashboardSummary>();
   const [companies, setCompanies] = useState<CompanyPage>();
+  const [rollUp, setRollUp] = useState<DashboardRollUp>();
+  const [changes, setChanges] = useState<DashboardChanges>();
+  const [changesError, setChangesError] = useState<UiRequestError>();
+  const [isRecording, setRecording] = useState(false);
+  const [recordedNote, setRecordedNote] = useState<string>();
   const [detail, setDetail] = useState<CompanyDetail>();
   const [detailError, setDetailError] = useState<UiRequestError>();
   const [isLoadingRows, setLoadingRows] = useState(true);
@@ -179,7 +193,11 @@ export function App() {
     return () => clearTimeout(timer);
   }, [searchText]);
 
-  const params = viewParams(state);
+  const isChanges = state.view === 'changes';
+  /** The company view shown, or the one the Changes tab was opened from. */
+  const tableView: ViewName = state.view === 'changes' ? (companies?.view ?? 'expired') : state.view;
+  const params = viewParams({ ...state, view: tableView });
+  const dayParams = new URLSearchParams({ tz: state.timeZone, asOf: state.asOf });
 
   useLoad(
     async (signal) => {
@@ -203,6 +221,7 @@ export function App() {
 
   useLoad(
     async (signal) => {
+      if (isChanges) return;
       setLoadingRows(true);
       try {
         const page = await getJson<CompanyPage>('/ui-api/companies', params, signal);
@@ -216,7 +235,35 @@ export function App() {
         setError(asRequestError(failure));
       }
     },
-    [params.toString(), reloads],
+    [params.toString(), isChanges, reloads],
+  );
+
+  useLoad(
+    async (signal) => {
+      if (isChanges) return;
+      try {
+        setRollUp(await getJson<DashboardRollUp>('/ui-api/roll-up', rollUpParams(state), signal));
+      } catch (failure) {
+        if (!signal.aborted) setError(asRequestError(failure));
+      }
+    },
+    [rollUpParams(state).toString(), isChanges, reloads],
+  );
+
+  useLoad(
+    async (signal) => {
+      if (!isChanges) return;
+      setChanges(undefined);
+      setChangesError(undefined);
+      const changeParams = new URLSearchParams({ since: state.since, within: String(state.withinDays) });
+      for (const [name, value] of dayParams) changeParams.set(name, value);
+      try {
+        setChanges(await getJson<DashboardChanges>('/ui-api/changes', changeParams, signal));
+      } catch (failure) {
+        if (!signal.aborted) setChangesError(asRequestError(failure));
+      }
+    },
+    [isChanges, state.since, dayParams.toString(), state.withinDays, reloads],
   );
 
   useLoad(
@@ -225,12 +272,12 @@ export function App() {
       if (state.company === '') return;
       try {
         const path = `/ui-api/companies/${encodeURIComponent(state.company)}`;
-        setDetail(await getJson<CompanyDetail>(path, new URLSearchParams(), signal));
+        setDetail(await getJson<CompanyDetail>(path, dayParams, signal));
       } catch (failure) {
         if (!signal.aborted) setDetailError(asRequestError(failure));
       }
     },
-    [state.company, reloads],
+    [state.company, dayParams.toString(), reloads],
   );
 
   const reload = async (dropListings: boolean) => {
@@ -264,16 +311,44 @@ export function App() {
     });
   };
 
-  const tabs: ViewTab[] = (['expired', 'renewing', 'over-limit'] as const).map((view) => ({
+  /** A roll-up row: its group's filter on the list, in the view of the count chosen (or the one shown). */
+  const drill = ({ groupBy, key, view }: Drill) => {
+    const next = view ?? tableView;
+    refilter({
+      [DRILL_FILTERS[groupBy]]: key,
+      view: next,
+      month: '',
+      age: '',
+      ...(next !== state.view && { sort: undefined, ascending: undefined }),
+    });
+  };
+
+  const recordSnapshot = async () => {
+    setRecording(true);
+    setRecordedNote(undefined);
+    try {
+      const recorded = await postJson<RecordedSnapshotInfo>('/ui-api/snapshot', dayParams);
+      setRecordedNote(
+        `Recorded snapshot ${recorded.id}: ${formatNumber(recorded.companyCount)} companies, ${formatNumber(recorded.added)} new, ${formatNumber(recorded.changed)} changed, ${formatNumber(recorded.removed)} gone.`,
+      );
+      setReloads((count) => count + 1);
+    } catch (failure) {
+      setChangesError(asRequestError(failure));
+    } finally {
+      setRecording(false);
+    }
+  };
+
+  const tabs: ViewTab[] = (['expired', 'renewing', 'over-limit', 'changes'] as const).map((view) => ({
     view,
     title: VIEW_TITLES[view],
-    count: countFor(view, summary, companies, state.withinDays),
+    count: view === 'changes' ? changes?.changes.length : countFor(view, summary, companies, state.withinDays),
   }));
   const shown = companies?.view === state.view ? companies : undefined;
   const exportParams = new URLSearchParams(params);
   exportParams.delete('page');
   exportParams.delete('pageSize');
-  const filterValues: FilterValues = { ...state, searchText };
+  const filterValues: FilterValues = { ...state, view: tableView, searchText };
   const fetchedAt = shown?.fetchedAt ?? summary?.fetchedAt;
   const isStale = health !== undefined && !health.isReachable;
 
@@ -339,6 +414,15 @@ export function App() {
               onSelect={selectMonth}
             />
             <AgeingBuckets ageing={summary?.ageing} selected={state.age} onSelect={selectBucket} />
+            {!isChanges && (
+              <RollUpTable
+                rollUp={rollUp}
+                groupBy={state.groupBy}
+                selectedKey={state[DRILL_FILTERS[state.groupBy]]}
+                onGroupBy={(groupBy) => navigate({ groupBy })}
+                onDrill={drill}
+              />
+            )}
             <section class="card view-card">
               <ViewTabs
                 tabs={tabs}
@@ -346,67 +430,85 @@ export function App() {
                 onSelect={(view) => refilter({ view, sort: undefined, ascending: undefined, month: '', age: '' })}
               />
               <div id="view-panel" role="tabpanel" aria-labelledby={`tab-${state.view}`}>
-                <FilterBar
-                  values={filterValues}
-                  resellers={shown?.resellers ?? []}
-                  timeZones={timeZones}
-                  resolvedAsOf={summary?.asOf}
-                  exportParams={exportParams.toString()}
-                  rangeLabel={rangeLabelOf(state, summary)}
-                  onChange={({ searchText: text, ...change }) => {
-                    if (text !== undefined) setSearchText(text);
-                    if (Object.keys(change).length > 0) refilter(change);
-                  }}
-                  onClearRange={() => refilter({ month: '', age: '' })}
-                />
-                <div class="table-status" aria-live="polite">
-                  {isLoadingRows ? (
-                    <span class="loading">
-                      <span class="spinner" aria-hidden="true" /> Loading companies…
-                    </span>
-                  ) : shown ? (
-                    <span data-total={shown.total}>
-                      <strong>{formatNumber(shown.total)}</strong> {shown.total === 1 ? 'company' : 'companies'}
-                      {shown.total !== shown.viewTotal && ` of ${formatNumber(shown.viewTotal)}`}
-                    </span>
-                  ) : null}
-                </div>
-                {shown && (
-                  <CompanyTable
-                    view={shown.view}
-                    rows={shown.rows}
-                    sort={shown.sort}
-                    ascending={shown.ascending}
-                    isLoading={isLoadingRows}
-                    openCompany={state.company}
-                    onSort={(sort, ascending) => refilter({ sort, ascending })}
+                {isChanges ? (
+                  <ChangesView
+                    changes={changes}
+                    error={changesError}
+                    isLoading={changes === undefined && changesError === undefined}
+                    since={state.since}
+                    isRecording={isRecording}
+                    recordedNote={recordedNote}
+                    onSince={(since) => navigate({ since })}
+                    onRecord={recordSnapshot}
                     onOpen={(company) => navigate({ company })}
                   />
-                )}
-                {shown && shown.total === 0 && !isLoadingRows && (
-                  <p class="empty">
-                    No companies match.{' '}
-                    {state.search !== '' || state.reseller !== '' || state.month !== '' || state.age !== ''
-                      ? 'Try clearing the search, the reseller or the month.'
-                      : ''}
-                  </p>
-                )}
-                {!shown && isLoadingRows && <div class="table-skeleton" aria-hidden="true" />}
-                {shown && (
-                  <Pager
-                    page={shown.page}
-                    pageCount={shown.pageCount}
-                    pageSize={shown.pageSize}
-                    total={shown.total}
-                    onPage={(page) => navigate({ page })}
-                    onPageSize={(pageSize) => refilter({ pageSize })}
-                  />
-                )}
-                {shown && (
-                  <p class="method-note">
-                    Found by {shown.strategy.name}: {withDaysFormatted(shown.strategy.reason)}
-                    {shown.warnings.length > 0 && ` · ${shown.warnings.join(' · ')}`}
-                  </p>
+                ) : (
+                  <>
+                    <FilterBar
+                      values={filterValues}
+                      resellers={shown?.resellers ?? []}
+                      licenceTypes={shown?.licenceTypes ?? []}
+                      timeZones={timeZones}
+                      resolvedAsOf={summary?.asOf}
+                      exportParams={exportParams.toString()}
+                      rangeLabel={rangeLabelOf(state, summary)}
+                      onChange={({ searchText: text, ...change }) => {
+                        if (text !== undefined) setSearchText(text);
+                        if (Object.keys(change).length > 0) refilter(change);
+                      }}
+                      onClearRange={() => refilter({ month: '', age: '' })}
+                    />
+                    <StateLegend policy={session?.policy} states={LIFECYCLE_STATES} />
+                    <div class="table-status" aria-live="polite">
+                      {isLoadingRows ? (
+                        <span class="loading">
+                          <span class="spinner" aria-hidden="true" /> Loading companies…
+                        </span>
+                      ) : shown ? (
+                        <span data-total={shown.total}>
+                          <strong>{formatNumber(shown.total)}</strong> {shown.total === 1 ? 'company' : 'companies'}
+                          {shown.total !== shown.viewTotal && ` of ${formatNumber(shown.viewTotal)}`}
+                        </span>
+                      ) : null}
+                    </div>
+                    {shown && (
+                      <CompanyTable
+                        view={shown.view}
+                        rows={shown.rows}
+                        sort={shown.sort}
+                        ascending={shown.ascending}
+                        isLoading={isLoadingRows}
+                        openCompany={state.company}
+                        onSort={(sort, ascending) => refilter({ sort, ascending })}
+                        onOpen={(company) => navigate({ company })}
+                      />
+                    )}
+                    {shown && shown.total === 0 && !isLoadingRows && (
+                      <p class="empty">
+                        No companies match.{' '}
+                        {[state.search, state.reseller, state.licenceType, state.state, state.month, state.age].some(
+                          (value) => value !== '',
+                        ) && 'Try clearing the search, the reseller, the licence type, the state or the month.'}
+                      </p>
+                    )}
+                    {!shown && isLoadingRows && <div class="table-skeleton" aria-hidden="true" />}
+                    {shown && (
+                      <Pager
+                        page={shown.page}
+                        pageCount={shown.pageCount}
+                        pageSize={shown.pageSize}
+                        total={shown.total}
+                        onPage={(page) => navigate({ page })}
+                        onPageSize={(pageSize) => refilter({ pageSize })}
+                      />
+                    )}
+                    {shown && (
+                      <p class="method-note">
+                        Found by {shown.strategy.name}: {formatDaysIn(shown.strategy.reason)}
+                        {shown.warnings.length > 0 && ` · ${shown.warnings.join(' · ')}`}
+                      </p>
+                    )}
+                  </>
                 )}
               </div>
             </section>

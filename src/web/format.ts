@@ -23,6 +23,9 @@ export function formatDay(day: CalendarDay | null): string {
   return `${Number(day.slice(8, 10))} ${formatMonthShort(monthOf(day))} ${day.slice(0, 4)}`;
 }
 
+/** A message naming days as YYYY-MM-DD (the SDK's reasons, the history's errors), with each day written as the page writes days. */
+export const formatDaysIn = (text: string) => text.replace(/\b\d{4}-\d{2}-\d{2}\b/g, (day) => formatDay(day));
+
 const plural = (count: number, word: string) => `${formatNumber(count)} ${word}${count === 1 ? '' : 's'}`;
 
 export type Urgency = 'overdue' | 'soon' | 'upcoming' | 'open';
@@ -50,4 +53,13 @@ export function formatAge(iso: string, now: number): string {
   if (minutes < 1) return 'just now';
   if (minutes < 120) return `${formatNumber(minutes)} min old`;
   return `${formatNumber(Math.floor(minutes / 60))} h old`;
+}
+
+/** An instant as the browser's clock reads it: its local day in the page's day format, and the time. */
+export function formatInstant(iso: string): string {
+  const date = new Date(iso);
+  const day = [date.getFullYear(), date.getMonth() + 1, date.getDate()]
+    .map((n) => String(n).padStart(2, '0'))
+    .join('-');
+  return `${formatDay(day)} ${formatTime(iso)}`;
 }

@@ -30,6 +30,8 @@ export function viewParams(state: ViewState): URLSearchParams {
     reseller: state.reseller,
     month: state.month,
     age: state.age,
+    licenceType: state.licenceType,
+    state: state.state,
     page: String(state.page),
     pageSize: String(state.pageSize),
   });
@@ -78,6 +80,23 @@ async function requestJson<T>(url: string, init: RequestInit): Promise<T> {
     throw new UiRequestError(kind, title, message, detail);
   }
   throw new UiRequestError('server', 'Something went wrong', `lapse ui answered HTTP ${response.status}.`, null);
+}
+
+/** The roll-up's query: the day, the window and the filters it counts under. */
+export function rollUpParams(
+  state: Pick<ViewState, 'timeZone' | 'asOf' | 'withinDays' | 'reseller' | 'licenceType' | 'state'> & {
+    groupBy: string;
+  },
+): URLSearchParams {
+  return new URLSearchParams({
+    groupBy: state.groupBy,
+    tz: state.timeZone,
+    asOf: state.asOf,
+    within: String(state.withinDays),
+    reseller: state.reseller,
+    licenceType: state.licenceType,
+    state: state.state,
+  });
 }
 
 export async function postRefresh(): Promise<void> {

@@ -4,14 +4,21 @@ import {
   AGEING_BUCKET_IDS,
   type AgeingBucketId,
   DASHBOARD_PAGE_SIZES,
+  LIFECYCLE_STATES,
+  type LifecycleState,
+  ROLL_UP_KEYS,
+  type RollUpKey,
   SORT_KEYS,
   type SortKey,
   VIEW_NAMES,
   type ViewName,
 } from '../contract/index.js';
 
+/** The company views, and the Changes view of the history. */
+export type PageView = ViewName | 'changes';
+
 export interface PageState {
-  view: ViewName;
+  view: PageView;
   search: string;
   reseller: string;
   withinDays: number;
@@ -21,6 +28,14 @@ export interface PageState {
   /** A chart bar: `YYYY-MM` or `older`; empty: every month. */
   month: string;
   age: AgeingBucketId | '';
+  /** Exact licence type name; empty: every type. */
+  licenceType: string;
+  /** One lifecycle state; empty: every state. */
+  state: LifecycleState | '';
+  /** What the roll-up table groups by. */
+  groupBy: RollUpKey;
+  /** Changes view: `last`, `7d`, `30d` or a YYYY-MM-DD day. */
+  since: string;
   /** Absent: the view's own order (the CLI's). */
   sort?: SortKey | undefined;
   ascending?: boolean | undefined;
@@ -39,6 +54,10 @@ export const DEFAULT_STATE: PageState = {
   asOf: '',
   month: '',
   age: '',
+  licenceType: '',
+  state: '',
+  groupBy: 'reseller',
+  since: 'last',
   page: 1,
   pageSize: 50,
   company: '',
@@ -59,7 +78,7 @@ export function readState(search: string): PageState {
   const dir = params.get('dir');
   const pageSize = wholeNumber(params.get('pageSize'), 1);
   return {
-    view: oneOf(VIEW_NAMES, params.get('view')) ?? DEFAULT_STATE.view,
+    view: oneOf<PageView>([...VIEW_NAMES, 'changes'], params.get('view')) ?? DEFAULT_STATE.view,
     search: text('q'),
     reseller: text('reseller'),
     withinDays: wholeNumber(params.get('within'), 0) ?? DEFAULT_STATE.withinDays,
@@ -67,6 +86,10 @@ export function readState(search: string): PageState {
     asOf: text('asOf'),
     month: text('month'),
     age: oneOf(AGEING_BUCKET_IDS, params.get('age')) ?? '',
+    licenceType: text('licenceType'),
+    state: oneOf(LIFECYCLE_STATES, params.get('state')) ?? '',
+    groupBy: oneOf(ROLL_UP_KEYS, params.get('groupBy')) ?? DEFAULT_STATE.groupBy,
+    since: params.get('since') || DEFAULT_STATE.since,
     sort: oneOf(SORT_KEYS, params.get('sort')),
     ascending: dir === 'asc' ? true : dir === 'desc' ? false : undefined,
     page: wholeNumber(params.get('page'), 1) ?? DEFAULT_STATE.page,
@@ -89,6 +112,10 @@ export function writeState(state: PageState): string {
   put('asOf', state.asOf, '');
   put('month', state.month, '');
   put('age', state.age, '');
+  put('licenceType', state.licenceType, '');
+  put('state', state.state, '');
+  put('groupBy', state.groupBy, DEFAULT_STATE.groupBy);
+  if (state.view === 'changes') put('since', state.since, DEFAULT_STATE.since);
   put('sort', state.sort, undefined);
   if (state.ascending !== undefined) params.set('dir', state.ascending ? 'asc' : 'desc');
   put('page', state.page, DEFAULT_STATE.page);

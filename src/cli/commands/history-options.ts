@@ -66,7 +66,11 @@ export function withListingHistoryOptions(command: Command): Command {
     .option('--lifecycle', 'add the "Lifecycle state" and "Next state change" columns');
 }
 
-export function openCommandHistory(context: CommandContext, flags: HistoryFlags, environment: Environment): History {
+export function openCommandHistory(
+  context: Pick<CommandContext, 'config'>,
+  flags: HistoryFlags,
+  environment: Environment,
+): History {
   return openHistory({
     baseUrl: context.config.baseUrl,
     clientId: context.config.clientId,
@@ -94,7 +98,7 @@ export async function withCommandHistory<T>(
 
 /** --policy, else LAPSE_POLICY, else the config file's "policy" key, else the defaults. */
 export async function loadPolicy(
-  context: CommandContext,
+  context: Pick<CommandContext, 'config'>,
   flags: HistoryFlags,
   environment: Environment,
 ): Promise<LifecyclePolicy> {

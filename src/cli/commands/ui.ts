@@ -5,15 +5,16 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { NetworkError, ServerError } from '../../client/index.js';
-import { createPortfolio, DEFAULT_WEB_ROOT, startDashboardServer } from '../../dashboard/index.js';
+import { createHistoryAccess, createPortfolio, DEFAULT_WEB_ROOT, startDashboardServer } from '../../dashboard/index.js';
 import type { RegisterCommands } from '../command-module.js';
 import { explainFailure } from '../connection-failures.js';
 import type { Environment } from '../environment.js';
 import { describeError } from '../exit-codes.js';
 import { integerOption, PORT_NUMBER } from '../integer-option.js';
 import { type ConnectionFlags, connect, withConnectionOptions } from './client-options.js';
+import { type HistoryFlags, loadPolicy, openCommandHistory, withHistoryAndPolicyOptions } from './history-options.js';
 
-interface UiFlags extends ConnectionFlags {
+interface UiFlags extends ConnectionFlags, HistoryFlags {
   port: number;
   open?: boolean;
 }
@@ -30,6 +31,7 @@ function openInBrowser(url: string): void {
 
 async function serveDashboard(flags: UiFlags, environment: Environment): Promise<void> {
   const { config, client } = await connect(flags, environment);
+  const policy = await loadPolicy({ config }, flags, environment);
   if (!existsSync(join(DEFAULT_WEB_ROOT, 'index.html'))) {
     throw new Error(`the dashboard's files are missing from ${DEFAULT_WEB_ROOT}: run npm run build`);
   }
@@ -42,9 +44,13 @@ async function serveDashboard(flags: UiFlags, environment: Environment): Promise
     if (!(explained instanceof NetworkError || explained instanceof ServerError)) throw explained;
     process.stderr.write(`lapse ui: ${describeError(explained)}; starting anyway\n`);
   }
+  // The history is opened when a page first needs it (the Changes view, the acknowledged marks); the dashboard
+  // records a snapshot only when asked to.
+  const history = createHistoryAccess(() => openCommandHistory({ config }, flags, environment));
   const server = await startDashboardServer({
     client,
-    portfolio: createPortfolio({ client, now: config.now }),
+    portfolio: createPortfolio({ client, now: config.now, policy, acknowledgementsOn: history.acknowledgementsOn }),
+    history,
     baseUrl: config.baseUrl,
     companyId: config.companyId,
     webRoot: DEFAULT_WEB_ROOT,
@@ -60,11 +66,13 @@ async function serveDashboard(flags: UiFlags, environment: Environment): Promise
 }
 
 export const register: RegisterCommands = (program, environment) => {
-  withConnectionOptions(
-    program
-      .command('ui')
-      .description('Serve the dashboard on 127.0.0.1 and print its URL once the credential is accepted.')
-      .option('--port <port>', 'port to listen on (0 picks a free one)', integerOption(PORT_NUMBER), 4300)
-      .option('--open', 'open the dashboard in a browser (xdg-open)'),
+  withHistoryAndPolicyOptions(
+    withConnectionOptions(
+      program
+        .command('ui')
+        .description('Serve the dashboard on 127.0.0.1 and print its URL once the credential is accepted.')
+        .option('--port <port>', 'port to listen on (0 picks a free one)', integerOption(PORT_NUMBER), 4300)
+        .option('--open', 'open the dashboard in a browser (xdg-open)'),
+    ),
   ).action((flags: UiFlags) => serveDashboard(flags, environment));
 };

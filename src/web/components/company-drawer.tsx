@@ -3,8 +3,10 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import { type CompanyDetail, type CompanyDto, UNLIMITED } from '../../contract/index.js';
-import { formatInstantDay, formatNumber } from '../format.js';
+import { formatDay, formatInstantDay, formatNumber } from '../format.js';
 import type { UiRequestError } from '../ui-client.js';
+import { AcknowledgementDetail } from './acknowledgement-mark.js';
+import { STATE_TITLES, StateBadge } from './lifecycle-state.js';
 import { RenewPanel } from './renew-panel.js';
 
 interface CompanyDrawerProps {
@@ -104,6 +106,17 @@ export function CompanyDrawer({ companyId, detail, error, timeZone, onClose, onR
               <li aria-current="true">{company.name}</li>
             </ol>
           </nav>
+          <p class="drawer-lifecycle" data-lifecycle={detail.lifecycle.state}>
+            <span class="field-label">Lifecycle on {formatDay(detail.asOf)}</span>{' '}
+            <StateBadge lifecycle={detail.lifecycle} />
+            {detail.lifecycle.nextChange !== null && detail.lifecycle.nextState !== null && (
+              <span class="muted">
+                {' '}
+                · {STATE_TITLES[detail.lifecycle.nextState]} from {formatDay(detail.lifecycle.nextChange)}
+              </span>
+            )}
+          </p>
+          {detail.acknowledgement && <AcknowledgementDetail mark={detail.acknowledgement} />}
           <dl class="detail-list">
             {rows(company).map(([term, value]) => (
               <div class="detail-row" key={term}>

@@ -3,6 +3,8 @@
 import type { ComponentChildren } from 'preact';
 import { type CompanyRow, type SortKey, UNLIMITED, type ViewName } from '../../contract/index.js';
 import { describeDays, formatDay, formatNumber } from '../format.js';
+import { AcknowledgementMark } from './acknowledgement-mark.js';
+import { StateBadge } from './lifecycle-state.js';
 
 interface Column {
   title: string;
@@ -20,6 +22,7 @@ const company: Column = {
         {row.companyName}
       </button>
       <span class="company-id">{row.companyResourceId}</span>
+      {row.acknowledgement && <AcknowledgementMark mark={row.acknowledgement} />}
     </div>
   ),
 };
@@ -37,6 +40,7 @@ const status: Column = {
     return <span class={`pill pill-${urgency}`}>{text}</span>;
   },
 };
+const lifecycle: Column = { title: 'Lifecycle', cell: (row) => <StateBadge lifecycle={row.lifecycle} /> };
 const targetUsers: Column = {
   title: 'Target users',
   sort: 'targetUserCount',
@@ -57,9 +61,9 @@ const overBy: Column = {
 };
 
 const COLUMNS: Record<ViewName, Column[]> = {
-  expired: [company, reseller, licenceType, renewal, status, targetUsers, limit],
-  renewing: [company, reseller, licenceType, renewal, status, targetUsers, limit],
-  'over-limit': [company, reseller, licenceType, targetUsers, limit, overBy, renewal, status],
+  expired: [company, reseller, licenceType, renewal, status, lifecycle, targetUsers, limit],
+  renewing: [company, reseller, licenceType, renewal, status, lifecycle, targetUsers, limit],
+  'over-limit': [company, reseller, licenceType, targetUsers, limit, overBy, renewal, status, lifecycle],
 };
 
 /** Text columns start A→Z; number and date columns start with the largest or latest. */
@@ -133,6 +137,7 @@ export function CompanyTable({
             <tr
               key={row.companyResourceId}
               data-company-id={row.companyResourceId}
+              data-state={row.lifecycle.state}
               class={row.companyResourceId === openCompany ? 'is-open' : undefined}
               onClick={() => onOpen(row.companyResourceId)}
             >

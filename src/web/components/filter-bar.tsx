@@ -1,8 +1,9 @@
-// The controls over a view: text search, reseller, renewal window, time zone, as-of day, the chart bar or ageing
+// The controls over a view: text search, reseller, licence type, lifecycle state, renewal window, time zone, as-of day, the chart bar or ageing
 // bucket the rows are narrowed to, and the downloads (plain links to the export route, so they carry exactly the
 // filter on screen).
-import type { ViewName } from '../../contract/index.js';
-import { formatDay } from '../format.js';
+import { LIFECYCLE_STATES, type LifecycleState, type ViewName } from '../../contract/index.js';
+import { DayField } from './day-input.js';
+import { STATE_TITLES } from './lifecycle-state.js';
 
 const WITHIN_CHOICES = [7, 14, 30, 60, 90, 180, 365] as const;
 
@@ -13,11 +14,14 @@ export interface FilterValues {
   withinDays: number;
   timeZone: string;
   asOf: string;
+  licenceType: string;
+  state: LifecycleState | '';
 }
 
 interface FilterBarProps {
   values: FilterValues;
   resellers: string[];
+  licenceTypes: string[];
   timeZones: string[];
   /** The day in use when no as-of day is chosen ("today" in the time zone). */
   resolvedAsOf: string | undefined;
@@ -28,8 +32,37 @@ interface FilterBarProps {
   onClearRange(): void;
 }
 
+interface NameChoiceProps {
+  label: string;
+  /** The choice of every name. */
+  all: string;
+  value: string;
+  names: string[];
+  onChoose(name: string): void;
+}
+
+/** One of the names in the view (a reseller, a licence type), or all of them. */
+function NameChoice({ label, all, value, names, onChoose }: NameChoiceProps) {
+  return (
+    <label class="field">
+      <span class="field-label">{label}</span>
+      <select value={value} onChange={(e) => onChoose(e.currentTarget.value)}>
+        <option value="">{all}</option>
+        {/* A chosen name stays listed while another view without its companies is shown. */}
+        {value !== '' && !names.includes(value) && <option value={value}>{value}</option>}
+        {names.map((name) => (
+          <option key={name} value={name}>
+            {name}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 export function FilterBar(props: FilterBarProps) {
-  const { values, resellers, timeZones, resolvedAsOf, exportParams, rangeLabel, onChange, onClearRange } = props;
+  const { values, resellers, licenceTypes, timeZones, resolvedAsOf, exportParams, rangeLabel, onChange, onClearRange } =
+    props;
   const shownAsOf = values.asOf || resolvedAsOf || '';
   return (
     <div class="filter-bar">
@@ -42,17 +75,30 @@ export function FilterBar(props: FilterBarProps) {
           onInput={(e) => onChange({ searchText: e.currentTarget.value })}
         />
       </label>
+      <NameChoice
+        label="Reseller"
+        all="All resellers"
+        value={values.reseller}
+        names={resellers}
+        onChoose={(reseller) => onChange({ reseller })}
+      />
+      <NameChoice
+        label="Licence type"
+        all="All types"
+        value={values.licenceType}
+        names={licenceTypes}
+        onChoose={(licenceType) => onChange({ licenceType })}
+      />
       <label class="field">
-        <span class="field-label">Reseller</span>
-        <select value={values.reseller} onChange={(e) => onChange({ reseller: e.currentTarget.value })}>
-          <option value="">All resellers</option>
-          {/* A chosen reseller stays listed while another view without its companies is shown. */}
-          {values.reseller !== '' && !resellers.includes(values.reseller) && (
-            <option value={values.reseller}>{values.reseller}</option>
-          )}
-          {resellers.map((name) => (
-            <option key={name} value={name}>
-              {name}
+        <span class="field-label">Lifecycle</span>
+        <select
+          value={values.state}
+          onChange={(e) => onChange({ state: e.currentTarget.value as LifecycleState | '' })}
+        >
+          <option value="">All states</option>
+          {LIFECYCLE_STATES.map((state) => (
+            <option key={state} value={state}>
+              {STATE_TITLES[state]}
             </option>
           ))}
         </select>
@@ -86,29 +132,13 @@ export function FilterBar(props: FilterBarProps) {
           ))}
         </select>
       </label>
-      <label class="field field-date">
-        <span class="field-label">As of</span>
-        <span class="date-row">
-          {/* The native picker, invisible over the day written as the rest of the page writes days. */}
-          <span class="date-control">
-            <input
-              type="date"
-              class="date-native"
-              value={shownAsOf}
-              onClick={(e) => e.currentTarget.showPicker?.()}
-              onChange={(e) => onChange({ asOf: e.currentTarget.value })}
-            />
-            <span class="date-text" aria-hidden="true" data-as-of={shownAsOf}>
-              {shownAsOf === '' ? '—' : formatDay(shownAsOf)}
-            </span>
-          </span>
-          {values.asOf !== '' && (
-            <button type="button" class="button button-quiet" onClick={() => onChange({ asOf: '' })}>
-              Today
-            </button>
-          )}
-        </span>
-      </label>
+      <DayField label="As of" value={shownAsOf} onChange={(asOf) => onChange({ asOf })} dataName="as-of">
+        {values.asOf !== '' && (
+          <button type="button" class="button button-quiet" onClick={() => onChange({ asOf: '' })}>
+            Today
+          </button>
+        )}
+      </DayField>
       {rangeLabel !== undefined && (
         <div class="field">
           <span class="field-label">Narrowed to</span>

@@ -1,17 +1,17 @@
-// The three views as tabs (arrow keys move between them, as the WAI-ARIA tabs pattern describes).
-import type { ViewName } from '../../contract/index.js';
+// The three views of companies and the Changes view as tabs (arrow keys move between them, as the WAI-ARIA tabs pattern describes).
 import { formatNumber } from '../format.js';
+import type { PageView } from '../url-state.js';
 
 export interface ViewTab {
-  view: ViewName;
+  view: PageView;
   title: string;
   count: number | undefined;
 }
 
 interface ViewTabsProps {
   tabs: ViewTab[];
-  selected: ViewName;
-  onSelect(view: ViewName): void;
+  selected: PageView;
+  onSelect(view: PageView): void;
 }
 
 export function ViewTabs({ tabs, selected, onSelect }: ViewTabsProps) {
