@@ -41,7 +41,9 @@ export function readSigningKeyRows(db: Db): Promise<SigningKeyRow[]> {
 /** A new Ed25519 key, both halves stored: for servers given no key of their own. */
 export async function insertGeneratedKey(db: Db, nowMs: number): Promise<string> {
   const pair = await generateKeyPair(SIGNING_ALGORITHM, { crv: 'Ed25519', extractable: true });
-  const kid = randomBytes(12).toString('base64url');
+  // Hex, not base64url: a kid is typed as a command-line argument (`lapse admin keys revoke KID`), and one
+  // beginning with `-` would be read as an option.
+  const kid = randomBytes(12).toString('hex');
   const privateJwk = { ...(await exportJWK(pair.privateKey)), kid, alg: SIGNING_ALGORITHM };
   await db
     .insertInto('signing_keys')
