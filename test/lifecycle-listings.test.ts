@@ -1,6 +1,7 @@
 // Lifecycle states on the listing commands over real HTTP, on SQLite and PostgreSQL: `--state` keeps exactly the
 // companies the database's renewal days put in that state under the policy, `--lifecycle` adds the columns (named
-// apart from the vendor's License Expired), and a policy with an unknown key is one line and exit 2.
+// apart from the vendor's License Expired, which lapse's own files leave out), and a policy with an unknown key is
+// one line and exit 2.
 import { existsSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -89,9 +90,16 @@ describe.each(DATABASE_KINDS)('lifecycle states on %s', (kind) => {
       // The vendor's flag stays as the server sent it, beside lapse's own state.
       expect(typeof company.licenceExpired).toBe('boolean');
     }
-    const csv = await runCli(['expired', '--as-of', SEED_TODAY, '--lifecycle', '--format', 'csv'], home, env());
-    const header = csv.stdout.replace(/^\uFEFF/, '').split('\r\n')[0] ?? '';
-    expect(header.endsWith(',License Expired,Lifecycle State,Next State Change')).toBe(true);
+    // lapse's own file: the day's "Expired (as of D)" and the states, never the server's UTC-today flag; the same
+    // file with or without --lifecycle.
+    const csvOf = async (extra: string[]) =>
+      (await runCli(['expired', '--as-of', SEED_TODAY, ...extra, '--format', 'csv'], home, env())).stdout;
+    const csv = await csvOf(['--lifecycle']);
+    const header = csv.replace(/^\uFEFF/, '').split('\r\n')[0] ?? '';
+    expect(header).toContain(`,Expired (as of ${SEED_TODAY}),`);
+    expect(header).toContain(',Lifecycle State,Next State Change');
+    expect(header).not.toContain('License Expired');
+    expect(csv).toBe(await csvOf([]));
     const table = await runCli(['expired', '--as-of', LATER, '--state', 'in-grace', '--lifecycle'], home, env());
     expect(table.stdout).toMatch(/Lifecycle state.*Next state change/);
     expect(table.stdout).toMatch(/in-grace .*→ lapsed/);

@@ -23,7 +23,7 @@ import { listingsOverProfiles, overProfilesOr } from '../profiles/index.js';
 import { type CommandContext, type CommonFlags, clientAction } from './client-options.js';
 import { assertGroupByAlone, type GroupByFlags, reportRollUp } from './group-by.js';
 import { writeLifecycleListing } from './lifecycle-listing.js';
-import type { FileOptions } from './listing-files.js';
+import { type FileOptions, isFileFormat } from './listing-files.js';
 import { type ListingFlags, reportListing } from './listing-report.js';
 import { type SegmentFlags, segmentFrom } from './search-options.js';
 
@@ -136,7 +136,7 @@ export interface ListingView {
 
 /**
  * Records the listing when asked, then hands its companies (only those in --state, when given) to `report`,
- * or writes them with the lifecycle columns when --lifecycle is given.
+ * or (--lifecycle) prints them with the lifecycle columns as a table or JSON.
  */
 export async function reportWithHistory(
   context: CommandContext,
@@ -161,7 +161,8 @@ export async function reportWithHistory(
   const rows = listing.companies
     .map((company) => ({ company, lifecycle: lifecycleOf(company, context, policy) }))
     .filter((row) => flags.state === undefined || row.lifecycle.state === flags.state);
-  if (!flags.lifecycle) return report(rows.map((row) => row.company));
+  // lapse's own CSV and XLSX files carry the lifecycle columns anyway (file-columns.ts): one layout for a file.
+  if (!flags.lifecycle || isFileFormat(context.target.format)) return report(rows.map((row) => row.company));
   context.progress.stop();
   await writeLifecycleListing(context, listing, rows, policy, tableOptions);
 }

@@ -1,15 +1,8 @@
-// A listing with lapse's lifecycle columns beside the company's own: "Lifecycle state" and "Next state change".
-// The state is lapse's reading under a policy, never the vendor's licenceExpired (which stays in its column).
-import {
-  type CalendarDay,
-  EXPORT_COLUMNS,
-  exportRecordOf,
-  type Lifecycle,
-  type LifecyclePolicy,
-  type SearchCompanyDto,
-} from '../../contract/index.js';
+// A listing with lapse's lifecycle columns beside the company's own, as a table or JSON: "Lifecycle state" and
+// "Next state change". The state is lapse's reading under a policy, never the vendor's licenceExpired (which
+// stays in its field). CSV and XLSX files have these columns without asking (listing-files.ts).
+import type { CalendarDay, Lifecycle, LifecyclePolicy, SearchCompanyDto } from '../../contract/index.js';
 import type { RecordableListing } from '../../history/index.js';
-import { type SheetColumn, sheetLayoutOf, streamRecords } from '../../spreadsheet/index.js';
 import {
   COMPANY_COLUMNS,
   describeListing,
@@ -26,13 +19,6 @@ export interface LifecycleRow {
   lifecycle: Lifecycle;
 }
 
-const LIFECYCLE_COLUMNS: readonly SheetColumn[] = [
-  ...EXPORT_COLUMNS,
-  { header: 'Lifecycle State', kind: 'text' },
-  { header: 'Next State Change', kind: 'date' },
-];
-const LIFECYCLE_LAYOUT = sheetLayoutOf(LIFECYCLE_COLUMNS);
-
 const LIFECYCLE_TABLE: readonly TableColumn<LifecycleRow>[] = [
   ...COMPANY_COLUMNS.map((column) => ({
     ...column,
@@ -48,10 +34,6 @@ const LIFECYCLE_TABLE: readonly TableColumn<LifecycleRow>[] = [
     cell: ({ lifecycle }) => (lifecycle.nextChange === null ? '' : `${lifecycle.nextChange} → ${lifecycle.nextState}`),
   },
 ];
-
-async function* recordsOf(rows: readonly LifecycleRow[]) {
-  for (const row of rows) yield [[...exportRecordOf(row.company), row.lifecycle.state, row.lifecycle.nextChange]];
-}
 
 const describePolicy = (policy: LifecyclePolicy) =>
   `lifecycle: grace ${policy.graceDays} days, lead days ${policy.leadDays.join(', ') || 'none'}`;
@@ -94,7 +76,6 @@ export async function writeLifecycleListing(
       return writeOutput(target.destination, `${table}\n${summary}\n`);
     }
     default:
-      process.stderr.write(`${summary}\n`);
-      return writeOutput(target.destination, streamRecords(target.format, LIFECYCLE_LAYOUT, recordsOf(shown)));
+      throw new Error(`lifecycle listings are tables or JSON; ${target.format} files are listing files`);
   }
 }
