@@ -186,8 +186,28 @@ describe.each(DATABASE_KINDS)('lapse notify on %s', (kind) => {
     expect(ftp.stderr).toBe('lapse notify: --webhook ftp://example.com/x: must be an http:// or https:// URL\n');
     const unsigned = await runCli(['notify', '--webhook', url], home, env());
     expect(unsigned.code).toBe(2);
-    expect(unsigned.stderr).toBe('lapse notify: --secret <secret> is required: the receiver checks the signature\n');
+    expect(unsigned.stderr).toBe(
+      'lapse notify: --secret <secret> or LAPSE_WEBHOOK_SECRET is required: the receiver checks the signature\n',
+    );
   });
+
+  it('takes the secret from LAPSE_WEBHOOK_SECRET, off the command line, and signs with it', async () => {
+    const history = 'env-secret.db';
+    expect((await runCli(['snapshot', '--as-of', SEED_TODAY], home, env(history))).code).toBe(0);
+    const renewed = await renewOne(2);
+    status = 200;
+    received.length = 0;
+    const run = await runCli(['notify', '--as-of', SEED_TODAY, '--webhook', url], home, {
+      ...env(history),
+      LAPSE_WEBHOOK_SECRET: SECRET,
+    });
+    expect(run.code).toBe(0);
+    expect(received).toHaveLength(1);
+    expect(received[0]?.isSigned).toBe(true);
+    expect(changesOf(received[0]?.body ?? '{}')).toEqual([
+      expect.objectContaining({ kind: 'renewed', companyResourceId: renewed }),
+    ]);
+  }, 120_000);
 });
 
 describe('webhook delivery', () => {

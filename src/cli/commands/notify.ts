@@ -99,8 +99,12 @@ async function targetOf(flags: NotifyFlags, context: CommandContext, environment
   if (flags.webhook === undefined) throw new UsageError('--webhook <url> or --email <address,…> is required');
   refuseFlags(flags, EMAIL_FLAGS, '--email');
   const url = webhookUrlOf(flags.webhook);
-  if (!flags.secret) throw new UsageError('--secret <secret> is required: the receiver checks the signature');
-  return webhookTarget({ url, secret: flags.secret, format: flags.format ?? 'json', now, retry });
+  // From the environment, the secret stays out of the process list (`ps`) that every user of the machine reads.
+  const secret = flags.secret ?? (environment.LAPSE_WEBHOOK_SECRET || undefined);
+  if (!secret) {
+    throw new UsageError('--secret <secret> or LAPSE_WEBHOOK_SECRET is required: the receiver checks the signature');
+  }
+  return webhookTarget({ url, secret, format: flags.format ?? 'json', now, retry });
 }
 
 export function registerNotify(program: Command, environment: Environment): void {
@@ -109,7 +113,10 @@ export function registerNotify(program: Command, environment: Environment): void
     .description('deliver what changed since the last digest: to a webhook (signed JSON POST) or by e-mail');
   withHistoryAndPolicyOptions(withListingOptions(withDayOptions(withConnectionOptions(command))))
     .option('--webhook <url>', 'http(s) URL to POST the digest to')
-    .option('--secret <secret>', 'the HMAC-SHA256 key the receiver checks the signature with')
+    .option(
+      '--secret <secret>',
+      'the HMAC-SHA256 key the receiver checks the signature with (default LAPSE_WEBHOOK_SECRET)',
+    )
     .addOption(
       new Option('--format <format>', 'the webhook body: json (as `lapse changes`) or slack (default json)').choices(
         WEBHOOK_FORMATS,
