@@ -110,7 +110,6 @@ export function registerCompanies(program: Command, environment: Environment): v
       listingsOverProfiles(environment, {
         listing: listingOf,
         rollUp: (context, flags, groupBy) => rollUpSearch(context, flags, environment, groupBy),
-        hasAgeing: false,
       }),
     ),
   );

@@ -234,10 +234,7 @@ export function licenceListingAction<F extends CommonFlags & ListingHistoryFlags
       reportListing(context, { ...listing, companies }, { file }),
     );
   });
-  return overProfilesOr(
-    single,
-    listingsOverProfiles(environment, { listing: listingOf, rollUp: rollUpOfKind, hasAgeing: true }),
-  );
+  return overProfilesOr(single, listingsOverProfiles(environment, { listing: listingOf, rollUp: rollUpOfKind }));
 }
 
 /**

@@ -1,7 +1,7 @@
 // The companies of several profiles as one listing: a Profile column first (table, CSV, XLSX; `profile` on each
 // JSON company), the rows profile by profile in the order they were named, each profile's in its own order; the
 // footer one line per profile (count, scope, strategy, or why it failed) and the total.
-import type { ExportRecord, SearchCompanyDto } from '../../contract/index.js';
+import type { ExportRecord, LifecyclePolicy, SearchCompanyDto } from '../../contract/index.js';
 import { batchOf, type SheetColumn, sheetLayoutOf, streamRecords } from '../../spreadsheet/index.js';
 import type { CommandContext } from '../commands/client-options.js';
 import { type ListingHistoryFlags, lifecycleOf, loadPolicy } from '../commands/history-options.js';
@@ -39,6 +39,8 @@ interface MergedProfile {
   profile: string;
   context: CommandContext;
   listing: ProfileListing;
+  /** The policy of the profile's lifecycle states (--state and the files' columns). */
+  policy: LifecyclePolicy;
   /** The companies kept (--state), before --limit. */
   kept: readonly SearchCompanyDto[];
   shown: readonly SearchCompanyDto[];
@@ -47,13 +49,10 @@ interface MergedProfile {
 export interface MergeSetting {
   flags: ListingHistoryFlags;
   environment: Environment;
-  hasAgeing: boolean;
 }
 
-async function keptOf(context: CommandContext, listing: ProfileListing, setting: MergeSetting) {
-  const { state } = setting.flags;
+function keptOf(context: CommandContext, listing: ProfileListing, state: string | undefined, policy: LifecyclePolicy) {
   if (state === undefined) return listing.companies;
-  const policy = await loadPolicy(context, setting.flags, setting.environment);
   return listing.companies.filter((company) => lifecycleOf(company, context, policy).state === state);
 }
 
@@ -126,8 +125,10 @@ export async function reportMergedListing(
     if (isFailed(outcome)) continue;
     const { context, value: listing } = outcome;
     for (const warning of listing.warnings) context.warn(`profile ${outcome.profile}: ${warning}`);
-    const kept = await keptOf(context, listing, setting);
-    listings.push({ profile: outcome.profile, context, listing, kept, shown: limitRows(kept, context.limit) });
+    const policy = await loadPolicy(context, setting.flags, setting.environment);
+    const kept = keptOf(context, listing, setting.flags.state, policy);
+    const shown = limitRows(kept, context.limit);
+    listings.push({ profile: outcome.profile, context, listing, policy, kept, shown });
   }
   const asOf = listings[0]?.listing.asOf ?? '';
   const footer = footerOf(listings, outcomes);
@@ -145,9 +146,8 @@ export async function reportMergedListing(
   const layout = sheetLayoutOf([PROFILE_SHEET_COLUMN, ...sheetColumnsOf(columns, asOf)]);
   const records: ExportRecord[] = [];
   for (const entry of listings) {
-    const policy = await loadPolicy(entry.context, setting.flags, setting.environment);
     for (const company of entry.shown) {
-      const lifecycle = lifecycleOf(company, entry.context, policy);
+      const lifecycle = lifecycleOf(company, entry.context, entry.policy);
       records.push([entry.profile, ...fileRecordOf(columns, { company, lifecycle }, asOf)]);
     }
   }

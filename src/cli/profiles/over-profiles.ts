@@ -27,8 +27,6 @@ export interface ProfileListing extends Pick<Listing, 'companies' | 'asOf' | 'ti
 export interface ProfileRun<F> {
   listing(context: CommandContext, flags: F): Promise<ProfileListing>;
   rollUp(context: CommandContext, flags: F, groupBy: GroupBy): Promise<RollUp>;
-  /** CSV and XLSX rows carry the ageing bucket (the licence listings' files do, the search's do not). */
-  hasAgeing: boolean;
 }
 
 export type ProfileOutcome<T> =
@@ -133,7 +131,7 @@ export function listingsOverProfiles<F extends ProfileFlags>(
       environment,
       flags,
       (c) => run.listing(c, flags),
-      (target, outcomes) => reportMergedListing(target, outcomes, { flags, environment, hasAgeing: run.hasAgeing }),
+      (target, outcomes) => reportMergedListing(target, outcomes, { flags, environment }),
     );
   };
 }
