@@ -6,8 +6,7 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'csv-parse/sync';
@@ -27,10 +26,12 @@ import {
 } from '../src/contract/index.js';
 import { uniqueSheetNames } from '../src/spreadsheet/sheet-names.js';
 import { tagsOfCell } from '../src/spreadsheet/tag-cell.js';
-import { type CliResult, requireBuiltCli, runCli } from './support/cli-process.js';
+import { type CliFixture, startCliFixture } from './support/cli-fixture.js';
+import type { CliResult } from './support/cli-process.js';
+import { companiesBelow } from './support/companies-below.js';
 import { DATABASE_KINDS } from './support/databases.js';
 import { type FaultProxy, startFaultProxy } from './support/fault-proxy.js';
-import { startTestServer, type TestServer } from './support/test-server.js';
+import type { TestServer } from './support/test-server.js';
 import { xlsxSheets } from './support/xlsx-xml.js';
 
 const SEED_TODAY = '2026-03-10';
@@ -81,9 +82,8 @@ describe.each(DATABASE_KINDS)('listing files on %s', (kind) => {
   let proxy: FaultProxy;
   let workDir: string;
   let rows: Row[];
-  let env: Record<string, string>;
-  const lapse = (args: string[], baseUrl = server.baseUrl) =>
-    runCli(args, { home: workDir, env: { ...env, LAPSE_BASE_URL: baseUrl } });
+  let fixture: CliFixture;
+  const lapse = (args: string[], baseUrl?: string) => fixture.lapse(args, baseUrl);
   const rowOf = (id: string | undefined) => rows.find((row) => row.id === id) as Row;
   const idsWhere = (keep: (row: Row) => boolean) =>
     rows
@@ -93,22 +93,15 @@ describe.each(DATABASE_KINDS)('listing files on %s', (kind) => {
 
   async function readRows(): Promise<Row[]> {
     const { reseller } = server.credentials;
-    const { path } = await server.storage.db
-      .selectFrom('companies')
-      .select('path')
-      .where('resource_id', '=', reseller.companyResourceId)
-      .executeTakeFirstOrThrow();
-    const { rows: stored } = await sql<Record<string, unknown>>`select c.resource_id, c.name, c.reseller_name,
-        p.resource_id as parent_id, c.license_type_name, c.license_type_resource_id, c.license_end_at,
-        c.license_start_at, c.time_zone_id, c.tags
-      from companies c join companies p on p.id = c.parent_id
-      where c.path > ${path} and c.path < ${`${path.slice(0, -1)}0`}`.execute(server.storage.db);
+    const stored = await companiesBelow(server, reseller.companyResourceId);
+    // A parent outside the rows is the reseller itself.
+    const resourceIdOf = new Map(stored.map((row) => [Number(row.id), row.resource_id]));
     const dayOfStored = (value: unknown) => (value === null ? null : utcDayOfMs(Number(value)));
     return stored.map((row) => ({
       id: String(row.resource_id),
       name: String(row.name),
       resellerName: String(row.reseller_name ?? '(none)'),
-      parentId: String(row.parent_id),
+      parentId: resourceIdOf.get(Number(row.parent_id)) ?? reseller.companyResourceId,
       licenceType: row.license_type_name === null ? null : String(row.license_type_name),
       licenceTypeId: row.license_type_resource_id === null ? null : String(row.license_type_resource_id),
       endDay: dayOfStored(row.license_end_at),
@@ -119,18 +112,9 @@ describe.each(DATABASE_KINDS)('listing files on %s', (kind) => {
   }
 
   beforeAll(async () => {
-    requireBuiltCli();
-    workDir = await mkdtemp(join(tmpdir(), 'lapse-cli-files-'));
-    server = await startTestServer({
-      kind,
-      companies: 400,
-      seed: 11,
-      today: SEED_TODAY,
-      now: () => Date.parse(PINNED_NOW),
-    });
-    proxy = await startFaultProxy(server.baseUrl);
+    fixture = await startCliFixture({ kind, today: SEED_TODAY, now: PINNED_NOW, workDirPrefix: 'lapse-cli-files-' });
+    ({ server, proxy, workDir } = fixture);
     const { reseller } = server.credentials;
-    env = { LAPSE_CLIENT_ID: reseller.clientId, LAPSE_CLIENT_SECRET: reseller.clientSecret, LAPSE_NOW: PINNED_NOW };
     rows = await readRows();
     // Awkward tags on a few expired companies, a formula for a name, and a reseller name Excel cannot take as a
     // sheet name (renamed on the reseller and on the rows that carry its name).
@@ -154,9 +138,7 @@ describe.each(DATABASE_KINDS)('listing files on %s', (kind) => {
   }, 180_000);
 
   afterAll(async () => {
-    await proxy?.close();
-    await server?.close();
-    await rm(workDir, { recursive: true, force: true });
+    await fixture?.close();
   });
 
   describe('columns for the listing day', () => {

@@ -3,19 +3,19 @@
 // test computes from the database itself, whether the server groups and filters (clustered search, server filter)
 // or the fault proxy makes the client do it.
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, ageingBucketOf, dayStartUtc, daysBetween, utcDayOfMs } from '../src/contract/index.js';
-import { type CliResult, requireBuiltCli, runCli } from './support/cli-process.js';
+import { type CliFixture, startCliFixture } from './support/cli-fixture.js';
+import type { CliResult } from './support/cli-process.js';
+import { companiesBelow } from './support/companies-below.js';
 import { DATABASE_KINDS } from './support/databases.js';
-import { type FaultProxy, startFaultProxy } from './support/fault-proxy.js';
+import type { FaultProxy } from './support/fault-proxy.js';
 import type { RollUpJson, Totals } from './support/roll-up-json.js';
-import { startTestServer, type TestServer } from './support/test-server.js';
+import type { TestServer } from './support/test-server.js';
 
 const SEED_TODAY = '2026-03-10';
 const PINNED_NOW = '2026-03-10T12:00:00Z';
@@ -94,9 +94,8 @@ describe.each(DATABASE_KINDS)('roll-ups, segments and the tree on %s', (kind) =>
   let proxy: FaultProxy;
   let workDir: string;
   let rows: Row[];
-  let env: Record<string, string>;
-  const lapse = (args: string[], baseUrl = server.baseUrl) =>
-    runCli(args, { home: workDir, env: { ...env, LAPSE_BASE_URL: baseUrl } });
+  let fixture: CliFixture;
+  const lapse = (args: string[], baseUrl?: string) => fixture.lapse(args, baseUrl);
   type Truth = ReturnType<typeof rollUpTruth>;
   /** The roll-up of `args` equals the truth straight (server filter) and through the proxy in `modes` (ordered scan). */
   const expectOnBothStrategies = async (args: string[], modes: Parameters<FaultProxy['setModes']>[0], truth: Truth) => {
@@ -112,27 +111,9 @@ describe.each(DATABASE_KINDS)('roll-ups, segments and the tree on %s', (kind) =>
   };
 
   beforeAll(async () => {
-    requireBuiltCli();
-    workDir = await mkdtemp(join(tmpdir(), 'lapse-roll-up-'));
-    server = await startTestServer({
-      kind,
-      companies: 400,
-      seed: 11,
-      today: SEED_TODAY,
-      now: () => Date.parse(PINNED_NOW),
-    });
-    proxy = await startFaultProxy(server.baseUrl);
-    const { reseller } = server.credentials;
-    env = { LAPSE_CLIENT_ID: reseller.clientId, LAPSE_CLIENT_SECRET: reseller.clientSecret, LAPSE_NOW: PINNED_NOW };
-    const { path } = await server.storage.db
-      .selectFrom('companies')
-      .select('path')
-      .where('resource_id', '=', reseller.companyResourceId)
-      .executeTakeFirstOrThrow();
-    const { rows: stored } = await sql<Record<string, unknown>>`select resource_id, name, path, reseller_name,
-        license_type_name, license_type_resource_id, license_end_at, target_user_count,
-        is_number_of_users_limited, number_of_users
-      from companies where path > ${path} and path < ${`${path.slice(0, -1)}0`}`.execute(server.storage.db);
+    fixture = await startCliFixture({ kind, today: SEED_TODAY, now: PINNED_NOW, workDirPrefix: 'lapse-roll-up-' });
+    ({ server, proxy, workDir } = fixture);
+    const stored = await companiesBelow(server, server.credentials.reseller.companyResourceId);
     rows = stored.map((row) => ({
       id: String(row.resource_id),
       path: String(row.path),
@@ -148,9 +129,7 @@ describe.each(DATABASE_KINDS)('roll-ups, segments and the tree on %s', (kind) =>
   }, 180_000);
 
   afterAll(async () => {
-    await proxy?.close();
-    await server?.close();
-    await rm(workDir, { recursive: true, force: true });
+    await fixture?.close();
   });
 
   describe('--group-by', () => {
