@@ -10,6 +10,7 @@ import {
   type SearchCompanyDto,
 } from '../../contract/index.js';
 import { type SheetLayout, uniqueSheetNames, type WorkbookSheet } from '../../spreadsheet/index.js';
+import { forEachBounded } from '../bounded-work.js';
 import {
   type FileColumn,
   type FileFacts,
@@ -61,15 +62,10 @@ const DETAIL_CONCURRENCY = 8;
 
 async function detailsOf(client: LapseClient, companies: readonly SearchCompanyDto[]) {
   const details = new Map<string, FileRow['details']>();
-  let next = 0;
-  const work = async () => {
-    while (next < companies.length) {
-      const id = (companies[next++] as SearchCompanyDto).companyResourceId;
-      const { licenseStartDate, timeZoneId } = await client.companies.get(id);
-      details.set(id, { licenseStartDate, timeZoneId });
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(DETAIL_CONCURRENCY, companies.length) }, work));
+  await forEachBounded(companies, DETAIL_CONCURRENCY, async ({ companyResourceId: id }) => {
+    const { licenseStartDate, timeZoneId } = await client.companies.get(id);
+    details.set(id, { licenseStartDate, timeZoneId });
+  });
   return details;
 }
 

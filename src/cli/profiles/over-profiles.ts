@@ -2,6 +2,7 @@
 // so its own strategy detection), a few at a time, and the results merged. One profile failing fails the run
 // naming it, unless --keep-going: then the others are written and the run exits 7 naming the one that failed.
 import type { GroupBy, Listing, RollUp } from '../../client/index.js';
+import { forEachBounded } from '../bounded-work.js';
 import { type CommandContext, type CommonFlags, listingTarget, profileContext } from '../commands/client-options.js';
 import { assertGroupByAlone, type GroupByFlags } from '../commands/group-by.js';
 import type { ListingHistoryFlags } from '../commands/history-options.js';
@@ -39,17 +40,12 @@ export const isFailed = <T>(outcome: ProfileOutcome<T>): outcome is { profile: s
 /** `work` for every name, at most `limit` at once, each outcome in the names' order. */
 export async function mapBounded<T>(names: readonly string[], limit: number, work: (name: string) => Promise<T>) {
   const outcomes: PromiseSettledResult<T>[] = new Array(names.length);
-  let next = 0;
-  const worker = async () => {
-    for (let index = next++; index < names.length; index = next++) {
-      const name = names[index] as string;
-      outcomes[index] = await work(name).then(
-        (value): PromiseFulfilledResult<T> => ({ status: 'fulfilled', value }),
-        (reason: unknown): PromiseRejectedResult => ({ status: 'rejected', reason }),
-      );
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, names.length) }, worker));
+  await forEachBounded(names, limit, async (name, index) => {
+    outcomes[index] = await work(name).then(
+      (value): PromiseFulfilledResult<T> => ({ status: 'fulfilled', value }),
+      (reason: unknown): PromiseRejectedResult => ({ status: 'rejected', reason }),
+    );
+  });
   return outcomes;
 }
 
