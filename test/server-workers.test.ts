@@ -307,6 +307,9 @@ describe.each(DATABASE_KINDS)('lapse serve --workers 2 on %s', (kind) => {
     }
     const workers = [...new Set(opened.map(({ response }) => Number(response.headers['x-lapse-worker'])))];
     server.signal('SIGTERM');
+    // The exports are read while the server drains, as their clients would: one left unread meanwhile is a stalled
+    // client, which the drain's grace period is right to cut off.
+    const bodies = opened.map(({ response }) => readRest(response));
     await pollUntil(
       () =>
         freshRequest(baseUrl, '/healthz').then(
@@ -315,8 +318,8 @@ describe.each(DATABASE_KINDS)('lapse serve --workers 2 on %s', (kind) => {
         ),
       { what: 'new connections to be refused after SIGTERM', timeoutMs: 10_000 },
     );
-    for (const { response } of opened) {
-      const csv = await readRest(response);
+    for (const body of bodies) {
+      const csv = await body;
       assertCsvHeaderRow(csv);
       expect(csv.toString('utf8').split('\r\n').length - 2).toBe(EXPORT_ROWS);
     }
