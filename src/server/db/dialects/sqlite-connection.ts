@@ -13,6 +13,7 @@ import {
   type SearchConnection,
   SQLITE_LANGUAGE,
 } from '../search-reads/index.js';
+import { narrowRangeCounter, sqliteSubtreePlan } from './sqlite-subtree-plan.js';
 
 /** better-sqlite3 reads synchronously: a batch is `batchSize` steps of the statement's iterator. */
 async function* sqliteBatches(database: Database.Database, query: CompiledQuery, batchSize: number) {
@@ -171,11 +172,16 @@ export function connectSqlite(file: string, options: ConnectOptions): Omit<Diale
   const database = openSqliteFile(file, false);
   database.pragma(`cache_size = -${MAIN_CONNECTION_CACHE_KIB}`);
   const endBulkLoad = options.isBulkLoad ? setBulkLoadPragmas(database) : () => {};
-  const db = new Kysely<LapseDatabase>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
-  const isMemory = file === ':memory:' || file === '';
   const versionStatement = database
     .prepare("select (select data_version from pragma_data_version()) || ':' || total_changes()")
     .pluck();
+  // Every connection's queries are planned with the subtree sizes counted here (sqlite-subtree-plan.ts).
+  const subtreePlan = sqliteSubtreePlan(narrowRangeCounter(database, () => versionStatement.get() as string));
+  const db = new Kysely<LapseDatabase>({
+    dialect: new SqliteDialect({ database: withStatementCache(database) }),
+    plugins: [subtreePlan],
+  });
+  const isMemory = file === ':memory:' || file === '';
   // Statements that return arrays (raw mode is a setting of the statement, so they are kept apart).
   const arrayStatement = statementCache((sqlText) => database.prepare(sqlText).raw(true));
   const idleReaders: Reader[] = [];
@@ -209,7 +215,10 @@ export function connectSqlite(file: string, options: ConnectOptions): Omit<Diale
   function openFileReader(): Reader {
     const readerDatabase = openSqliteFile(file, true);
     readerDatabase.pragma(`cache_size = -${READER_CACHE_KIB}`);
-    const readerDb = new Kysely<LapseDatabase>({ dialect: new SqliteDialect({ database: readerDatabase }) });
+    const readerDb = new Kysely<LapseDatabase>({
+      dialect: new SqliteDialect({ database: readerDatabase }),
+      plugins: [subtreePlan],
+    });
     const reader: Reader = {
       db: readerDb,
       // The raw handle is the connection the transaction runs on, so the batches read inside it.
@@ -229,10 +238,11 @@ export function connectSqlite(file: string, options: ConnectOptions): Omit<Diale
     db,
     openReader: async () => (isMemory ? memoryReader : (idleReaders.pop() ?? openFileReader())),
     selectValues,
-    searchConnection: (clientKey) =>
-      searchWorkers
-        ? gatedSearchConnection(SQLITE_LANGUAGE, searchGate, clientKey, searchWorkers.run)
-        : mainSearchConnection,
+    searchConnection(clientKey) {
+      if (!searchWorkers) return mainSearchConnection;
+      const search = gatedSearchConnection(SQLITE_LANGUAGE, searchGate, clientKey, searchWorkers.run);
+      return { ...search, db: search.db.withPlugin(subtreePlan) };
+    },
     // data_version moves when another connection (another process: `lapse admin`, a seed) commits;
     // total_changes() counts this connection's own writes. Asked on every request, so straight on the connection
     // rather than through Kysely: read in the middle of this connection's own transaction it counts changes

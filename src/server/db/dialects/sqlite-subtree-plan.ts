@@ -1,0 +1,110 @@
+// SQLite's planner cannot tell how much of the table a subtree's path range holds (`path > '/a/b/' AND path <
+// '/a/b0'`, tree-path.ts): it guesses the same share for any two-sided range, so beside the renewal window
+// (`license_end_at >= D AND license_end_at < D + N`) it reads every company of the table renewing in the window to
+// keep the few in a reseller's subtree. The subtree's real size is counted instead (bounded, on the path index,
+// once per data version): the range of a subtree that holds a small share of the table is marked unlikely with
+// likelihood(), which changes only the plan; a larger one is left to the planner, whose choice then serves it
+// best (docs/decisions.md, "Subtree plans on SQLite"; bench/plan.ts measures both).
+import type Database from 'better-sqlite3';
+import {
+  AndNode,
+  BinaryOperationNode,
+  ColumnNode,
+  FunctionNode,
+  IdentifierNode,
+  type KyselyPlugin,
+  type OperationNode,
+  OperationNodeTransformer,
+  OperatorNode,
+  ReferenceNode,
+  ValueNode,
+} from 'kysely';
+
+/** A subtree holding at most this share of the table has its range marked unlikely. */
+export const HINTED_SUBTREE_SHARE = 1 / 64;
+
+/**
+ * The chance each bound of a hinted range is said to hold: both together 1 in 400, well under the share the
+ * planner guesses for the renewal window, so it reads the subtree however the query is ordered.
+ */
+const PATH_BOUND_LIKELIHOOD = 0.05;
+
+/** Ranges remembered for one data version; past this many the memory starts again. */
+const MAX_REMEMBERED_RANGES = 4096;
+
+/** Whether the companies with `after <= path < before` are few enough to read through the path index first. */
+export type IsNarrowRange = (after: string, before: string) => boolean;
+
+/**
+ * IsNarrowRange on `database`, counted on the path index up to the share's bound (so a large subtree costs no
+ * more than a small one) and remembered until `dataVersion` moves.
+ */
+export function narrowRangeCounter(database: Database.Database, dataVersion: () => string): IsNarrowRange {
+  let tableRows: Database.Statement | undefined;
+  let rangeRows: Database.Statement | undefined;
+  let version: string | undefined;
+  let bound = 0;
+  const known = new Map<string, boolean>();
+  return (after, before) => {
+    const current = dataVersion();
+    if (current !== version || known.size >= MAX_REMEMBERED_RANGES) {
+      tableRows ??= database.prepare('select count(*) from companies').pluck();
+      version = current;
+      known.clear();
+      bound = Math.floor((tableRows.get() as number) * HINTED_SUBTREE_SHARE);
+    }
+    const key = `${after}\u0000${before}`;
+    let isNarrow = known.get(key);
+    if (isNarrow === undefined) {
+      rangeRows ??= database
+        .prepare('select count(*) from (select 1 from companies where path >= ? and path < ? limit ?)')
+        .pluck();
+      isNarrow = (rangeRows.get(after, before, bound + 1) as number) <= bound;
+      known.set(key, isNarrow);
+    }
+    return isNarrow;
+  };
+}
+
+function isPathColumn(node: OperationNode): boolean {
+  if (!ReferenceNode.is(node) || !ColumnNode.is(node.column)) return false;
+  const { column } = node.column;
+  return IdentifierNode.is(column) && column.name === 'path';
+}
+
+/** The value `node` compares `path` with under one of `operators`, if it is such a comparison. */
+function pathBound(node: OperationNode, operators: readonly string[]): string | undefined {
+  if (!BinaryOperationNode.is(node) || !isPathColumn(node.leftOperand)) return undefined;
+  const { operator, rightOperand } = node;
+  if (!OperatorNode.is(operator) || !operators.includes(operator.operator)) return undefined;
+  return ValueNode.is(rightOperand) && typeof rightOperand.value === 'string' ? rightOperand.value : undefined;
+}
+
+const unlikely = (condition: OperationNode) =>
+  FunctionNode.create('likelihood', [condition, ValueNode.createImmediate(PATH_BOUND_LIKELIHOOD)]);
+
+class SubtreePlan extends OperationNodeTransformer {
+  readonly #isNarrow: IsNarrowRange;
+
+  constructor(isNarrow: IsNarrowRange) {
+    super();
+    this.#isNarrow = isNarrow;
+  }
+
+  protected override transformAnd(node: AndNode): AndNode {
+    const transformed = super.transformAnd(node);
+    const after = pathBound(transformed.left, ['>', '>=']);
+    const before = pathBound(transformed.right, ['<']);
+    if (after === undefined || before === undefined || !this.#isNarrow(after, before)) return transformed;
+    return AndNode.create(unlikely(transformed.left), unlikely(transformed.right));
+  }
+}
+
+/** The plugin every SQLite Kysely carries: a narrow subtree's range (subtreeCondition) is written with the hint. */
+export function sqliteSubtreePlan(isNarrow: IsNarrowRange): KyselyPlugin {
+  const transformer = new SubtreePlan(isNarrow);
+  return {
+    transformQuery: (args) => transformer.transformNode(args.node),
+    transformResult: async (args) => args.result,
+  };
+}
