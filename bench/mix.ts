@@ -23,6 +23,7 @@ import { treeRssMb } from './measure-process.js';
 import { answerInProcess, type MixRequest, type MixTraffic, mixRequests, sendMix } from './mix-workload.js';
 import { callerFor } from './queries.js';
 import { fmt, markdownTable, writeSection } from './report.js';
+import { type PlanScope, subtreePlanTable } from './subtree-plans.js';
 
 const COMPANIES = Number(process.env.LAPSE_BENCH_COMPANIES ?? 1_000_000);
 const SECONDS = Number(process.env.LAPSE_MIX_SECONDS ?? 30);
@@ -257,11 +258,32 @@ function rowsOf(measured: DatabaseRuns): (string | number)[][] {
   return rows;
 }
 
+/** The scopes the plan table times: the smallest, a middling and the largest reseller, and the whole table. */
+function planScopes(bench: BenchDatabase, resellers: readonly MixReseller[]): PlanScope[] {
+  const bySize = [...resellers].sort((a, b) => a.descendantCount - b.descendantCount);
+  const picked = [bySize[0], bySize[Math.floor(bySize.length / 2)], bySize.at(-1)].filter(
+    (reseller, index, all): reseller is MixReseller => reseller !== undefined && all.indexOf(reseller) === index,
+  );
+  return [
+    ...picked.map((reseller) => ({
+      label: `reseller of ${reseller.descendantCount.toLocaleString('en-US')}`,
+      resourceId: reseller.companyResourceId,
+      includesRoot: false,
+    })),
+    { label: 'root company (every company)', resourceId: bench.seed.rootResourceId, includesRoot: true },
+  ];
+}
+
 export async function main(): Promise<void> {
   const bench = await benchDatabase(COMPANIES);
   const resellers = await mixResellers(bench);
   const measured: DatabaseRuns[] = [];
-  if (DATABASES.includes('sqlite')) measured.push(await measure(bench.file, 'SQLite', resellers, bench.today));
+  let planTable: string | undefined;
+  if (DATABASES.includes('sqlite')) {
+    process.stderr.write('SQLite: subtree plans…\n');
+    planTable = await subtreePlanTable(bench.file, bench.today, planScopes(bench, resellers));
+    measured.push(await measure(bench.file, 'SQLite', resellers, bench.today));
+  }
   if (DATABASES.includes('postgres')) {
     const copy = await withPostgresCopy(bench, (url) => measure(url, 'PostgreSQL', resellers, bench.today));
     measured.push(copy.result);
@@ -287,6 +309,14 @@ export async function main(): Promise<void> {
       ],
       measured.flatMap(rowsOf),
     ),
+    ...(planTable
+      ? [
+          '',
+          "SQLite's subtree plans (src/server/db/dialects/sqlite-subtree-plan.ts), in-process: one page of each view (the mix's own requests, count and page through searchPageBody) per scope, on a read-only connection with and without the hint, median of the same pages; \"changed\" where the hint changes SQLite's plan.",
+          '',
+          planTable,
+        ]
+      : []),
   ].join('\n');
   process.stdout.write(`${body}\n`);
   await writeSection('mix', 'npm run bench -- mix', body);

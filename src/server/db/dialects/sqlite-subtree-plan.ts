@@ -4,7 +4,7 @@
 // keep the few in a reseller's subtree. The subtree's real size is counted instead (bounded, on the path index,
 // once per data version): the range of a subtree that holds a small share of the table is marked unlikely with
 // likelihood(), which changes only the plan; a larger one is left to the planner, whose choice then serves it
-// best (docs/decisions.md, "Subtree plans on SQLite"; bench/plan.ts measures both).
+// best (docs/decisions.md, "Subtree plans on SQLite"; bench/subtree-plans.ts measures both).
 import type Database from 'better-sqlite3';
 import {
   AndNode,
@@ -14,9 +14,10 @@ import {
   IdentifierNode,
   type KyselyPlugin,
   type OperationNode,
-  OperationNodeTransformer,
   OperatorNode,
   ReferenceNode,
+  type RootOperationNode,
+  SelectQueryNode,
   ValueNode,
 } from 'kysely';
 
@@ -83,28 +84,51 @@ function pathBound(node: OperationNode, operators: readonly string[]): string | 
 const unlikely = (condition: OperationNode) =>
   FunctionNode.create('likelihood', [condition, ValueNode.createImmediate(PATH_BOUND_LIKELIHOOD)]);
 
-class SubtreePlan extends OperationNodeTransformer {
-  readonly #isNarrow: IsNarrowRange;
+/** Nodes that hold values rather than SQL: nothing below them is a condition. */
+const VALUE_KINDS = new Set(['ValueNode', 'ValueListNode', 'PrimitiveValueListNode']);
 
-  constructor(isNarrow: IsNarrowRange) {
-    super();
-    this.#isNarrow = isNarrow;
+/**
+ * `node` with every narrow subtree range hinted, the untouched parts shared rather than copied: a search page's
+ * select has hundreds of nodes (its JSON object), and Kysely's OperationNodeTransformer rebuilds every one of them,
+ * which cost more than building the query.
+ */
+function hinted(node: unknown, isNarrow: IsNarrowRange): unknown {
+  if (Array.isArray(node)) {
+    let items: unknown[] | undefined;
+    for (let index = 0; index < node.length; index++) {
+      const item = hinted(node[index], isNarrow);
+      if (item === node[index]) continue;
+      items ??= [...node];
+      items[index] = item;
+    }
+    return items ? Object.freeze(items) : node;
   }
-
-  protected override transformAnd(node: AndNode): AndNode {
-    const transformed = super.transformAnd(node);
-    const after = pathBound(transformed.left, ['>', '>=']);
-    const before = pathBound(transformed.right, ['<']);
-    if (after === undefined || before === undefined || !this.#isNarrow(after, before)) return transformed;
-    return AndNode.create(unlikely(transformed.left), unlikely(transformed.right));
+  if (typeof node !== 'object' || node === null) return node;
+  const operation = node as OperationNode;
+  if (VALUE_KINDS.has(operation.kind)) return node;
+  if (AndNode.is(operation)) {
+    const after = pathBound(operation.left, ['>', '>=']);
+    const before = pathBound(operation.right, ['<']);
+    if (after !== undefined && before !== undefined) {
+      return isNarrow(after, before) ? AndNode.create(unlikely(operation.left), unlikely(operation.right)) : node;
+    }
   }
+  let changed: Record<string, unknown> | undefined;
+  for (const [key, child] of Object.entries(node)) {
+    if (typeof child !== 'object' || child === null) continue;
+    const rewritten = hinted(child, isNarrow);
+    if (rewritten === child) continue;
+    changed ??= {};
+    changed[key] = rewritten;
+  }
+  return changed ? Object.freeze({ ...node, ...changed }) : node;
 }
 
 /** The plugin every SQLite Kysely carries: a narrow subtree's range (subtreeCondition) is written with the hint. */
 export function sqliteSubtreePlan(isNarrow: IsNarrowRange): KyselyPlugin {
-  const transformer = new SubtreePlan(isNarrow);
   return {
-    transformQuery: (args) => transformer.transformNode(args.node),
+    // Only selects (searches, exports, listings): writes keep the plans they have.
+    transformQuery: ({ node }) => (SelectQueryNode.is(node) ? (hinted(node, isNarrow) as RootOperationNode) : node),
     transformResult: async (args) => args.result,
   };
 }
