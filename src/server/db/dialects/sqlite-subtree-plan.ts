@@ -84,13 +84,15 @@ function pathBound(node: OperationNode, operators: readonly string[]): string | 
 const unlikely = (condition: OperationNode) =>
   FunctionNode.create('likelihood', [condition, ValueNode.createImmediate(PATH_BOUND_LIKELIHOOD)]);
 
-/** Nodes that hold values rather than SQL: nothing below them is a condition. */
-const VALUE_KINDS = new Set(['ValueNode', 'ValueListNode', 'PrimitiveValueListNode']);
+/**
+ * Nodes not looked inside: values, and SQL written as text (a page's JSON object is most of its select), where
+ * subtreeCondition never stands.
+ */
+const VALUE_KINDS = new Set(['ValueNode', 'ValueListNode', 'PrimitiveValueListNode', 'RawNode']);
 
 /**
- * `node` with every narrow subtree range hinted, the untouched parts shared rather than copied: a search page's
- * select has hundreds of nodes (its JSON object), and Kysely's OperationNodeTransformer rebuilds every one of them,
- * which cost more than building the query.
+ * `node` with every narrow subtree range hinted, the untouched parts shared rather than copied: Kysely's
+ * OperationNodeTransformer rebuilds every node, and on a search page's select that cost more than building it.
  */
 function hinted(node: unknown, isNarrow: IsNarrowRange): unknown {
   if (Array.isArray(node)) {
@@ -114,7 +116,8 @@ function hinted(node: unknown, isNarrow: IsNarrowRange): unknown {
     }
   }
   let changed: Record<string, unknown> | undefined;
-  for (const [key, child] of Object.entries(node)) {
+  for (const key in node) {
+    const child = (node as Record<string, unknown>)[key];
     if (typeof child !== 'object' || child === null) continue;
     const rewritten = hinted(child, isNarrow);
     if (rewritten === child) continue;
