@@ -24,7 +24,7 @@ export interface PlanScope {
 
 const VIEWS: readonly MixView[] = ['expired', 'renewing', 'over-limit', 'text'];
 /** Pages timed per view and scope, each with and without the hint. */
-const PAGES = Number(process.env.LAPSE_PLAN_PAGES ?? 5);
+const PAGES = Number(process.env.LAPSE_PLAN_PAGES ?? 7);
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
