@@ -41,7 +41,7 @@ async function writeMergedRollUpFile(
   target: OutputTarget & { format: 'csv' | 'xlsx' },
   outcomes: readonly ProfileOutcome<RollUp>[],
   summary: { head: readonly string[]; rows: readonly RollUpCells[]; companies: number },
-  setting: MergeSetting & { listing: string },
+  setting: MergeSetting,
 ): Promise<void> {
   const layout = ownSheetLayout(rollUpLayout(summary.head, 3).columns, 'Roll-up');
   const headers = layout.columns.map((column) => column.header);
@@ -68,7 +68,7 @@ async function writeMergedRollUpFile(
 export async function reportMergedRollUp(
   target: OutputTarget,
   outcomes: ProfileOutcome<RollUp>[],
-  setting: MergeSetting & { listing: string },
+  setting: MergeSetting,
 ): Promise<void> {
   const worked = outcomes.flatMap((outcome) => (isFailed(outcome) ? [] : [outcome]));
   for (const { profile, context, value } of worked) {

@@ -122,8 +122,8 @@ export function listingsOverProfiles<F extends ProfileFlags>(
   return async (flags) => {
     assertCombinable(flags);
     const { groupBy } = flags;
+    const setting = { flags, environment, listing: run.name(flags) };
     if (groupBy !== undefined) {
-      const setting = { flags, environment, listing: run.name(flags) };
       return runOverProfiles(
         environment,
         flags,
@@ -135,7 +135,7 @@ export function listingsOverProfiles<F extends ProfileFlags>(
       environment,
       flags,
       (c) => run.listing(c, flags),
-      (target, outcomes) => reportMergedListing(target, outcomes, { flags, environment }),
+      (target, outcomes) => reportMergedListing(target, outcomes, setting),
     );
   };
 }
