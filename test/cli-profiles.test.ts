@@ -1,8 +1,10 @@
 // Several profiles in one run (--profiles, --all-profiles) through the built CLI against two real servers, one on
 // SQLite and one on PostgreSQL with different seeds, the second behind the fault proxy so it needs another
 // strategy: the merged rows are the union of each profile's own listing with the right Profile on each, roll-ups
-// merge per profile with a grand total, and a refused secret in one profile is one line naming it.
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+// merge per profile with a grand total (its file with the About sheet or manifest a profile's own has, each
+// profile's facts in it), and a refused secret in one profile is one line naming it.
+import { createHash } from 'node:crypto';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -11,6 +13,7 @@ import { type CliResult, requireBuiltCli, runCli } from './support/cli-process.j
 import { type FaultProxy, startFaultProxy } from './support/fault-proxy.js';
 import type { RollUpJson, Totals } from './support/roll-up-json.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
+import { xlsxSheets } from './support/xlsx-xml.js';
 
 const SEED_TODAY = '2026-03-10';
 const PINNED_NOW = '2026-03-10T12:00:00Z';
@@ -202,6 +205,76 @@ describe('listings over several profiles', () => {
     expect(totals.map((record) => record.Profile)).toEqual(['east', 'west', 'all']);
     expect(Number(totals[2]?.Companies)).toBe(Number(totals[0]?.Companies) + Number(totals[1]?.Companies));
   });
+
+  it.each([
+    ['a roll-up', ['expired', '--group-by', 'licence-type'], 'expired by licence-type', 'Roll-up'],
+    ['a listing', ['renewals', '--within', '60'], 'renewals 60d', 'Companies'],
+  ])(
+    "writes %s's CSV with a manifest and its XLSX with an About sheet, each profile's facts in them",
+    async (what, args, listing, sheet) => {
+      const fileOf = (name: string) => join(home, `${what.replace(' ', '-')}-${name}`);
+      const manifestOf = async (file: string) => JSON.parse(await readFile(`${file}.manifest.json`, 'utf8'));
+      const write = (profiles: string[], file: string, format = 'csv') =>
+        lapse([...args, ...profiles, '--format', format, '--output', file]);
+      const own: Record<string, Record<string, unknown>> = {};
+      for (const name of ['east', 'west']) {
+        expect((await write(['--profile', name], fileOf(`${name}.csv`))).code).toBe(0);
+        own[name] = await manifestOf(fileOf(`${name}.csv`));
+      }
+      const { east = {}, west = {} } = own;
+      expect(east.listing).toBe(listing);
+      // What each profile's own file says the merged one says once when the two agree, else under each profile.
+      const fileOwn = new Set(['rows', 'matched', 'columns', 'generatedAt', 'format', 'sha256']);
+      const keys = Object.keys(east).filter((key) => !fileOwn.has(key));
+      const isShared = (key: string) => JSON.stringify(east[key]) === JSON.stringify(west[key]);
+      const profileFacts = (name: string, facts: Record<string, unknown>) => ({
+        profile: name,
+        ...Object.fromEntries(keys.filter((key) => !isShared(key)).map((key) => [key, facts[key]])),
+        rows: facts.rows,
+        matched: facts.matched,
+      });
+      expect(keys.filter((key) => !isShared(key))).toContain('server');
+
+      const output = fileOf('merged.csv');
+      const merged = await write(['--profiles', 'east,west'], output);
+      expect([merged.code, merged.stdout]).toEqual([0, '']);
+      const bytes = await readFile(output);
+      const records = parse(bytes.toString('utf8').replace(/^\uFEFF/, ''), { columns: true }) as Record<
+        string,
+        string
+      >[];
+      const manifest = await manifestOf(output);
+      expect(manifest).toEqual({
+        ...Object.fromEntries(keys.filter(isShared).map((key) => [key, east[key]])),
+        rows: records.length,
+        matched: Number(east.matched) + Number(west.matched),
+        columns: Object.keys(records[0] ?? {}),
+        generatedAt: PINNED_NOW.replace('Z', '.000Z'),
+        profiles: [profileFacts('east', east), profileFacts('west', west)],
+        format: 'csv',
+        sha256: createHash('sha256').update(bytes).digest('hex'),
+      });
+      expect([manifest.listing, manifest.asOf]).toEqual([listing, SEED_TODAY]);
+
+      const workbook = fileOf('merged.xlsx');
+      expect((await write(['--profiles', 'east,west'], workbook, 'xlsx')).code).toBe(0);
+      const sheets = xlsxSheets(await readFile(workbook));
+      expect([...sheets.keys()]).toEqual([sheet, 'About']);
+      const about = Object.fromEntries((sheets.get('About') ?? []).slice(1).map(([field, value]) => [field, value]));
+      expect(about.listing).toBe(listing);
+      expect(JSON.parse(about.profiles ?? '')).toEqual(manifest.profiles);
+      expect(sheets.get(sheet)?.length).toBe(records.length + 1);
+
+      const partial = fileOf('partial.csv');
+      expect((await write(['--profiles', 'east,stale', '--keep-going'], partial)).code).toBe(7);
+      const partialManifest = await manifestOf(partial);
+      expect(partialManifest.server).toBe(east.server);
+      expect(partialManifest.profiles).toEqual([
+        { profile: 'east', rows: east.rows, matched: east.matched },
+        { profile: 'stale', error: expect.stringMatching(/.+/) },
+      ]);
+    },
+  );
 
   it("sums a month's usage over the profiles, each equal to the profile's own", async () => {
     const args = ['usage', '--month', '2026-02', '--format', 'json'];

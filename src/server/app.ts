@@ -12,6 +12,7 @@ import { healthRoutes } from './health-routes.js';
 import {
   frameworkErrorReply,
   registerBodyParsers,
+  registerDraining,
   registerErrorHandler,
   registerMethodNotAllowed,
   registerResponseHeaders,
@@ -63,7 +64,7 @@ export async function buildApp(config: ServerConfig, parts: AppParts = {}): Prom
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: requestIdOf,
     requestIdHeader: false,
-    return503OnClosing: true,
+    return503OnClosing: false, // registerDraining answers them, in the envelope
     frameworkErrors: frameworkErrorReply,
     ajv: { customOptions: { allErrors: true, coerceTypes: false, removeAdditional: false, useDefaults: false } },
   }) as unknown as FastifyInstance; // the logger option's union widens the instance type; routes need the base one
@@ -85,6 +86,9 @@ export async function buildApp(config: ServerConfig, parts: AppParts = {}): Prom
   registerErrorHandler(app);
   registerMethodNotAllowed(app);
   registerResponseHeaders(app, config.corsOrigins);
+  // After the response headers, which a refusal carries too. A storage the app was handed outlives it (tests):
+  // its searches are its owner's to drain.
+  registerDraining(app, parts.storage ? undefined : () => storage.drainSearches());
   await tokenRoutes(app, context);
   await companyRoutes(app, context);
   await exportRoutes(app, context);

@@ -44,6 +44,11 @@ export class ApiError extends Error {
     });
   }
 
+  /** SIGTERM: this process answers no more; another instance, or this one restarted, will. */
+  static shuttingDown(): ApiError {
+    return ApiError.unavailable('The server is shutting down; retry shortly.', 1);
+  }
+
   toResult(): ServiceResult<null> {
     return { data: null, status: this.status, message: this.message, validationMessages: this.validationMessages };
   }

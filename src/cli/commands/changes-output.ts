@@ -149,8 +149,8 @@ function groupsOf(rows: readonly ChangeRow[]): ResellerGroup[] {
   return groups;
 }
 
-/** "3 newly-expired, 1 renewed": the count of each kind present. */
-export function describeCounts(rows: readonly CompanyChange[]): string {
+/** "3 newly-expired, 1 renewed": the count of each kind present. A digest says more (describeDigestCounts). */
+function describeCounts(rows: readonly CompanyChange[]): string {
   const counts = new Map<string, number>();
   for (const row of rows) counts.set(row.kind, (counts.get(row.kind) ?? 0) + 1);
   return [...counts].map(([kind, count]) => `${count} ${kind}`).join(', ') || 'nothing';

@@ -108,6 +108,7 @@ export function registerCompanies(program: Command, environment: Environment): v
           : listCreated(context, flags, environment, flags.createdWithin);
       }),
       listingsOverProfiles(environment, {
+        name: () => 'companies',
         listing: listingOf,
         rollUp: (context, flags, groupBy) => rollUpSearch(context, flags, environment, groupBy),
       }),

@@ -234,7 +234,10 @@ export function licenceListingAction<F extends CommonFlags & ListingHistoryFlags
       reportListing(context, { ...listing, companies }, { file }),
     );
   });
-  return overProfilesOr(single, listingsOverProfiles(environment, { listing: listingOf, rollUp: rollUpOfKind }));
+  return overProfilesOr(
+    single,
+    listingsOverProfiles(environment, { name: viewNameOf, listing: listingOf, rollUp: rollUpOfKind }),
+  );
 }
 
 /**

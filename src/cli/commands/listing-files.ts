@@ -173,14 +173,27 @@ export async function writeRollUpFile(
   const columns = fileColumnsOf(file.flags.columns);
   if (format === 'xlsx') sheets.push(...(await groupSheets(context, rollUp, columns, file.policy, sheets[0]?.name)));
   const headers = summaryLayout.columns.map((column) => column.header);
-  const subject = { rows: summary.records.length, matched: rollUp.companies.length, headers };
-  const facts = factsOf(
+  const facts = rollUpFactsOf(
     context,
-    { ...file, listing: `${file.listing} by ${rollUp.groupBy}` },
-    { ...subject, strategy: rollUp.strategy ?? { name: 'clustered', reason: rollUp.grouping.reason } },
+    rollUp,
+    file,
+    { rows: summary.records.length, headers },
     format === 'xlsx' ? columns : [],
   );
   return writeOwnFile(context.target.destination, { format, facts, sheets });
+}
+
+/** A roll-up file's facts: the summary's rows and headers, the companies it counts, how they were grouped. */
+export function rollUpFactsOf(
+  context: CommandContext,
+  rollUp: RollUp,
+  file: FileOptions,
+  summary: { rows: number; headers: readonly string[] },
+  columns: readonly FileColumn[],
+): FileFacts {
+  const strategy = rollUp.strategy ?? { name: 'clustered', reason: rollUp.grouping.reason };
+  const subject = { ...summary, matched: rollUp.companies.length, strategy };
+  return factsOf(context, { ...file, listing: `${file.listing} by ${rollUp.groupBy}` }, subject, columns);
 }
 
 async function groupSheets(

@@ -119,3 +119,18 @@ describe('the e-mail', () => {
     expect(csv.trim().split('\r\n')).toHaveLength(131);
   });
 });
+
+describe('the title', () => {
+  it('says how many acknowledged companies were left out, and never "nothing changed" when some were', async () => {
+    const silencedOf = (digest: Digest, names: readonly string[]): Digest => {
+      const left = digestOf(names).report.changes;
+      return { ...digest, report: { ...digest.report, silenced: left } };
+    };
+    const some = silencedOf(digestOf(['A']), ['B', 'C']);
+    expect(slackBodyOf(some).text).toBe('lapse: 1 change since 2026-03-03: 1 renewed; 2 acknowledged, not sent');
+    const none = silencedOf(digestOf([]), ['B']);
+    expect((await emailContentOf(none, 'csv')).subject).toBe(
+      'lapse: 0 changes since 2026-03-03: nothing; 1 acknowledged, not sent',
+    );
+  });
+});

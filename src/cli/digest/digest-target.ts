@@ -8,7 +8,7 @@ import type { History, ScopeOptions } from '../../history/index.js';
 import type { SpreadsheetFormat } from '../../spreadsheet/index.js';
 import { changeRowsOf, changesDocument, describeDigestCounts } from '../commands/changes-output.js';
 import type { RetryPolicy } from './delivery-retries.js';
-import type { Digest } from './digest.js';
+import { type Digest, isNothingChanged } from './digest.js';
 import { deliverEmail } from './email.js';
 import { emailContentOf } from './email-message.js';
 import { slackBodyOf } from './slack.js';
@@ -106,11 +106,11 @@ export async function sendDigest(run: DigestRun, target: DigestTarget): Promise<
   // A first digest that fails must not start the next one from this run's snapshot.
   if (sentUpTo === undefined) history.markDigestSent(target.key, report.since.id);
   const rows = changeRowsOf(report, run.policy);
-  const answer = await target.deliver({ report, rows, scope: run.scopeText });
+  const digest: Digest = { report, rows, scope: run.scopeText };
+  const answer = await target.deliver(digest);
   history.markDigestSent(target.key, upTo);
-  const what =
-    rows.length === 0
-      ? `"nothing changed" ${since}`
-      : `${rows.length} changes ${since} (${describeDigestCounts(report, rows)})`;
+  const what = isNothingChanged(digest)
+    ? `"nothing changed" ${since}`
+    : `${rows.length} changes ${since} (${describeDigestCounts(report, rows)})`;
   return `sent ${what} to ${target.name}: ${answer}`;
 }

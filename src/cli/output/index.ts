@@ -30,7 +30,16 @@ export {
   parseColumnsOption,
   sheetColumnsOf,
 } from './file-columns.js';
-export { aboutSheet, type FileFacts, manifestOf, type OwnFile, ownSheetLayout, writeOwnFile } from './listing-file.js';
+export {
+  aboutSheet,
+  type FileFacts,
+  type MergedFileFacts,
+  manifestOf,
+  type OwnFile,
+  ownSheetLayout,
+  type ProfileFacts,
+  writeOwnFile,
+} from './listing-file.js';
 export { COMPANY_COLUMNS, describeDaysLeft, renderRows, renderTable, type TableColumn } from './table.js';
 
 export const OUTPUT_FORMATS = ['table', 'json', 'csv', 'xlsx'] as const;

@@ -37,8 +37,18 @@ export interface FileFacts {
   policy?: unknown;
 }
 
+/** One profile's facts in a file merged from several: those the profiles do not share, or why it failed. */
+export type ProfileFacts = { profile: string } & (Partial<FileFacts> | { error: string });
+
+/**
+ * What a file merged from several profiles (--profiles) says about itself: the facts every profile shares, the
+ * file's own (rows, matched, columns, generatedAt), and `profiles`, each one's other facts in the order named.
+ */
+export type MergedFileFacts = Partial<FileFacts> &
+  Pick<FileFacts, 'listing' | 'rows' | 'matched' | 'columns' | 'generatedAt'> & { profiles: ProfileFacts[] };
+
 /** The manifest of a CSV file: its facts, then its format and the SHA-256 of its bytes. */
-export function manifestOf(facts: FileFacts, sha256: string): string {
+export function manifestOf(facts: FileFacts | MergedFileFacts, sha256: string): string {
   return `${JSON.stringify({ ...facts, format: 'csv', sha256 }, null, 2)}\n`;
 }
 
@@ -54,7 +64,7 @@ const ABOUT_LAYOUT = sheetLayoutOf(
 const textOf = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
 
 /** The About sheet: one row a fact, its value as text (objects as JSON). */
-export function aboutSheet(facts: FileFacts, name = 'About'): WorkbookSheet {
+export function aboutSheet(facts: FileFacts | MergedFileFacts, name = 'About'): WorkbookSheet {
   const records = Object.entries(facts)
     .filter(([, value]) => value !== undefined)
     .map(([field, value]) => [field, value === null ? null : textOf(value)]);
@@ -68,7 +78,7 @@ export function ownSheetLayout(columns: SheetLayout['columns'], title: string): 
 
 export interface OwnFile {
   format: SpreadsheetFormat;
-  facts: FileFacts;
+  facts: FileFacts | MergedFileFacts;
   /** XLSX: the data sheets, then About. CSV: the first sheet's rows under its headers. */
   sheets: readonly WorkbookSheet[];
 }

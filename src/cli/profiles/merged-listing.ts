@@ -2,21 +2,26 @@
 // JSON company), the rows profile by profile in the order they were named, each profile's in its own order; the
 // footer one line per profile (count, scope, strategy, or why it failed) and the total.
 import type { ExportRecord, LifecyclePolicy, SearchCompanyDto } from '../../contract/index.js';
-import { batchOf, type SheetColumn, sheetLayoutOf, streamRecords } from '../../spreadsheet/index.js';
+import type { SheetColumn, SheetLayout } from '../../spreadsheet/index.js';
 import type { CommandContext } from '../commands/client-options.js';
 import { type ListingHistoryFlags, lifecycleOf, loadPolicy } from '../commands/history-options.js';
-import { countAgeing, describeAgeing, limitRows } from '../commands/listing-report.js';
+import { factsOf } from '../commands/listing-files.js';
+import { countAgeing, describeAgeing, type ListingFlags, limitRows } from '../commands/listing-report.js';
 import type { Environment } from '../environment.js';
 import { describeError, exitCodeFor } from '../exit-codes.js';
-import { fileColumnsOf, fileRecordOf, sheetColumnsOf } from '../output/file-columns.js';
+import { type FileColumn, fileColumnsOf, fileRecordOf, sheetColumnsOf } from '../output/file-columns.js';
 import {
   COMPANY_COLUMNS,
   describeListing,
+  type MergedFileFacts,
   type OutputTarget,
+  ownSheetLayout,
   renderRows,
   type TableColumn,
   writeOutput,
+  writeOwnFile,
 } from '../output/index.js';
+import { mergedFactsOf, type ProfileFileFacts } from './merged-facts.js';
 import { isFailed, type ProfileListing, type ProfileOutcome } from './over-profiles.js';
 
 export interface ProfileRow {
@@ -47,8 +52,10 @@ interface MergedProfile {
 }
 
 export interface MergeSetting {
-  flags: ListingHistoryFlags;
+  flags: ListingHistoryFlags & Partial<ListingFlags>;
   environment: Environment;
+  /** What is listed, as a file's facts name it (ProfileRun.name). */
+  listing: string;
 }
 
 function keptOf(context: CommandContext, listing: ProfileListing, state: string | undefined, policy: LifecyclePolicy) {
@@ -143,7 +150,7 @@ export async function reportMergedListing(
   process.stderr.write(`${footer.join('\n')}\n`);
   // The columns a one-profile listing file has without --columns, after the profile's name.
   const columns = fileColumnsOf();
-  const layout = sheetLayoutOf([PROFILE_SHEET_COLUMN, ...sheetColumnsOf(columns, asOf)]);
+  const layout = ownSheetLayout([PROFILE_SHEET_COLUMN, ...sheetColumnsOf(columns, asOf)], 'Companies');
   const records: ExportRecord[] = [];
   for (const entry of listings) {
     for (const company of entry.shown) {
@@ -151,5 +158,27 @@ export async function reportMergedListing(
       records.push([entry.profile, ...fileRecordOf(columns, { company, lifecycle }, asOf)]);
     }
   }
-  return writeOutput(target.destination, streamRecords(target.format, layout, batchOf(records)));
+  const facts = mergedListingFacts(listings, outcomes, setting, { records: records.length, layout, columns });
+  const sheets = [{ name: layout.title, layout, records }];
+  return writeOwnFile(target.destination, { format: target.format, facts, sheets });
+}
+
+/** The merged file's facts: each profile's as its own listing file gives them (factsOf), merged. */
+function mergedListingFacts(
+  listings: readonly MergedProfile[],
+  outcomes: readonly ProfileOutcome<ProfileListing>[],
+  setting: MergeSetting,
+  file: { records: number; layout: SheetLayout; columns: readonly FileColumn[] },
+): MergedFileFacts {
+  const headers = file.layout.columns.map((column) => column.header);
+  const profiles = outcomes.map((outcome): ProfileFileFacts => {
+    if (isFailed(outcome)) return outcome;
+    const entry = listings.find((listing) => listing.profile === outcome.profile) as MergedProfile;
+    const options = { listing: setting.listing, flags: setting.flags, policy: entry.policy };
+    const subject = { rows: entry.shown.length, matched: entry.kept.length, strategy: entry.listing.strategy, headers };
+    return { profile: outcome.profile, facts: factsOf(entry.context, options, subject, file.columns) };
+  });
+  const generatedAt = profiles.flatMap((entry) => ('facts' in entry ? [entry.facts.generatedAt] : []))[0] ?? '';
+  const matched = listings.reduce((sum, entry) => sum + entry.kept.length, 0);
+  return mergedFactsOf(profiles, { rows: file.records, matched, columns: headers, generatedAt });
 }

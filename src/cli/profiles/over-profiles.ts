@@ -26,6 +26,8 @@ export interface ProfileListing extends Pick<Listing, 'companies' | 'asOf' | 'ti
 
 /** How a command finds one profile's rows or totals. */
 export interface ProfileRun<F> {
+  /** What is listed, as a file's facts name it: `expired`, `renewals 30d`, `companies`. */
+  name(flags: F): string;
   listing(context: CommandContext, flags: F): Promise<ProfileListing>;
   rollUp(context: CommandContext, flags: F, groupBy: GroupBy): Promise<RollUp>;
 }
@@ -120,14 +122,20 @@ export function listingsOverProfiles<F extends ProfileFlags>(
   return async (flags) => {
     assertCombinable(flags);
     const { groupBy } = flags;
+    const setting = { flags, environment, listing: run.name(flags) };
     if (groupBy !== undefined) {
-      return runOverProfiles(environment, flags, (c) => run.rollUp(c, flags, groupBy), reportMergedRollUp);
+      return runOverProfiles(
+        environment,
+        flags,
+        (c) => run.rollUp(c, flags, groupBy),
+        (target, outcomes) => reportMergedRollUp(target, outcomes, setting),
+      );
     }
     return runOverProfiles(
       environment,
       flags,
       (c) => run.listing(c, flags),
-      (target, outcomes) => reportMergedListing(target, outcomes, { flags, environment }),
+      (target, outcomes) => reportMergedListing(target, outcomes, setting),
     );
   };
 }

@@ -135,6 +135,8 @@ export interface DialectConnection {
    * time, waiting their turn in a bounded line (SECURITY.md, "Search queries"). Only selects.
    */
   searchConnection(clientKey: string): SearchConnection;
+  /** The server is shutting down: search queries no longer wait for a turn (SearchGate.drain). */
+  drainSearches(): void;
   /**
    * A value that changes whenever any committed write may have changed the data, cheap enough to ask on every
    * request; null when the database offers no such thing (then nothing may be cached on it).

@@ -46,6 +46,8 @@ export interface Storage {
    * searchConnection); writes, exports and everything else stay on `db`.
    */
   searchReads(clientKey: string): SearchReads;
+  /** The server is shutting down: searches waiting for a turn are refused with 503, those running finish. */
+  drainSearches(): void;
   /** Changes whenever committed writes may have changed the data; null: do not cache (see dialect.ts). */
   dataVersion(): Promise<string | null>;
   /** contract §7: the rate-limit buckets this database's server instances share (see DialectAdapter). */
@@ -84,6 +86,7 @@ export async function openStorage(location: string, options: PoolOptions = { max
         await reader.release();
       }
     },
+    drainSearches: () => connection.drainSearches(),
     dataVersion: () => connection.dataVersion(),
     createRateLimitStore: () => adapter.createRateLimitStore(connection.db),
     async ping() {

@@ -1,5 +1,6 @@
 // HTTP plumbing shared by every route: body parsers, the one error handler, request ids, response headers.
 export * from './body-parsers.js';
+export * from './draining.js';
 export * from './error-handler.js';
 export * from './method-not-allowed.js';
 export * from './request-id.js';

@@ -1,6 +1,7 @@
 // A PostgreSQL database through a pg pool: every connection can read and write, the pool gives each its own.
 import { type CompiledQuery, Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { ApiError } from '../../errors.js';
 import { DEFAULT_MAX_LONG_READS, type DialectConnection, type PoolOptions, type Reader } from '../dialect.js';
 import type { LapseDatabase } from '../schema.js';
 import {
@@ -100,6 +101,8 @@ const QUERY_CANCELED = '57014';
  */
 function searchReadsOn(pool: pg.Pool, timeoutMs: number): StartRead {
   return (query, rowShape) => {
+    // Let through as the pool closes, for a request whose client has gone: refused as the shutdown refuses.
+    if (pool.ending) return { rows: Promise.reject(ApiError.shuttingDown()), finished: Promise.resolve() };
     const rows = pool
       .query({ text: query.sql, values: [...query.parameters], ...(rowShape === 'arrays' ? { rowMode: 'array' } : {}) })
       .then(
@@ -133,6 +136,7 @@ export function connectPostgres(url: string, options: PoolOptions): Omit<Dialect
   return {
     db,
     searchConnection: (clientKey) => gatedSearchConnection(POSTGRES_LANGUAGE, searchGate, clientKey, startSearchRead),
+    drainSearches: () => searchGate.drain(),
     openReader: () => openHeldReader(longReadPool),
     async selectValues(query) {
       const result = await pool.query({ text: query.sql, values: [...query.parameters], rowMode: 'array' });
@@ -143,6 +147,7 @@ export function connectPostgres(url: string, options: PoolOptions): Omit<Dialect
     writeRows,
     bulkLoad: postgresBulkLoad(pool),
     async close() {
+      searchGate.drain();
       await Promise.all([db.destroy(), longReadPool.end(), searchPool.end()]);
     },
   };

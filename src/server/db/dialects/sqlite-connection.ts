@@ -243,6 +243,7 @@ export function connectSqlite(file: string, options: ConnectOptions): Omit<Diale
       const search = gatedSearchConnection(SQLITE_LANGUAGE, searchGate, clientKey, searchWorkers.run);
       return { ...search, db: search.db.withPlugin(subtreePlan) };
     },
+    drainSearches: () => searchGate.drain(),
     // data_version moves when another connection (another process: `lapse admin`, a seed) commits;
     // total_changes() counts this connection's own writes. Asked on every request, so straight on the connection
     // rather than through Kysely: read in the middle of this connection's own transaction it counts changes
@@ -252,6 +253,7 @@ export function connectSqlite(file: string, options: ConnectOptions): Omit<Diale
     bulkLoad: bulkLoadByRows(db, writeRows),
     async close() {
       isClosed = true;
+      searchGate.drain();
       await Promise.all([...idleReaders.splice(0).map((reader) => reader.db.destroy()), searchWorkers?.close()]);
       if (database.open) endBulkLoad();
       await db.destroy();

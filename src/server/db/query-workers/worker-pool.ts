@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { CompiledQuery } from 'kysely';
+import { ApiError } from '../../errors.js';
 import type { ReadJob, RowShape } from '../search-reads/gated-reads.js';
 import { searchTimedOut } from '../search-reads/search-limits.js';
 import type { QueryAnswer, QueryRequest, QueryWorkerData } from './messages.js';
@@ -106,16 +107,16 @@ export function createQueryWorkerPool(options: QueryWorkerPoolOptions): QueryWor
       thread.onFailure?.(error);
     };
     worker.on('error', fail);
-    worker.once('exit', (code) => fail(new Error(`a search query thread stopped (exit code ${code})`)));
+    // Closing stops every thread, mid-statement too: what it ran for answers as any search the shutdown refuses.
+    worker.once('exit', (code) =>
+      fail(isClosed ? ApiError.shuttingDown() : new Error(`a search query thread stopped (exit code ${code})`)),
+    );
     threads.add(thread);
     return thread;
   }
 
   function run(query: CompiledQuery, rowShape: RowShape): ReadJob {
-    if (isClosed) {
-      const rows = Promise.reject(new Error('the database is closed'));
-      return { rows, finished: Promise.resolve() };
-    }
+    if (isClosed) return { rows: Promise.reject(ApiError.shuttingDown()), finished: Promise.resolve() };
     const thread = idle.pop() ?? startThread();
     let finish = () => {};
     const finished = new Promise<void>((resolve) => {

@@ -1,11 +1,12 @@
 // Search reads through the gate: each query waits for its client's turn (search-gate.ts), then runs where the
 // dialect puts it; the turn comes back when the query has really stopped, which on SQLite can be after its answer
 // (a worker past the time limit ends when its statement does), so a client's overrunning queries keep counting
-// against its own share until then.
+// against its own share until then. A request's queries share one SearchRequestTurns, so that a drain lets a request
+// already running finish.
 import type { CompiledQuery, Kysely } from 'kysely';
 import type { LapseDatabase } from '../schema.js';
 import { type QueryLanguage, readOnlyKysely } from './read-dialect.js';
-import type { SearchGate } from './search-gate.js';
+import type { SearchGate, SearchRequestTurns } from './search-gate.js';
 
 /** Rows as objects (what Kysely reads) or as arrays of the selected values (selectValues). */
 export type RowShape = 'objects' | 'arrays';
@@ -31,8 +32,9 @@ export function gatedSearchConnection(
   clientKey: string,
   startRead: StartRead,
 ): SearchConnection {
+  const request: SearchRequestTurns = { hasStarted: false };
   const run = async (query: CompiledQuery, rowShape: RowShape) => {
-    const giveBack = await gate.acquire(clientKey);
+    const giveBack = await gate.acquire(clientKey, request);
     let job: ReadJob;
     try {
       job = startRead(query, rowShape);

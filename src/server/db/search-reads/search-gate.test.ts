@@ -65,3 +65,25 @@ describe('search gate', () => {
     expect(outcome).toBe('granted');
   });
 });
+
+describe('search gate draining', () => {
+  it('refuses with 503 the queries of requests not yet started, and lets a started request wait for its turns', async () => {
+    const gate = createSearchGate(limits({ concurrency: 2 }));
+    const started = { hasStarted: false };
+    const page = await gate.acquire('a', started);
+    const count = gate.acquire('a', started); // a's one running query is its share of two turns: it waits
+    const queued = gate.acquire('a');
+    gate.drain();
+    await expect(queued).rejects.toMatchObject({
+      httpStatus: 503,
+      status: 'SERVICE_UNAVAILABLE',
+      headers: { 'retry-after': '1' },
+    });
+    // A turn free at once is still given, to any query; none waits unless its request is running.
+    const other = await gate.acquire('b');
+    await expect(gate.acquire('c')).rejects.toMatchObject({ httpStatus: 503 });
+    page();
+    const next = await count;
+    for (const giveBack of [next, other]) giveBack();
+  });
+});
