@@ -131,7 +131,7 @@ export async function main(): Promise<void> {
     '',
     markdownTable(['caller', 'HTTP p50 ms', 'HTTP p99 ms', 'pg p50 ms', 'pg p99 ms', 'target p50 ≤ 3×pg+1 ms'], rows),
     '',
-    `Full CSV export of every company, ordered by name, ${EXPORT_ROUNDS} rounds, each an export over HTTP (PostgreSQL writes the lines: one \`COPY (…) TO STDOUT\` of the export's query, its cells from EXPORT_CELLS), then \`psql -c "COPY (the export's own statement) TO STDOUT"\` (the same query, cells and format, to psql's stdout), then \`psql -c "COPY (the export's query, its plain columns) TO STDOUT CSV"\`, which leaves out the cell rules (formula neutralisation, days, "Unlimited") the export applies:`,
+    `Full CSV export of every company, ordered by name, ${EXPORT_ROUNDS} rounds, each an export over HTTP (PostgreSQL writes the lines: one \`COPY (…) TO STDOUT\` of the export's query, its cells from EXPORT_CELLS), then \`psql -c "COPY (the export's query, its plain columns) TO STDOUT CSV"\`, which leaves out the cell rules (formula neutralisation, days, "Unlimited") the export applies, then \`psql -c "COPY (the export's own statement) TO STDOUT"\` (the same query, cells and format, to psql's stdout):`,
     '',
     markdownTable(
       [

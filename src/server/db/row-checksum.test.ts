@@ -58,6 +58,11 @@ describe('TableChecksum', () => {
     expect(await oneByOne.total()).toEqual({ rows: 10_000, hex: expected });
   });
 
+  it('sums long rows, which it hashes in this thread, to what the definition gives', async () => {
+    const rows = Array.from({ length: 3_000 }, (_, index) => [index, `${'long '.repeat(60)}${index}`, null]);
+    expect(await checksumOf(rows, 500)).toEqual({ rows: 3_000, hex: referenceHex(rows) });
+  });
+
   it('carries the halves of its sum before they lose bits', async () => {
     const rows = Array.from({ length: 2 ** 20 + 5 }, (_, index) => [index, null, null]);
     expect(await checksumOf(rows, 50_000)).toEqual({ rows: rows.length, hex: referenceHex(rows) });
