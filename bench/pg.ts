@@ -1,6 +1,7 @@
 // `npm run bench -- pg`: the seeded tree (LAPSE_BENCH_COMPANIES, default 1,000,000) copied into a throwaway
 // PostgreSQL cluster (`lapse migrate`'s copy), then a search page over HTTP next to the same SQL through `pg`, and
 // full CSV exports over HTTP next to `psql -c "COPY (…) TO STDOUT CSV"` of the same query, round after round.
+import { loadavg } from 'node:os';
 import pg from 'pg';
 import { dayStartUtc } from '../src/contract/index.js';
 import { EXPORT_CELLS } from '../src/server/companies/company-records.js';
@@ -20,7 +21,7 @@ import { type BenchDatabase, benchDatabase, fetchToken, startLapseServer, withPo
 import { measureLatency, postOnce } from './http-timing.js';
 import { timeCommand, timedDownload } from './measure-process.js';
 import { callerFor, EVERY_COMPANY_BODY, expiredPageBody } from './queries.js';
-import { fmt, markdownTable, writeSection } from './report.js';
+import { benchCommand, fmt, markdownTable, writeSection } from './report.js';
 
 const COMPANIES = Number(process.env.LAPSE_BENCH_COMPANIES ?? 1_000_000);
 const SAMPLES = 200;
@@ -104,6 +105,7 @@ async function measure(bench: BenchDatabase, url: string) {
 }
 
 export async function main(): Promise<void> {
+  const loadAtStart = loadavg()[0] ?? 0;
   const bench = await benchDatabase(COMPANIES);
   let clusterName = '';
   const { result, copySeconds } = await withPostgresCopy(bench, (url, name) => {
@@ -111,18 +113,25 @@ export async function main(): Promise<void> {
     return measure(bench, url);
   });
   const { rows, rounds } = result;
+  const rate = (rows: number, seconds: number) => rows / seconds;
+  // The target's baseline: psql running the export's own statement (its cells, dates, "Unlimited" and formula
+  // neutralisation in SQL); the plain columns' COPY is the floor no cell rule can reach, reported beside it.
   const ratios = rounds.map(
-    ({ exported, copied }) => exported.totalCount / exported.seconds / (COMPANIES / copied.seconds),
+    ({ exported, linesCopied }) => rate(exported.totalCount, exported.seconds) / rate(COMPANIES, linesCopied.seconds),
+  );
+  const plainRatios = rounds.map(
+    ({ exported, copied }) => rate(exported.totalCount, exported.seconds) / rate(COMPANIES, copied.seconds),
   );
   const held = ratios.filter((ratio) => ratio >= 0.8).length;
+  const percent = (ratio: number | undefined) => `${fmt((ratio ?? 0) * 100, 1)}%`;
   const body = [
-    `${COMPANIES.toLocaleString('en-US')} companies copied from the seeded SQLite file into a throwaway ${clusterName} cluster (the settings of test/support/postgres-cluster.ts) by \`lapse migrate\`'s copy in ${fmt(copySeconds, 1)} s (${fmt(COMPANIES / copySeconds, 0)} rows/s, verified by counts and checksums; see \`migrate\`).`,
+    `${COMPANIES.toLocaleString('en-US')} companies copied from the seeded SQLite file into a throwaway ${clusterName} cluster (the settings of test/support/postgres-cluster.ts) by \`lapse migrate\`'s copy in ${fmt(copySeconds, 1)} s (${fmt(COMPANIES / copySeconds, 0)} rows/s, verified by counts and checksums; see \`migrate\`). 1-minute load average ${fmt(loadAtStart, 1)} at the start and ${fmt(loadavg()[0] ?? 0, 1)} at the end, on 2 cores shared with other work.`,
     '',
     `Search: a page of 100 expired companies ordered by renewal date; ${SAMPLES} sequential requests after 20 warm-up; "pg" runs the server's own count + page SQL on one connection.`,
     '',
     markdownTable(['caller', 'HTTP p50 ms', 'HTTP p99 ms', 'pg p50 ms', 'pg p99 ms', 'target p50 ≤ 3×pg+1 ms'], rows),
     '',
-    `Full CSV export of every company, ordered by name, ${EXPORT_ROUNDS} rounds, each an export over HTTP (PostgreSQL writes the lines: one \`COPY (…) TO STDOUT\` of the export's query, its cells from EXPORT_CELLS) then \`psql -c "COPY (the export's query, its plain columns) TO STDOUT CSV"\`, which leaves out the cell rules (formula neutralisation, days, "Unlimited") the export applies:`,
+    `Full CSV export of every company, ordered by name, ${EXPORT_ROUNDS} rounds, each an export over HTTP (PostgreSQL writes the lines: one \`COPY (…) TO STDOUT\` of the export's query, its cells from EXPORT_CELLS), then \`psql -c "COPY (the export's query, its plain columns) TO STDOUT CSV"\`, which leaves out the cell rules (formula neutralisation, days, "Unlimited") the export applies, then \`psql -c "COPY (the export's own statement) TO STDOUT"\` (the same query, cells and format, to psql's stdout):`,
     '',
     markdownTable(
       [
@@ -130,25 +139,25 @@ export async function main(): Promise<void> {
         'lapse export rows',
         'lapse export s',
         'lapse rows/s',
-        'psql COPY s',
-        'psql rows/s',
-        'lapse / psql',
-        "psql COPY of the export's own statement s",
+        "psql COPY of the export's statement s",
+        'lapse / psql (export statement)',
+        'psql COPY of the plain columns s',
+        'lapse / psql (plain columns)',
       ],
       rounds.map(({ exported, copied, linesCopied }, index) => [
         index + 1,
         exported.totalCount,
         fmt(exported.seconds),
-        fmt(exported.totalCount / exported.seconds, 0),
-        fmt(copied.seconds),
-        fmt(COMPANIES / copied.seconds, 0),
-        `${fmt((ratios[index] ?? 0) * 100, 1)}%`,
+        fmt(rate(exported.totalCount, exported.seconds), 0),
         fmt(linesCopied.seconds),
+        percent(ratios[index]),
+        fmt(copied.seconds),
+        percent(plainRatios[index]),
       ]),
     ),
     '',
-    `Export rate ≥ 80% of psql COPY in ${held} of ${EXPORT_ROUNDS} rounds (target: ${EXPORT_ROUNDS} of ${EXPORT_ROUNDS}) ${held === EXPORT_ROUNDS ? '✅' : '❌'}`,
+    `Export rate ≥ 80% of psql COPY of the export's statement in ${held} of ${EXPORT_ROUNDS} rounds (target: ${EXPORT_ROUNDS} of ${EXPORT_ROUNDS}) ${held === EXPORT_ROUNDS ? '✅' : '❌'}; of the plain columns' COPY: ${plainRatios.map(percent).join(', ')}.`,
   ].join('\n');
   process.stdout.write(`${body}\n`);
-  await writeSection('pg', 'npm run bench -- pg', body);
+  await writeSection('pg', benchCommand('pg'), body);
 }

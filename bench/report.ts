@@ -14,6 +14,12 @@ export function machineLine(): string {
   return `${cpus().length} × ${cpu}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${process.platform}`;
 }
 
+/** `npm run bench -- name`, led by the size when LAPSE_BENCH_COMPANIES set it. */
+export function benchCommand(name: string): string {
+  const size = process.env.LAPSE_BENCH_COMPANIES;
+  return `${size ? `LAPSE_BENCH_COMPANIES=${size} ` : ''}npm run bench -- ${name}`;
+}
+
 export async function writeSection(name: string, command: string, body: string): Promise<void> {
   let text = TITLE;
   try {

@@ -28,10 +28,14 @@ export function bulkLoadByRows(
             .selectFrom(table)
             .select(columns.map((column) => column.name))
             .compile();
-          for await (const result of trx.getExecutor().stream(query, CHECKSUM_BATCH_ROWS)) {
-            for (const row of result.rows as object[]) checksum.add(Object.values(row));
+          try {
+            for await (const result of trx.getExecutor().stream(query, CHECKSUM_BATCH_ROWS)) {
+              await checksum.addBatch((result.rows as object[]).map((row) => Object.values(row)));
+            }
+            return await checksum.total();
+          } finally {
+            await checksum.close();
           }
-          return checksum;
         },
       };
       return load(target);

@@ -3,7 +3,7 @@
 import { type Kysely, sql } from 'kysely';
 import { type BulkLoad, connectDialect, type DialectConnection, dialectFor } from './dialect.js';
 import { migrateToLatest } from './migrate.js';
-import { type ChecksumColumn, isFloatType, TableChecksum } from './row-checksum.js';
+import { type ChecksumColumn, type ChecksumTotal, isFloatType, TableChecksum } from './row-checksum.js';
 import type { LapseDatabase } from './schema.js';
 import { createSearchIndexes, dropSearchIndexes } from './search-indexes.js';
 
@@ -104,7 +104,7 @@ function selectTable(db: AnyDb, table: TableName, columns: readonly string[]) {
 /** Passes `rows` on, adding each to `checksum` and telling progress after each batch. */
 async function* checksummed(rows: Rows, checksum: TableChecksum, onBatch: () => void): Rows {
   for await (const batch of rows) {
-    for (const row of batch) checksum.add(row);
+    await checksum.addBatch(batch);
     yield batch;
     onBatch();
   }
@@ -124,13 +124,17 @@ async function copyTable(
   table: TableName,
   columns: readonly ChecksumColumn[],
   options: Required<CopyOptions>,
-): Promise<TableChecksum> {
+): Promise<ChecksumTotal> {
   const checksum = new TableChecksum(columns);
   const report = () => options.onProgress(table, checksum.rows);
   const names = columns.map((column) => column.name);
-  await target.writeTable(table, names, checksummed(rowsOf(table, names), checksum, report));
-  report();
-  return checksum;
+  try {
+    await target.writeTable(table, names, checksummed(rowsOf(table, names), checksum, report));
+    report();
+    return await checksum.total();
+  } finally {
+    await checksum.close();
+  }
 }
 
 async function openSource(location: string, batchSize: number): Promise<Source> {
@@ -174,7 +178,7 @@ class CopyMismatch extends Error {
 async function compareWithTarget(
   target: BulkLoad,
   columns: Map<TableName, ChecksumColumn[]>,
-  sourceChecksums: Map<TableName, TableChecksum>,
+  sourceChecksums: Map<TableName, ChecksumTotal>,
 ): Promise<CopyReport> {
   const tables: TableCopyReport[] = [];
   for (const [table, sourceChecksum] of sourceChecksums) {
@@ -207,7 +211,7 @@ async function loadAndVerify(
       const db = load.db as Kysely<unknown>;
       await dropSearchIndexes(db);
       const checksums = await source.inSnapshot(async (rowsOf) => {
-        const result = new Map<TableName, TableChecksum>();
+        const result = new Map<TableName, ChecksumTotal>();
         for (const [table, tableColumns] of columns) {
           result.set(table, await copyTable(rowsOf, load, table, tableColumns, options));
         }
