@@ -11,6 +11,7 @@ import { openStorage, type Storage } from './db/index.js';
 import { healthRoutes } from './health-routes.js';
 import {
   frameworkErrorReply,
+  lazySchemaCompilers,
   registerBodyParsers,
   registerErrorHandler,
   registerMethodNotAllowed,
@@ -66,6 +67,7 @@ export async function buildApp(config: ServerConfig, parts: AppParts = {}): Prom
     return503OnClosing: true,
     frameworkErrors: frameworkErrorReply,
     ajv: { customOptions: { allErrors: true, coerceTypes: false, removeAdditional: false, useDefaults: false } },
+    schemaController: { compilersFactory: lazySchemaCompilers() },
   }) as unknown as FastifyInstance; // the logger option's union widens the instance type; routes need the base one
   app.decorateRequest('caller', null);
   if (!parts.storage) app.addHook('onClose', () => storage.close());

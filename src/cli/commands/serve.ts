@@ -14,8 +14,8 @@ import {
 import { DEFAULT_SEARCH_LIMITS, dialectFor } from '../../server/db/index.js';
 import {
   type AppParts,
-  buildApp,
   DEFAULT_CONFIG,
+  loadBuildApp,
   type ServerConfig,
   serverConfig,
   serverLogger,
@@ -230,6 +230,7 @@ function listenError(error: unknown, config: ServerConfig): unknown {
 
 /** Builds the app and listens, with the operator's one-line reasons when it cannot. */
 async function listeningApp(config: ServerConfig, parts: AppParts, hasWorkerHeader: boolean) {
+  const buildApp = await loadBuildApp();
   const app = await buildApp(config, parts).catch((error: unknown) => {
     throw databaseError(error, config);
   });

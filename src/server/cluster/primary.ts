@@ -1,6 +1,7 @@
 // The primary of `lapse serve --workers N`: it forks the workers (which share one listening port through
-// node:cluster), holds the rate-limit buckets they share, tells them how many of them are up (for /readyz),
-// starts a worker again when one dies (later each time while they die young), and drains them all on stop.
+// node:cluster; the first alone, the others once it listens), holds the rate-limit buckets they share, tells them
+// how many of them are up (for /readyz), starts a worker again when one dies (later each time while they die
+// young), and drains them all on stop.
 import cluster, { type Worker } from 'node:cluster';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -100,6 +101,7 @@ export function startPrimary(options: PrimaryOptions): Primary {
       if (!hasListened) {
         hasListened = true;
         options.onListening(urlOf(address));
+        for (let index = 1; index < options.workers; index++) fork();
       }
     });
     worker.once('exit', (code, signal) => onExit(entry, code, signal));
@@ -152,6 +154,8 @@ export function startPrimary(options: PrimaryOptions): Primary {
     finishIfDone();
   }
 
-  for (let index = 0; index < options.workers; index++) fork();
+  // The others start once this one listens: started together on a machine of few cores, workers take turns on
+  // them and the first listens later than one alone would (docs/benchmarks.md, startup).
+  fork();
   return { finished, stop };
 }

@@ -1,6 +1,7 @@
 // HTTP plumbing shared by every route: body parsers, the one error handler, request ids, response headers.
 export * from './body-parsers.js';
 export * from './error-handler.js';
+export * from './lazy-schema-compilers.js';
 export * from './method-not-allowed.js';
 export * from './request-id.js';
 export * from './response-headers.js';
