@@ -288,9 +288,10 @@ async function serveAsWorker(config: ServerConfig, workers: number, hasWorkerHea
       hasWorkerHeader,
     );
     app.log.info({ address, database: locationOf(config) }, 'lapse API worker listening');
+    // The drain's handlers first: a signal on its way while no handler is installed would be lost.
+    closeOnSignals(app, config);
     process.off('SIGTERM', exitAtOnce);
     process.off('SIGINT', exitAtOnce);
-    closeOnSignals(app, config);
   } catch (error) {
     // The primary reports it once, for the whole server: N workers failing alike print one line.
     await link.reportStartFailure(describeError(error), exitCodeFor(error));

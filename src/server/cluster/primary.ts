@@ -54,7 +54,8 @@ const KILL_AFTER_GRACE_MS = 2_000;
 function channelOf(worker: Worker): MessageChannel {
   return {
     send: (message) => {
-      if (worker.isConnected()) worker.send(message as object);
+      // A worker on its way out may still look connected: a message it misses is no error (its exit is handled).
+      if (worker.isConnected()) worker.send(message as object, () => {});
     },
     onMessage: (listener) => worker.on('message', listener),
     onClose: (listener) => worker.once('disconnect', listener),
@@ -115,11 +116,12 @@ export function startPrimary(options: PrimaryOptions): Primary {
 
   function onExit(entry: RunningWorker, code: number | null, signal: string | null): void {
     const { worker, failure } = entry;
+    const wasListening = listening.delete(worker.id);
     alive.delete(worker.id);
-    listening.delete(worker.id);
     broadcast();
     if (isStopping) {
-      if (code !== 0) isClean = false;
+      // One stopped while it was still starting had no requests to finish, however it ended.
+      if (code !== 0 && wasListening) isClean = false;
       finishIfDone();
       return;
     }
