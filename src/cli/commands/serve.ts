@@ -282,6 +282,7 @@ async function serveAsWorker(config: ServerConfig, workers: number, hasWorkerHea
   process.once('SIGTERM', exitAtOnce);
   process.once('SIGINT', exitAtOnce);
   try {
+    await link.sharedState();
     const { app, address } = await listeningApp(
       workerConfig(config, workers),
       { workers: link.counts },
@@ -300,12 +301,11 @@ async function serveAsWorker(config: ServerConfig, workers: number, hasWorkerHea
 }
 
 async function servePrimary(config: ServerConfig, workers: number): Promise<void> {
-  await prepareSharedState(config).catch((error: unknown) => {
-    throw databaseError(error, config);
-  });
   const log = typeof config.logger === 'object' ? config.logger : undefined;
   const primary = startPrimary({
     workers,
+    // Prepared while the first worker loads its modules, which it needs before it opens the database.
+    sharedState: prepareSharedState(config),
     shutdownGraceMs: config.shutdownGraceMs,
     onListening(address) {
       log?.info({ address, database: locationOf(config), workers }, 'lapse API listening');
@@ -322,7 +322,7 @@ async function servePrimary(config: ServerConfig, workers: number): Promise<void
   try {
     process.exit(await primary.finished);
   } catch (error) {
-    if (!(error instanceof WorkerStartError)) throw error;
+    if (!(error instanceof WorkerStartError)) throw databaseError(error, config);
     throw error.exitCode === EXIT_CODES.usage ? new UsageError(error.message) : new Error(error.message);
   }
 }

@@ -6,11 +6,22 @@ import cluster, { type Worker } from 'node:cluster';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { answerBucketRequests, createMemoryRateLimitStore, type MessageChannel } from '../rate-limit/index.js';
-import { type CountsMessage, isStartFailedMessage, type StartFailedMessage } from './messages.js';
+import {
+  type CountsMessage,
+  isSharedStateQuestion,
+  isStartFailedMessage,
+  type SharedStateMessage,
+  type StartFailedMessage,
+} from './messages.js';
 import { type BackoffOptions, createRestartBackoff } from './restart-backoff.js';
 
 export interface PrimaryOptions {
   workers: number;
+  /**
+   * What the workers share, being prepared (prepareSharedState) while the first worker loads; each worker opens
+   * the database once it is there. When it fails, the workers are stopped and `finished` rejects with its error.
+   */
+  sharedState: Promise<void>;
   /** How long a stopped worker may take to finish its requests before it is killed. */
   shutdownGraceMs: number;
   /** The first worker listens, at `address` (`http://host:port`). */
@@ -34,7 +45,7 @@ export class WorkerStartError extends Error {
 export interface Primary {
   /**
    * Settles once every worker has exited after `stop`: 0 when all drained and exited cleanly, 1 otherwise.
-   * Rejects with a WorkerStartError when the server could not start at all.
+   * Rejects with a WorkerStartError when the server could not start at all, or with the shared state's error.
    */
   finished: Promise<number>;
   /** Stops restarting and asks every worker to finish its requests and exit (SIGTERM). */
@@ -76,7 +87,7 @@ export function startPrimary(options: PrimaryOptions): Primary {
   let hasListened = false;
   let isStopping = false;
   let isClean = true;
-  let startError: WorkerStartError | undefined;
+  let startError: Error | undefined;
   let settle: { resolve(code: number): void; reject(error: Error): void } | undefined;
   const finished = new Promise<number>((resolve, reject) => {
     settle = { resolve, reject };
@@ -94,6 +105,13 @@ export function startPrimary(options: PrimaryOptions): Primary {
     answerBucketRequests(buckets, channelOf(worker));
     worker.on('message', (message: unknown) => {
       if (isStartFailedMessage(message)) entry.failure = message;
+      if (isSharedStateQuestion(message)) {
+        const answer: SharedStateMessage = { lapse: 'shared-state' };
+        options.sharedState.then(
+          () => channelOf(worker).send(answer),
+          () => {},
+        );
+      }
     });
     worker.on('listening', (address: Pick<AddressInfo, 'address' | 'port'>) => {
       if (listening.has(worker.id)) return;
@@ -159,5 +177,9 @@ export function startPrimary(options: PrimaryOptions): Primary {
   // The others start once this one listens: started together on a machine of few cores, workers take turns on
   // them and the first listens later than one alone would (docs/benchmarks.md, startup).
   fork();
+  options.sharedState.catch((error: Error) => {
+    startError = error;
+    stop();
+  });
   return { finished, stop };
 }
