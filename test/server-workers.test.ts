@@ -8,7 +8,13 @@
 import { existsSync } from 'node:fs';
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CompanyDto, companyWriteBodyOf, type SearchPage, type ServiceResult } from '../src/contract/index.js';
+import {
+  type CompanyDto,
+  companyWriteBodyOf,
+  JWKS_PATH,
+  type SearchPage,
+  type ServiceResult,
+} from '../src/contract/index.js';
 import { searchBody } from './support/api.js';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from './support/databases.js';
 import { padCompanyNames } from './support/expensive-search.js';
@@ -291,6 +297,15 @@ describe.each(DATABASE_KINDS)('lapse serve --workers 2 on %s', (kind) => {
     expect(ready.body.workers).toEqual({ ready: 2, wanted: 2 });
   }, 90_000);
 
+  it('SIGTERM as soon as the server listens, while the other worker starts: the server exits 0', async () => {
+    for (let round = 0; round < 3; round++) {
+      const starting = await spawnServer(database.location, ['--workers', '2', '--log-level', 'warn']);
+      starting.signal('SIGTERM');
+      expect(await starting.exited).toEqual({ code: 0, signal: null });
+      expect(starting.output()).not.toMatch(/Error/);
+    }
+  }, 90_000);
+
   it('SIGTERM to the primary drains every worker: in-flight exports finish whole, then nothing is left', async () => {
     await padCompanyNames(database.location, NAME_PADDING);
     const token = await tokenOf(baseUrl, await newRoot());
@@ -326,5 +341,28 @@ describe.each(DATABASE_KINDS)('lapse serve --workers 2 on %s', (kind) => {
     expect(await server.exited).toEqual({ code: 0, signal: null });
     expect(workers.filter(isRunning)).toEqual([]);
     expect(existsSync(`/proc/${server.pid}`)).toBe(false);
+  }, 90_000);
+});
+
+describe.each(DATABASE_KINDS)('lapse serve --workers 2 on a new %s database', (kind) => {
+  let database: TestDatabase;
+  let server: ServerProcess | undefined;
+  afterAll(async () => {
+    await server?.stop();
+    await database?.drop();
+  });
+
+  it('the workers open it once the primary has made its schema and first key: one key, the same in both', async () => {
+    database = await createTestDatabase(kind);
+    server = await spawnServer(database.location, ['--workers', '2', '--worker-header', '--log-level', 'warn']);
+    const baseUrl = server.baseUrl;
+    await pollUntil(
+      async () => ((await freshRequest(baseUrl, '/readyz')).body.workers?.ready === 2 ? true : undefined),
+      { what: 'both workers to listen', timeoutMs: 30_000 },
+    );
+    const answers = await fromBothWorkers(() => freshRequest<{ keys: { kid: string }[] }>(baseUrl, JWKS_PATH));
+    const keySets = new Set(answers.map((answer) => JSON.stringify(answer.body.keys.map((key) => key.kid))));
+    expect(keySets.size).toBe(1);
+    expect(answers[0]?.body.keys).toHaveLength(1);
   }, 90_000);
 });

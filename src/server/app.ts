@@ -11,6 +11,7 @@ import { openStorage, type Storage } from './db/index.js';
 import { healthRoutes } from './health-routes.js';
 import {
   frameworkErrorReply,
+  lazySchemaCompilers,
   registerBodyParsers,
   registerDraining,
   registerErrorHandler,
@@ -67,6 +68,7 @@ export async function buildApp(config: ServerConfig, parts: AppParts = {}): Prom
     return503OnClosing: false, // registerDraining answers them, in the envelope
     frameworkErrors: frameworkErrorReply,
     ajv: { customOptions: { allErrors: true, coerceTypes: false, removeAdditional: false, useDefaults: false } },
+    schemaController: { compilersFactory: lazySchemaCompilers() },
   }) as unknown as FastifyInstance; // the logger option's union widens the instance type; routes need the base one
   app.decorateRequest('caller', null);
   if (!parts.storage) app.addHook('onClose', () => storage.close());

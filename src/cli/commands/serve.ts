@@ -14,8 +14,8 @@ import {
 import { DEFAULT_SEARCH_LIMITS, dialectFor } from '../../server/db/index.js';
 import {
   type AppParts,
-  buildApp,
   DEFAULT_CONFIG,
+  loadBuildApp,
   type ServerConfig,
   serverConfig,
   serverLogger,
@@ -230,6 +230,7 @@ function listenError(error: unknown, config: ServerConfig): unknown {
 
 /** Builds the app and listens, with the operator's one-line reasons when it cannot. */
 async function listeningApp(config: ServerConfig, parts: AppParts, hasWorkerHeader: boolean) {
+  const buildApp = await loadBuildApp();
   const app = await buildApp(config, parts).catch((error: unknown) => {
     throw databaseError(error, config);
   });
@@ -281,15 +282,17 @@ async function serveAsWorker(config: ServerConfig, workers: number, hasWorkerHea
   process.once('SIGTERM', exitAtOnce);
   process.once('SIGINT', exitAtOnce);
   try {
+    await link.sharedState();
     const { app, address } = await listeningApp(
       workerConfig(config, workers),
       { workers: link.counts },
       hasWorkerHeader,
     );
     app.log.info({ address, database: locationOf(config) }, 'lapse API worker listening');
+    // The drain's handlers first: a signal on its way while no handler is installed would be lost.
+    closeOnSignals(app, config);
     process.off('SIGTERM', exitAtOnce);
     process.off('SIGINT', exitAtOnce);
-    closeOnSignals(app, config);
   } catch (error) {
     // The primary reports it once, for the whole server: N workers failing alike print one line.
     await link.reportStartFailure(describeError(error), exitCodeFor(error));
@@ -298,12 +301,11 @@ async function serveAsWorker(config: ServerConfig, workers: number, hasWorkerHea
 }
 
 async function servePrimary(config: ServerConfig, workers: number): Promise<void> {
-  await prepareSharedState(config).catch((error: unknown) => {
-    throw databaseError(error, config);
-  });
   const log = typeof config.logger === 'object' ? config.logger : undefined;
   const primary = startPrimary({
     workers,
+    // Prepared while the first worker loads its modules, which it needs before it opens the database.
+    sharedState: prepareSharedState(config),
     shutdownGraceMs: config.shutdownGraceMs,
     onListening(address) {
       log?.info({ address, database: locationOf(config), workers }, 'lapse API listening');
@@ -320,7 +322,7 @@ async function servePrimary(config: ServerConfig, workers: number): Promise<void
   try {
     process.exit(await primary.finished);
   } catch (error) {
-    if (!(error instanceof WorkerStartError)) throw error;
+    if (!(error instanceof WorkerStartError)) throw databaseError(error, config);
     throw error.exitCode === EXIT_CODES.usage ? new UsageError(error.message) : new Error(error.message);
   }
 }

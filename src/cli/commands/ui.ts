@@ -5,7 +5,6 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { NetworkError, ServerError } from '../../client/index.js';
-import { createHistoryAccess, createPortfolio, DEFAULT_WEB_ROOT, startDashboardServer } from '../../dashboard/index.js';
 import type { RegisterCommands } from '../command-module.js';
 import { explainFailure } from '../connection-failures.js';
 import type { Environment } from '../environment.js';
@@ -30,6 +29,10 @@ function openInBrowser(url: string): void {
 }
 
 async function serveDashboard(flags: UiFlags, environment: Environment): Promise<void> {
+  // Loaded here rather than with the command line: its web server is code no other command runs.
+  const { createHistoryAccess, createPortfolio, DEFAULT_WEB_ROOT, startDashboardServer } = await import(
+    '../../dashboard/index.js'
+  );
   const { config, client } = await connect(flags, environment);
   const policy = await loadPolicy({ config }, flags, environment);
   if (!existsSync(join(DEFAULT_WEB_ROOT, 'index.html'))) {

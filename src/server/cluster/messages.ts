@@ -18,6 +18,16 @@ export interface StartFailedMessage {
   exitCode: number;
 }
 
+/** Worker to primary, once it has loaded, before it opens the database: may it? Asked, so no answer is missed. */
+export interface SharedStateQuestion {
+  lapse: 'shared-state?';
+}
+
+/** Primary to a worker that asked: the schema and the first signing key are there. */
+export interface SharedStateMessage {
+  lapse: 'shared-state';
+}
+
 export function isCountsMessage(message: unknown): message is CountsMessage {
   const m = message as Partial<CountsMessage> | null;
   return m?.lapse === 'workers' && typeof m.ready === 'number' && typeof m.wanted === 'number';
@@ -26,4 +36,12 @@ export function isCountsMessage(message: unknown): message is CountsMessage {
 export function isStartFailedMessage(message: unknown): message is StartFailedMessage {
   const m = message as Partial<StartFailedMessage> | null;
   return m?.lapse === 'start-failed' && typeof m.message === 'string' && typeof m.exitCode === 'number';
+}
+
+export function isSharedStateQuestion(message: unknown): message is SharedStateQuestion {
+  return (message as Partial<SharedStateQuestion> | null)?.lapse === 'shared-state?';
+}
+
+export function isSharedStateMessage(message: unknown): message is SharedStateMessage {
+  return (message as Partial<SharedStateMessage> | null)?.lapse === 'shared-state';
 }

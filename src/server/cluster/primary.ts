@@ -1,15 +1,27 @@
 // The primary of `lapse serve --workers N`: it forks the workers (which share one listening port through
-// node:cluster), holds the rate-limit buckets they share, tells them how many of them are up (for /readyz),
-// starts a worker again when one dies (later each time while they die young), and drains them all on stop.
+// node:cluster; the first alone, the others once it listens), holds the rate-limit buckets they share, tells them
+// how many of them are up (for /readyz), starts a worker again when one dies (later each time while they die
+// young), and drains them all on stop.
 import cluster, { type Worker } from 'node:cluster';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { answerBucketRequests, createMemoryRateLimitStore, type MessageChannel } from '../rate-limit/index.js';
-import { type CountsMessage, isStartFailedMessage, type StartFailedMessage } from './messages.js';
+import {
+  type CountsMessage,
+  isSharedStateQuestion,
+  isStartFailedMessage,
+  type SharedStateMessage,
+  type StartFailedMessage,
+} from './messages.js';
 import { type BackoffOptions, createRestartBackoff } from './restart-backoff.js';
 
 export interface PrimaryOptions {
   workers: number;
+  /**
+   * What the workers share, being prepared (prepareSharedState) while the first worker loads; each worker opens
+   * the database once it is there. When it fails, the workers are stopped and `finished` rejects with its error.
+   */
+  sharedState: Promise<void>;
   /** How long a stopped worker may take to finish its requests before it is killed. */
   shutdownGraceMs: number;
   /** The first worker listens, at `address` (`http://host:port`). */
@@ -33,7 +45,7 @@ export class WorkerStartError extends Error {
 export interface Primary {
   /**
    * Settles once every worker has exited after `stop`: 0 when all drained and exited cleanly, 1 otherwise.
-   * Rejects with a WorkerStartError when the server could not start at all.
+   * Rejects with a WorkerStartError when the server could not start at all, or with the shared state's error.
    */
   finished: Promise<number>;
   /** Stops restarting and asks every worker to finish its requests and exit (SIGTERM). */
@@ -53,7 +65,8 @@ const KILL_AFTER_GRACE_MS = 2_000;
 function channelOf(worker: Worker): MessageChannel {
   return {
     send: (message) => {
-      if (worker.isConnected()) worker.send(message as object);
+      // A worker on its way out may still look connected: a message it misses is no error (its exit is handled).
+      if (worker.isConnected()) worker.send(message as object, () => {});
     },
     onMessage: (listener) => worker.on('message', listener),
     onClose: (listener) => worker.once('disconnect', listener),
@@ -74,7 +87,7 @@ export function startPrimary(options: PrimaryOptions): Primary {
   let hasListened = false;
   let isStopping = false;
   let isClean = true;
-  let startError: WorkerStartError | undefined;
+  let startError: Error | undefined;
   let settle: { resolve(code: number): void; reject(error: Error): void } | undefined;
   const finished = new Promise<number>((resolve, reject) => {
     settle = { resolve, reject };
@@ -92,6 +105,13 @@ export function startPrimary(options: PrimaryOptions): Primary {
     answerBucketRequests(buckets, channelOf(worker));
     worker.on('message', (message: unknown) => {
       if (isStartFailedMessage(message)) entry.failure = message;
+      if (isSharedStateQuestion(message)) {
+        const answer: SharedStateMessage = { lapse: 'shared-state' };
+        options.sharedState.then(
+          () => channelOf(worker).send(answer),
+          () => {},
+        );
+      }
     });
     worker.on('listening', (address: Pick<AddressInfo, 'address' | 'port'>) => {
       if (listening.has(worker.id)) return;
@@ -100,6 +120,7 @@ export function startPrimary(options: PrimaryOptions): Primary {
       if (!hasListened) {
         hasListened = true;
         options.onListening(urlOf(address));
+        for (let index = 1; index < options.workers; index++) fork();
       }
     });
     worker.once('exit', (code, signal) => onExit(entry, code, signal));
@@ -113,11 +134,12 @@ export function startPrimary(options: PrimaryOptions): Primary {
 
   function onExit(entry: RunningWorker, code: number | null, signal: string | null): void {
     const { worker, failure } = entry;
+    const wasListening = listening.delete(worker.id);
     alive.delete(worker.id);
-    listening.delete(worker.id);
     broadcast();
     if (isStopping) {
-      if (code !== 0) isClean = false;
+      // One stopped while it was still starting had no requests to finish, however it ended.
+      if (code !== 0 && wasListening) isClean = false;
       finishIfDone();
       return;
     }
@@ -152,6 +174,12 @@ export function startPrimary(options: PrimaryOptions): Primary {
     finishIfDone();
   }
 
-  for (let index = 0; index < options.workers; index++) fork();
+  // The others start once this one listens: started together on a machine of few cores, workers take turns on
+  // them and the first listens later than one alone would (docs/benchmarks.md, startup).
+  fork();
+  options.sharedState.catch((error: Error) => {
+    startError = error;
+    stop();
+  });
   return { finished, stop };
 }

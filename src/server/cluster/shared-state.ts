@@ -1,4 +1,4 @@
-// What the primary sets up once, before any worker starts, so that workers starting together never race for
+// What the primary sets up once, before any worker opens the database, so that workers never race for
 // it: the schema (SQLite has no migration lock) and the first signing key (each worker would make its own).
 import { createKeyRing } from '../auth/index.js';
 import type { ServerConfig } from '../config.js';

@@ -1,9 +1,17 @@
 // A worker's side of the cluster: the counts the primary sends (for /readyz) and its report of a failed start.
-import { isCountsMessage, type StartFailedMessage, type WorkerCounts } from './messages.js';
+import {
+  isCountsMessage,
+  isSharedStateMessage,
+  type SharedStateQuestion,
+  type StartFailedMessage,
+  type WorkerCounts,
+} from './messages.js';
 
 export interface PrimaryLink {
   /** The workers as the primary last counted them; this one counts as ready while it answers. */
   counts(): WorkerCounts;
+  /** Resolves once the primary has prepared what the workers share (shared-state.ts): then the database may open. */
+  sharedState(): Promise<void>;
   /** Tells the primary why this worker cannot start; resolves once the message is on its way. */
   reportStartFailure(message: string, exitCode: number): Promise<void>;
 }
@@ -15,6 +23,17 @@ export function linkToPrimary(wanted: number): PrimaryLink {
   });
   return {
     counts: () => ({ ready: Math.max(1, latest.ready), wanted: latest.wanted }),
+    sharedState: () =>
+      new Promise((resolve) => {
+        const onMessage = (message: unknown) => {
+          if (!isSharedStateMessage(message)) return;
+          process.off('message', onMessage);
+          resolve();
+        };
+        process.on('message', onMessage);
+        const question: SharedStateQuestion = { lapse: 'shared-state?' };
+        process.send?.(question);
+      }),
     reportStartFailure(message, exitCode) {
       const report: StartFailedMessage = { lapse: 'start-failed', message, exitCode };
       return new Promise((resolve) => {

@@ -2,6 +2,7 @@
 export * from './body-parsers.js';
 export * from './draining.js';
 export * from './error-handler.js';
+export * from './lazy-schema-compilers.js';
 export * from './method-not-allowed.js';
 export * from './request-id.js';
 export * from './response-headers.js';
