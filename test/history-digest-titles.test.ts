@@ -61,7 +61,7 @@ describe.each(DATABASE_KINDS)('a digest that leaves acknowledged companies out, 
     for (const [name, args] of Object.entries(targets)) {
       const result = await clis[name]?.(['notify', ...args, '--backoff', '0']);
       expect([result?.code, result?.stderr]).toEqual([0, '']);
-      expect(result?.stdout).toMatch(new RegExp(`^sent 1 changes since snapshot 1 \\(${COUNTS}\\) to `));
+      expect(result?.stdout).toMatch(new RegExp(`^sent 1 change since snapshot 1 \\(${COUNTS}\\) to `));
     }
 
     const [json, slack] = setting.receiver.received.map((post) => JSON.parse(post.body));

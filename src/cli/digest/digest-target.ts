@@ -111,6 +111,6 @@ export async function sendDigest(run: DigestRun, target: DigestTarget): Promise<
   history.markDigestSent(target.key, upTo);
   const what = isNothingChanged(digest)
     ? `"nothing changed" ${since}`
-    : `${rows.length} changes ${since} (${describeDigestCounts(report, rows)})`;
+    : `${rows.length} ${rows.length === 1 ? 'change' : 'changes'} ${since} (${describeDigestCounts(report, rows)})`;
   return `sent ${what} to ${target.name}: ${answer}`;
 }

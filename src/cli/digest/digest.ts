@@ -6,7 +6,7 @@ import { type ChangeRow, describeDigestCounts } from '../commands/changes-output
 
 export interface Digest {
   report: ChangeReport;
-  /** Every change, in the order `lapse changes` lists them (empty: a "nothing changed" digest). */
+  /** Every change, in the order `lapse changes` lists them (empty, with none left out: a "nothing changed" digest). */
   rows: readonly ChangeRow[];
   /** What the listing covers, in words ("every company the credential sees"). */
   scope: string;

@@ -47,4 +47,21 @@ describe('the facts of a file merged from several profiles', () => {
     });
     expect(Object.keys(merged).slice(0, 3)).toEqual(['listing', 'asOf', 'scope']);
   });
+
+  it('keeps a fact only a later profile gives, under that profile', () => {
+    const file = { rows: 6, matched: 20, columns: ['Profile', 'Group'], generatedAt: '2026-03-10T12:00:01.000Z' };
+    const policy = { leadDays: [30, 7] };
+    const merged = mergedFactsOf(
+      [
+        { profile: 'us', facts: facts({}) },
+        { profile: 'eu', facts: facts({ policy }) },
+      ],
+      file,
+    );
+    expect(merged).not.toHaveProperty('policy');
+    expect(merged.profiles).toEqual([
+      { profile: 'us', rows: 3, matched: 10, policy: undefined },
+      { profile: 'eu', rows: 3, matched: 10, policy },
+    ]);
+  });
 });

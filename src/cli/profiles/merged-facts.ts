@@ -18,7 +18,8 @@ export function mergedFactsOf(profiles: readonly ProfileFileFacts[], file: FileO
   const worked = profiles.flatMap((entry) => ('facts' in entry ? [entry.facts] : []));
   const [first] = worked;
   if (first === undefined) throw new RangeError('a merged file needs a profile that worked');
-  const keys = Object.keys(first) as (keyof FileFacts)[];
+  // Every fact any profile gives, in the order they first appear: one a later profile alone gives is kept too.
+  const keys = [...new Set(worked.flatMap((facts) => Object.keys(facts)))] as (keyof FileFacts)[];
   const isShared = (key: keyof FileFacts) =>
     !PER_PROFILE.has(key) && worked.every((facts) => isSame(facts[key], first[key]));
   const ofFile = (key: string): key is keyof FileOwnFacts => key in file;

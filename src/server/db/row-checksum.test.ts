@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { type ChecksumColumn, canonicalRowText, TableChecksum } from './row-checksum.js';
+import { type ChecksumColumn, canonicalRowText, PrefixSum, TableChecksum } from './row-checksum.js';
 
 const COLUMNS: ChecksumColumn[] = [
   { name: 'id', isFloat: false },
@@ -63,7 +63,17 @@ describe('TableChecksum', () => {
     expect(await checksumOf(rows, 500)).toEqual({ rows: 3_000, hex: referenceHex(rows) });
   });
 
-  it('carries the halves of its sum before they lose bits', async () => {
+  it('carries the halves of its sum before they lose bits, with the largest digests there are', () => {
+    // 2^22 prefixes of 2^64 - 1: summed in doubles without carrying, each half passes 2^53 and drops bits.
+    const rows = 2 ** 22;
+    const largest = Buffer.alloc(32, 0xff);
+    const sum = new PrefixSum();
+    for (let row = 0; row < rows; row++) sum.addDigest(largest);
+    expect(sum.rows).toBe(rows);
+    expect(sum.value).toBe(BigInt.asUintN(64, BigInt(rows) * (2n ** 64n - 1n)));
+  });
+
+  it('sums more rows on its hashing thread than one carry holds', async () => {
     const rows = Array.from({ length: 2 ** 20 + 5 }, (_, index) => [index, null, null]);
     expect(await checksumOf(rows, 50_000)).toEqual({ rows: rows.length, hex: referenceHex(rows) });
   });

@@ -46,7 +46,7 @@ export function canonicalRowText(row: readonly unknown[], columns: readonly Chec
   return rowTextOf(columns)(row);
 }
 
-// crypto.hash (Node 20.12) digests a short text in half the time of a Hash object.
+// crypto.hash (Node 20.12) digests a short text without the cost of making a Hash object.
 const sha256 = (text: string): Buffer =>
   typeof crypto.hash === 'function'
     ? crypto.hash('sha256', text, 'buffer')
@@ -56,7 +56,7 @@ const sha256 = (text: string): Buffer =>
 const ROWS_PER_CARRY = 2 ** 20;
 
 /** The 64-bit sum of digest prefixes, as two 32-bit halves summed in doubles and carried before they lose bits. */
-class PrefixSum {
+export class PrefixSum {
   rows = 0;
   #sum = 0n;
   #high = 0;
@@ -117,9 +117,8 @@ parentPort.on('message', (texts) => {
 const MAX_BATCHES_IN_FLIGHT = 4;
 
 /**
- * Rows this long or shorter on average are hashed on the thread. Measured: a table of 40-character rows (monthly
- * usage) read and summed in 0.7× the time; 700-character rows (companies) took 1.5× the CPU, the texts costing more
- * to hand over than to hash.
+ * Rows this long or shorter on average are hashed on the thread: a short row's text costs less to hand over than to
+ * hash, a long one's (a company's) more (measured in docs/benchmarks.md, migrate).
  */
 const SHORT_ROW_CHARACTERS = 200;
 

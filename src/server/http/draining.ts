@@ -11,9 +11,10 @@ import { ApiError } from '../errors.js';
 /** Hooks the drain onto the app's closing; `onDrain` runs once, when it starts. */
 export function registerDraining(app: FastifyInstance, onDrain: () => void = () => {}): void {
   let isDraining = false;
-  // Requests whose response is not yet out, by connection; counted as Node parses them, before any hook runs, so a
-  // pipelined request already read keeps its connection open.
-  const unanswered = new Map<Socket, number>();
+  // Requests whose response is not yet out, by connection; counted as Node parses them, before Fastify's hooks, so
+  // a pipelined request already read keeps its connection open. Weak: the responses queued behind one whose socket
+  // was destroyed never close, and their connection must not outlive it here.
+  const unanswered = new WeakMap<Socket, number>();
   app.server.on('request', (request, response) => {
     const { socket } = request;
     unanswered.set(socket, (unanswered.get(socket) ?? 0) + 1);

@@ -116,7 +116,7 @@ async function checksumTable(client: pg.PoolClient, table: string, columns: read
     column.isFloat ? `encode(float8send(${quoted(column.name)}), 'hex')` : quoted(column.name),
   );
   const digest = `sha256(convert_to(json_build_array(${values.join(', ')})::text, 'UTF8'))`;
-  // Summed as bigint: PostgreSQL adds bigints in 128-bit integers, numerics digit by digit (twice the query's time).
+  // Summed as bigint: PostgreSQL adds bigints in 128-bit integers, numerics digit by digit.
   const prefix = `('x' || encode(substring(${digest} from 1 for 8), 'hex'))::bit(64)::bigint`;
   const { rows } = await client.query<{ rows: number; sum: string }>(
     `select count(*)::integer as rows, coalesce(sum(${prefix}), 0)::text as sum from ${quoted(table)}`,
