@@ -1,6 +1,6 @@
 // contract §1: the OAuth2 client-credentials token endpoint and the JWT it issues.
 import { type Static, Type } from '@sinclair/typebox';
-import { PERMISSION, type Role } from './roles.js';
+import { PERMISSION, type Permission, type Role } from './roles.js';
 
 export const TOKEN_PATH = '/connect/token';
 export const JWKS_PATH = '/.well-known/jwks.json';
@@ -12,7 +12,9 @@ export const TokenResponseSchema = Type.Object({
   expires_in: Type.Integer(),
   token_type: Type.Literal('Bearer'),
   scope: Type.String(),
-  permissions: Type.Array(Type.Union(Object.values(PERMISSION).map((permission) => Type.Literal(permission)))),
+  // An enum rather than a union of literals: the same values and type, but a union is serialised by testing each
+  // branch in turn, and compiling that cost the server's first token a noticeable share of its start (bench: startup).
+  permissions: Type.Array(Type.Unsafe<Permission>({ type: 'string', enum: Object.values(PERMISSION) })),
 });
 export type TokenResponse = Static<typeof TokenResponseSchema>;
 

@@ -1,6 +1,7 @@
 // A PostgreSQL database through a pg pool: every connection can read and write, the pool gives each its own.
+import { createRequire } from 'node:module';
 import { type CompiledQuery, Kysely, PostgresDialect } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import { ApiError } from '../../errors.js';
 import { DEFAULT_MAX_LONG_READS, type DialectConnection, type PoolOptions, type Reader } from '../dialect.js';
 import type { LapseDatabase } from '../schema.js';
@@ -65,9 +66,20 @@ async function openHeldReader(pool: pg.Pool): Promise<Reader> {
   };
 }
 
+/**
+ * The driver, loaded when a PostgreSQL connection is first made: loading it costs a process start-up a noticeable
+ * share of its time (bench: startup), and a SQLite server, or most commands, never need it.
+ */
+let driver: typeof pg | undefined;
+function pgDriver(): typeof pg {
+  driver ??= createRequire(import.meta.url)('pg') as typeof pg;
+  return driver;
+}
+
 let postgresTypesSet = false;
 function setPostgresTypeParsers(): void {
   if (postgresTypesSet) return;
+  const pg = pgDriver();
   // BIGINT (epoch ms) and COUNT(*) come back as strings by default; every value we store fits a double.
   pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
   pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number(value));
@@ -75,7 +87,7 @@ function setPostgresTypeParsers(): void {
 }
 
 function openPool(url: string, maxConnections: number, statementTimeoutMs?: number): pg.Pool {
-  const pool = new pg.Pool({
+  const pool = new (pgDriver().Pool)({
     connectionString: url,
     max: maxConnections,
     ...(statementTimeoutMs === undefined ? {} : { statement_timeout: statementTimeoutMs }),
