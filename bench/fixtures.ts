@@ -108,18 +108,36 @@ export async function startProcess(args: string[], env: Record<string, string> =
 }
 
 /**
- * `lapse serve` on a free port over `database`, logging off (the log would be measured too); `entry` is the
- * installed command unless given.
+ * `lapse serve` on a free port over `database`, logging off (the log would be measured too), resolved once every
+ * worker listens unless `isFirstWorkerEnough` (start-up is timed to the first); `entry` is the installed command
+ * unless given.
  */
-export function startLapseServer(
+export async function startLapseServer(
   database: string,
   extraArgs: string[] = [],
-  entry = join(ROOT_DIR, 'bin', 'lapse.js'),
+  { entry = join(ROOT_DIR, 'bin', 'lapse.js'), isFirstWorkerEnough = false } = {},
 ): Promise<ServerProcess> {
-  return startProcess(
+  const server = await startProcess(
     [entry, 'serve', '--port', '0', '--database', database, '--rate-limit', '100000000', ...extraArgs],
     { LAPSE_LOG_LEVEL: 'warn' },
   );
+  if (!isFirstWorkerEnough) await everyWorkerListening(server.baseUrl);
+  return server;
+}
+
+/**
+ * Waits until /readyz counts every worker: the URL is printed when the first listens and the others start after
+ * it, and a keep-alive connection opened before they listen stays on the first for the whole run.
+ */
+async function everyWorkerListening(baseUrl: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const response = await fetch(`${baseUrl}/readyz`).catch(() => undefined);
+    const body = (await response?.json().catch(() => undefined)) as { workers?: { ready: number; wanted: number } };
+    if (body?.workers && body.workers.ready >= body.workers.wanted) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`not every worker of ${baseUrl} was listening after ${timeoutMs} ms`);
 }
 
 export async function fetchToken(baseUrl: string, credential: BenchCredential): Promise<string> {

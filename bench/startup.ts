@@ -17,7 +17,8 @@ const UNBUNDLED_ENTRY = join(ROOT_DIR, 'dist', 'src', 'cli', 'main.js');
 
 async function startOnce(file: string, today: string, credential: Parameters<typeof fetchToken>[1], entry?: string) {
   const started = performance.now();
-  const server = await startLapseServer(file, [], entry);
+  // Timed to the first answer, which the first worker to listen gives.
+  const server = await startLapseServer(file, [], { entry, isFirstWorkerEnough: true });
   try {
     const listening = performance.now();
     const token = await fetchToken(server.baseUrl, credential);
