@@ -259,7 +259,7 @@ describe.each(DATABASE_KINDS)('lapse notify --email on %s', (kind) => {
 
     const delivered = await attempt(undefined);
     expect(delivered.result.code).toBe(0);
-    expect(delivered.result.stdout).toMatch(/^sent 1 changes since snapshot 1 \(1 renewed\) to /);
+    expect(delivered.result.stdout).toMatch(/^sent 1 change since snapshot 1 \(1 renewed\) to /);
     expect(delivered.mail).toHaveLength(1);
     expect(delivered.mail[0]?.parsed.text).toContain(renewed);
     expect(delivered.mail[0]?.parsed.text).toContain(
@@ -330,7 +330,7 @@ describe.each(DATABASE_KINDS)('lapse notify --email on %s', (kind) => {
         env,
       );
       expect(opportunistic.code).toBe(0);
-      expect(opportunistic.stdout).toMatch(/^sent 1 changes since snapshot 1 \(1 renewed\)/);
+      expect(opportunistic.stdout).toMatch(/^sent 1 change since snapshot 1 \(1 renewed\)/);
       expect(noStartTls.received).toHaveLength(1);
       expect(noStartTls.received[0]?.wasSecureAtAuth).toBe(false);
       expect(noStartTls.received[0]?.parsed.text).toContain(renewed);

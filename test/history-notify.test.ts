@@ -117,7 +117,7 @@ describe.each(DATABASE_KINDS)('lapse notify on %s', (kind) => {
     expect(received[0]?.isSigned).toBe(true);
     expect(changesOf(received[0]?.body ?? '{}')).toEqual(changesOf(sample.body));
     expect(JSON.parse(received[0]?.body ?? '{}').since).toEqual(JSON.parse(sample.body).since);
-    expect(delivered.stdout).toMatch(/^sent 1 changes since snapshot 1 \(1 renewed\) to .*: 204\n$/);
+    expect(delivered.stdout).toMatch(/^sent 1 change since snapshot 1 \(1 renewed\) to .*: 204\n$/);
 
     received.length = 0;
     const quiet = await notify();
