@@ -2,7 +2,6 @@
 import { createRequire } from 'node:module';
 import { type CompiledQuery, Kysely, PostgresDialect } from 'kysely';
 import type pg from 'pg';
-import { ApiError } from '../../errors.js';
 import { DEFAULT_MAX_LONG_READS, type DialectConnection, type PoolOptions, type Reader } from '../dialect.js';
 import type { LapseDatabase } from '../schema.js';
 import {
@@ -10,6 +9,7 @@ import {
   DEFAULT_SEARCH_LIMITS,
   gatedSearchConnection,
   POSTGRES_LANGUAGE,
+  readAfterClose,
   type StartRead,
   searchTimedOut,
 } from '../search-reads/index.js';
@@ -113,8 +113,7 @@ const QUERY_CANCELED = '57014';
  */
 function searchReadsOn(pool: pg.Pool, timeoutMs: number): StartRead {
   return (query, rowShape) => {
-    // Let through as the pool closes, for a request whose client has gone: refused as the shutdown refuses.
-    if (pool.ending) return { rows: Promise.reject(ApiError.shuttingDown()), finished: Promise.resolve() };
+    if (pool.ending) return readAfterClose();
     const rows = pool
       .query({ text: query.sql, values: [...query.parameters], ...(rowShape === 'arrays' ? { rowMode: 'array' } : {}) })
       .then(

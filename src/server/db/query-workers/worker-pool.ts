@@ -9,7 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { CompiledQuery } from 'kysely';
 import { ApiError } from '../../errors.js';
-import type { ReadJob, RowShape } from '../search-reads/gated-reads.js';
+import { type ReadJob, type RowShape, readAfterClose } from '../search-reads/gated-reads.js';
 import { searchTimedOut } from '../search-reads/search-limits.js';
 import type { QueryAnswer, QueryRequest, QueryWorkerData } from './messages.js';
 
@@ -116,7 +116,7 @@ export function createQueryWorkerPool(options: QueryWorkerPoolOptions): QueryWor
   }
 
   function run(query: CompiledQuery, rowShape: RowShape): ReadJob {
-    if (isClosed) return { rows: Promise.reject(ApiError.shuttingDown()), finished: Promise.resolve() };
+    if (isClosed) return readAfterClose();
     const thread = idle.pop() ?? startThread();
     let finish = () => {};
     const finished = new Promise<void>((resolve) => {

@@ -4,6 +4,7 @@
 // against its own share until then. A request's queries share one SearchRequestTurns, so that a drain lets a request
 // already running finish.
 import type { CompiledQuery, Kysely } from 'kysely';
+import { ApiError } from '../../errors.js';
 import type { LapseDatabase } from '../schema.js';
 import { type QueryLanguage, readOnlyKysely } from './read-dialect.js';
 import type { SearchGate, SearchRequestTurns } from './search-gate.js';
@@ -15,6 +16,14 @@ export interface ReadJob {
   rows: Promise<unknown[]>;
   /** Settles once the query uses nothing any more (its thread or connection is free or gone). */
   finished: Promise<unknown>;
+}
+
+/**
+ * A read asked for once the dialect's search threads or pool have closed (its request's client already gone):
+ * refused as the shutdown refuses every search it does not run, never a 500.
+ */
+export function readAfterClose(): ReadJob {
+  return { rows: Promise.reject(ApiError.shuttingDown()), finished: Promise.resolve() };
 }
 
 /** Starts one select where the dialect runs searches. */
