@@ -68,4 +68,36 @@ describe('createVersionedCache', () => {
     expect(await cache.getOrCompute(long, 'v1', compute)).toBe('value 1');
     expect(await cache.getOrCompute(long, 'v1', compute)).toBe('value 2');
   });
+
+  it('lets callers asking during a computation share it, and compute their own when it fails', async () => {
+    const cache = createVersionedCache(limits);
+    let computed = 0;
+    let release: (value: string) => void = () => {};
+    const slow = () => {
+      computed++;
+      return new Promise<string>((resolve) => {
+        release = resolve;
+      });
+    };
+    const first = cache.getOrCompute('k', 'v1', slow);
+    const second = cache.getOrCompute('k', 'v1', slow);
+    const otherVersion = cache.getOrCompute('k', 'v2', async () => 'v2 value');
+    release('shared');
+    expect(await Promise.all([first, second, otherVersion])).toEqual(['shared', 'shared', 'v2 value']);
+    expect(computed).toBe(1);
+
+    let attempts = 0;
+    const failing = cache.getOrCompute('f', 'v1', async () => {
+      attempts++;
+      throw new Error('refused for its own caller');
+    });
+    const joined = cache.getOrCompute('f', 'v1', async () => {
+      attempts++;
+      return 'own value';
+    });
+    await expect(failing).rejects.toThrow('refused for its own caller');
+    expect(await joined).toBe('own value');
+    expect(attempts).toBe(2);
+    expect(await cache.getOrCompute('f', 'v1', async () => 'not asked')).toBe('own value');
+  });
 });

@@ -11,13 +11,19 @@ interface Entry<T> {
 export interface VersionedCache<T> {
   get(key: string, version: string): T | undefined;
   set(key: string, version: string, value: T): void;
-  /** The value for `key` at `version`, computed and kept when there is none. */
+  /**
+   * The value for `key` at `version`, computed and kept when there is none. Callers asking while it is being
+   * computed wait for that computation instead of starting their own.
+   */
   getOrCompute(key: string, version: string, compute: () => Promise<T>): Promise<T>;
 }
 
 export type CacheLimits<T> = ByteLimits<T>;
 
 export function createVersionedCache<T>(limits: CacheLimits<T>): VersionedCache<T> {
+  // Computations under way, by version and key: a burst of requests for one search (a dashboard's first load, a
+  // script paging in parallel) counts its totals once, not once per request, and takes one search turn, not many.
+  const computing = new Map<string, Promise<T>>();
   const entries = createBoundedMap<Entry<T>>({
     ...limits,
     valueBytes: (entry) => stringBytes(entry.version) + limits.valueBytes(entry.value),
@@ -37,9 +43,25 @@ export function createVersionedCache<T>(limits: CacheLimits<T>): VersionedCache<
     async getOrCompute(key, version, compute) {
       const known = cache.get(key, version);
       if (known !== undefined) return known;
-      const value = await compute();
-      cache.set(key, version, value);
-      return value;
+      const slot = `${version}\u0000${key}`;
+      const underWay = computing.get(slot);
+      if (underWay) {
+        // Its failure is its own caller's (that client's turn refused, its request's time limit): compute afresh.
+        const shared = await underWay.then(
+          (value) => ({ value }),
+          () => undefined,
+        );
+        if (shared) return shared.value;
+      }
+      const mine = compute();
+      computing.set(slot, mine);
+      try {
+        const value = await mine;
+        cache.set(key, version, value);
+        return value;
+      } finally {
+        if (computing.get(slot) === mine) computing.delete(slot);
+      }
     },
   };
   return cache;

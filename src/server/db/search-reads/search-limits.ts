@@ -31,8 +31,10 @@ export function queueWaitMs(limits: Pick<SearchLimits, 'timeoutMs'>): number {
 export const DEFAULT_SEARCH_LIMITS: SearchLimits = {
   timeoutMs: 5000,
   concurrency: 4,
-  queuedPerClient: 32,
-  queuedTotal: 256,
+  // One client's line holds the page and totals of 64 requests in flight: a pool of HTTP connections (50 is
+  // common) all waiting on one server process is served in turn, not refused; waits stay bounded by queueWaitMs.
+  queuedPerClient: 128,
+  queuedTotal: 1024,
 };
 
 /** Queries one client id may run at once: all but one turn, so another client always finds one free. */
