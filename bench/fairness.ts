@@ -74,7 +74,10 @@ async function searchDuringExport(bench: BenchDatabase, location: string) {
 
 async function memoryWithStalledExports(bench: BenchDatabase, location: string) {
   const limit = String(STALLED);
-  const server = await startLapseServer(location, ['--exports-per-client', limit, '--exports-total', limit]);
+  // One process, so that its RSS is the memory the stalled exports hold (with workers, the pid is the primary's).
+  const server = await startLapseServer(location, [
+    ...['--exports-per-client', limit, '--exports-total', limit, '--workers', '1'],
+  ]);
   const sockets: Socket[] = [];
   try {
     const token = await fetchToken(server.baseUrl, bench.root);
@@ -146,7 +149,7 @@ export async function main(): Promise<void> {
     '',
     `Load average (1 min) when the run started: ${fmt(loadAtStart, 1)} on ${cpuCount()} cores; a shared machine's other work shows in every column, idle included.`,
     '',
-    `${STALLED} CSV exports of every company whose clients read only the first bytes (\`--exports-per-client ${STALLED} --exports-total ${STALLED}\`), RSS read ${STALL_SETTLE_MS / 1000} s after they all started:`,
+    `${STALLED} CSV exports of every company whose clients read only the first bytes (\`--exports-per-client ${STALLED} --exports-total ${STALLED} --workers 1\`), RSS read ${STALL_SETTLE_MS / 1000} s after they all started:`,
     '',
     markdownTable(['database', 'exports streaming', 'RSS MiB', 'peak RSS MiB', 'target peak ≤ MiB'], memoryRows),
   ].join('\n');

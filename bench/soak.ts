@@ -4,7 +4,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runSoak, type SoakResult } from '../test/support/soak-traffic.js';
 import { type BenchDatabase, benchDatabase, fetchToken, startLapseServer, withPostgresCopy } from './fixtures.js';
-import { currentRssMb } from './measure-process.js';
+import { treeRssMb } from './measure-process.js';
 import { fmt, markdownTable, writeSection } from './report.js';
 
 const COMPANIES = Number(process.env.LAPSE_BENCH_COMPANIES ?? 1_000_000);
@@ -24,17 +24,17 @@ interface SoakRun {
   rssPeakMb: number;
 }
 
-/** The process's RSS after SETTLE_SECONDS without traffic. */
+/** The RSS of the server's processes (primary and workers) after SETTLE_SECONDS without traffic. */
 async function settledRssMb(pid: number): Promise<number> {
   await sleep(SETTLE_SECONDS * 1000);
-  return currentRssMb(pid);
+  return treeRssMb(pid);
 }
 
-/** Samples the process's RSS every second until stopped (for the peak). */
+/** Samples the server's processes' RSS every second until stopped (for the peak). */
 function sampleRss(pid: number) {
   const samples: number[] = [];
   const timer = setInterval(() => {
-    currentRssMb(pid).then(
+    treeRssMb(pid).then(
       (mb) => samples.push(mb),
       () => undefined,
     );
@@ -111,7 +111,7 @@ export async function main(): Promise<void> {
     runs.push((await withPostgresCopy(bench, (url, name) => soak(bench, url, name))).result);
   }
   const body = [
-    `${SECONDS} s after a ${WARMUP_SECONDS} s warm-up, ${CONNECTIONS} connections (autocannon), ${COMPANIES.toLocaleString('en-US')} companies; each connection cycles through ten requests: one token request, then expired pages of 100 by renewal date, text-search pages and CSV exports of 500 expired companies — as a reseller with ~1,000 companies, the server's export and failed-token limits raised to ${CONNECTIONS}. The server runs in its own process; its RSS is read from /proc after ${SETTLE_SECONDS} s without traffic once the warm-up has ended (start) and once the run has ended (end), and every second of the run (peak).`,
+    `${SECONDS} s after a ${WARMUP_SECONDS} s warm-up, ${CONNECTIONS} connections (autocannon), ${COMPANIES.toLocaleString('en-US')} companies; each connection cycles through ten requests: one token request, then expired pages of 100 by renewal date, text-search pages and CSV exports of 500 expired companies — as a reseller with ~1,000 companies, the server's export and failed-token limits raised to ${CONNECTIONS}. The server runs as shipped (a primary and a worker per core) in processes of its own; the RSS of all of them together is read from /proc after ${SETTLE_SECONDS} s without traffic once the warm-up has ended (start) and once the run has ended (end), and every second of the run (peak).`,
     '',
     markdownTable(
       [
