@@ -92,7 +92,7 @@ export async function main(): Promise<void> {
     '',
     `CSV rate: ${fmt(csvRatio * 100, 1)}% of \`sqlite3 -csv\` (target ≥ 50%) ${csvRatio >= 0.5 ? '✅' : '❌'}`,
     '',
-    `Peak RSS of the server process (`--workers 1`), ${SMALL.toLocaleString('en-US')} vs ${BIG.toLocaleString('en-US')} rows (target ≤ 200 MiB and within 20%):`,
+    `Peak RSS of the server process (\`--workers 1\`), ${SMALL.toLocaleString('en-US')} vs ${BIG.toLocaleString('en-US')} rows (target ≤ 200 MiB and within 20%):`,
     '',
     markdownTable(
       [

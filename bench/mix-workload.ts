@@ -19,6 +19,7 @@ import { parseCompanyQuery } from '../src/server/companies/search-query.js';
 import { DEFAULT_CONFIG } from '../src/server/config.js';
 import type { Storage } from '../src/server/db/index.js';
 import type { BenchCredential } from './fixtures.js';
+import { percentile } from './report.js';
 
 export type MixView = 'expired' | 'renewing' | 'over-limit' | 'text';
 
@@ -123,16 +124,33 @@ export function mixRequests(options: {
   return requests;
 }
 
+/** What a mix request asks for: a page, an export, or a token (a renewal). */
+export type MixKind = 'search' | 'export' | 'token';
+
+/** One kind's latency, from each request's set-up to its response, as the client sees it. */
+export interface KindLatency {
+  count: number;
+  p50: number;
+  p99: number;
+}
+
 export interface MixTraffic {
   requests: number;
   requestsPerSecond: number;
   p50: number;
   p99: number;
+  /** The same latency, split by what was asked: p99 over every request sits where exports (1 in 100) begin. */
+  byKind: Record<MixKind, KindLatency>;
   /** Responses other than 2xx, by status. */
   failures: Record<string, number>;
   errors: number;
   timeouts: number;
   tokenRequests: number;
+}
+
+function kindLatency(ms: number[]): KindLatency {
+  const sorted = [...ms].sort((a, b) => a - b);
+  return { count: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
 }
 
 interface TokenState {
@@ -174,7 +192,8 @@ export async function sendMix(options: {
   let next = 0;
   let tokenRequests = 0;
   const failures: Record<string, number> = {};
-  type Pending = { renewing?: number };
+  type Pending = { renewing?: number; kind?: MixKind; sentAt?: number };
+  const latencies: Record<MixKind, number[]> = { search: [], export: [], token: [] };
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
       {
@@ -190,9 +209,11 @@ export async function sendMix(options: {
               const mix = options.requests[index] as MixRequest;
               const state = tokens[mix.reseller] as TokenState;
               pending.renewing = undefined;
+              pending.sentAt = performance.now();
               if (Date.now() >= state.renewAtMs && !state.renewing) {
                 state.renewing = true;
                 pending.renewing = mix.reseller;
+                pending.kind = 'token';
                 tokenRequests++;
                 return {
                   ...request,
@@ -203,6 +224,7 @@ export async function sendMix(options: {
                 };
               }
               next++;
+              pending.kind = mix.path === '/api/companies/search/export' ? 'export' : 'search';
               return {
                 ...request,
                 method: 'POST',
@@ -213,6 +235,9 @@ export async function sendMix(options: {
             },
             onResponse: (status, body, context) => {
               const pending = context as Pending;
+              if (pending.kind && pending.sentAt !== undefined) {
+                latencies[pending.kind].push(performance.now() - pending.sentAt);
+              }
               if (pending.renewing === undefined) return;
               const state = tokens[pending.renewing] as TokenState;
               state.renewing = false;
@@ -234,6 +259,11 @@ export async function sendMix(options: {
     requestsPerSecond: result.requests.total / options.seconds,
     p50: result.latency.p50,
     p99: result.latency.p99,
+    byKind: {
+      search: kindLatency(latencies.search),
+      export: kindLatency(latencies.export),
+      token: kindLatency(latencies.token),
+    },
     failures,
     errors: result.errors,
     timeouts: result.timeouts,

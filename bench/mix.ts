@@ -20,7 +20,14 @@ import {
   withPostgresCopy,
 } from './fixtures.js';
 import { treeRssMb } from './measure-process.js';
-import { answerInProcess, type MixRequest, type MixTraffic, mixRequests, sendMix } from './mix-workload.js';
+import {
+  answerInProcess,
+  type KindLatency,
+  type MixRequest,
+  type MixTraffic,
+  mixRequests,
+  sendMix,
+} from './mix-workload.js';
 import { callerFor } from './queries.js';
 import { fmt, markdownTable, writeSection } from './report.js';
 import { type PlanScope, subtreePlanTable } from './subtree-plans.js';
@@ -218,6 +225,17 @@ function fiveHundreds(traffic: MixTraffic): number {
     .reduce((sum, [, count]) => sum + count, 0);
 }
 
+function kindRowsOf(measured: DatabaseRuns): (string | number)[][] {
+  const cells = ({ count, p50, p99 }: KindLatency) => [count, `${fmt(p50, 0)} · ${fmt(p99, 0)}`];
+  return measured.runs.map(({ workers, traffic: { byKind } }) => [
+    measured.label,
+    `--workers ${workers}`,
+    ...cells(byKind.search),
+    ...cells(byKind.export),
+    ...cells(byKind.token),
+  ]);
+}
+
 function rowsOf(measured: DatabaseRuns): (string | number)[][] {
   const one = measured.runs.find((run) => run.workers === 1);
   const rows: (string | number)[][] = [
@@ -308,6 +326,22 @@ export async function main(): Promise<void> {
         'peak RSS MiB · targets',
       ],
       measured.flatMap(rowsOf),
+    ),
+    '',
+    'Latency by what was asked, in ms from each request being set up to its response, as the load generator sees it (requests answered in the run):',
+    '',
+    markdownTable(
+      [
+        'database',
+        'server',
+        'searches',
+        'search p50 · p99',
+        'exports',
+        'export p50 · p99',
+        'tokens',
+        'token p50 · p99',
+      ],
+      measured.flatMap(kindRowsOf),
     ),
     ...(planTable
       ? [
