@@ -141,11 +141,28 @@ export interface MixTraffic {
   p99: number;
   /** The same latency, split by what was asked: p99 over every request sits where exports (1 in 100) begin. */
   byKind: Record<MixKind, KindLatency>;
+  /**
+   * Search latency of the BUSIEST_RESELLERS resellers that sent the most searches, and of all the others: the
+   * search gate serves first the client with the fewest queries running, so the clients asking most wait most.
+   */
+  searchesOfBusiest: KindLatency;
+  searchesOfOthers: KindLatency;
   /** Responses other than 2xx, by status. */
   failures: Record<string, number>;
   errors: number;
   timeouts: number;
   tokenRequests: number;
+}
+
+/** How many of the resellers that searched most are reported apart from the others (MixTraffic). */
+export const BUSIEST_RESELLERS = 2;
+
+function searchesByBusiness(byReseller: number[][]): Pick<MixTraffic, 'searchesOfBusiest' | 'searchesOfOthers'> {
+  const busiestFirst = [...byReseller].sort((a, b) => b.length - a.length);
+  return {
+    searchesOfBusiest: kindLatency(busiestFirst.slice(0, BUSIEST_RESELLERS).flat()),
+    searchesOfOthers: kindLatency(busiestFirst.slice(BUSIEST_RESELLERS).flat()),
+  };
 }
 
 function kindLatency(ms: number[]): KindLatency {
@@ -192,8 +209,9 @@ export async function sendMix(options: {
   let next = 0;
   let tokenRequests = 0;
   const failures: Record<string, number> = {};
-  type Pending = { renewing?: number; kind?: MixKind; sentAt?: number };
+  type Pending = { renewing?: number; kind?: MixKind; reseller?: number; sentAt?: number };
   const latencies: Record<MixKind, number[]> = { search: [], export: [], token: [] };
+  const searchesByReseller: number[][] = options.resellers.map(() => []);
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
       {
@@ -225,6 +243,7 @@ export async function sendMix(options: {
               }
               next++;
               pending.kind = mix.path === '/api/companies/search/export' ? 'export' : 'search';
+              pending.reseller = mix.reseller;
               return {
                 ...request,
                 method: 'POST',
@@ -236,7 +255,11 @@ export async function sendMix(options: {
             onResponse: (status, body, context) => {
               const pending = context as Pending;
               if (pending.kind && pending.sentAt !== undefined) {
-                latencies[pending.kind].push(performance.now() - pending.sentAt);
+                const ms = performance.now() - pending.sentAt;
+                latencies[pending.kind].push(ms);
+                if (pending.kind === 'search' && pending.reseller !== undefined) {
+                  searchesByReseller[pending.reseller]?.push(ms);
+                }
               }
               if (pending.renewing === undefined) return;
               const state = tokens[pending.renewing] as TokenState;
@@ -264,6 +287,7 @@ export async function sendMix(options: {
       export: kindLatency(latencies.export),
       token: kindLatency(latencies.token),
     },
+    ...searchesByBusiness(searchesByReseller),
     failures,
     errors: result.errors,
     timeouts: result.timeouts,

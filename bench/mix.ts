@@ -22,6 +22,7 @@ import {
 import { treeRssMb } from './measure-process.js';
 import {
   answerInProcess,
+  BUSIEST_RESELLERS,
   type KindLatency,
   type MixRequest,
   type MixTraffic,
@@ -227,10 +228,14 @@ function fiveHundreds(traffic: MixTraffic): number {
 
 function kindRowsOf(measured: DatabaseRuns): (string | number)[][] {
   const cells = ({ count, p50, p99 }: KindLatency) => [count, `${fmt(p50, 0)} · ${fmt(p99, 0)}`];
-  return measured.runs.map(({ workers, traffic: { byKind } }) => [
+  const share = ({ count, p50, p99 }: KindLatency, of: number) =>
+    `${fmt((100 * count) / of, 0)}% · ${fmt(p50, 0)} · ${fmt(p99, 0)}`;
+  return measured.runs.map(({ workers, traffic: { byKind, searchesOfBusiest, searchesOfOthers } }) => [
     measured.label,
     `--workers ${workers}`,
     ...cells(byKind.search),
+    share(searchesOfBusiest, byKind.search.count),
+    share(searchesOfOthers, byKind.search.count),
     ...cells(byKind.export),
     ...cells(byKind.token),
   ]);
@@ -328,7 +333,7 @@ export async function main(): Promise<void> {
       measured.flatMap(rowsOf),
     ),
     '',
-    'Latency by what was asked, in ms from each request being set up to its response, as the load generator sees it (requests answered in the run):',
+    `Latency by what was asked, in ms from each request being set up to its response, as the load generator sees it (requests answered in the run). The search gate gives a freed turn to the client with the fewest queries running (SECURITY.md, "Search queries"), so the resellers that ask most wait most: their searches are shown apart from the others' (share of all searches · p50 · p99).`,
     '',
     markdownTable(
       [
@@ -336,6 +341,8 @@ export async function main(): Promise<void> {
         'server',
         'searches',
         'search p50 · p99',
+        `searches of the ${BUSIEST_RESELLERS} busiest resellers · p50 · p99`,
+        'searches of the others · p50 · p99',
         'exports',
         'export p50 · p99',
         'tokens',
