@@ -240,8 +240,7 @@ export function connectSqlite(file: string, options: ConnectOptions): Omit<Diale
     selectValues,
     searchConnection(clientKey) {
       if (!searchWorkers) return mainSearchConnection;
-      const search = gatedSearchConnection(SQLITE_LANGUAGE, searchGate, clientKey, searchWorkers.run);
-      return { ...search, db: search.db.withPlugin(subtreePlan) };
+      return gatedSearchConnection(SQLITE_LANGUAGE, searchGate, clientKey, searchWorkers.run, [subtreePlan]);
     },
     drainSearches: () => searchGate.drain(),
     // data_version moves when another connection (another process: `lapse admin`, a seed) commits;

@@ -33,8 +33,11 @@ const PATH_BOUND_LIKELIHOOD = 0.05;
 /** Ranges remembered for one data version; past this many the memory starts again. */
 const MAX_REMEMBERED_RANGES = 4096;
 
-/** Whether the companies with `after <= path < before` are few enough to read through the path index first. */
-export type IsNarrowRange = (after: string, before: string) => boolean;
+/**
+ * Whether the companies with `after < path < before` (`after <= path` when `includesAfter`) are few enough to read
+ * through the path index first.
+ */
+export type IsNarrowRange = (after: string, before: string, includesAfter: boolean) => boolean;
 
 /**
  * IsNarrowRange on `database`, counted on the path index up to the share's bound (so a large subtree costs no
@@ -42,11 +45,11 @@ export type IsNarrowRange = (after: string, before: string) => boolean;
  */
 export function narrowRangeCounter(database: Database.Database, dataVersion: () => string): IsNarrowRange {
   let tableRows: Database.Statement | undefined;
-  let rangeRows: Database.Statement | undefined;
+  const rangeRows = new Map<boolean, Database.Statement>();
   let version: string | undefined;
   let bound = 0;
   const known = new Map<string, boolean>();
-  return (after, before) => {
+  return (after, before, includesAfter) => {
     const current = dataVersion();
     if (current !== version || known.size >= MAX_REMEMBERED_RANGES) {
       tableRows ??= database.prepare('select count(*) from companies').pluck();
@@ -54,13 +57,18 @@ export function narrowRangeCounter(database: Database.Database, dataVersion: () 
       known.clear();
       bound = Math.floor((tableRows.get() as number) * HINTED_SUBTREE_SHARE);
     }
-    const key = `${after}\u0000${before}`;
+    const key = `${includesAfter ? '>=' : '>'}${after}\u0000${before}`;
     let isNarrow = known.get(key);
     if (isNarrow === undefined) {
-      rangeRows ??= database
-        .prepare('select count(*) from (select 1 from companies where path >= ? and path < ? limit ?)')
-        .pluck();
-      isNarrow = (rangeRows.get(after, before, bound + 1) as number) <= bound;
+      let counter = rangeRows.get(includesAfter);
+      if (!counter) {
+        const from = includesAfter ? '>=' : '>';
+        counter = database
+          .prepare(`select count(*) from (select 1 from companies where path ${from} ? and path < ? limit ?)`)
+          .pluck();
+        rangeRows.set(includesAfter, counter);
+      }
+      isNarrow = (counter.get(after, before, bound + 1) as number) <= bound;
       known.set(key, isNarrow);
     }
     return isNarrow;
@@ -73,12 +81,14 @@ function isPathColumn(node: OperationNode): boolean {
   return IdentifierNode.is(column) && column.name === 'path';
 }
 
-/** The value `node` compares `path` with under one of `operators`, if it is such a comparison. */
-function pathBound(node: OperationNode, operators: readonly string[]): string | undefined {
+/** The value `node` compares `path` with, and the operator, if it is such a comparison under one of `operators`. */
+function pathBound(node: OperationNode, operators: readonly string[]): { value: string; operator: string } | undefined {
   if (!BinaryOperationNode.is(node) || !isPathColumn(node.leftOperand)) return undefined;
   const { operator, rightOperand } = node;
   if (!OperatorNode.is(operator) || !operators.includes(operator.operator)) return undefined;
-  return ValueNode.is(rightOperand) && typeof rightOperand.value === 'string' ? rightOperand.value : undefined;
+  return ValueNode.is(rightOperand) && typeof rightOperand.value === 'string'
+    ? { value: rightOperand.value, operator: operator.operator }
+    : undefined;
 }
 
 const unlikely = (condition: OperationNode) =>
@@ -112,7 +122,9 @@ function hinted(node: unknown, isNarrow: IsNarrowRange): unknown {
     const after = pathBound(operation.left, ['>', '>=']);
     const before = pathBound(operation.right, ['<']);
     if (after !== undefined && before !== undefined) {
-      return isNarrow(after, before) ? AndNode.create(unlikely(operation.left), unlikely(operation.right)) : node;
+      return isNarrow(after.value, before.value, after.operator === '>=')
+        ? AndNode.create(unlikely(operation.left), unlikely(operation.right))
+        : node;
     }
   }
   let changed: Record<string, unknown> | undefined;

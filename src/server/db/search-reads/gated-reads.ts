@@ -3,7 +3,7 @@
 // (a worker past the time limit ends when its statement does), so a client's overrunning queries keep counting
 // against its own share until then. A request's queries share one SearchRequestTurns, so that a drain lets a request
 // already running finish.
-import type { CompiledQuery, Kysely } from 'kysely';
+import type { CompiledQuery, Kysely, KyselyPlugin } from 'kysely';
 import { ApiError } from '../../errors.js';
 import type { LapseDatabase } from '../schema.js';
 import { type QueryLanguage, readOnlyKysely } from './read-dialect.js';
@@ -40,6 +40,7 @@ export function gatedSearchConnection(
   gate: SearchGate,
   clientKey: string,
   startRead: StartRead,
+  plugins: KyselyPlugin[] = [],
 ): SearchConnection {
   const request: SearchRequestTurns = { hasStarted: false };
   const run = async (query: CompiledQuery, rowShape: RowShape) => {
@@ -55,7 +56,7 @@ export function gatedSearchConnection(
     return job.rows;
   };
   return {
-    db: readOnlyKysely(language, (query) => run(query, 'objects')),
+    db: readOnlyKysely(language, (query) => run(query, 'objects'), plugins),
     selectValues: (query) => run(query, 'arrays') as Promise<unknown[][]>,
   };
 }

@@ -6,6 +6,7 @@ import {
   type Dialect,
   type Driver,
   Kysely,
+  type KyselyPlugin,
   PostgresAdapter,
   PostgresIntrospector,
   PostgresQueryCompiler,
@@ -56,7 +57,11 @@ function readDriver(run: RunSelect): Driver {
   };
 }
 
-/** A Kysely over `run`; it holds nothing, so it needs no destroy. */
-export function readOnlyKysely(language: QueryLanguage, run: RunSelect): Kysely<LapseDatabase> {
-  return new Kysely<LapseDatabase>({ dialect: { ...language, createDriver: () => readDriver(run) } });
+/** A Kysely over `run` with `plugins`; it holds nothing, so it needs no destroy. */
+export function readOnlyKysely(
+  language: QueryLanguage,
+  run: RunSelect,
+  plugins: KyselyPlugin[] = [],
+): Kysely<LapseDatabase> {
+  return new Kysely<LapseDatabase>({ dialect: { ...language, createDriver: () => readDriver(run) }, plugins });
 }
