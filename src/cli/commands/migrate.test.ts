@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, insertCompanies, type TestDatabase } from '../../../test/support/databases.js';
 import { openStorage } from '../../server/db/index.js';
+import { seedCompanies } from '../../server/seed/index.js';
 
 const cli = fileURLToPath(new URL('../../../bin/lapse.js', import.meta.url));
 
@@ -62,6 +63,26 @@ describe('lapse migrate', () => {
     const result = await runLapse(['migrate', '--from', middle.location, '--to', final.location]);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^companies\s+3\s+3\s+[0-9a-f]{16}\s+[0-9a-f]{16}\s+ok\s*$/m);
+  });
+
+  it('verifies a table of short rows, whose checksum the installed command sums on a thread of its own', async () => {
+    const [seeded, target] = await Promise.all([createTestDatabase('sqlite'), createTestDatabase('postgres')]);
+    try {
+      const { companies } = await seedCompanies(seeded.location, { companies: 1000, seed: 3, today: '2026-12-01' });
+      const result = await runLapse(['migrate', '--from', seeded.location, '--to', target.location, '--json']);
+      expect(result.code, result.stderr).toBe(0);
+      const report = JSON.parse(result.stdout);
+      const usage = report.tables.find((table: { table: string }) => table.table === 'monthly_usage');
+      // More rows than the first batch of 5,000, which is hashed where it is read; the rest go to the thread.
+      expect(usage.sourceRows).toBeGreaterThan(10_000);
+      expect(usage).toMatchObject({ targetRows: usage.sourceRows, matches: true });
+      expect(usage.sourceChecksum).toMatch(/^[0-9a-f]{16}$/);
+      expect(usage.sourceChecksum).toBe(usage.targetChecksum);
+      expect(report.tables.find((table: { table: string }) => table.table === 'companies').sourceRows).toBe(companies);
+      expect(report.matches).toBe(true);
+    } finally {
+      await Promise.all([seeded.drop(), target.drop()]);
+    }
   });
 
   it('exits with the usage code and says why when the target is not empty', async () => {
