@@ -12,10 +12,12 @@ import { healthRoutes } from './health-routes.js';
 import {
   frameworkErrorReply,
   lazySchemaCompilers,
+  type OnEveryWorkerListening,
   registerBodyParsers,
   registerDraining,
   registerErrorHandler,
   registerMethodNotAllowed,
+  registerRebalancing,
   registerResponseHeaders,
   requestIdOf,
 } from './http/index.js';
@@ -31,6 +33,8 @@ export interface AppParts {
   rateLimits?: RateLimitStore;
   /** The server's workers, when this app is one of them (/readyz reports them); absent: one process. */
   workers?: () => WorkerCounts;
+  /** When this app is one of the workers: tells it each time every worker listens again (rebalancing.ts). */
+  onEveryWorkerListening?: OnEveryWorkerListening;
 }
 
 const ONE_PROCESS: WorkerCounts = { ready: 1, wanted: 1 };
@@ -91,6 +95,7 @@ export async function buildApp(config: ServerConfig, parts: AppParts = {}): Prom
   // After the response headers, which a refusal carries too. A storage the app was handed outlives it (tests):
   // its searches are its owner's to drain.
   registerDraining(app, parts.storage ? undefined : () => storage.drainSearches());
+  if (parts.onEveryWorkerListening) registerRebalancing(app, parts.onEveryWorkerListening);
   await tokenRoutes(app, context);
   await companyRoutes(app, context);
   await exportRoutes(app, context);

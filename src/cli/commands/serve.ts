@@ -285,7 +285,7 @@ async function serveAsWorker(config: ServerConfig, workers: number, hasWorkerHea
     await link.sharedState();
     const { app, address } = await listeningApp(
       workerConfig(config, workers),
-      { workers: link.counts },
+      { workers: link.counts, onEveryWorkerListening: link.onEveryWorkerListening },
       hasWorkerHeader,
     );
     app.log.info({ address, database: locationOf(config) }, 'lapse API worker listening');

@@ -10,6 +10,8 @@ import {
 export interface PrimaryLink {
   /** The workers as the primary last counted them; this one counts as ready while it answers. */
   counts(): WorkerCounts;
+  /** Calls `listener` each time the primary's count of listening workers comes back up to all of them. */
+  onEveryWorkerListening(listener: () => void): void;
   /** Resolves once the primary has prepared what the workers share (shared-state.ts): then the database may open. */
   sharedState(): Promise<void>;
   /** Tells the primary why this worker cannot start; resolves once the message is on its way. */
@@ -17,12 +19,19 @@ export interface PrimaryLink {
 }
 
 export function linkToPrimary(wanted: number): PrimaryLink {
-  let latest: WorkerCounts = { ready: 1, wanted };
+  // Undefined until the primary first counts: a worker that starts once the others listen is first told that all
+  // do, and has served no connection while some did not.
+  let latest: WorkerCounts | undefined;
+  const everyWorkerListening: (() => void)[] = [];
   process.on('message', (message: unknown) => {
-    if (isCountsMessage(message)) latest = { ready: message.ready, wanted: message.wanted };
+    if (!isCountsMessage(message)) return;
+    const wasShort = latest !== undefined && latest.ready < latest.wanted;
+    latest = { ready: message.ready, wanted: message.wanted };
+    if (wasShort && latest.ready >= latest.wanted) for (const listener of everyWorkerListening) listener();
   });
   return {
-    counts: () => ({ ready: Math.max(1, latest.ready), wanted: latest.wanted }),
+    counts: () => ({ ready: Math.max(1, latest?.ready ?? 1), wanted: latest?.wanted ?? wanted }),
+    onEveryWorkerListening: (listener) => everyWorkerListening.push(listener),
     sharedState: () =>
       new Promise((resolve) => {
         const onMessage = (message: unknown) => {

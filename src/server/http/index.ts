@@ -4,6 +4,7 @@ export * from './draining.js';
 export * from './error-handler.js';
 export * from './lazy-schema-compilers.js';
 export * from './method-not-allowed.js';
+export * from './rebalancing.js';
 export * from './request-id.js';
 export * from './response-headers.js';
 export * from './validation-messages.js';
