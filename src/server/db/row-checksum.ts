@@ -52,13 +52,11 @@ const sha256 = (text: string): Buffer =>
     ? crypto.hash('sha256', text, 'buffer')
     : crypto.createHash('sha256').update(text).digest();
 
-/**
- * The 64-bit sum of digest prefixes, as two 32-bit halves summed in doubles and carried before they lose bits. The
- * hashing thread runs this class's own source, so it refers to nothing outside itself.
- */
+/** Rows summed in plain numbers before carrying into the 64-bit sum: 2^20 × 2^32 stays an exact double. */
+const ROWS_PER_CARRY = 2 ** 20;
+
+/** The 64-bit sum of digest prefixes, as two 32-bit halves summed in doubles and carried before they lose bits. */
 export class PrefixSum {
-  /** Rows summed in plain numbers before carrying into the 64-bit sum: 2^20 × 2^32 stays an exact double. */
-  static readonly rowsPerCarry = 2 ** 20;
   rows = 0;
   #sum = 0n;
   #high = 0;
@@ -68,7 +66,7 @@ export class PrefixSum {
     this.#high += digest.readUInt32BE(0);
     this.#low += digest.readUInt32BE(4);
     this.rows += 1;
-    if (this.rows % PrefixSum.rowsPerCarry === 0) this.#carry();
+    if (this.rows % ROWS_PER_CARRY === 0) this.#carry();
   }
 
   addSum(rows: number, sum: bigint): void {
@@ -101,11 +99,16 @@ const crypto = require('node:crypto');
 const sha256 = typeof crypto.hash === 'function'
   ? (text) => crypto.hash('sha256', text, 'buffer')
   : (text) => crypto.createHash('sha256').update(text).digest();
-const PrefixSum = (${PrefixSum.toString()});
-const total = new PrefixSum();
+let rows = 0, sum = 0n, high = 0, low = 0;
+const carry = () => { sum = BigInt.asUintN(64, sum + (BigInt(high) << 32n) + BigInt(low)); high = 0; low = 0; };
 parentPort.on('message', (texts) => {
-  if (texts === null) { parentPort.postMessage({ sum: total.value, rows: total.rows }); return; }
-  for (const text of texts) total.addDigest(sha256(text));
+  if (texts === null) { carry(); parentPort.postMessage({ rows, sum }); return; }
+  for (const text of texts) {
+    const digest = sha256(text);
+    high += digest.readUInt32BE(0);
+    low += digest.readUInt32BE(4);
+    if (++rows % ${ROWS_PER_CARRY} === 0) carry();
+  }
   parentPort.postMessage('ack');
 });
 `;
