@@ -22,6 +22,11 @@ const UNAVAILABLE_MESSAGES = [
   /Connection terminated/i,
   /timeout exceeded when trying to connect/i,
   /Client has encountered a connection error/i,
+  // The storage closed under a request still running (the shutdown's grace period over): Kysely, better-sqlite3
+  // and pg each say so in their own words.
+  /driver has already been destroyed/i,
+  /The database connection is not open/i,
+  /Cannot use a pool after calling end on the pool/i,
 ];
 
 export function isDatabaseUnavailable(error: unknown): boolean {
