@@ -127,7 +127,8 @@ export async function startLapseServer(
 
 /**
  * Waits until /readyz counts every worker: the URL is printed when the first listens and the others start after
- * it, and a keep-alive connection opened before they listen stays on the first for the whole run.
+ * it, and a keep-alive connection opened before they listen is served by the first until its next response moves
+ * it (rebalancing.ts); a run measures the server once it has settled.
  */
 async function everyWorkerListening(baseUrl: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -3,6 +3,7 @@
 // and the client's new connections are shared by both workers. Over real HTTP (a keep-alive pool, as a load
 // balancer keeps one), on both databases. Needs `npm run build`.
 import http from 'node:http';
+import { connect } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from './support/databases.js';
 import { pollUntil } from './support/poll.js';
@@ -41,6 +42,26 @@ function readyz(baseUrl: string, agent: http.Agent | false): Promise<Ready> {
     request.on('timeout', () => request.destroy(new Error('/readyz timed out')));
   });
 }
+
+/** A raw connection: what it has received so far, and a way to send bytes on it. */
+function rawConnection(baseUrl: string) {
+  const { hostname, port } = new URL(baseUrl);
+  const socket = connect({ host: hostname, port: Number(port) });
+  let received = '';
+  socket.setEncoding('latin1');
+  socket.on('data', (chunk: string) => {
+    received += chunk;
+  });
+  const request = `GET /readyz HTTP/1.1\r\nhost: ${hostname}\r\n\r\n`;
+  return {
+    socket,
+    received: () => received,
+    send: (requests: number) => socket.write(request.repeat(requests)),
+  };
+}
+
+// A response follows the last one's body on the same line: counted anywhere in the text.
+const responsesIn = (text: string) => text.match(/HTTP\/1\.1 200 /g)?.length ?? 0;
 
 describe.each(DATABASE_KINDS)('connections kept alive across the start of the workers on %s', (kind) => {
   let database: TestDatabase;
@@ -88,5 +109,34 @@ describe.each(DATABASE_KINDS)('connections kept alive across the start of the wo
     expect(closed.every((answer) => answer.worker === first)).toBe(true);
     const later = await Promise.all(Array.from({ length: POOL }, () => readyz(baseUrl, pool)));
     expect(later.map((answer) => answer.connection)).toEqual(later.map(() => 'keep-alive'));
+  });
+
+  it('answers every request pipelined on such a connection before closing it', async () => {
+    server = await spawnServer(database.location, ['--workers', '2', '--worker-header']);
+    const { baseUrl } = server;
+    const early = rawConnection(baseUrl);
+    try {
+      early.send(1);
+      await pollUntil(async () => (responsesIn(early.received()) === 1 ? true : undefined), {
+        what: 'the first answer on the early connection',
+        timeoutMs: 10_000,
+        intervalMs: 20,
+      });
+      expect(early.received()).toMatch(/"ready":1/);
+      await pollUntil(async () => ((await readyz(baseUrl, false)).ready === 2 ? true : undefined), {
+        what: 'the second worker to listen',
+        timeoutMs: 30_000,
+      });
+      // Three requests in one write: each is read before the first is answered.
+      early.send(3);
+      await pollUntil(async () => (responsesIn(early.received()) >= 4 ? true : undefined), {
+        what: 'the three pipelined requests to be answered',
+        timeoutMs: 10_000,
+        intervalMs: 20,
+      });
+      expect(responsesIn(early.received())).toBe(4);
+    } finally {
+      early.socket.destroy();
+    }
   });
 });

@@ -69,7 +69,7 @@ describe('createVersionedCache', () => {
     expect(await cache.getOrCompute(long, 'v1', compute)).toBe('value 2');
   });
 
-  it('lets callers asking during a computation share it, and compute their own when it fails', async () => {
+  it('lets callers of one owner asking during a computation share it and its outcome, and no other owner', async () => {
     const cache = createVersionedCache(limits);
     let computed = 0;
     let release: (value: string) => void = () => {};
@@ -79,25 +79,26 @@ describe('createVersionedCache', () => {
         release = resolve;
       });
     };
-    const first = cache.getOrCompute('k', 'v1', slow);
-    const second = cache.getOrCompute('k', 'v1', slow);
-    const otherVersion = cache.getOrCompute('k', 'v2', async () => 'v2 value');
+    const first = cache.getOrCompute('k', 'v1', slow, 'client a');
+    const second = cache.getOrCompute('k', 'v1', slow, 'client a');
+    const otherVersion = cache.getOrCompute('k', 'v2', async () => 'v2 value', 'client a');
+    const otherOwner = cache.getOrCompute('k', 'v1', async () => 'computed for client b', 'client b');
+    expect(await otherOwner).toBe('computed for client b');
     release('shared');
     expect(await Promise.all([first, second, otherVersion])).toEqual(['shared', 'shared', 'v2 value']);
     expect(computed).toBe(1);
 
     let attempts = 0;
-    const failing = cache.getOrCompute('f', 'v1', async () => {
+    const refuse = async () => {
       attempts++;
-      throw new Error('refused for its own caller');
-    });
-    const joined = cache.getOrCompute('f', 'v1', async () => {
-      attempts++;
-      return 'own value';
-    });
-    await expect(failing).rejects.toThrow('refused for its own caller');
-    expect(await joined).toBe('own value');
-    expect(attempts).toBe(2);
-    expect(await cache.getOrCompute('f', 'v1', async () => 'not asked')).toBe('own value');
+      throw new Error('this client’s turn refused');
+    };
+    const failing = cache.getOrCompute('f', 'v1', refuse, 'client a');
+    const joined = cache.getOrCompute('f', 'v1', refuse, 'client a');
+    await expect(failing).rejects.toThrow('this client’s turn refused');
+    await expect(joined).rejects.toThrow('this client’s turn refused');
+    expect(attempts).toBe(1);
+    // Nothing is kept of a failure: the next caller computes.
+    expect(await cache.getOrCompute('f', 'v1', async () => 'computed now', 'client a')).toBe('computed now');
   });
 });

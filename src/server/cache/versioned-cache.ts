@@ -12,17 +12,20 @@ export interface VersionedCache<T> {
   get(key: string, version: string): T | undefined;
   set(key: string, version: string, value: T): void;
   /**
-   * The value for `key` at `version`, computed and kept when there is none. Callers asking while it is being
-   * computed wait for that computation instead of starting their own.
+   * The value for `key` at `version`, computed and kept when there is none. Callers of the same `owner` asking while
+   * it is being computed wait for that computation, and share its outcome, instead of starting their own.
    */
-  getOrCompute(key: string, version: string, compute: () => Promise<T>): Promise<T>;
+  getOrCompute(key: string, version: string, compute: () => Promise<T>, owner?: string): Promise<T>;
 }
 
 export type CacheLimits<T> = ByteLimits<T>;
 
 export function createVersionedCache<T>(limits: CacheLimits<T>): VersionedCache<T> {
-  // Computations under way, by version and key: a burst of requests for one search (a dashboard's first load, a
-  // script paging in parallel) counts its totals once, not once per request, and takes one search turn, not many.
+  // Computations under way, by owner, version and key: a client's burst of requests for one search (a dashboard's
+  // first load, a script paging in parallel) counts its totals once, not once per request, and takes one of its
+  // search turns, not many. Only its own: another client waiting on it would wait in this client's line, which the
+  // search gate serves after those with fewer queries running; and the outcome (a refused turn, a time limit) is
+  // then the waiter's own too.
   const computing = new Map<string, Promise<T>>();
   const entries = createBoundedMap<Entry<T>>({
     ...limits,
@@ -40,19 +43,12 @@ export function createVersionedCache<T>(limits: CacheLimits<T>): VersionedCache<
     set(key, version, value) {
       entries.set(key, { version, value });
     },
-    async getOrCompute(key, version, compute) {
+    async getOrCompute(key, version, compute, owner = '') {
       const known = cache.get(key, version);
       if (known !== undefined) return known;
-      const slot = `${version}\u0000${key}`;
+      const slot = JSON.stringify([owner, version, key]);
       const underWay = computing.get(slot);
-      if (underWay) {
-        // Its failure is its own caller's (that client's turn refused, its request's time limit): compute afresh.
-        const shared = await underWay.then(
-          (value) => ({ value }),
-          () => undefined,
-        );
-        if (shared) return shared.value;
-      }
+      if (underWay) return underWay;
       const mine = compute();
       computing.set(slot, mine);
       try {

@@ -19,8 +19,8 @@ export interface PrimaryLink {
 }
 
 export function linkToPrimary(wanted: number): PrimaryLink {
-  // Undefined until the primary first counts: a worker that starts once the others listen is first told that all
-  // do, and has served no connection while some did not.
+  // Undefined until the primary first counts: the last worker to start is first told that all listen, and closes
+  // none of its connections.
   let latest: WorkerCounts | undefined;
   const everyWorkerListening: (() => void)[] = [];
   process.on('message', (message: unknown) => {

@@ -85,15 +85,17 @@ export async function companyRoutes(app: FastifyInstance, context: ServerContext
       const today = todayStartMs(context);
       const query = parseCompanyQuery(body, scope, today);
       const version = await dataVersionOf(context, request);
+      // The search gate's client key: a computation under way is shared by this client's requests only.
+      const { clientId } = callerOf(request);
       const countOf: CountOf =
         version === null
           ? countMatching
-          : (db, q) => countCache.getOrCompute(JSON.stringify(q), version, () => countMatching(db, q));
-      const reads = context.storage.searchReads(callerOf(request).clientId);
+          : (db, q) => countCache.getOrCompute(JSON.stringify(q), version, () => countMatching(db, q), clientId);
+      const reads = context.storage.searchReads(clientId);
       const pageBytes = async () => searchPageBody(reads, query, body, body.isClustered === true, countOf);
       const bytes =
         version !== null && context.config.searchCacheEntries > 0
-          ? await searchCache.getOrCompute(JSON.stringify([scope, today, body]), version, pageBytes)
+          ? await searchCache.getOrCompute(JSON.stringify([scope, today, body]), version, pageBytes, clientId)
           : await pageBytes();
       return reply.type('application/json; charset=utf-8').send(bytes);
     },

@@ -7,4 +7,5 @@ export * from './method-not-allowed.js';
 export * from './rebalancing.js';
 export * from './request-id.js';
 export * from './response-headers.js';
+export * from './unanswered-requests.js';
 export * from './validation-messages.js';

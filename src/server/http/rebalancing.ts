@@ -4,9 +4,11 @@
 // served by that one worker for as long as it keeps its connections. Once every worker listens, each connection
 // accepted before is closed after its next response, with `Connection: close` so the client knows before it sends
 // again (closing an idle connection instead races a request already on its way), and the client's next connection
-// goes to whichever worker the cluster picks.
+// goes to whichever worker the cluster picks. Only the response of the last request read on a connection says so:
+// Node would drop the answers of requests pipelined behind it, after their handlers had run.
 import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
+import { unansweredRequests } from './unanswered-requests.js';
 
 /** Calls its listener each time the count of listening workers comes back up to all of them. */
 export type OnEveryWorkerListening = (listener: () => void) => void;
@@ -19,9 +21,13 @@ export function registerRebalancing(app: FastifyInstance, onEveryWorkerListening
   onEveryWorkerListening(() => {
     generation++;
   });
-  // On the raw response, so that exports, which write their own head, carry it too.
+  const unanswered = unansweredRequests(app);
+  // On the raw response, so that exports, which write their own head, carry it too. A connection with requests
+  // pipelined behind this one is asked again on the next.
   app.addHook('onRequest', async (request, reply) => {
     const { socket } = request.raw;
-    if ((acceptedAt.get(socket) ?? generation) < generation) reply.raw.setHeader('connection', 'close');
+    if ((acceptedAt.get(socket) ?? generation) < generation && unanswered.on(socket) === 1) {
+      reply.raw.setHeader('connection', 'close');
+    }
   });
 }
