@@ -49,8 +49,8 @@ export function timeCommand(command: string, args: string[]): Promise<{ seconds:
   });
 }
 
-/** The RSS of `pid` and every process below it (a server's primary and its workers), from /proc. */
-export async function treeRssMb(pid: number): Promise<number> {
+/** The RSS of `pid` and of every process below it (a server's primary and its workers), by pid, from /proc. */
+export async function rssByProcessMb(pid: number): Promise<Map<number, number>> {
   const parents = new Map<number, number>();
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -73,7 +73,14 @@ export async function treeRssMb(pid: number): Promise<number> {
       }
     }
   }
+  const rss = new Map<number, number>();
+  for (const member of tree) rss.set(member, await currentRssMb(member).catch(() => 0));
+  return rss;
+}
+
+/** The RSS of `pid` and every process below it, summed (pages they share count once in each). */
+export async function treeRssMb(pid: number): Promise<number> {
   let total = 0;
-  for (const member of tree) total += await currentRssMb(member).catch(() => 0);
+  for (const mb of (await rssByProcessMb(pid)).values()) total += mb;
   return total;
 }
