@@ -78,9 +78,14 @@ export async function rssByProcessMb(pid: number): Promise<Map<number, number>> 
   return rss;
 }
 
-/** The RSS of `pid` and every process below it, summed (pages they share count once in each). */
-export async function treeRssMb(pid: number): Promise<number> {
+/** RSS by process (rssByProcessMb) summed: pages the processes share count once in each. */
+export function totalRssMb(byProcess: Map<number, number>): number {
   let total = 0;
-  for (const mb of (await rssByProcessMb(pid)).values()) total += mb;
+  for (const mb of byProcess.values()) total += mb;
   return total;
+}
+
+/** The RSS of `pid` and every process below it, summed. */
+export async function treeRssMb(pid: number): Promise<number> {
+  return totalRssMb(await rssByProcessMb(pid));
 }

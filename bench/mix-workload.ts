@@ -157,7 +157,9 @@ export interface MixTraffic {
 /** How many of the resellers that searched most are reported apart from the others (MixTraffic). */
 export const BUSIEST_RESELLERS = 2;
 
-function searchesByBusiness(byReseller: number[][]): Pick<MixTraffic, 'searchesOfBusiest' | 'searchesOfOthers'> {
+function searchesOfBusiestAndOthers(
+  byReseller: number[][],
+): Pick<MixTraffic, 'searchesOfBusiest' | 'searchesOfOthers'> {
   const busiestFirst = [...byReseller].sort((a, b) => b.length - a.length);
   return {
     searchesOfBusiest: kindLatency(busiestFirst.slice(0, BUSIEST_RESELLERS).flat()),
@@ -287,7 +289,7 @@ export async function sendMix(options: {
       export: kindLatency(latencies.export),
       token: kindLatency(latencies.token),
     },
-    ...searchesByBusiness(searchesByReseller),
+    ...searchesOfBusiestAndOthers(searchesByReseller),
     failures,
     errors: result.errors,
     timeouts: result.timeouts,

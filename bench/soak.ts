@@ -4,7 +4,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runSoak, type SoakResult } from '../test/support/soak-traffic.js';
 import { type BenchDatabase, benchDatabase, fetchToken, startLapseServer, withPostgresCopy } from './fixtures.js';
-import { rssByProcessMb, treeRssMb } from './measure-process.js';
+import { rssByProcessMb, totalRssMb, treeRssMb } from './measure-process.js';
 import { fmt, markdownTable, writeSection } from './report.js';
 
 const COMPANIES = Number(process.env.LAPSE_BENCH_COMPANIES ?? 1_000_000);
@@ -34,8 +34,6 @@ async function settledRssMb(pid: number): Promise<Map<number, number>> {
   await sleep(SETTLE_SECONDS * 1000);
   return rssByProcessMb(pid);
 }
-
-const sumOf = (rss: Map<number, number>) => [...rss.values()].reduce((sum, mb) => sum + mb, 0);
 
 /** The largest relative growth of a process present at both readings (a replaced worker would be a new pid). */
 function largestGrowth(start: Map<number, number>, end: Map<number, number>): number {
@@ -92,9 +90,9 @@ async function soak(bench: BenchDatabase, database: string, label: string): Prom
     return {
       database: label,
       result,
-      rssStartMb: sumOf(rssStart),
-      rssEndMb: sumOf(rssEnd),
-      rssPeakMb: Math.max(sumOf(rssEnd), ...samples),
+      rssStartMb: totalRssMb(rssStart),
+      rssEndMb: totalRssMb(rssEnd),
+      rssPeakMb: Math.max(totalRssMb(rssEnd), ...samples),
       processGrowth: largestGrowth(rssStart, rssEnd),
     };
   } finally {

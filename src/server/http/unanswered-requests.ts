@@ -1,7 +1,7 @@
 // Requests whose response is not yet out, by connection: the drain ends a connection once it has none, and the
 // rebalancing asks a connection to close only on the response of the last request it has read. Counted as Node
-// parses the requests, so a pipelined request already read counts. Weak: the responses
-// queued behind one whose socket was destroyed never close, and their connection must not outlive it here.
+// parses the requests, so a pipelined request already read counts. Weak: the responses queued behind one whose
+// socket was destroyed never close, and their connection must not outlive it here.
 import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 
