@@ -2,12 +2,11 @@
 // failures that say what to do (an unreachable server, a base URL ending in /api, a refused flag), and on a
 // terminal, retries and listing progress as they happen.
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireBuiltCli, runCli, runCliOnTerminal, spawnCli } from './support/cli-process.js';
+import { closedLoopbackPort } from './support/closed-port.js';
 import { DATABASE_KINDS } from './support/databases.js';
 import { pollUntil } from './support/poll.js';
 import { startTestServer, type TestCredential, type TestServer } from './support/test-server.js';
@@ -29,10 +28,7 @@ let UNREACHABLE: string;
 beforeAll(async () => {
   requireBuiltCli();
   workDir = await mkdtemp(join(tmpdir(), 'lapse-cli-terminal-'));
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  UNREACHABLE = `http://127.0.0.1:${(probe.address() as AddressInfo).port}`;
-  await new Promise((resolve) => probe.close(resolve));
+  UNREACHABLE = `http://127.0.0.1:${await closedLoopbackPort()}`;
 });
 
 afterAll(() => rm(workDir, { recursive: true, force: true }));

@@ -5,12 +5,12 @@
 // marks nothing sent, and the next run sends the same digest; nothing new sends nothing unless --always.
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closedLoopbackPort } from './support/closed-port.js';
 import { DATABASE_KINDS } from './support/databases.js';
 import { renewCompanyBelow } from './support/renew-company.js';
 import { type CliResult, resellerEnvironment, runCli } from './support/run-cli.js';
@@ -34,15 +34,6 @@ const HOSTILE_NAME = '<b>&"Acme\' <script>alert(1)</script>';
 
 const smtpUrl = (port: number, password = PASSWORD, scheme = 'smtp') =>
   `${scheme}://${encodeURIComponent(USER)}:${encodeURIComponent(password)}@localhost:${port}`;
-
-/** A loopback port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as { port: number };
-  await new Promise((done) => server.close(done));
-  return port;
-}
 
 /** Every cell of a sheet as text, header row first. */
 function sheetRows(workbook: ExcelJS.Workbook): string[][] {
@@ -283,7 +274,7 @@ describe.each(DATABASE_KINDS)('lapse notify --email on %s', (kind) => {
       for (const secret of secrets) expect(result.stderr).not.toContain(secret);
       expect(mail).toHaveLength(0);
     };
-    const closed = await closedPort();
+    const closed = await closedLoopbackPort();
     await failing(
       smtpUrl(closed),
       5,

@@ -42,6 +42,9 @@ export interface TestServerOptions {
   now?: () => number;
   rateLimitPerMinute?: number;
   config?: Partial<ServerConfig>;
+  /** The port to listen on (default: any free one). A test that stops the server and expects its address to stay
+   *  unreachable passes closedLoopbackPort(), which no other server of the suite will take afterwards. */
+  port?: number;
 }
 
 async function insertCredential(storage: Storage, companyResourceId: string, role: string): Promise<TestCredential> {
@@ -101,7 +104,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   });
   const app = await buildApp(config, { storage });
   const wireGuard = holdResponsesToContract(app);
-  const address = await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = await app.listen({ host: '127.0.0.1', port: options.port ?? 0 });
   return {
     baseUrl: address,
     databaseLocation: database.location,
