@@ -64,7 +64,8 @@ describe.each(DATABASE_KINDS)('SDK writes on %s', (kind) => {
       clientId: credentials.clientId,
       clientSecret: null,
     });
-    const page = await reseller.clients.search({ filter: { SearchInputTextValue: 'SDK' } });
+    // A text with a space: the search also matches client ids, and a random one (base64url) may hold "sdk".
+    const page = await reseller.clients.search({ filter: { SearchInputTextValue: 'SDK client' } });
     expect(page.results.map((client) => client.resourceId)).toEqual([resourceId]);
 
     const made = clientFor(credentials);
@@ -86,7 +87,7 @@ describe.each(DATABASE_KINDS)('SDK writes on %s', (kind) => {
     const file = await reseller.clients.export({
       exportType: 'CSV',
       reportAllPages: true,
-      filter: { SearchInputTextValue: 'sdk' },
+      filter: { SearchInputTextValue: 'sdk CLIENT' },
     });
     expect(file).toMatchObject({ contentType: 'text/csv; charset=utf-8', fileName: 'Clients.csv', totalCount: 1 });
     expect(await new Response(file.stream).text()).toContain('SDK client');
