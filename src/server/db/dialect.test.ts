@@ -27,7 +27,7 @@ describe('SQLite reader connections', () => {
   it('gives a reader a small page cache of its own, not the library default', async () => {
     const reader = await connection.openReader();
     const { rows } = await sql<{ cache_size: number }>`pragma cache_size`.execute(reader.db);
-    expect(rows[0]?.cache_size).toBe(-2048);
+    expect(rows[0]?.cache_size).toBe(-512);
     await reader.release();
   });
 

@@ -150,9 +150,10 @@ const MAIN_CONNECTION_CACHE_KIB = 64 * 1024;
 /**
  * Page cache of a reader connection (an export, which reads each row once). Set here rather than left to the
  * library, whose default is 16 MiB a connection: that many per export in flight is what the memory of stalled
- * exports came to. A sort bigger than the cache spills to a temporary file instead of memory.
+ * exports came to, and 2 MiB still made a fifth of it. A sort bigger than the cache spills to a temporary file
+ * instead of memory. An export reads its pages in order, so a small cache costs it next to nothing.
  */
-const READER_CACHE_KIB = 2 * 1024;
+const READER_CACHE_KIB = 512;
 
 /**
  * Page cache of each search worker thread's connection (worker-pool.ts): searches read the same index and table
