@@ -2,12 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { answerBucketRequests, createRemoteRateLimitStore, type MessageChannel } from './primary-buckets.js';
 import { createMemoryRateLimitStore } from './token-bucket.js';
 
-/** Two ends of one channel, delivering as IPC does: later, in order, each message copied. */
-function channelPair(): [MessageChannel, MessageChannel, () => void] {
+/** Two ends of one channel, delivering as IPC does: later, in order, each message copied; `sent` counts them. */
+function channelPair(sent = [0, 0]): [MessageChannel, MessageChannel, () => void] {
   const listeners: [((m: unknown) => void)[], ((m: unknown) => void)[]] = [[], []];
   const closers: (() => void)[] = [];
   const end = (own: 0 | 1): MessageChannel => ({
     send: (message) => {
+      sent[own] = (sent[own] ?? 0) + 1;
       const copy = JSON.parse(JSON.stringify(message));
       setImmediate(() => {
         for (const listener of listeners[own === 0 ? 1 : 0]) listener(copy);
@@ -36,6 +37,20 @@ describe('the primary buckets', () => {
     expect(decisions.filter((decision) => decision?.isAllowed).length).toBe(6);
     await workers[0]?.give('client:a', 6, 1_000);
     expect((await workers[1]?.peek('client:a', 6, 1_000))?.isAllowed).toBe(true);
+  });
+
+  it('hear what one turn asks as one message, and answer it as one, deciding in the order asked', async () => {
+    const sent = [0, 0];
+    const [primaryEnd, workerEnd] = channelPair(sent);
+    answerBucketRequests(createMemoryRateLimitStore(), primaryEnd);
+    const worker = createRemoteRateLimitStore(workerEnd);
+    const decisions = await Promise.all(Array.from({ length: 10 }, () => worker.take('client:a', 6, 1_000)));
+    expect(decisions.map((decision) => decision.isAllowed)).toEqual([...Array(6).fill(true), ...Array(4).fill(false)]);
+    expect(sent).toEqual([1, 1]);
+    // The next turn's questions are a message of their own.
+    await worker.give('client:a', 6, 1_000);
+    expect((await worker.take('client:a', 6, 1_000)).isAllowed).toBe(true);
+    expect(sent).toEqual([3, 3]);
   });
 
   it('refuse what is asked once the primary is gone', async () => {

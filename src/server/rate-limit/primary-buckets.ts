@@ -1,13 +1,16 @@
 // contract §7 across the worker processes of one `lapse serve --workers N` on SQLite: the buckets live in the
 // primary process's memory and every worker asks it for each decision over the cluster's IPC channel, so a limit
 // holds for the whole server, not once per worker (docs/decisions.md, "Rate limits across workers").
+//
+// The questions a worker asks in one turn of its event loop go as one message, and their answers come back as
+// one: under load a worker reads many requests a turn, and a message each way per request cost the primary a
+// fifth of a core at 6,800 requests a second. The primary still decides each question in the order asked.
 import cluster from 'node:cluster';
 import { createMemoryRateLimitStore, type RateDecision, type RateLimitStore } from './token-bucket.js';
 
 type BucketOperation = 'take' | 'give' | 'peek';
 
 interface BucketRequest {
-  lapse: 'bucket';
   id: number;
   operation: BucketOperation;
   key: string;
@@ -15,11 +18,20 @@ interface BucketRequest {
   nowMs: number;
 }
 
+interface BucketRequests {
+  lapse: 'buckets';
+  requests: BucketRequest[];
+}
+
 interface BucketReply {
-  lapse: 'bucket-reply';
   id: number;
   /** null for `give`, which decides nothing. */
   decision: RateDecision | null;
+}
+
+interface BucketReplies {
+  lapse: 'bucket-replies';
+  replies: BucketReply[];
 }
 
 /** One end of an IPC channel (a cluster worker's `process`, or the primary's handle on one worker). */
@@ -35,8 +47,7 @@ const OPERATIONS = new Set<unknown>(['take', 'give', 'peek']);
 function isBucketRequest(message: unknown): message is BucketRequest {
   const m = message as Partial<BucketRequest> | null;
   return (
-    m?.lapse === 'bucket' &&
-    typeof m.id === 'number' &&
+    typeof m?.id === 'number' &&
     OPERATIONS.has(m.operation) &&
     typeof m.key === 'string' &&
     typeof m.perMinute === 'number' &&
@@ -44,19 +55,31 @@ function isBucketRequest(message: unknown): message is BucketRequest {
   );
 }
 
-function isBucketReply(message: unknown): message is BucketReply {
-  const m = message as Partial<BucketReply> | null;
-  return m?.lapse === 'bucket-reply' && typeof m.id === 'number';
+function isBucketRequests(message: unknown): message is BucketRequests {
+  const m = message as Partial<BucketRequests> | null;
+  return m?.lapse === 'buckets' && Array.isArray(m.requests) && m.requests.every(isBucketRequest);
 }
 
-/** The primary's side: answers every bucket request arriving on `channel` from `store`. */
+function isBucketReplies(message: unknown): message is BucketReplies {
+  const m = message as Partial<BucketReplies> | null;
+  return (
+    m?.lapse === 'bucket-replies' &&
+    Array.isArray(m.replies) &&
+    m.replies.every((reply: Partial<BucketReply> | null) => typeof reply?.id === 'number')
+  );
+}
+
+/** The primary's side: answers every batch of bucket requests arriving on `channel` from `store`, in order. */
 export function answerBucketRequests(store: RateLimitStore, channel: MessageChannel): void {
   channel.onMessage((message) => {
-    if (!isBucketRequest(message)) return;
-    const { id, operation, key, perMinute, nowMs } = message;
-    void store[operation](key, perMinute, nowMs).then((decision) => {
-      const reply: BucketReply = { lapse: 'bucket-reply', id, decision: decision ?? null };
-      channel.send(reply);
+    if (!isBucketRequests(message)) return;
+    // Each operation is started in the order asked, so each sees the buckets as the ones before it left them.
+    const decided = message.requests.map(({ id, operation, key, perMinute, nowMs }) =>
+      store[operation](key, perMinute, nowMs).then((decision): BucketReply => ({ id, decision: decision ?? null })),
+    );
+    void Promise.all(decided).then((replies) => {
+      const answer: BucketReplies = { lapse: 'bucket-replies', replies };
+      channel.send(answer);
     });
   });
 }
@@ -64,25 +87,37 @@ export function answerBucketRequests(store: RateLimitStore, channel: MessageChan
 /** A worker's store: every decision is the primary's (answerBucketRequests), in the order asked. */
 export function createRemoteRateLimitStore(channel: MessageChannel): RateLimitStore {
   const pending = new Map<number, { resolve(decision: RateDecision | null): void; reject(error: Error): void }>();
+  /** Asked in this turn of the event loop, sent together at its end. */
+  let unsent: BucketRequest[] = [];
   let nextId = 0;
   let isClosed = false;
   channel.onMessage((message) => {
-    if (!isBucketReply(message)) return;
-    pending.get(message.id)?.resolve(message.decision);
-    pending.delete(message.id);
+    if (!isBucketReplies(message)) return;
+    for (const { id, decision } of message.replies) {
+      pending.get(id)?.resolve(decision);
+      pending.delete(id);
+    }
   });
   channel.onClose(() => {
     isClosed = true;
+    unsent = [];
     for (const waiting of pending.values()) waiting.reject(new Error('the primary process is gone'));
     pending.clear();
   });
+  const send = () => {
+    const requests = unsent;
+    unsent = [];
+    if (isClosed || requests.length === 0) return;
+    const message: BucketRequests = { lapse: 'buckets', requests };
+    channel.send(message);
+  };
   const ask = (operation: BucketOperation, key: string, perMinute: number, nowMs: number) =>
     new Promise<RateDecision | null>((resolve, reject) => {
       if (isClosed) return reject(new Error('the primary process is gone'));
       const id = nextId++;
       pending.set(id, { resolve, reject });
-      const request: BucketRequest = { lapse: 'bucket', id, operation, key, perMinute, nowMs };
-      channel.send(request);
+      // After the requests this turn reads: the check phase follows the poll phase that read them.
+      if (unsent.push({ id, operation, key, perMinute, nowMs }) === 1) setImmediate(send);
     });
   const decided = async (operation: 'take' | 'peek', key: string, perMinute: number, nowMs: number) =>
     (await ask(operation, key, perMinute, nowMs)) as RateDecision;
