@@ -6,7 +6,6 @@ import { dataVersionOf } from '../cache/index.js';
 import { ApiError } from '../errors.js';
 import type { ServerContext } from '../server-context.js';
 import type { Caller } from './caller.js';
-import { secretVersionOf } from './secrets.js';
 import { CLOCK_SKEW_SECONDS } from './signing-key-rows.js';
 
 const BEARER = /^Bearer\s+([A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]*\.[A-Za-z0-9\-_]*)\s*$/i;
@@ -66,7 +65,7 @@ export async function authenticate(
   }
   // contract §10: a rotated secret ends the tokens issued for the old one. Checked after the role, so what a
   // token may call is decided by the credential alone, whatever else its claims say.
-  if (secretVersion !== undefined && secretVersion !== secretVersionOf(credential.secretHash)) {
+  if (secretVersion !== undefined && secretVersion !== credential.secretVersion) {
     throw ApiError.unauthorized('The access token was issued for a client secret that has since been rotated.');
   }
   return { clientId: credential.clientId, role: credential.role, company: credential.company };

@@ -2,6 +2,7 @@
 // disabled credential stops working at once (contract §2: "unknown or disabled client" is a 401).
 import { isRole, type Role } from '../../contract/index.js';
 import type { Db } from '../db/index.js';
+import { secretVersionOf } from './secrets.js';
 
 export interface CallerCompany {
   id: number;
@@ -20,6 +21,8 @@ export interface Caller {
 
 export interface CredentialRecord extends Caller {
   secretHash: string;
+  /** secretVersionOf(secretHash), worked out once per read of the row rather than on every request. */
+  secretVersion: string;
   isDisabled: boolean;
   /** contract §10: the addresses and CIDR ranges /connect/token accepts it from; null: any address. */
   allowedIpAddresses: string[] | null;
@@ -51,6 +54,7 @@ export async function findCredential(db: Db, clientId: string): Promise<Credenti
     clientId: row.client_id,
     role: row.role,
     secretHash: row.secret_hash,
+    secretVersion: secretVersionOf(row.secret_hash),
     isDisabled: row.is_disabled !== 0,
     allowedIpAddresses:
       row.has_ip_address_restriction === 0 ? null : (JSON.parse(row.allowed_ip_addresses) as string[]),

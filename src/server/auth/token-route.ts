@@ -17,7 +17,7 @@ import { findCredential } from './caller.js';
 import { type FailureReservation, reserveFailure } from './failed-token-limits.js';
 import { isAddressAllowed } from './ip-allow-list.js';
 import { createSecretCheckQueue, type SecretCheckQueue } from './secret-check-queue.js';
-import { secretVersionOf, verifySecret } from './secrets.js';
+import { verifySecret } from './secrets.js';
 import { OAuthFailure, rateLimited, readTokenRequest } from './token-request.js';
 
 /** Concurrent scrypt checks: libuv's default thread pool; a few waiting each keeps a burst's wait short. */
@@ -79,7 +79,7 @@ async function issueToken(
     user_company_resourceid: company.resourceId,
     user_company_id: company.id,
     user_company_name: company.name,
-    secret_version: secretVersionOf(credential.secretHash),
+    secret_version: credential.secretVersion,
     ...(company.parentResourceId !== null && {
       user_company_parentcompany_resourceid: company.parentResourceId,
       user_company_parentcompany_name: company.parentName ?? '',

@@ -83,7 +83,6 @@ export async function companyRoutes(app: FastifyInstance, context: ServerContext
       const scope = await requestScope(context, request, callerOf(request));
       const body = request.body as SearchBody;
       const today = todayStartMs(context);
-      const query = parseCompanyQuery(body, scope, today);
       const version = await dataVersionOf(context, request);
       // The search gate's client key: a computation under way is shared by this client's requests only.
       const { clientId } = callerOf(request);
@@ -91,8 +90,12 @@ export async function companyRoutes(app: FastifyInstance, context: ServerContext
         version === null
           ? countMatching
           : (db, q) => countCache.getOrCompute(JSON.stringify(q), version, () => countMatching(db, q), clientId);
-      const reads = context.storage.searchReads(clientId);
-      const pageBytes = async () => searchPageBody(reads, query, body, body.isClustered === true, countOf);
+      // Read and planned only when the page is not cached: a cached page was made from the same body, scope and
+      // day, and a body the filter language refuses is never cached, so it is refused here every time.
+      const pageBytes = async () => {
+        const query = parseCompanyQuery(body, scope, today);
+        return searchPageBody(context.storage.searchReads(clientId), query, body, body.isClustered === true, countOf);
+      };
       const bytes =
         version !== null && context.config.searchCacheEntries > 0
           ? await searchCache.getOrCompute(JSON.stringify([scope, today, body]), version, pageBytes, clientId)
