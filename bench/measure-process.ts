@@ -49,8 +49,8 @@ export function timeCommand(command: string, args: string[]): Promise<{ seconds:
   });
 }
 
-/** The RSS of `pid` and of every process below it (a server's primary and its workers), by pid, from /proc. */
-export async function rssByProcessMb(pid: number): Promise<Map<number, number>> {
+/** `pid` and every process below it (a server's primary and its workers), from /proc. */
+async function processTree(pid: number): Promise<Set<number>> {
   const parents = new Map<number, number>();
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -73,9 +73,69 @@ export async function rssByProcessMb(pid: number): Promise<Map<number, number>> 
       }
     }
   }
+  return tree;
+}
+
+/** The RSS of `pid` and of every process below it, by pid. */
+export async function rssByProcessMb(pid: number): Promise<Map<number, number>> {
   const rss = new Map<number, number>();
-  for (const member of tree) rss.set(member, await currentRssMb(member).catch(() => 0));
+  for (const member of await processTree(pid)) rss.set(member, await currentRssMb(member).catch(() => 0));
   return rss;
+}
+
+/** Clock ticks per second of /proc's CPU times (USER_HZ, 100 on Linux whatever the kernel's own tick). */
+const TICKS_PER_SECOND = 100;
+
+/** CPU seconds (user and system, every thread) spent so far by `pid` and every process below it. */
+async function treeCpuSeconds(pid: number): Promise<number> {
+  let ticks = 0;
+  for (const member of await processTree(pid)) {
+    try {
+      const stat = await readFile(`/proc/${member}/stat`, 'utf8');
+      // utime and stime: the 12th and 13th fields after the command name.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // The process ended while the tree was read.
+    }
+  }
+  return ticks / TICKS_PER_SECOND;
+}
+
+/** CPU seconds the whole machine has spent busy so far, over every core (/proc/stat: all but idle and iowait). */
+async function machineBusySeconds(): Promise<number> {
+  const [, ...times] = ((await readFile('/proc/stat', 'utf8')).split('\n')[0] ?? '').trim().split(/\s+/);
+  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = times.map(Number);
+  return (user + nice + system + irq + softirq + steal) / TICKS_PER_SECOND;
+}
+
+export interface CpuSnapshot {
+  at: number;
+  server: number;
+  loadGenerator: NodeJS.CpuUsage;
+  machine: number;
+}
+
+/** Where the machine's CPU has gone so far: the server at `pid` (its whole tree), this process, everything. */
+export async function cpuSnapshot(pid: number): Promise<CpuSnapshot> {
+  return {
+    at: performance.now(),
+    server: await treeCpuSeconds(pid),
+    loadGenerator: process.cpuUsage(),
+    machine: await machineBusySeconds(),
+  };
+}
+
+/** CPU used between two snapshots, in % of one core: the server, this process (the load) and all the rest. */
+export function cpuSharesBetween(before: CpuSnapshot, after: CpuSnapshot) {
+  const seconds = (after.at - before.at) / 1000;
+  const { loadGenerator: was } = before;
+  const { loadGenerator: is } = after;
+  const loadSeconds = (is.user - was.user + is.system - was.system) / 1e6;
+  const server = after.server - before.server;
+  const rest = Math.max(0, after.machine - before.machine - server - loadSeconds);
+  const percent = (cpuSeconds: number) => (100 * cpuSeconds) / seconds;
+  return { server: percent(server), loadGenerator: percent(loadSeconds), rest: percent(rest) };
 }
 
 /** RSS by process (rssByProcessMb) summed: pages the processes share count once in each. */

@@ -19,7 +19,7 @@ import {
   startLapseServer,
   withPostgresCopy,
 } from './fixtures.js';
-import { treeRssMb } from './measure-process.js';
+import { cpuSharesBetween, cpuSnapshot, treeRssMb } from './measure-process.js';
 import {
   answerInProcess,
   BUSIEST_RESELLERS,
@@ -142,6 +142,8 @@ interface ServerRun {
   workers: number;
   traffic: MixTraffic;
   peakRssMb: number;
+  /** % of one core over the run: the server's processes, the load generator (this process), all the rest. */
+  cpu: ReturnType<typeof cpuSharesBetween>;
 }
 
 async function serverRun(
@@ -177,8 +179,10 @@ async function serverRun(
       );
     }, 500);
     try {
+      const before = await cpuSnapshot(server.pid);
       const traffic = await sendMix({ ...options, requests, seconds: SECONDS });
-      return { workers, traffic, peakRssMb };
+      const cpu = cpuSharesBetween(before, await cpuSnapshot(server.pid));
+      return { workers, traffic, peakRssMb, cpu };
     } finally {
       clearInterval(sampler);
     }
@@ -244,7 +248,7 @@ function kindRowsOf(measured: DatabaseRuns): (string | number)[][] {
 function rowsOf(measured: DatabaseRuns): (string | number)[][] {
   const one = measured.runs.find((run) => run.workers === 1);
   const rows: (string | number)[][] = [
-    [measured.label, 'floor (in-process)', fmt(measured.floor.requestsPerSecond, 0), '', '', '', '', '', '', ''],
+    [measured.label, 'floor (in-process)', fmt(measured.floor.requestsPerSecond, 0), '', '', '', '', '', '', '', ''],
   ];
   for (const run of measured.runs) {
     const { traffic } = run;
@@ -275,6 +279,7 @@ function rowsOf(measured: DatabaseRuns): (string | number)[][] {
         ...(traffic.errors + traffic.timeouts > 0 ? [`${traffic.errors + traffic.timeouts} no answer`] : []),
       ].join(' '),
       traffic.tokenRequests,
+      [run.cpu.server, run.cpu.loadGenerator, run.cpu.rest].map((share) => fmt(share, 0)).join(' · '),
       `${fmt(run.peakRssMb, 0)} · ${targets.join(', ')}`,
     ]);
   }
@@ -313,7 +318,7 @@ export async function main(): Promise<void> {
   }
   const sizes = resellers.map((reseller) => reseller.descendantCount);
   const body = [
-    `${COMPANIES.toLocaleString('en-US')} companies; ${resellers.length} resellers of ${Math.min(...sizes).toLocaleString('en-US')} to ${Math.max(...sizes).toLocaleString('en-US')} companies (spread on a log scale over the companies with customers below them), each with a credential of its own. One fixed pseudo-random order of requests (bench/mix-workload.ts): the expired, renewing-within-30-days and over-limit views and two- to four-letter text searches, pages 1–20 (early pages likelier), page sizes 10–1,000, one request in 100 an export of the whole view (every fourth Excel, the rest CSV); larger resellers ask more often. ${CONNECTIONS} connections (autocannon), ${SECONDS} s after a ${WARMUP_SECONDS} s warm-up on requests from another seed; a reseller's token is renewed through /connect/token when it is ${TOKEN_SECONDS} s old (the token requests column). The server runs with its caches on, the export and failed-token limits raised to ${CONNECTIONS} and the rate limit off. Peak RSS is of the server's whole process tree (primary and workers), sampled every 0.5 s.`,
+    `${COMPANIES.toLocaleString('en-US')} companies; ${resellers.length} resellers of ${Math.min(...sizes).toLocaleString('en-US')} to ${Math.max(...sizes).toLocaleString('en-US')} companies (spread on a log scale over the companies with customers below them), each with a credential of its own. One fixed pseudo-random order of requests (bench/mix-workload.ts): the expired, renewing-within-30-days and over-limit views and two- to four-letter text searches, pages 1–20 (early pages likelier), page sizes 10–1,000, one request in 100 an export of the whole view (every fourth Excel, the rest CSV); larger resellers ask more often. ${CONNECTIONS} connections (autocannon), ${SECONDS} s after a ${WARMUP_SECONDS} s warm-up on requests from another seed; a reseller's token is renewed through /connect/token when it is ${TOKEN_SECONDS} s old (the token requests column). The server runs with its caches on, the export and failed-token limits raised to ${CONNECTIONS} and the rate limit off. CPU is read from /proc over the ${SECONDS} s: the server's processes, the benchmark process that sends the load, and the rest of the machine (PostgreSQL's processes, when it is the database). Peak RSS is of the server's whole process tree (primary and workers), sampled every 0.5 s.`,
     '',
     `The floor is what one core does with no HTTP: the same requests, in the same order, through the server's own page and export code (searchPageBody, withExportFile) run back to back in one process on the same database, no caches, ${SECONDS} s after a short warm-up; token requests are not part of it.`,
     '',
@@ -328,6 +333,7 @@ export async function main(): Promise<void> {
         'p99 ms',
         'failed',
         'token requests',
+        `CPU % of a core: server · load generator · the rest (of ${availableParallelism() * 100})`,
         'peak RSS MiB · targets',
       ],
       measured.flatMap(rowsOf),
