@@ -102,7 +102,7 @@ async function treeCpuSeconds(pid: number): Promise<number> {
   return ticks / TICKS_PER_SECOND;
 }
 
-/** CPU seconds the whole machine has spent busy so far, over every core (/proc/stat: all but idle and iowait). */
+/** CPU seconds the machine has spent busy so far, over every CPU the kernel counts (/proc/stat: all but idle and iowait). */
 async function machineBusySeconds(): Promise<number> {
   const [, ...times] = ((await readFile('/proc/stat', 'utf8')).split('\n')[0] ?? '').trim().split(/\s+/);
   const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = times.map(Number);

@@ -6,15 +6,25 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
-/** The start of the kernel's ephemeral range (Linux's default when it cannot be read). */
+/**
+ * The lowest port drawn: fetch refuses a list of "bad ports" (the highest is 10080) before it connects, which
+ * would be a different failure from the one a test of an unreachable address expects.
+ */
+const LOWEST = 10_081;
+
+/** The start of the kernel's ephemeral range: Linux's default where the file is missing (others start higher). */
 function ephemeralRangeStart(): number {
+  let text: string;
   try {
-    const [start] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/);
-    const value = Number(start);
-    return Number.isInteger(value) && value > 2048 ? value : 32_768;
+    text = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8');
   } catch {
     return 32_768;
   }
+  const start = Number(text.trim().split(/\s+/)[0]);
+  if (!Number.isInteger(start) || start <= LOWEST + 1_000) {
+    throw new Error(`the ephemeral port range starts at ${text.trim()}: no room below it for a closed port`);
+  }
+  return start;
 }
 
 function isFree(port: number): Promise<boolean> {
@@ -25,9 +35,9 @@ function isFree(port: number): Promise<boolean> {
   });
 }
 
-/** A port of 127.0.0.1 with nothing listening on it, between the first thousand registered ports and the ephemeral range. */
+/** A port of 127.0.0.1 with nothing listening on it, between fetch's bad ports and the ephemeral range. */
 export async function closedLoopbackPort(): Promise<number> {
-  const low = 2_024;
+  const low = LOWEST;
   const high = ephemeralRangeStart();
   for (let attempt = 0; attempt < 50; attempt++) {
     const port = low + Math.floor(Math.random() * (high - low));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { answerBucketRequests, createRemoteRateLimitStore, type MessageChannel } from './primary-buckets.js';
-import { createMemoryRateLimitStore } from './token-bucket.js';
+import { createMemoryRateLimitStore, type RateLimitStore } from './token-bucket.js';
 
 /** Two ends of one channel, delivering as IPC does: later, in order, each message copied; `sent` counts them. */
 function channelPair(sent = [0, 0]): [MessageChannel, MessageChannel, () => void] {
@@ -51,6 +51,43 @@ describe('the primary buckets', () => {
     await worker.give('client:a', 6, 1_000);
     expect((await worker.take('client:a', 6, 1_000)).isAllowed).toBe(true);
     expect(sent).toEqual([3, 3]);
+  });
+
+  it('answer each question on its own: a store failure or a malformed question fails only its own request', async () => {
+    const memory = createMemoryRateLimitStore();
+    const failing: RateLimitStore = {
+      ...memory,
+      take: (key, perMinute, nowMs) =>
+        key === 'client:broken' ? Promise.reject(new Error('store down')) : memory.take(key, perMinute, nowMs),
+    };
+    const [primaryEnd, workerEnd] = channelPair();
+    answerBucketRequests(failing, primaryEnd);
+    const worker = createRemoteRateLimitStore(workerEnd);
+    const [broken, fine] = await Promise.allSettled([
+      worker.take('client:broken', 6, 1_000),
+      worker.take('client:a', 6, 1_000),
+    ]);
+    expect(broken).toMatchObject({ status: 'rejected', reason: { message: expect.stringMatching(/store down/) } });
+    expect(fine).toMatchObject({ status: 'fulfilled', value: { isAllowed: true } });
+
+    // A question the primary cannot read is answered with an error by its id; the good one beside it is decided.
+    const replies: unknown[] = [];
+    workerEnd.onMessage((message) => replies.push(message));
+    workerEnd.send({
+      lapse: 'buckets',
+      requests: [
+        { id: 900, operation: 'steal', key: 'client:a', perMinute: 6, nowMs: 1_000 },
+        { id: 901, operation: 'peek', key: 'client:a', perMinute: 6, nowMs: 1_000 },
+      ],
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(replies).toContainEqual({
+      lapse: 'bucket-replies',
+      replies: [
+        { id: 900, decision: null, error: 'a malformed bucket question' },
+        { id: 901, decision: expect.objectContaining({ isAllowed: true }) },
+      ],
+    });
   });
 
   it('refuse what is asked once the primary is gone', async () => {

@@ -25,8 +25,10 @@ interface BucketRequests {
 
 interface BucketReply {
   id: number;
-  /** null for `give`, which decides nothing. */
+  /** null for `give`, which decides nothing, and for a question the primary could not answer. */
   decision: RateDecision | null;
+  /** Why the question could not be answered: the worker's request fails with it rather than waiting for good. */
+  error?: string;
 }
 
 interface BucketReplies {
@@ -55,9 +57,9 @@ function isBucketRequest(message: unknown): message is BucketRequest {
   );
 }
 
-function isBucketRequests(message: unknown): message is BucketRequests {
+function isBucketRequests(message: unknown): message is { lapse: 'buckets'; requests: unknown[] } {
   const m = message as Partial<BucketRequests> | null;
-  return m?.lapse === 'buckets' && Array.isArray(m.requests) && m.requests.every(isBucketRequest);
+  return m?.lapse === 'buckets' && Array.isArray(m.requests);
 }
 
 function isBucketReplies(message: unknown): message is BucketReplies {
@@ -69,16 +71,32 @@ function isBucketReplies(message: unknown): message is BucketReplies {
   );
 }
 
-/** The primary's side: answers every batch of bucket requests arriving on `channel` from `store`, in order. */
+/** A question that cannot be asked of the store still gets an answer, so its request fails instead of waiting. */
+function refusedReply(request: unknown, error: unknown): BucketReply[] {
+  const id = (request as { id?: unknown } | null)?.id;
+  if (typeof id !== 'number') return [];
+  return [{ id, decision: null, error: error instanceof Error ? error.message : String(error) }];
+}
+
+/**
+ * The primary's side: answers every batch of bucket questions arriving on `channel` from `store`, in one message,
+ * each question on its own (one that fails does not take the others with it). The primary's store is the memory
+ * one, whose operations decide at once when called, so calling them in the order asked decides in that order.
+ */
 export function answerBucketRequests(store: RateLimitStore, channel: MessageChannel): void {
   channel.onMessage((message) => {
     if (!isBucketRequests(message)) return;
-    // Each operation is started in the order asked, so each sees the buckets as the ones before it left them.
-    const decided = message.requests.map(({ id, operation, key, perMinute, nowMs }) =>
-      store[operation](key, perMinute, nowMs).then((decision): BucketReply => ({ id, decision: decision ?? null })),
-    );
+    const decided = message.requests.map(async (request): Promise<BucketReply[]> => {
+      if (!isBucketRequest(request)) return refusedReply(request, new Error('a malformed bucket question'));
+      const { id, operation, key, perMinute, nowMs } = request;
+      try {
+        return [{ id, decision: (await store[operation](key, perMinute, nowMs)) ?? null }];
+      } catch (error) {
+        return refusedReply(request, error);
+      }
+    });
     void Promise.all(decided).then((replies) => {
-      const answer: BucketReplies = { lapse: 'bucket-replies', replies };
+      const answer: BucketReplies = { lapse: 'bucket-replies', replies: replies.flat() };
       channel.send(answer);
     });
   });
@@ -93,9 +111,11 @@ export function createRemoteRateLimitStore(channel: MessageChannel): RateLimitSt
   let isClosed = false;
   channel.onMessage((message) => {
     if (!isBucketReplies(message)) return;
-    for (const { id, decision } of message.replies) {
-      pending.get(id)?.resolve(decision);
+    for (const { id, decision, error } of message.replies) {
+      const waiting = pending.get(id);
       pending.delete(id);
+      if (error === undefined) waiting?.resolve(decision);
+      else waiting?.reject(new Error(`the primary could not decide: ${error}`));
     }
   });
   channel.onClose(() => {
@@ -133,7 +153,11 @@ export function createRemoteRateLimitStore(channel: MessageChannel): RateLimitSt
 /** This process's end of the channel to the cluster primary (a cluster worker only). */
 function primaryChannel(): MessageChannel {
   return {
-    send: (message) => process.send?.(message),
+    // Node marks the channel disconnected a moment before it says so; a send in between would throw without
+    // the callback. The questions of that moment are refused when 'disconnect' comes.
+    send: (message) => {
+      if (process.connected) process.send?.(message, undefined, {}, () => {});
+    },
     onMessage: (listener) => process.on('message', listener),
     onClose: (listener) => process.once('disconnect', listener),
   };

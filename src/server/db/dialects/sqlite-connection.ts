@@ -148,10 +148,10 @@ function sqliteRowWriter(database: Database.Database): DialectConnection['writeR
 const MAIN_CONNECTION_CACHE_KIB = 64 * 1024;
 
 /**
- * Page cache of a reader connection (an export, which reads each row once). Set here rather than left to the
- * library, whose default is 16 MiB a connection: that many per export in flight is what the memory of stalled
- * exports came to, and 2 MiB still made a fifth of it. A sort bigger than the cache spills to a temporary file
- * instead of memory. An export reads its pages in order, so a small cache costs it next to nothing.
+ * Page cache of a reader connection (an export, or `lapse migrate` copying the tables; each reads every row once,
+ * in order, so a small cache costs it next to nothing). Set here rather than left to the library, whose default
+ * is 16 MiB a connection: that many per export in flight is what the memory of stalled exports came to, and
+ * 2 MiB still made a fifth of it. A sort bigger than the cache spills to a temporary file instead of memory.
  */
 const READER_CACHE_KIB = 512;
 
