@@ -136,6 +136,18 @@ describe.each(DATABASE_KINDS)('the token endpoint on %s', (kind) => {
     expect(ids.size).toBe(3);
   });
 
+  it('answers 50 token requests one client sends at once, every one 200: a burst waits for the secret checks', async () => {
+    // A pool of 50 connections renewing together (a job's workers, a load balancer's checks) is one client's
+    // burst, not a flood of guesses.
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, () => requestToken(server.baseUrl, { fields: formOf(server.credentials.reseller) })),
+    );
+    const statuses = answers.map((answer) => answer.status);
+    expect(statuses, JSON.stringify(answers.find((answer) => answer.status !== 200)?.body)).toEqual(
+      statuses.map(() => 200),
+    );
+  });
+
   it('a JSON body is invalid_request and asks for form-encoding', async () => {
     const response = await requestToken(server.baseUrl, {
       contentType: 'application/json',

@@ -20,8 +20,12 @@ import { createSecretCheckQueue, type SecretCheckQueue } from './secret-check-qu
 import { verifySecret } from './secrets.js';
 import { OAuthFailure, rateLimited, readTokenRequest } from './token-request.js';
 
-/** Concurrent scrypt checks: libuv's default thread pool; a few waiting each keeps a burst's wait short. */
-const SECRET_CHECK_LIMITS = { concurrency: 4, maxWaiting: 32 };
+/**
+ * Concurrent scrypt checks: libuv's default thread pool. Each line holds what one client's connection pool may
+ * send at once (50 connections renewing together overflowed a line of 32), and its wait stays bounded: 128 checks
+ * of about 50 ms, four at a time, are under two seconds.
+ */
+const SECRET_CHECK_LIMITS = { concurrency: 4, maxWaiting: 128 };
 
 /** A request that fails for the server's own reasons (the database, say) is not a failed guess. */
 function releaseAndThrow(reservation: FailureReservation) {
