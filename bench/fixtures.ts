@@ -108,6 +108,17 @@ export async function startProcess(args: string[], env: Record<string, string> =
 }
 
 /**
+ * `lapse serve` flags that keep the export and failed-token limits from binding for `connections` connections of
+ * one client from one address: the per-client export limit and the failed-token budget at the connection count,
+ * and the server's export total that many for each of its `workers` (the total is split between them, and the
+ * cluster does not split one client's connections evenly).
+ */
+export function limitsAbove(connections: number, workers: number): string[] {
+  const each = String(connections);
+  return ['--exports-per-client', each, '--exports-total', String(connections * workers), '--failed-token-limit', each];
+}
+
+/**
  * `lapse serve` on a free port over `database`, logging off (the log would be measured too), resolved once every
  * worker listens unless `isFirstWorkerEnough` (start-up is timed to the first); `entry` is the installed command
  * unless given.

@@ -16,6 +16,7 @@ import {
   type BenchDatabase,
   benchDatabase,
   fetchToken,
+  limitsAbove,
   startLapseServer,
   withPostgresCopy,
 } from './fixtures.js';
@@ -153,10 +154,9 @@ async function serverRun(
   requests: readonly MixRequest[],
   warmup: readonly MixRequest[],
 ): Promise<ServerRun> {
-  const limit = String(CONNECTIONS);
   const server = await startLapseServer(database, [
     ...['--workers', String(workers)],
-    ...['--exports-per-client', limit, '--exports-total', limit, '--failed-token-limit', limit],
+    ...limitsAbove(CONNECTIONS, workers),
   ]);
   try {
     const tokens: string[] = [];
@@ -318,7 +318,7 @@ export async function main(): Promise<void> {
   }
   const sizes = resellers.map((reseller) => reseller.descendantCount);
   const body = [
-    `${COMPANIES.toLocaleString('en-US')} companies; ${resellers.length} resellers of ${Math.min(...sizes).toLocaleString('en-US')} to ${Math.max(...sizes).toLocaleString('en-US')} companies (spread on a log scale over the companies with customers below them), each with a credential of its own. One fixed pseudo-random order of requests (bench/mix-workload.ts): the expired, renewing-within-30-days and over-limit views and two- to four-letter text searches, pages 1–20 (early pages likelier), page sizes 10–1,000, one request in 100 an export of the whole view (every fourth Excel, the rest CSV); larger resellers ask more often. ${CONNECTIONS} connections (autocannon), ${SECONDS} s after a ${WARMUP_SECONDS} s warm-up on requests from another seed; a reseller's token is renewed through /connect/token when it is ${TOKEN_SECONDS} s old (the token requests column). The server runs with its caches on, the export and failed-token limits raised to ${CONNECTIONS} and the rate limit off. CPU is read from /proc over the ${SECONDS} s: the server's processes, the benchmark process that sends the load, and the rest of the machine (PostgreSQL's processes, when it is the database). Peak RSS is of the server's whole process tree (primary and workers), sampled every 0.5 s.`,
+    `${COMPANIES.toLocaleString('en-US')} companies; ${resellers.length} resellers of ${Math.min(...sizes).toLocaleString('en-US')} to ${Math.max(...sizes).toLocaleString('en-US')} companies (spread on a log scale over the companies with customers below them), each with a credential of its own. One fixed pseudo-random order of requests (bench/mix-workload.ts): the expired, renewing-within-30-days and over-limit views and two- to four-letter text searches, pages 1–20 (early pages likelier), page sizes 10–1,000, one request in 100 an export of the whole view (every fourth Excel, the rest CSV); larger resellers ask more often. ${CONNECTIONS} connections (autocannon), ${SECONDS} s after a ${WARMUP_SECONDS} s warm-up on requests from another seed; a reseller's token is renewed through /connect/token when it is ${TOKEN_SECONDS} s old (the token requests column). The server runs with its caches on, the export and failed-token limits raised to ${CONNECTIONS} (the server's export total to that many for each worker) and the rate limit off. CPU is read from /proc over the ${SECONDS} s: the server's processes, the benchmark process that sends the load, and the rest of the machine (PostgreSQL's processes, when it is the database). Peak RSS is of the server's whole process tree (primary and workers), sampled every 0.5 s.`,
     '',
     `The floor is what one core does with no HTTP: the same requests, in the same order, through the server's own page and export code (searchPageBody, withExportFile) run back to back in one process on the same database, no caches, ${SECONDS} s after a short warm-up; token requests are not part of it.`,
     '',

@@ -2,8 +2,16 @@
 // companies, on SQLite and on PostgreSQL. Requests/s, p50/p99, errors, and the server's RSS at start (after a
 // warm-up) and at the end. Targets: zero 5xx, zero failed requests, RSS growth ≤ 10% in each process.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { autoWorkerCount } from '../src/server/cluster/worker-count.js';
 import { runSoak, type SoakResult } from '../test/support/soak-traffic.js';
-import { type BenchDatabase, benchDatabase, fetchToken, startLapseServer, withPostgresCopy } from './fixtures.js';
+import {
+  type BenchDatabase,
+  benchDatabase,
+  fetchToken,
+  limitsAbove,
+  startLapseServer,
+  withPostgresCopy,
+} from './fixtures.js';
 import { rssByProcessMb, totalRssMb, treeRssMb } from './measure-process.js';
 import { fmt, markdownTable, writeSection } from './report.js';
 
@@ -65,11 +73,9 @@ function sampleRss(pid: number) {
 async function soak(bench: BenchDatabase, database: string, label: string): Promise<SoakRun> {
   // One credential and one address on every connection, any of which may be exporting or asking for a token (each
   // token attempt holds a failure-budget token until its secret is checked): the export and failed-token limits are
-  // raised to the connection count, so the soak measures the traffic rather than the limits.
-  const limit = String(CONNECTIONS);
-  const server = await startLapseServer(database, [
-    ...['--exports-per-client', limit, '--exports-total', limit, '--failed-token-limit', limit],
-  ]);
+  // raised to the connection count (for each worker the server starts as shipped), so the soak measures the
+  // traffic rather than the limits.
+  const server = await startLapseServer(database, limitsAbove(CONNECTIONS, autoWorkerCount()));
   try {
     const token = await fetchToken(server.baseUrl, bench.reseller);
     const options = {
@@ -138,7 +144,7 @@ export async function main(): Promise<void> {
     runs.push((await withPostgresCopy(bench, (url, name) => soak(bench, url, name))).result);
   }
   const body = [
-    `${SECONDS} s after a ${WARMUP_SECONDS} s warm-up, ${CONNECTIONS} connections (autocannon), ${COMPANIES.toLocaleString('en-US')} companies; each connection cycles through ten requests: one token request, then expired pages of 100 by renewal date, text-search pages and CSV exports of 500 expired companies — as a reseller with ~1,000 companies, the server's export and failed-token limits raised to ${CONNECTIONS}. The server runs as shipped (a primary and a worker per core) in processes of its own; the RSS of all of them together is read from /proc after ${SETTLE_SECONDS} s without traffic once the warm-up has ended (start) and once the run has ended (end), and every second of the run (peak); the columns sum the processes (pages they share count in each), and the growth target (≤ 10%) holds for each process on its own.`,
+    `${SECONDS} s after a ${WARMUP_SECONDS} s warm-up, ${CONNECTIONS} connections (autocannon), ${COMPANIES.toLocaleString('en-US')} companies; each connection cycles through ten requests: one token request, then expired pages of 100 by renewal date, text-search pages and CSV exports of 500 expired companies — as a reseller with ~1,000 companies, the server's export and failed-token limits raised to ${CONNECTIONS} (the server's export total to that many for each worker). The server runs as shipped (a primary and a worker per core) in processes of its own; the RSS of all of them together is read from /proc after ${SETTLE_SECONDS} s without traffic once the warm-up has ended (start) and once the run has ended (end), and every second of the run (peak); the columns sum the processes (pages they share count in each), and the growth target (≤ 10%) holds for each process on its own.`,
     '',
     markdownTable(
       [
