@@ -137,7 +137,7 @@ describe.each(DATABASE_KINDS)('the token endpoint on %s', (kind) => {
   });
 
   it('answers 50 token requests one client sends at once, every one 200: a burst waits for the secret checks', async () => {
-    // A pool of 50 connections renewing together (a job's workers, a load balancer's checks) is one client's
+    // 50 connections renewing together (a job's workers all starting at once) are one client's
     // burst, not a flood of guesses.
     const answers = await Promise.all(
       Array.from({ length: 50 }, () => requestToken(server.baseUrl, { fields: formOf(server.credentials.reseller) })),
