@@ -1,6 +1,7 @@
 // Process measurements for benchmarks: peak and current RSS (Linux /proc), a timed download, a timed command.
 import { spawn } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
+import { cpuTicks } from '../test/support/server-process.js';
 
 export async function peakRssMb(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
@@ -91,10 +92,7 @@ async function treeCpuSeconds(pid: number): Promise<number> {
   let ticks = 0;
   for (const member of await processTree(pid)) {
     try {
-      const stat = await readFile(`/proc/${member}/stat`, 'utf8');
-      // utime and stime: the 12th and 13th fields after the command name.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
+      ticks += cpuTicks(member);
     } catch {
       // The process ended while the tree was read.
     }
