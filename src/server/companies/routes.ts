@@ -80,12 +80,13 @@ export async function companyRoutes(app: FastifyInstance, context: ServerContext
       preValidation: normaliseJsonBody,
     },
     async (request, reply) => {
-      const scope = await requestScope(context, request, callerOf(request));
+      const caller = callerOf(request);
+      const scope = await requestScope(context, request, caller);
       const body = request.body as SearchBody;
       const today = todayStartMs(context);
       const version = await dataVersionOf(context, request);
       // The search gate's client key: a computation under way is shared by this client's requests only.
-      const { clientId } = callerOf(request);
+      const { clientId } = caller;
       const countOf: CountOf =
         version === null
           ? countMatching
